@@ -1,0 +1,502 @@
+"""Typed IMAP responses, in the style of Ruby's Net::IMAP ``response_data.rb``.
+
+Each class is a small immutable value type whose docstring quotes the
+RFC 9051 (IMAP4rev2) / RFC 3501 grammar it represents.  Conventions:
+
+* NIL is ``None``.
+* Strings from the wire (``string``/``nstring``/``astring``) are ``str``,
+  decoded as UTF-8, or as Latin-1 when the bytes are not valid UTF-8.
+  RFC 2047 encoded-words stay as sent; see :mod:`tuimail.imap.encoded_words`.
+* Message body data (``BODY[...]``, ``BINARY[...]``, ``RFC822*``) is ``bytes``.
+* Flags keep their backslash: ``"\\Seen"``; keywords are as sent.
+* Mailbox names are decoded from modified UTF-7 unless UTF8=ACCEPT is on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+from .sequence_set import SequenceSet
+
+__all__ = [
+    "Address",
+    "AppendUIDData",
+    "BodyStructure",
+    "BodyTypeBasic",
+    "BodyTypeMessage",
+    "BodyTypeMultipart",
+    "BodyTypeText",
+    "ContentDisposition",
+    "ContinuationRequest",
+    "CopyUIDData",
+    "ESearchResult",
+    "Envelope",
+    "ExtensionData",
+    "FetchData",
+    "MailboxACLItem",
+    "MailboxList",
+    "MailboxQuota",
+    "MailboxQuotaRoot",
+    "Namespace",
+    "Namespaces",
+    "Response",
+    "ResponseCode",
+    "ResponseText",
+    "SearchResult",
+    "SequenceSet",
+    "StatusData",
+    "TaggedResponse",
+    "ThreadMember",
+    "UnparsedData",
+    "UntaggedResponse",
+    "VanishedData",
+]
+
+
+# --- responses ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseCode:
+    """resp-text-code: ``"[" name [SP data] "]"`` (RFC 9051 §7.1).
+
+    ``name`` is upper case.  ``data`` depends on the code:
+    ALERT/PARSE/READ-ONLY/READ-WRITE/TRYCREATE/...: ``None``;
+    UIDVALIDITY/UIDNEXT/UNSEEN/HIGHESTMODSEQ: ``int``;
+    PERMANENTFLAGS: ``list[str]``; CAPABILITY: ``list[str]``;
+    BADCHARSET: ``list[str]``; COPYUID: :class:`CopyUIDData`;
+    APPENDUID: :class:`AppendUIDData`; MODIFIED: :class:`SequenceSet`;
+    MAILBOXID: ``str``; unknown codes: the raw text after the name, or None.
+    """
+
+    name: str
+    data: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseText:
+    """resp-text: ``["[" resp-text-code "]" SP] text`` (RFC 9051 §7.1)."""
+
+    code: ResponseCode | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class UntaggedResponse:
+    """An untagged response: ``"*" SP ...`` (RFC 9051 §7).
+
+    ``name`` is upper case: ``"OK"``, ``"NO"``, ``"BAD"``, ``"BYE"``,
+    ``"PREAUTH"``, ``"CAPABILITY"``, ``"FLAGS"``, ``"LIST"``, ``"LSUB"``,
+    ``"STATUS"``, ``"SEARCH"``, ``"ESEARCH"``, ``"SORT"``, ``"THREAD"``,
+    ``"EXISTS"``, ``"RECENT"``, ``"EXPUNGE"``, ``"FETCH"``, ``"VANISHED"``,
+    ``"NAMESPACE"``, ``"ID"``, ``"ENABLED"``, ``"QUOTA"``, ``"QUOTAROOT"``,
+    ``"ACL"``, or an unknown name kept with :class:`UnparsedData`.
+
+    ``data`` is typed by name: ResponseText for conditions, ``int`` for
+    EXISTS/RECENT/EXPUNGE, :class:`FetchData`, :class:`MailboxList`,
+    :class:`StatusData`, :class:`SearchResult`, :class:`ESearchResult`,
+    ``list[ThreadMember]``, :class:`VanishedData`, :class:`Namespaces`,
+    ``dict | None`` for ID, ``list[str]`` for CAPABILITY/FLAGS/ENABLED.
+    """
+
+    name: str
+    data: Any
+    raw_data: bytes = b""
+
+
+@dataclass(frozen=True, slots=True)
+class TaggedResponse:
+    """response-tagged: ``tag SP resp-cond-state CRLF`` (RFC 9051 §7.1)."""
+
+    tag: str
+    name: str
+    data: ResponseText
+    raw_data: bytes = b""
+
+
+@dataclass(frozen=True, slots=True)
+class ContinuationRequest:
+    """continue-req: ``"+" SP (resp-text / base64) CRLF`` (RFC 9051 §7.5).
+
+    For SASL challenges, ``data.text`` holds the base64 text.
+    """
+
+    data: ResponseText
+    raw_data: bytes = b""
+
+
+Response = Union[UntaggedResponse, TaggedResponse, ContinuationRequest]
+
+
+@dataclass(frozen=True, slots=True)
+class UnparsedData:
+    """Data of an unknown untagged response, kept as sent (never an error)."""
+
+    unparsed_data: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExtensionData:
+    """Opaque body-extension / fetch data of an unknown shape (nested lists)."""
+
+    data: Any
+
+
+# --- FETCH -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FetchData:
+    """message-data: ``nz-number SP "FETCH" SP msg-att`` (RFC 9051 §7.5.2).
+
+    ``attr`` maps the upper-case item name to its value:
+
+    ====================================  ==================================
+    ``"UID"``, ``"RFC822.SIZE"``          ``int``
+    ``"MODSEQ"``                          ``int``
+    ``"FLAGS"``                           ``list[str]``
+    ``"INTERNALDATE"``                    ``datetime`` (timezone-aware)
+    ``"ENVELOPE"``                        :class:`Envelope`
+    ``"BODY"``, ``"BODYSTRUCTURE"``       :class:`BodyStructure`
+    ``"BODY[...]"``, ``"BINARY[...]"``,   ``bytes | None`` (the key keeps the
+    ``"RFC822"``, ``"RFC822.HEADER"``,    section and origin, upper-cased:
+    ``"RFC822.TEXT"``                     ``"BODY[HEADER.FIELDS (SUBJECT)]"``,
+                                          ``"BODY[1.2]<0>"``)
+    ``"BINARY.SIZE[...]"``                ``int``
+    ``"EMAILID"``, ``"THREADID"``         ``str | None`` (OBJECTID)
+    ``"SAVEDATE"``                        ``datetime | None``
+    ``"X-GM-MSGID"``, ``"X-GM-THRID"``    ``int``
+    ``"X-GM-LABELS"``                     ``list[str]``
+    unknown items                         parsed generically
+    ====================================  ==================================
+
+    ``uid`` is set when the response was to a UID command or carried UID.
+    """
+
+    seqno: int
+    attr: dict[str, Any]
+
+    @property
+    def uid(self) -> int | None:
+        return self.attr.get("UID")
+
+    @property
+    def flags(self) -> list[str] | None:
+        return self.attr.get("FLAGS")
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """address: ``"(" addr-name SP addr-adl SP addr-mailbox SP addr-host ")"``
+    (RFC 9051 §9).  A group start has ``host is None`` and ``mailbox`` the
+    group name; a group end has both ``None``."""
+
+    name: str | None
+    route: str | None
+    mailbox: str | None
+    host: str | None
+
+    @property
+    def email(self) -> str | None:
+        """``mailbox@host``, or None for group markers."""
+        if self.mailbox is None or self.host is None:
+            return None
+        return f"{self.mailbox}@{self.host}"
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """envelope: ``"(" env-date SP env-subject SP env-from SP env-sender SP
+    env-reply-to SP env-to SP env-cc SP env-bcc SP env-in-reply-to SP
+    env-message-id ")"`` (RFC 9051 §9).  Address lists are ``list[Address]``
+    or ``None`` for NIL."""
+
+    date: str | None
+    subject: str | None
+    from_: list[Address] | None
+    sender: list[Address] | None
+    reply_to: list[Address] | None
+    to: list[Address] | None
+    cc: list[Address] | None
+    bcc: list[Address] | None
+    in_reply_to: str | None
+    message_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ContentDisposition:
+    """body-fld-dsp: ``"(" string SP body-fld-param ")" / nil``."""
+
+    dsp_type: str
+    param: dict[str, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BodyTypeBasic:
+    """body-type-basic: ``media-basic SP body-fields`` plus body-ext-1part
+    (RFC 9051 §9).  ``media_type``/``subtype`` are upper case; ``param``
+    keys are upper case.  Extension fields are None when not sent."""
+
+    media_type: str
+    subtype: str
+    param: dict[str, str] | None
+    content_id: str | None
+    description: str | None
+    encoding: str | None
+    size: int
+    md5: str | None = None
+    disposition: ContentDisposition | None = None
+    language: list[str] | None = None
+    location: str | None = None
+    extension: list[Any] | None = None
+
+    @property
+    def multipart(self) -> bool:
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class BodyTypeText:
+    """body-type-text: ``media-text SP body-fields SP body-fld-lines``."""
+
+    media_type: str
+    subtype: str
+    param: dict[str, str] | None
+    content_id: str | None
+    description: str | None
+    encoding: str | None
+    size: int
+    lines: int
+    md5: str | None = None
+    disposition: ContentDisposition | None = None
+    language: list[str] | None = None
+    location: str | None = None
+    extension: list[Any] | None = None
+
+    @property
+    def multipart(self) -> bool:
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class BodyTypeMessage:
+    """body-type-msg: ``media-message SP body-fields SP envelope SP body SP
+    body-fld-lines`` (message/rfc822, message/global)."""
+
+    media_type: str
+    subtype: str
+    param: dict[str, str] | None
+    content_id: str | None
+    description: str | None
+    encoding: str | None
+    size: int
+    envelope: Envelope | None
+    body: BodyStructure | None
+    lines: int
+    md5: str | None = None
+    disposition: ContentDisposition | None = None
+    language: list[str] | None = None
+    location: str | None = None
+    extension: list[Any] | None = None
+
+    @property
+    def multipart(self) -> bool:
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class BodyTypeMultipart:
+    """body-type-mpart: ``1*body SP media-subtype [SP body-ext-mpart]``."""
+
+    media_type: str  # always "MULTIPART"
+    subtype: str
+    parts: list[BodyStructure]
+    param: dict[str, str] | None = None
+    disposition: ContentDisposition | None = None
+    language: list[str] | None = None
+    location: str | None = None
+    extension: list[Any] | None = None
+
+    @property
+    def multipart(self) -> bool:
+        return True
+
+
+BodyStructure = Union[BodyTypeBasic, BodyTypeText, BodyTypeMessage, BodyTypeMultipart]
+
+
+# --- mailboxes ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MailboxList:
+    """mailbox-list: ``"(" [mbx-list-flags] ")" SP (DQUOTE QUOTED-CHAR
+    DQUOTE / nil) SP mailbox [SP mbox-list-extended]`` (RFC 9051 §7.3.1).
+
+    ``attr`` holds the attributes as sent (``"\\HasChildren"``,
+    ``"\\Sent"``...); ``delim`` is None for a flat namespace; ``extended``
+    holds mbox-list-extended items, e.g. ``{"CHILDINFO": ["SUBSCRIBED"],
+    "OLDNAME": "x"}``.
+    """
+
+    attr: list[str]
+    delim: str | None
+    name: str
+    extended: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class StatusData:
+    """mailbox-data ``"STATUS" SP mailbox SP "(" [status-att-list] ")"``.
+
+    ``attr`` maps the upper-case item (MESSAGES, UIDNEXT, UIDVALIDITY,
+    UNSEEN, DELETED, SIZE, RECENT, HIGHESTMODSEQ, MAILBOXID...) to its value.
+    """
+
+    mailbox: str
+    attr: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Namespace:
+    """Namespace-Descr: ``"(" string SP (DQUOTE QUOTED-CHAR DQUOTE / nil)
+    [Namespace-Response-Extensions] ")"`` (RFC 2342)."""
+
+    prefix: str
+    delim: str | None
+    extensions: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Namespaces:
+    """namespace-response: personal, other users' and shared namespaces."""
+
+    personal: list[Namespace]
+    other: list[Namespace]
+    shared: list[Namespace]
+
+
+@dataclass(frozen=True, slots=True)
+class MailboxQuota:
+    """quota-response: ``"QUOTA" SP astring SP quota-list`` (RFC 9208).
+
+    ``resources`` maps the resource name (STORAGE, MESSAGE...) to
+    ``(usage, limit)``; ``usage``/``quota`` mirror the STORAGE (or first)
+    resource for Net::IMAP compatibility.
+    """
+
+    mailbox: str
+    usage: int | None
+    quota: int | None
+    resources: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class MailboxQuotaRoot:
+    """quotaroot-response: ``"QUOTAROOT" SP mailbox *(SP astring)``."""
+
+    mailbox: str
+    roots: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class MailboxACLItem:
+    """acl-data item (RFC 4314): an identifier and its rights."""
+
+    user: str
+    rights: str
+    mailbox: str
+
+
+# --- search, sort, thread ----------------------------------------------------
+
+
+class SearchResult(list[int]):
+    """mailbox-data ``"SEARCH" *(SP nz-number) [SP "(" "MODSEQ" SP
+    mod-sequence-value ")"]`` and ``"SORT"`` (RFC 3501, RFC 7162 §3.1.5).
+
+    A list of message numbers or UIDs; ``modseq`` is set when sent.
+    """
+
+    __slots__ = ("modseq",)
+
+    def __init__(self, items: Any = (), modseq: int | None = None) -> None:
+        super().__init__(items)
+        self.modseq = modseq
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, SearchResult):
+            return list.__eq__(self, other) and self.modseq == other.modseq
+        return list.__eq__(self, other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        base = list.__repr__(self)
+        return f"SearchResult({base}, modseq={self.modseq})" if self.modseq is not None else f"SearchResult({base})"
+
+
+@dataclass(frozen=True, slots=True)
+class ESearchResult:
+    """esearch-response: ``"ESEARCH" [search-correlator] [SP "UID"]
+    *(SP search-return-data)`` (RFC 4731, RFC 9051 §7.3.4, RFC 9394).
+
+    ``data`` holds every return item by upper-case name; the common ones
+    are also fields.  ``all`` is a :class:`SequenceSet`; ``partial`` is
+    ``(range_text, SequenceSet | None)``.
+    """
+
+    tag: str | None
+    uid: bool
+    min: int | None = None
+    max: int | None = None
+    all: SequenceSet | None = None
+    count: int | None = None
+    modseq: int | None = None
+    partial: tuple[str, SequenceSet | None] | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadMember:
+    """thread-list member (RFC 5256): a message number/UID and its
+    children.  ``seqno`` is None for a dummy parent of sibling threads."""
+
+    seqno: int | None
+    children: list[ThreadMember]
+
+
+# --- UIDPLUS, QRESYNC ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CopyUIDData:
+    """resp-code-copy: ``"COPYUID" SP nz-number SP uid-set SP uid-set``
+    (RFC 4315 §3, RFC 9051).  ``uid_mapping`` pairs source and new UIDs."""
+
+    uidvalidity: int
+    source_uids: SequenceSet
+    assigned_uids: SequenceSet
+
+    @property
+    def uid_mapping(self) -> dict[int, int]:
+        return dict(zip(self.source_uids.numbers(), self.assigned_uids.numbers(), strict=False))
+
+
+@dataclass(frozen=True, slots=True)
+class AppendUIDData:
+    """resp-code-apnd: ``"APPENDUID" SP nz-number SP append-uid``."""
+
+    uidvalidity: int
+    assigned_uids: SequenceSet
+
+
+@dataclass(frozen=True, slots=True)
+class VanishedData:
+    """expunged-resp: ``"VANISHED" [SP "(EARLIER)"] SP known-uids``
+    (RFC 7162 §3.2.10)."""
+
+    uids: SequenceSet
+    earlier: bool
+
