@@ -1,0 +1,1 @@
+"""Real IMAP servers for the tests: in-process pymap and a Dovecot process."""
