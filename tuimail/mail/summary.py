@@ -1,0 +1,195 @@
+"""One row of the message list: :class:`MessageSummary`, built from FETCH data.
+
+The FETCH items needed are :data:`SUMMARY_ITEMS`: UID, FLAGS,
+INTERNALDATE, RFC822.SIZE, ENVELOPE and BODYSTRUCTURE (RFC 9051 §6.4.5,
+§7.5.2).  Subject and names are RFC 2047-decoded and sanitised here, so
+the widgets can show them as plain text.
+"""
+
+from __future__ import annotations
+
+import email.utils
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tuimail.imap.types import (
+    BodyTypeMessage,
+    BodyTypeMultipart,
+    Envelope,
+    FetchData,
+)
+
+from .addresses import address_display, address_email, format_address_list
+from .headers import decode_text
+from .sanitize import sanitize
+
+__all__ = ["SUMMARY_ITEMS", "MessageSummary", "has_attachment", "parse_header_date"]
+
+SUMMARY_ITEMS = "(UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE)"
+
+# Parts that accompany a message without being something the user attached.
+_NOT_ATTACHMENTS = {
+    ("APPLICATION", "PKCS7-SIGNATURE"),
+    ("APPLICATION", "X-PKCS7-SIGNATURE"),
+    ("APPLICATION", "PGP-SIGNATURE"),
+    ("APPLICATION", "PGP-ENCRYPTED"),
+}
+
+
+def _ci_get(params: dict[str, str] | None, *keys: str) -> str | None:
+    if not params:
+        return None
+    lowered = {str(k).lower(): v for k, v in params.items()}
+    for key in keys:
+        value = lowered.get(key)
+        if value:
+            return value
+    return None
+
+
+def _iter_parts(body: Any, depth: int = 0) -> Iterator[Any]:
+    """Every part of a BODYSTRUCTURE, depth-first (bounded depth)."""
+    if body is None or depth > 64:
+        return
+    yield body
+    if isinstance(body, BodyTypeMultipart):
+        for part in body.parts or ():
+            yield from _iter_parts(part, depth + 1)
+
+
+def has_attachment(body: Any) -> bool:
+    """True when any part has disposition ``attachment`` or a file name
+    (disposition ``filename`` or content-type ``name``, RFC 2183/2231), or is
+    an attached message (message/rfc822).  Signatures do not count."""
+    for part in _iter_parts(body):
+        if isinstance(part, BodyTypeMultipart):
+            continue
+        media = (
+            str(getattr(part, "media_type", "") or "").upper(),
+            str(getattr(part, "subtype", "") or "").upper(),
+        )
+        if media in _NOT_ATTACHMENTS:
+            continue
+        disposition = getattr(part, "disposition", None)
+        if disposition is not None:
+            if str(getattr(disposition, "dsp_type", "") or "").lower() == "attachment":
+                return True
+            if _ci_get(
+                getattr(disposition, "param", None), "filename", "filename*", "filename*0", "filename*0*"
+            ):
+                return True
+        if _ci_get(getattr(part, "param", None), "name", "name*", "name*0", "name*0*"):
+            return True
+        if isinstance(part, BodyTypeMessage):
+            return True
+    return False
+
+
+def parse_header_date(value: str | None) -> datetime | None:
+    """An RFC 5322 §3.3 date (as in the envelope), or None when it does not parse."""
+    if not value:
+        return None
+    try:
+        return email.utils.parsedate_to_datetime(str(value))
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class MessageSummary:
+    """What the message list shows for one message.
+
+    ``from_`` is the first sender's display name (or address), ``to`` the
+    recipients' names; both, and ``subject``, are decoded and sanitised.
+    ``date`` is INTERNALDATE, else the envelope's Date.
+    """
+
+    uid: int
+    seqno: int
+    flags: frozenset[str]
+    date: datetime | None
+    from_: str
+    from_address: str
+    to: str
+    subject: str
+    size: int
+    has_attachment: bool
+
+    def _has_flag(self, flag: str) -> bool:
+        if flag in self.flags:
+            return True
+        lowered = flag.lower()
+        return any(f.lower() == lowered for f in self.flags)
+
+    @property
+    def unread(self) -> bool:
+        """No ``\\Seen`` flag (RFC 9051 §2.3.2)."""
+        return not self._has_flag("\\Seen")
+
+    @property
+    def flagged(self) -> bool:
+        return self._has_flag("\\Flagged")
+
+    @property
+    def answered(self) -> bool:
+        return self._has_flag("\\Answered")
+
+    @property
+    def deleted(self) -> bool:
+        return self._has_flag("\\Deleted")
+
+    @property
+    def draft(self) -> bool:
+        return self._has_flag("\\Draft")
+
+    @classmethod
+    def from_fetch(cls, fd: FetchData) -> MessageSummary:
+        """Build from one FETCH response; missing items get neutral values.
+
+        Never raises on odd data: an envelope or body structure of an
+        unexpected shape gives empty fields rather than an error.
+        """
+        attr = fd.attr
+        uid = attr.get("UID")
+        flags_value = attr.get("FLAGS") or ()
+        flags = frozenset(str(f) for f in flags_value)
+        size = attr.get("RFC822.SIZE")
+        envelope = attr.get("ENVELOPE")
+        if not isinstance(envelope, Envelope):
+            envelope = None
+
+        date = attr.get("INTERNALDATE")
+        if not isinstance(date, datetime):
+            date = parse_header_date(envelope.date) if envelope is not None else None
+
+        subject = ""
+        from_ = ""
+        from_address = ""
+        to = ""
+        if envelope is not None:
+            subject = sanitize(decode_text(envelope.subject)).strip()
+            senders = [a for a in (envelope.from_ or envelope.sender or []) if a.host is not None]
+            if senders:
+                from_ = address_display(senders[0])
+                from_address = address_email(senders[0])
+            to = format_address_list(envelope.to, names_only=True)
+
+        try:
+            attachment = has_attachment(attr.get("BODYSTRUCTURE") or attr.get("BODY"))
+        except Exception:
+            attachment = False
+
+        return cls(
+            uid=uid if isinstance(uid, int) else 0,
+            seqno=fd.seqno,
+            flags=flags,
+            date=date,
+            from_=from_,
+            from_address=from_address,
+            to=to,
+            subject=subject,
+            size=size if isinstance(size, int) else 0,
+            has_attachment=attachment,
+        )
