@@ -3,16 +3,20 @@
 - ``pymap_server``: a fresh in-process pymap per test (127.0.0.1, random port).
 - ``dovecot_server``: one Dovecot process per session, a fresh user per test;
   skipped without a dovecot binary unless TUIMAIL_REQUIRE_DOVECOT=1, which
-  turns the skip into a failure.
+  turns the skip into a failure.  Its certificate is for "localhost" only:
+  connect to host "localhost" (or pass server_hostname="localhost") when
+  verifying TLS; 127.0.0.1 must fail verification.
 - ``imap_server``: parametrised over both (ids "pymap", "dovecot").
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import os
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
+from tests.servers.dovecot import DovecotServer, find_dovecot
 from tests.servers.info import ServerInfo
 from tests.servers.pymap import running_pymap
 
@@ -33,7 +37,23 @@ def imap_server(request: pytest.FixtureRequest) -> ServerInfo:
     return info
 
 
+@pytest.fixture(scope="session")
+def dovecot() -> Iterator[DovecotServer]:
+    """The session's Dovecot process (see tests/servers/dovecot.py)."""
+    binary = find_dovecot()
+    if binary is None:
+        if os.environ.get("TUIMAIL_REQUIRE_DOVECOT") == "1":
+            pytest.fail("TUIMAIL_REQUIRE_DOVECOT=1 but no dovecot binary was found")
+        pytest.skip("dovecot is not installed")
+    server = DovecotServer(binary)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 @pytest.fixture
-def dovecot_server() -> ServerInfo:
-    """Placeholder until the Dovecot fixture lands."""
-    pytest.skip("Dovecot fixture not written yet")
+def dovecot_server(dovecot: DovecotServer) -> ServerInfo:
+    """A fresh user (empty INBOX) on the session's Dovecot."""
+    return dovecot.server_info()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import ssl
 
+import pytest
+
 from tests.servers.info import ServerInfo
 
 
@@ -84,3 +86,107 @@ async def test_pymap_advertises_its_sasl_mechanisms(pymap_server: ServerInfo) ->
         writer.close()
     for mechanism in pymap_server.sasl_mechanisms:
         assert b"AUTH=" + mechanism.encode() in greeting, greeting
+
+
+async def test_dovecot_tls_listener_presents_cert_valid_for_localhost(dovecot_server: ServerInfo) -> None:
+    assert dovecot_server.tls_port is not None and dovecot_server.ssl_context is not None
+    lines = await _login(
+        dovecot_server.host,
+        dovecot_server.tls_port,
+        dovecot_server.username,
+        dovecot_server.password,
+        ssl_context=dovecot_server.ssl_context,
+        server_hostname="localhost",
+    )
+    assert lines[-1].startswith(b"a1 OK"), lines
+
+
+async def test_dovecot_tls_cert_does_not_verify_for_other_names(dovecot_server: ServerInfo) -> None:
+    assert dovecot_server.tls_port is not None
+    with pytest.raises(ssl.SSLCertVerificationError):
+        await asyncio.open_connection(
+            dovecot_server.host,
+            dovecot_server.tls_port,
+            ssl=dovecot_server.ssl_context,
+            server_hostname="example.com",
+        )
+
+
+async def test_dovecot_tls_cert_is_not_trusted_without_the_test_ca(dovecot_server: ServerInfo) -> None:
+    with pytest.raises(ssl.SSLCertVerificationError):
+        await asyncio.open_connection(
+            dovecot_server.host,
+            dovecot_server.tls_port,
+            ssl=ssl.create_default_context(),
+            server_hostname="localhost",
+        )
+
+
+async def test_dovecot_offers_starttls_on_plaintext_port(dovecot_server: ServerInfo) -> None:
+    reader, writer = await asyncio.open_connection(dovecot_server.host, dovecot_server.port)
+    try:
+        greeting = await reader.readline()
+        writer.write(b"a1 CAPABILITY\r\n")
+        lines = await _read_tagged(reader, b"a1")
+        assert any(b" STARTTLS" in line for line in [greeting, *lines]), lines
+        writer.write(b"a2 STARTTLS\r\n")
+        assert (await _read_tagged(reader, b"a2"))[-1].startswith(b"a2 OK")
+        await writer.start_tls(dovecot_server.ssl_context, server_hostname="localhost")
+        writer.write(
+            b'a3 LOGIN "%s" "%s"\r\n' % (dovecot_server.username.encode(), dovecot_server.password.encode())
+        )
+        assert (await _read_tagged(reader, b"a3"))[-1].startswith(b"a3 OK")
+    finally:
+        writer.close()
+
+
+async def test_dovecot_has_special_use_folders(dovecot_server: ServerInfo) -> None:
+    reader, writer = await asyncio.open_connection(dovecot_server.host, dovecot_server.port)
+    try:
+        await reader.readline()
+        writer.write(
+            b'a1 LOGIN "%s" "%s"\r\n' % (dovecot_server.username.encode(), dovecot_server.password.encode())
+        )
+        assert (await _read_tagged(reader, b"a1"))[-1].startswith(b"a1 OK")
+        writer.write(b'a2 LSUB "" "*"\r\n')
+        lines = b"".join(await _read_tagged(reader, b"a2"))
+    finally:
+        writer.close()
+    for name in ("Drafts", "Sent", "Trash", "Archive", "Junk"):
+        assert b'\\%s) "/" %s\r\n' % (name.encode(), name.encode()) in lines, lines
+
+
+async def test_dovecot_advertises_its_sasl_mechanisms(dovecot_server: ServerInfo) -> None:
+    reader, writer = await asyncio.open_connection(dovecot_server.host, dovecot_server.port)
+    try:
+        greeting = await reader.readline()
+    finally:
+        writer.close()
+    for mechanism in dovecot_server.sasl_mechanisms:
+        assert b"AUTH=" + mechanism.encode() in greeting, greeting
+
+
+async def test_pymap_lists_special_use_folders_it_was_given() -> None:
+    from datetime import datetime
+
+    from tuimail.demo.server import PymapServer
+
+    message = b"From: a@example.com\r\nSubject: hi\r\n\r\nbody\r\n"
+    server = PymapServer(
+        {"joe": "pw"}, {"joe": {"Sent": [(message, ["\\Seen"], datetime(2024, 1, 1))], "Work": []}}
+    )
+    async with server:
+        reader, writer = await asyncio.open_connection(server.host, server.port)
+        try:
+            await reader.readline()
+            writer.write(b"a1 LOGIN joe pw\r\n")
+            assert (await _read_tagged(reader, b"a1"))[-1].startswith(b"a1 OK")
+            writer.write(b'a2 LIST "" "*"\r\n')
+            listing = b"".join(await _read_tagged(reader, b"a2"))
+            writer.write(b"a3 EXAMINE Sent\r\n")
+            examined = await _read_tagged(reader, b"a3")
+        finally:
+            writer.close()
+    assert b'(\\HasNoChildren \\Sent) "/" Sent\r\n' in listing, listing
+    assert b'(\\HasNoChildren) "/" Work\r\n' in listing, listing
+    assert b"* 1 EXISTS\r\n" in examined, examined
