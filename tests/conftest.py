@@ -11,12 +11,11 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from tests.servers.dovecot import DovecotServer, find_dovecot
+from tests.servers.dovecot import DovecotServer, dovecot_or_skip
 from tests.servers.info import ServerInfo
 from tests.servers.pymap import running_pymap
 
@@ -40,12 +39,7 @@ def imap_server(request: pytest.FixtureRequest) -> ServerInfo:
 @pytest.fixture(scope="session")
 def dovecot() -> Iterator[DovecotServer]:
     """The session's Dovecot process (see tests/servers/dovecot.py)."""
-    binary = find_dovecot()
-    if binary is None:
-        if os.environ.get("TUIMAIL_REQUIRE_DOVECOT") == "1":
-            pytest.fail("TUIMAIL_REQUIRE_DOVECOT=1 but no dovecot binary was found")
-        pytest.skip("dovecot is not installed")
-    server = DovecotServer(binary)
+    server = DovecotServer(dovecot_or_skip())
     server.start()
     try:
         yield server

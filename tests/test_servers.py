@@ -7,6 +7,7 @@ import ssl
 
 import pytest
 
+from tests.servers import dovecot as dovecot_module
 from tests.servers.info import ServerInfo
 
 
@@ -190,3 +191,22 @@ async def test_pymap_lists_special_use_folders_it_was_given() -> None:
     assert b'(\\HasNoChildren \\Sent) "/" Sent\r\n' in listing, listing
     assert b'(\\HasNoChildren) "/" Work\r\n' in listing, listing
     assert b"* 1 EXISTS\r\n" in examined, examined
+
+
+def _hide_dovecot(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dovecot_module.shutil, "which", lambda name: None)
+    monkeypatch.setattr(dovecot_module.os, "access", lambda path, mode: False)
+
+
+def test_missing_dovecot_skips_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    _hide_dovecot(monkeypatch)
+    monkeypatch.delenv("TUIMAIL_REQUIRE_DOVECOT", raising=False)
+    with pytest.raises(pytest.skip.Exception):
+        dovecot_module.dovecot_or_skip()
+
+
+def test_missing_dovecot_fails_when_required(monkeypatch: pytest.MonkeyPatch) -> None:
+    _hide_dovecot(monkeypatch)
+    monkeypatch.setenv("TUIMAIL_REQUIRE_DOVECOT", "1")
+    with pytest.raises(pytest.fail.Exception):
+        dovecot_module.dovecot_or_skip()

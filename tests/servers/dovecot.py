@@ -22,6 +22,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 import trustme
 
 from tests.servers.info import ServerInfo
@@ -51,6 +52,17 @@ def find_dovecot() -> str | None:
         if os.access(candidate, os.X_OK):
             return candidate
     return None
+
+
+def dovecot_or_skip() -> str:
+    """The dovecot binary; skip the test without one, or fail when
+    TUIMAIL_REQUIRE_DOVECOT=1 (CI) says Dovecot tests must run."""
+    binary = find_dovecot()
+    if binary is None:
+        if os.environ.get("TUIMAIL_REQUIRE_DOVECOT") == "1":
+            pytest.fail("TUIMAIL_REQUIRE_DOVECOT=1 but no dovecot binary was found")
+        pytest.skip("dovecot is not installed (set TUIMAIL_REQUIRE_DOVECOT=1 to fail instead)")
+    return binary
 
 
 def _free_ports(count: int) -> list[int]:
