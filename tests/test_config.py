@@ -1,0 +1,180 @@
+"""tuimail.config: the TOML file, accounts, passwords, and errors that name file and key."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from tuimail.config import Account, ConfigError, PasswordError, get_password, load_config
+
+ISSUE_EXAMPLE = """\
+default_account = "work"
+theme = "tuimail-dark"
+
+[accounts.work]
+host = "imap.example.com"
+port = 993
+username = "joe"
+tls = "implicit"              # implicit | starttls | none
+password_command = "pass show mail/work"
+read_only = false
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_issue_example_config_loads(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, ISSUE_EXAMPLE))
+    assert config.default_account == "work"
+    assert config.theme == "tuimail-dark"
+    account = config.account()
+    assert account == Account(
+        name="work",
+        host="imap.example.com",
+        port=993,
+        username="joe",
+        tls="implicit",
+        password_command="pass show mail/work",
+        read_only=False,
+    )
+    assert config.warnings == []
+
+
+def test_full_account_keys_and_keymap(tmp_path: Path) -> None:
+    text = """\
+theme = "tuimail-light"
+download_folder = "~/Downloads/mail"
+
+[keymap]
+"message.delete" = "x"
+
+[accounts.home]
+host = "mail.example.org"
+username = "ann"
+tls = "starttls"
+auth = "SCRAM-SHA-256"
+keyring = true
+read_only = true
+trash_folder = "Deleted Items"
+archive_folder = "Old"
+"""
+    config = load_config(write(tmp_path, text))
+    account = config.account("home")
+    assert account.tls == "starttls"
+    assert account.effective_port == 143
+    assert account.auth == "scram-sha-256"
+    assert account.keyring == "tuimail"
+    assert account.read_only is True
+    assert (account.trash_folder, account.archive_folder) == ("Deleted Items", "Old")
+    assert config.keymap == {"message.delete": "x"}
+    assert config.download_folder == Path("~/Downloads/mail").expanduser()
+
+
+def test_plain_password_is_accepted_with_a_warning(tmp_path: Path) -> None:
+    path = write(tmp_path, '[accounts.a]\nhost = "h"\nusername = "u"\npassword = "secret"\n')
+    config = load_config(path)
+    assert get_password(config.account()) == "secret"
+    assert len(config.warnings) == 1
+    assert "accounts.a.password" in config.warnings[0] and str(path) in config.warnings[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "problem"),
+    [
+        ('[accounts.a]\nhost = "h"\nusername = "u"\nport = "993"\n', "accounts.a.port", "must be a number"),
+        ('[accounts.a]\nhost = "h"\nusername = "u"\nport = 70000\n', "accounts.a.port", "between 1 and 65535"),
+        ('[accounts.a]\nhost = "h"\nusername = "u"\ntls = "ssl"\n', "accounts.a.tls", "must be one of"),
+        ('[accounts.a]\nhost = "h"\n', "accounts.a.username", "missing"),
+        ('[accounts.a]\nhost = "h"\nusername = "u"\nread_only = "yes"\n', "accounts.a.read_only", "true or false"),
+        ('[accounts.a]\nhost = "h"\nusername = "u"\nhots = "x"\n', "accounts.a.hots", "unknown key"),
+        ('[accounts.a]\nhost = "h"\nusername = "u"\nauth = "magic"\n', "accounts.a.auth", "must be one of"),
+        ('default_account = "b"\n[accounts.a]\nhost = "h"\nusername = "u"\n', "default_account", "no account"),
+        ('colour = "red"\n', "colour", "unknown key"),
+        ('[keymap]\n"app.quit" = 3\n', "keymap.app.quit", "must be a string"),
+        (
+            '[accounts.a]\nhost = "h"\nusername = "u"\npassword = "p"\npassword_command = "c"\n',
+            "accounts.a",
+            "only one of",
+        ),
+    ],
+)
+def test_bad_value_error_names_file_key_and_problem(tmp_path: Path, text: str, key: str, problem: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert info.value.key == key
+    assert problem in info.value.problem
+    assert str(path) in str(info.value) and key in str(info.value)
+
+
+def test_invalid_toml_error_names_file(tmp_path: Path) -> None:
+    path = write(tmp_path, "[accounts.a\nhost = ")
+    with pytest.raises(ConfigError, match="not valid TOML") as info:
+        load_config(path)
+    assert str(path) in str(info.value)
+
+
+def test_missing_explicit_file_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="file not found"):
+        load_config(tmp_path / "nope.toml")
+
+
+def test_missing_default_file_gives_empty_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    config = load_config(None)
+    assert config.accounts == {} and config.path is None
+
+
+def test_default_location_is_the_platform_config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    (tmp_path / "tuimail").mkdir()
+    (tmp_path / "tuimail" / "config.toml").write_text(ISSUE_EXAMPLE)
+    assert load_config(None).account().host == "imap.example.com"
+
+
+def test_several_accounts_without_default_asks_for_one(tmp_path: Path) -> None:
+    text = '[accounts.a]\nhost = "h"\nusername = "u"\n[accounts.b]\nhost = "h"\nusername = "u"\n'
+    config = load_config(write(tmp_path, text))
+    with pytest.raises(ConfigError, match="--account"):
+        config.account()
+    assert config.account("b").name == "b"
+    with pytest.raises(ConfigError, match="no account named 'c'"):
+        config.account("c")
+
+
+def test_password_command_first_line_is_the_password() -> None:
+    cmd = f"{sys.executable} -c \"print('s3cret'); print('ignored')\""
+    assert get_password(Account("a", "h", "u", password_command=cmd)) == "s3cret"
+
+
+def test_failing_password_command_raises_password_error() -> None:
+    cmd = f"{sys.executable} -c \"import sys; sys.stderr.write('no such entry'); sys.exit(1)\""
+    with pytest.raises(PasswordError, match="status 1 no such entry"):
+        get_password(Account("a", "h", "u", password_command=cmd))
+
+
+def test_keyring_password_is_read_from_the_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
+    import keyring
+
+    asked: list[tuple[str, str]] = []
+
+    def fake_get_password(service: str, user: str) -> str | None:
+        asked.append((service, user))
+        return "from-keyring" if service == "mail" else None
+
+    monkeypatch.setattr(keyring, "get_password", fake_get_password)
+    assert get_password(Account("a", "h", "joe", keyring="mail")) == "from-keyring"
+    with pytest.raises(PasswordError, match="no password in the keyring"):
+        get_password(Account("a", "h", "joe", keyring="other"))
+    assert asked == [("mail", "joe"), ("other", "joe")]
+
+
+def test_account_without_password_source_raises() -> None:
+    with pytest.raises(PasswordError, match="no password_command"):
+        get_password(Account("a", "h", "u"))

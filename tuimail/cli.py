@@ -1,0 +1,120 @@
+"""The ``tuimail`` command.
+
+    tuimail [--config PATH] [--account NAME] [--read-only] [--demo] [--version]
+
+A bad configuration prints one line naming the file, key and problem and
+exits with status 2 (never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tuimail import __version__
+from tuimail.config import Account, Config, ConfigError, load_config
+
+DEMO_USER = "demo"
+DEMO_PASSWORD = "demo"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tuimail", description="A keyboard-driven terminal mail browser (IMAP)."
+    )
+    parser.add_argument("--config", metavar="PATH", type=Path, help="configuration file (TOML)")
+    parser.add_argument("--account", metavar="NAME", help="account to open (default: default_account)")
+    parser.add_argument(
+        "--read-only", action="store_true", help="never change anything on the server (EXAMINE, BODY.PEEK)"
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="run on an embedded demo server with a generated mailbox"
+    )
+    parser.add_argument("--version", action="version", version=f"tuimail {__version__}")
+    return parser
+
+
+def demo_clock() -> Callable[[], datetime] | None:
+    """The demo mailbox's fixed "now", so dates render the same on any day."""
+    try:
+        from tuimail.demo import mailbox
+    except ImportError:
+        return None
+    for name in ("DEMO_NOW", "NOW", "BASE_DATE"):
+        value = getattr(mailbox, name, None)
+        if isinstance(value, datetime):
+            return lambda: value
+    return None
+
+
+def start_demo_server() -> Any:
+    """Start the in-process pymap demo server on its own thread; returns it."""
+    from tuimail.demo.mailbox import demo_mailboxes
+    from tuimail.demo.server import PymapServer
+
+    boxes = {name: [tuple(msg) for msg in messages] for name, messages in demo_mailboxes().items()}
+    server = PymapServer({DEMO_USER: DEMO_PASSWORD}, {DEMO_USER: boxes})
+    server.start_in_thread()
+    return server
+
+
+def demo_account(port: int) -> Account:
+    return Account(
+        name="demo",
+        host="127.0.0.1",
+        port=port,
+        username=DEMO_USER,
+        tls="none",
+        password=DEMO_PASSWORD,
+    )
+
+
+def _load(args: argparse.Namespace) -> Config:
+    if args.config is not None:
+        return load_config(args.config)
+    return load_config(None)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``tuimail`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        config = _load(args)
+        account = None if args.demo else config.account(args.account)
+    except ConfigError as exc:
+        print(f"tuimail: error: {exc}", file=sys.stderr)
+        return 2
+    for warning in config.warnings:
+        print(f"tuimail: warning: {warning}", file=sys.stderr)
+
+    from tuimail.ui.app import TuimailApp
+
+    server = None
+    clock = None
+    if args.demo:
+        try:
+            server = start_demo_server()
+        except Exception as exc:  # noqa: BLE001 - say what failed, no traceback
+            print(f"tuimail: error: cannot start the demo server: {exc}", file=sys.stderr)
+            return 1
+        account = demo_account(server.port)
+        clock = demo_clock()
+    assert account is not None
+    app = TuimailApp(
+        account,
+        read_only=args.read_only or config.read_only,
+        theme=config.theme,
+        keymap=config.keymap,
+        download_folder=account.download_folder or config.download_folder,
+        clock=clock,
+    )
+    try:
+        app.run()
+    finally:
+        if server is not None:
+            server.stop_thread()
+    return app.return_code or 0

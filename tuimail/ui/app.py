@@ -1,0 +1,112 @@
+"""The tuimail App: thin; it starts the session and shows the main screen."""
+
+from __future__ import annotations
+
+import logging
+import ssl
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import App
+from textual.binding import BindingType
+
+from tuimail.config import Account, config_dir, default_download_folder
+from tuimail.session.session import Session
+from tuimail.ui.bindings import APP_BINDINGS
+from tuimail.ui.commands import TuimailCommands
+from tuimail.ui.screens import HelpScreen, MainScreen
+
+_log = logging.getLogger(__name__)
+
+DEFAULT_THEME = "tuimail-dark"
+
+
+class TuimailApp(App[None]):
+    """A keyboard-driven mail browser over one IMAP account."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "tuimail"
+    BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS
+    COMMANDS = App.COMMANDS | {TuimailCommands}
+    CURSOR_BLINK = False
+
+    def __init__(
+        self,
+        account: Account,
+        *,
+        read_only: bool = False,
+        theme: str | None = None,
+        keymap: dict[str, str] | None = None,
+        download_folder: Path | None = None,
+        password: str | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+        clock: Callable[[], datetime] | None = None,
+        theme_dirs: list[Path] | None = None,
+        connect_timeout: float = 20.0,
+    ) -> None:
+        super().__init__()
+        self.account = account
+        self.read_only = read_only or account.read_only
+        self.keymap = dict(keymap or {})
+        self.download_folder = download_folder or account.download_folder or default_download_folder()
+        self.clock = clock
+        self._wanted_theme = theme or DEFAULT_THEME
+        self._theme_dirs = theme_dirs if theme_dirs is not None else [config_dir() / "themes"]
+        self.session = Session(
+            account,
+            self._post_to_main,
+            read_only=self.read_only,
+            password=password,
+            ssl_context=ssl_context,
+            connect_timeout=connect_timeout,
+        )
+        self.main_screen: MainScreen | None = None
+
+    def _post_to_main(self, message: Any) -> None:
+        # Called from the session thread; post_message is thread-safe.
+        screen = self.main_screen
+        if screen is not None:
+            screen.post_message(message)
+
+    def on_mount(self) -> None:
+        self._load_themes()
+        if self.keymap:
+            self.set_keymap(self.keymap)
+        self.main_screen = MainScreen(
+            self.session,
+            account_name=self.account.name,
+            read_only=self.read_only,
+            download_folder=self.download_folder,
+            clock=self.clock,
+        )
+        self.push_screen(self.main_screen)
+        self.sub_title = self.account.name + (" (read-only)" if self.read_only else "")
+        self.session.start()
+
+    def _load_themes(self) -> None:
+        try:
+            from tuimail.ui.themes import load_themes
+
+            for theme in load_themes(self._theme_dirs):
+                self.register_theme(theme)
+        except Exception as exc:  # noqa: BLE001 - a bad theme file must not stop the app
+            self.notify(str(exc), title="Themes", severity="warning")
+        if self._wanted_theme in self.available_themes:
+            self.theme = self._wanted_theme
+        elif self._wanted_theme != DEFAULT_THEME:
+            self.notify(f"Unknown theme {self._wanted_theme!r}", title="Themes", severity="warning")
+
+    async def on_unmount(self) -> None:
+        import asyncio
+
+        await asyncio.to_thread(self.session.stop)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.keymap))
+
+    def action_reconnect(self) -> None:
+        self.notify("Reconnecting…")
+        self.session.retry()

@@ -1,0 +1,45 @@
+"""The help screen: every binding, its keys and its id (for ``[keymap]``)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tuimail.ui.bindings import HELP_BINDINGS, all_binding_rows
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists every binding of the app; Esc, q or ? closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = HELP_BINDINGS
+
+    def __init__(self, keymap: dict[str, str] | None = None) -> None:
+        super().__init__()
+        self._keymap = keymap or {}
+
+    def compose(self) -> ComposeResult:
+        table = Table(
+            title="tuimail keys",
+            caption="Remap any key in config.toml: [keymap] <id> = \"keys\"",
+            expand=True,
+            box=None,
+            header_style="bold",
+        )
+        table.add_column("Where", no_wrap=True)
+        table.add_column("Keys", no_wrap=True, style="bold")
+        table.add_column("Does")
+        table.add_column("Id", style="dim", no_wrap=True)
+        for row in all_binding_rows(self._keymap):
+            table.add_row(Text(row.area), Text(row.keys), Text(row.description), Text(row.binding_id))
+        with VerticalScroll(id="help-body"):
+            yield Static(table, id="help-table")
+
+    def action_dismiss(self, result: None = None) -> None:  # type: ignore[override]
+        self.dismiss(None)
