@@ -19,7 +19,9 @@ def test_version_prints_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.strip() == f"tuimail {__version__}"
 
 
-def test_bad_config_exits_2_naming_file_key_and_problem(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_config_exits_2_naming_file_key_and_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "config.toml"
     path.write_text('[accounts.a]\nhost = "h"\nusername = "u"\ntls = "ssl"\n')
     assert main(["--config", str(path)]) == 2

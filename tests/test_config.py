@@ -23,6 +23,9 @@ read_only = false
 """
 
 
+A = '[accounts.a]\nhost = "h"\nusername = "u"\n'
+
+
 def write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "config.toml"
     path.write_text(text, encoding="utf-8")
@@ -77,7 +80,7 @@ archive_folder = "Old"
 
 
 def test_plain_password_is_accepted_with_a_warning(tmp_path: Path) -> None:
-    path = write(tmp_path, '[accounts.a]\nhost = "h"\nusername = "u"\npassword = "secret"\n')
+    path = write(tmp_path, A + 'password = "secret"\n')
     config = load_config(path)
     assert get_password(config.account()) == "secret"
     assert len(config.warnings) == 1
@@ -87,24 +90,26 @@ def test_plain_password_is_accepted_with_a_warning(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "key", "problem"),
     [
-        ('[accounts.a]\nhost = "h"\nusername = "u"\nport = "993"\n', "accounts.a.port", "must be a number"),
-        ('[accounts.a]\nhost = "h"\nusername = "u"\nport = 70000\n', "accounts.a.port", "between 1 and 65535"),
-        ('[accounts.a]\nhost = "h"\nusername = "u"\ntls = "ssl"\n', "accounts.a.tls", "must be one of"),
+        (A + 'port = "993"\n', "accounts.a.port", "must be a number"),
+        (A + 'port = 70000\n', "accounts.a.port", "between 1 and 65535"),
+        (A + 'tls = "ssl"\n', "accounts.a.tls", "must be one of"),
         ('[accounts.a]\nhost = "h"\n', "accounts.a.username", "missing"),
-        ('[accounts.a]\nhost = "h"\nusername = "u"\nread_only = "yes"\n', "accounts.a.read_only", "true or false"),
-        ('[accounts.a]\nhost = "h"\nusername = "u"\nhots = "x"\n', "accounts.a.hots", "unknown key"),
-        ('[accounts.a]\nhost = "h"\nusername = "u"\nauth = "magic"\n', "accounts.a.auth", "must be one of"),
-        ('default_account = "b"\n[accounts.a]\nhost = "h"\nusername = "u"\n', "default_account", "no account"),
+        (A + 'read_only = "yes"\n', "accounts.a.read_only", "true or false"),
+        (A + 'hots = "x"\n', "accounts.a.hots", "unknown key"),
+        (A + 'auth = "magic"\n', "accounts.a.auth", "must be one of"),
+        ('default_account = "b"\n' + A, "default_account", "no account"),
         ('colour = "red"\n', "colour", "unknown key"),
         ('[keymap]\n"app.quit" = 3\n', "keymap.app.quit", "must be a string"),
         (
-            '[accounts.a]\nhost = "h"\nusername = "u"\npassword = "p"\npassword_command = "c"\n',
+            A + 'password = "p"\npassword_command = "c"\n',
             "accounts.a",
             "only one of",
         ),
     ],
 )
-def test_bad_value_error_names_file_key_and_problem(tmp_path: Path, text: str, key: str, problem: str) -> None:
+def test_bad_value_error_names_file_key_and_problem(
+    tmp_path: Path, text: str, key: str, problem: str
+) -> None:
     path = write(tmp_path, text)
     with pytest.raises(ConfigError) as info:
         load_config(path)
@@ -139,7 +144,7 @@ def test_default_location_is_the_platform_config_dir(tmp_path: Path, monkeypatch
 
 
 def test_several_accounts_without_default_asks_for_one(tmp_path: Path) -> None:
-    text = '[accounts.a]\nhost = "h"\nusername = "u"\n[accounts.b]\nhost = "h"\nusername = "u"\n'
+    text = A + '[accounts.b]\nhost = "h"\nusername = "u"\n'
     config = load_config(write(tmp_path, text))
     with pytest.raises(ConfigError, match="--account"):
         config.account()
