@@ -1,7 +1,624 @@
-"""Placeholder: the response parser (being written)."""
+"""The IMAP response parser (RFC 9051 §7 and §9, RFC 3501, extensions).
+
+:func:`parse_response` turns one complete response, as the reader yields
+it, into an :class:`UntaggedResponse`, :class:`TaggedResponse` or
+:class:`ContinuationRequest` with typed data.  One method per ABNF rule,
+named after the rule, as in Net::IMAP's ``response_parser.rb``.
+
+:class:`~tuimail.imap.errors.ParseError` is the only exception raised on
+bad input.  Unknown untagged responses and response codes are kept as
+unparsed text, never an error.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
 
 from .errors import ParseError
+from .fetch_parser import FetchParser
+from .scanner import MAX_DEPTH
+from .sequence_set import SequenceSet
+from .types import (
+    AppendUIDData,
+    ContinuationRequest,
+    CopyUIDData,
+    ESearchResult,
+    ExtensionData,
+    InvalidParseData,
+    MailboxACLItem,
+    MailboxList,
+    MailboxQuota,
+    MailboxQuotaRoot,
+    Namespace,
+    Namespaces,
+    PartialResult,
+    Response,
+    ResponseCode,
+    ResponseText,
+    SearchResult,
+    StatusData,
+    TaggedResponse,
+    ThreadMember,
+    UnparsedData,
+    UnparsedNumericResponseData,
+    UntaggedResponse,
+    VanishedData,
+)
+
+__all__ = ["ResponseParser", "parse_response"]
+
+_TAG_RE = re.compile(r'[^\x00-\x20\x7f(){%*"\\+]+')
+_NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9.\-_]*")
+_UNTAGGED_NUM_RE = re.compile(r"\* (\d+) ([A-Za-z][A-Za-z0-9\-]*)")
+_CODE_NAME_RE = re.compile(r'\[([^\x00-\x20\x7f(){%*"\\\]]+)(?=[ \]])')
+_CODE_TEXT_RE = re.compile(r"[^\]]*")
+_SEQ_SET_RE = re.compile(r"[0-9*][0-9*:,]*")
+_PARTIAL_RANGE_RE = re.compile(r"(-?\d{1,10}):(-?\d{1,10})")
+_SEARCH_RE = re.compile(r"(?: +\d+)*")
+_ATOMS_RE = re.compile(r"[^\]\r\n]*")
+
+_CONDITIONS = frozenset(("OK", "NO", "BAD", "BYE", "PREAUTH"))
+_NUMERIC = frozenset(("EXISTS", "RECENT", "EXPUNGE"))
+_CODES_WITHOUT_DATA = frozenset(
+    (
+        "ALERT", "PARSE", "READ-ONLY", "READ-WRITE", "TRYCREATE", "UIDNOTSTICKY", "NOMODSEQ",
+        "CLOSED", "UNAVAILABLE", "AUTHENTICATIONFAILED", "AUTHORIZATIONFAILED", "EXPIRED",
+        "PRIVACYREQUIRED", "CONTACTADMIN", "NOPERM", "INUSE", "EXPUNGEISSUED", "CORRUPTION",
+        "SERVERBUG", "CLIENTBUG", "CANNOT", "LIMIT", "OVERQUOTA", "ALREADYEXISTS", "NONEXISTENT",
+        "NOTSAVED", "HASCHILDREN", "UNKNOWN-CTE", "COMPRESSIONACTIVE", "USEATTR", "UIDREQUIRED",
+        "NOUPDATE", "NOTIFICATIONOVERFLOW",
+    )
+)
+_CODES_NUMBER = frozenset(("UIDVALIDITY", "UIDNEXT", "UNSEEN", "HIGHESTMODSEQ", "APPENDLIMIT"))
 
 
-def parse_response(data: bytes):  # type: ignore[no-untyped-def]
-    raise ParseError("parser not written yet", data)
+def parse_response(data: bytes, *, utf8: bool = False) -> Response:
+    """Parse one complete response (line, literals and CRLF) (RFC 9051 §7).
+
+    ``utf8=True`` once UTF8=ACCEPT is enabled: mailbox names are then not
+    decoded from modified UTF-7.  Raises :class:`ParseError` on bad input,
+    and nothing else.
+    """
+    try:
+        return ResponseParser(data, utf8=utf8).response()
+    except ParseError:
+        raise
+    except RecursionError:
+        raise ParseError(f"response nested deeper than {MAX_DEPTH} levels", data[:4096]) from None
+    except Exception as e:  # any slip on hostile input is a parse error
+        raise ParseError(f"cannot parse response: {type(e).__name__}: {e}", data[:4096]) from None
+
+
+class ResponseParser(FetchParser):
+    """Recursive-descent parser for one response (RFC 9051 §9)."""
+
+    __slots__ = ()
+
+    def response(self) -> Response:
+        """response = continue-req / response-data / response-tagged."""
+        s = self.s
+        if s.startswith("+"):
+            return self.continue_req()
+        if s.startswith("* "):
+            return self.response_data()
+        return self.response_tagged()
+
+    # --- continue-req, tagged --------------------------------------------
+
+    def continue_req(self) -> ContinuationRequest:
+        """continue-req = "+" SP (resp-text / base64) CRLF; the SP and text
+        may be missing."""
+        self.pos = 1
+        self.accept(" ")
+        return ContinuationRequest(self.resp_text(), self.data)
+
+    def response_tagged(self) -> TaggedResponse:
+        """response-tagged = tag SP resp-cond-state CRLF."""
+        m = _TAG_RE.match(self.s)
+        if m is None:
+            self.error("expected tag, '*' or '+'")
+        self.pos = m.end()
+        self.expect(" ")
+        name = self.atom().upper()
+        if name not in ("OK", "NO", "BAD"):
+            self.error(f"unexpected tagged response {name!r}")
+        return TaggedResponse(m.group(), name, self.resp_text_after_name(), self.data)
+
+    # --- untagged --------------------------------------------------------
+
+    def response_data(self) -> UntaggedResponse:
+        """response-data = "*" SP (resp-cond-state / resp-cond-bye /
+        mailbox-data / message-data / capability-data / enable-data /
+        id-response / namespace-response / ...) CRLF."""
+        s = self.s
+        m = _UNTAGGED_NUM_RE.match(s)
+        if m is not None:
+            return self.message_data(m)
+        self.pos = 2
+        nm = _NAME_RE.match(s, 2)
+        if nm is None:
+            self.error("expected response name")
+        name = nm.group().upper()
+        self.pos = nm.end()
+        if name in _CONDITIONS:
+            return UntaggedResponse(name, self.resp_text_after_name(), self.data)
+        method = _UNTAGGED.get(name)
+        if method is None:
+            self.accept(" ")
+            rest = self.rest()
+            return UntaggedResponse(name, UnparsedData(rest) if rest else None, self.data)
+        data = method(self)
+        self.end()
+        return UntaggedResponse(name, data, self.data)
+
+    def message_data(self, m: re.Match[str]) -> UntaggedResponse:
+        """message-data = nz-number SP ("EXPUNGE" / ("FETCH" SP msg-att));
+        mailbox-data's "EXISTS"/"RECENT" also start with a number."""
+        number_text, name = m.group(1), m.group(2).upper()
+        if len(number_text) > 19:
+            self.error("number out of range", 2)
+        number = int(number_text)
+        self.pos = m.end()
+        data: Any
+        if name in ("FETCH", "UIDFETCH"):
+            self.sp()
+            data = self.fetch_data(number)
+            self.end()
+        elif name in _NUMERIC:
+            self.end()
+            data = number
+        else:
+            self.accept(" ")
+            rest = self.rest()
+            data = UnparsedNumericResponseData(number, rest) if rest else number
+        return UntaggedResponse(name, data, self.data)
+
+    # --- resp-text -------------------------------------------------------
+
+    def resp_text_after_name(self) -> ResponseText:
+        """SP resp-text after a condition; both may be missing."""
+        if not self.accept(" "):
+            if self.pos < len(self.s) and not self.at_end():
+                self.error("expected SP")
+            return ResponseText(None, "")
+        return self.resp_text()
+
+    def resp_text(self) -> ResponseText:
+        """resp-text = ["[" resp-text-code "]" SP] [text].
+
+        When the bracket does not hold a valid resp-text-code (Exchange
+        sends ``[Error="..." ...]``), the whole is taken as text."""
+        s = self.s
+        start = self.pos
+        code: ResponseCode | None = None
+        if s.startswith("[", start):
+            code = self.resp_text_code()
+            if code is None:
+                self.pos = start
+            else:
+                self.accept(" ")
+        return ResponseText(code, self.rest())
+
+    def resp_text_code(self) -> ResponseCode | None:
+        """resp-text-code (RFC 9051 §7.1, with extensions); None when the
+        text in brackets is not a code at all."""
+        m = _CODE_NAME_RE.match(self.s, self.pos)
+        if m is None:
+            return None
+        name = m.group(1).upper()
+        self.pos = m.end()
+        if self.accept("]"):
+            if name in _CODES_WITHOUT_DATA or name not in _CODE_PARSERS and name not in _CODES_NUMBER:
+                return ResponseCode(name, None)
+            return ResponseCode(name, InvalidParseData(f"{name} requires data", None, None))
+        self.expect(" ")
+        data_start = self.pos
+        parser = _CODE_PARSERS.get(name)
+        if parser is None and name in _CODES_NUMBER:
+            parser = ResponseParser.number
+        if parser is None or name in _CODES_WITHOUT_DATA:
+            text = self._code_text()
+            if text is None:
+                return None
+            if name in _CODES_WITHOUT_DATA:
+                return ResponseCode(name, InvalidParseData(f"{name} takes no data", text, None))
+            return ResponseCode(name, text)
+        parsed: Any = None
+        error = ""
+        try:
+            parsed = parser(self)
+            if self.accept("]"):
+                return ResponseCode(name, parsed)
+            error = f"expected {name} to be complete"
+        except ParseError as e:
+            error = str(e)
+            parsed = None
+        self.pos = data_start
+        text = self._code_text()
+        if text is None:
+            return None
+        return ResponseCode(name, InvalidParseData(error, text, parsed))
+
+    def _code_text(self) -> str | None:
+        """The raw text of a code's data up to "]"; None when unterminated."""
+        m = _CODE_TEXT_RE.match(self.s, self.pos)
+        assert m is not None
+        if not self.s.startswith("]", m.end()):
+            return None
+        self.pos = m.end() + 1
+        return self._str(m.group())
+
+    def code_flags(self) -> list[str]:
+        return self.flag_list()
+
+    def code_atoms(self) -> list[str]:
+        """capability-data inside a code: atoms up to "]"."""
+        m = _ATOMS_RE.match(self.s, self.pos)
+        assert m is not None
+        self.pos = m.end()
+        return m.group().split()
+
+    def code_badcharset(self) -> list[str]:
+        """"BADCHARSET" [SP "(" charset *(SP charset) ")"]."""
+        out: list[str] = []
+        self.expect("(")
+        while not self.accept(")"):
+            if out:
+                self.sp()
+            out.append(self.astring())
+        return out
+
+    def code_copyuid(self) -> CopyUIDData:
+        """resp-code-copy = "COPYUID" SP nz-number SP uid-set SP uid-set."""
+        uidvalidity = self.number()
+        self.expect(" ")
+        source = self.sequence_set()
+        self.expect(" ")
+        return CopyUIDData(uidvalidity, source, self.sequence_set())
+
+    def code_appenduid(self) -> AppendUIDData:
+        """resp-code-apnd = "APPENDUID" SP nz-number SP append-uid."""
+        uidvalidity = self.number()
+        self.expect(" ")
+        return AppendUIDData(uidvalidity, self.sequence_set())
+
+    def code_objectid(self) -> str | None:
+        """"MAILBOXID" SP "(" objectid ")" (RFC 8474)."""
+        return self.objectid()
+
+    def sequence_set(self) -> SequenceSet:
+        m = _SEQ_SET_RE.match(self.s, self.pos)
+        if m is None:
+            self.error("expected sequence-set")
+        self.pos = m.end()
+        try:
+            return SequenceSet(m.group())
+        except (ParseError, ValueError) as e:
+            self.error(str(e))
+
+    # --- mailbox-data ----------------------------------------------------
+
+    def capability_data(self) -> list[str]:
+        """capability-data = "CAPABILITY" *(SP capability)."""
+        return self.rest().split()
+
+    def flags_data(self) -> list[str]:
+        """"FLAGS" SP flag-list."""
+        self.sp()
+        return self.flag_list()
+
+    def mailbox_list(self) -> MailboxList:
+        """mailbox-list = "(" [mbx-list-flags] ")" SP (DQUOTE QUOTED-CHAR
+        DQUOTE / nil) SP mailbox [SP mbox-list-extended] (RFC 9051 §7.3.1)."""
+        self.sp()
+        attr = self.flag_list()
+        self.sp()
+        delim = self.nquoted_char()
+        self.sp()
+        name = self.mailbox()
+        extended: dict[str, Any] = {}
+        if self.accept_sp() and self.peek() == "(":
+            self.expect("(")
+            self.enter()
+            while not self.accept(")"):
+                if extended:
+                    self.sp()
+                key = self.astring().upper()
+                self.sp()
+                value = self.value()
+                if key == "OLDNAME" and isinstance(value, list) and value and isinstance(value[0], str):
+                    value = value[0] if self.utf8 else _decode(value[0])
+                extended[key] = value
+            self.leave()
+        return MailboxList(attr, delim, name, extended)
+
+    def status_data(self) -> StatusData:
+        """"STATUS" SP mailbox SP "(" [status-att-list] ")" (RFC 9051 §7.3.2)."""
+        self.sp()
+        mailbox = self.mailbox()
+        self.sp()
+        self.expect("(")
+        attr: dict[str, Any] = {}
+        self.accept_sp()
+        while not self.accept(")"):
+            if attr:
+                self.sp()
+                if self.accept(")"):
+                    break
+            key = self.atom().upper()
+            self.sp()
+            if key == "MAILBOXID":
+                attr[key] = self.objectid()
+            elif self.peek().isdigit() and _NUMBER_END.match(self.s, self.pos):
+                attr[key] = self.number()
+            else:
+                attr[key] = ExtensionData(self.value(nil_is_none=False))
+        return StatusData(mailbox, attr)
+
+    def search_data(self) -> SearchResult:
+        """"SEARCH" *(SP nz-number) [SP "(" "MODSEQ" SP mod-sequence-value ")"]
+        (RFC 9051 §7.3.4, RFC 7162 §3.1.5); also SORT (RFC 5256)."""
+        m = _SEARCH_RE.match(self.s, self.pos)
+        assert m is not None
+        self.pos = m.end()
+        numbers = [int(n) for n in m.group().split()]
+        modseq = None
+        if self.accept_sp() and self.peek() == "(":
+            self.expect("(")
+            self.accept_sp()
+            if self.atom().upper() != "MODSEQ":
+                self.error("expected MODSEQ")
+            self.sp()
+            modseq = self.number()
+            self.accept_sp()
+            self.expect(")")
+        return SearchResult(numbers, modseq)
+
+    def esearch_response(self) -> ESearchResult:
+        """esearch-response = "ESEARCH" [search-correlator] [SP "UID"]
+        *(SP search-return-data) (RFC 4731, RFC 9051 §7.3.4, RFC 9394)."""
+        tag = None
+        uid = False
+        fields: dict[str, Any] = {}
+        data: dict[str, Any] = {}
+        if self.accept(" (") or self.accept(" ( "):
+            if self.atom().upper() != "TAG":
+                self.error("expected TAG in search correlator")
+            self.sp()
+            tag = self.string()
+            self.accept_sp()
+            self.expect(")")
+        while self.accept_sp():
+            if self.at_end():
+                break
+            key = self.atom().upper()
+            if key == "UID" and not data:
+                uid = True
+                continue
+            self.sp()
+            value: Any
+            if key in ("MIN", "MAX", "COUNT", "MODSEQ"):
+                value = self.number()
+                fields[key.lower()] = value
+            elif key == "ALL":
+                value = self.sequence_set()
+                fields["all"] = value
+            elif key == "PARTIAL":
+                value = self.partial_data()
+                fields["partial"] = value
+            else:
+                value = self.value()
+            data[key] = value
+        return ESearchResult(tag, uid, data=data, **fields)
+
+    def partial_data(self) -> PartialResult:
+        """"PARTIAL" SP "(" partial-range SP partial-results ")" (RFC 9394)."""
+        self.expect("(")
+        m = _PARTIAL_RANGE_RE.match(self.s, self.pos)
+        if m is None:
+            self.error("expected partial-range")
+        self.pos = m.end()
+        self.sp()
+        results = None if self.is_nil() else self.sequence_set()
+        self.expect(")")
+        return PartialResult(int(m.group(1)), int(m.group(2)), results)
+
+    def thread_data(self) -> list[ThreadMember]:
+        """thread-data = "THREAD" [SP 1*thread-list] (RFC 5256 §4)."""
+        out: list[ThreadMember] = []
+        self.accept_sp()
+        while self.peek() == "(":
+            out.append(self.thread_list())
+        return out
+
+    def thread_list(self) -> ThreadMember:
+        """thread-list = "(" (thread-members / thread-nested) ")"."""
+        self.expect("(")
+        self.enter()
+        try:
+            if self.peek() == "(":
+                children = self.thread_nested()
+                self.expect(")")
+                return ThreadMember(None, children)
+            root = ThreadMember(self.number(), [])
+            last = root
+            while self.accept_sp():
+                if self.peek() == "(":
+                    last.children.extend(self.thread_nested())
+                    break
+                node = ThreadMember(self.number(), [])
+                last.children.append(node)
+                last = node
+            self.expect(")")
+            return root
+        finally:
+            self.leave()
+
+    def thread_nested(self) -> list[ThreadMember]:
+        out: list[ThreadMember] = []
+        while self.peek() == "(":
+            out.append(self.thread_list())
+        return out
+
+    def vanished_data(self) -> VanishedData:
+        """expunged-resp = "VANISHED" [SP "(EARLIER)"] SP known-uids (RFC 7162)."""
+        self.sp()
+        earlier = False
+        if self.peek() == "(":
+            self.expect("(")
+            if self.atom().upper() != "EARLIER":
+                self.error("expected EARLIER")
+            self.expect(")")
+            self.sp()
+            earlier = True
+        return VanishedData(self.sequence_set(), earlier)
+
+    def namespace_response(self) -> Namespaces:
+        """namespace-response = "NAMESPACE" SP namespace SP namespace SP
+        namespace (RFC 2342, RFC 9051 §7.3.3)."""
+        self.sp()
+        personal = self.namespace()
+        self.sp()
+        other = self.namespace()
+        self.sp()
+        shared = self.namespace()
+        return Namespaces(personal, other, shared)
+
+    def namespace(self) -> list[Namespace]:
+        """namespace = nil / "(" 1*namespace-descr ")"."""
+        if self.is_nil():
+            return []
+        self.expect("(")
+        out: list[Namespace] = []
+        while not self.accept(")"):
+            self.accept_sp()
+            out.append(self.namespace_descr())
+            self.accept_sp()
+        return out
+
+    def namespace_descr(self) -> Namespace:
+        """"(" string SP (DQUOTE QUOTED-CHAR DQUOTE / nil)
+        [namespace-response-extensions] ")"."""
+        self.expect("(")
+        prefix = self.string()
+        if not self.utf8:
+            prefix = _decode(prefix)
+        self.sp()
+        delim = self.nquoted_char()
+        extensions: dict[str, list[str]] = {}
+        while self.accept_sp():
+            if self.peek() == ")":
+                break
+            key = self.string()
+            self.sp()
+            values = self.value_list()
+            extensions[key] = [str(v) for v in values]
+        self.expect(")")
+        return Namespace(prefix, delim, extensions)
+
+    def id_response(self) -> dict[str, str | None] | None:
+        """id-response = "ID" SP id-params-list (RFC 2971)."""
+        self.sp()
+        if self.is_nil():
+            return None
+        self.expect("(")
+        out: dict[str, str | None] = {}
+        self.accept_sp()
+        while not self.accept(")"):
+            if out:
+                self.sp()
+                if self.accept(")"):
+                    break
+            key = self.string()
+            self.sp()
+            out[key] = self.nstring()
+        return out
+
+    def enable_data(self) -> list[str]:
+        """enable-data = "ENABLED" *(SP capability) (RFC 5161)."""
+        return self.rest().split()
+
+    def quota_response(self) -> MailboxQuota:
+        """quota-response = "QUOTA" SP astring SP quota-list (RFC 9208)."""
+        self.sp()
+        root = self.astring()
+        self.sp()
+        self.expect("(")
+        resources: dict[str, tuple[int, int]] = {}
+        self.accept_sp()
+        while not self.accept(")"):
+            if resources:
+                self.sp()
+            name = self.atom().upper()
+            self.sp()
+            usage = self.number()
+            self.sp()
+            resources[name] = (usage, self.number())
+        main = resources.get("STORAGE") or next(iter(resources.values()), None)
+        return MailboxQuota(root, main[0] if main else None, main[1] if main else None, resources)
+
+    def quotaroot_response(self) -> MailboxQuotaRoot:
+        """quotaroot-response = "QUOTAROOT" SP mailbox *(SP astring)."""
+        self.sp()
+        mailbox = self.mailbox()
+        roots: list[str] = []
+        while self.accept_sp():
+            if self.at_end():
+                break
+            roots.append(self.astring())
+        return MailboxQuotaRoot(mailbox, roots)
+
+    def acl_data(self) -> list[MailboxACLItem]:
+        """acl-data = "ACL" SP mailbox *(SP identifier SP rights) (RFC 4314)."""
+        self.sp()
+        mailbox = self.mailbox()
+        out: list[MailboxACLItem] = []
+        while self.accept_sp():
+            if self.at_end():
+                break
+            user = self.astring()
+            self.sp()
+            out.append(MailboxACLItem(user, self.astring(), mailbox))
+        return out
+
+
+_NUMBER_END = re.compile(r"\d+(?=[ )])")
+
+
+def _decode(name: str) -> str:
+    from .mutf7 import decode_mailbox
+
+    return decode_mailbox(name)
+
+
+_UNTAGGED: dict[str, Any] = {
+    "CAPABILITY": ResponseParser.capability_data,
+    "FLAGS": ResponseParser.flags_data,
+    "LIST": ResponseParser.mailbox_list,
+    "LSUB": ResponseParser.mailbox_list,
+    "XLIST": ResponseParser.mailbox_list,
+    "STATUS": ResponseParser.status_data,
+    "SEARCH": ResponseParser.search_data,
+    "SORT": ResponseParser.search_data,
+    "ESEARCH": ResponseParser.esearch_response,
+    "THREAD": ResponseParser.thread_data,
+    "VANISHED": ResponseParser.vanished_data,
+    "NAMESPACE": ResponseParser.namespace_response,
+    "ID": ResponseParser.id_response,
+    "ENABLED": ResponseParser.enable_data,
+    "QUOTA": ResponseParser.quota_response,
+    "QUOTAROOT": ResponseParser.quotaroot_response,
+    "ACL": ResponseParser.acl_data,
+}
+
+_CODE_PARSERS: dict[str, Any] = {
+    "PERMANENTFLAGS": ResponseParser.code_flags,
+    "CAPABILITY": ResponseParser.code_atoms,
+    "BADCHARSET": ResponseParser.code_badcharset,
+    "COPYUID": ResponseParser.code_copyuid,
+    "APPENDUID": ResponseParser.code_appenduid,
+    "MODIFIED": ResponseParser.sequence_set,
+    "MAILBOXID": ResponseParser.code_objectid,
+}
+

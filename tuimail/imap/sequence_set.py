@@ -21,7 +21,8 @@ from .errors import EncodeError, ParseError
 STAR = 2**32  # "*": larger than any nz-number (they are 32-bit)
 MAX_NUMBER = 2**32 - 1
 
-_SET_RE = re.compile(rb"(?:[1-9][0-9]*|\*)(?::(?:[1-9][0-9]*|\*))?(?:,(?:[1-9][0-9]*|\*)(?::(?:[1-9][0-9]*|\*))?)*")
+_NUM = rb"(?:[1-9][0-9]*|\*)"
+_SET_RE = re.compile(rb"%s(?::%s)?(?:,%s(?::%s)?)*" % (_NUM, _NUM, _NUM, _NUM))
 
 
 def _num(token: str) -> int:
@@ -54,6 +55,7 @@ class SequenceSet:
     def __init__(self, value: Any = None) -> None:
         ranges: list[tuple[int, int]] = []
         string: str | None = None
+        self._string: str | None
         if value is None:
             pass
         elif isinstance(value, SequenceSet):
@@ -101,7 +103,8 @@ class SequenceSet:
                 if value.start < 1:
                     raise EncodeError(f"sequence range starts below 1: {value!r}")
                 ranges.append((value.start, value.stop - 1))
-        elif isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, int) or v == "*" for v in value):
+        elif isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, int) or v == "*"
+                                                                   for v in value):
             lo, hi = (STAR if v == "*" else v for v in value)
             if lo < 1 or hi < 1:
                 raise EncodeError(f"sequence range below 1: {value!r}")
@@ -147,10 +150,10 @@ class SequenceSet:
         return self._ranges
 
     def __contains__(self, n: object) -> bool:
-        if not isinstance(n, int):
-            return False
         if n == "*":
             n = STAR
+        if not isinstance(n, int):
+            return False
         for lo, hi in self._ranges:
             if lo <= n <= hi:
                 return True

@@ -14,8 +14,9 @@ RFC 9051 (IMAP4rev2) / RFC 3501 grammar it represents.  Conventions:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any, overload
 
 from .sequence_set import SequenceSet
 
@@ -34,12 +35,14 @@ __all__ = [
     "Envelope",
     "ExtensionData",
     "FetchData",
+    "InvalidParseData",
     "MailboxACLItem",
     "MailboxList",
     "MailboxQuota",
     "MailboxQuotaRoot",
     "Namespace",
     "Namespaces",
+    "PartialResult",
     "Response",
     "ResponseCode",
     "ResponseText",
@@ -49,6 +52,7 @@ __all__ = [
     "TaggedResponse",
     "ThreadMember",
     "UnparsedData",
+    "UnparsedNumericResponseData",
     "UntaggedResponse",
     "VanishedData",
 ]
@@ -126,7 +130,7 @@ class ContinuationRequest:
     raw_data: bytes = b""
 
 
-Response = Union[UntaggedResponse, TaggedResponse, ContinuationRequest]
+Response = UntaggedResponse | TaggedResponse | ContinuationRequest
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +138,27 @@ class UnparsedData:
     """Data of an unknown untagged response, kept as sent (never an error)."""
 
     unparsed_data: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnparsedNumericResponseData:
+    """Data of an unknown ``"*" SP number SP name SP ...`` response."""
+
+    number: int
+    unparsed_data: str
+
+
+@dataclass(frozen=True, slots=True)
+class InvalidParseData:
+    """Data of a known response code that did not parse (a server bug).
+
+    ``unparsed_data`` is the code's text as sent (None when missing);
+    ``parsed_data`` what could be parsed before the error, if anything.
+    """
+
+    parse_error: str
+    unparsed_data: str | None
+    parsed_data: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,7 +348,7 @@ class BodyTypeMultipart:
         return True
 
 
-BodyStructure = Union[BodyTypeBasic, BodyTypeText, BodyTypeMessage, BodyTypeMultipart]
+BodyStructure = BodyTypeBasic | BodyTypeText | BodyTypeMessage | BodyTypeMultipart
 
 
 # --- mailboxes ---------------------------------------------------------------
@@ -412,29 +437,71 @@ class MailboxACLItem:
 # --- search, sort, thread ----------------------------------------------------
 
 
-class SearchResult(list[int]):
+class SearchResult(Sequence[int]):
     """mailbox-data ``"SEARCH" *(SP nz-number) [SP "(" "MODSEQ" SP
     mod-sequence-value ")"]`` and ``"SORT"`` (RFC 3501, RFC 7162 §3.1.5).
 
-    A list of message numbers or UIDs; ``modseq`` is set when sent.
+    An immutable sequence of message numbers or UIDs that compares equal to
+    a list of the same numbers; ``modseq`` is set when sent.  ``list(r)``
+    gives a plain list.
     """
 
-    __slots__ = ("modseq",)
+    __slots__ = ("_items", "modseq")
 
-    def __init__(self, items: Any = (), modseq: int | None = None) -> None:
-        super().__init__(items)
+    def __init__(self, items: Iterable[int] = (), modseq: int | None = None) -> None:
+        self._items: list[int] = list(items)
         self.modseq = modseq
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[int]: ...
+    def __getitem__(self, index: int | slice) -> int | list[int]:
+        return self._items[index]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._items)
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._items
+
+    def __add__(self, other: Iterable[int]) -> list[int]:
+        return self._items + list(other)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, SearchResult):
-            return list.__eq__(self, other) and self.modseq == other.modseq
-        return list.__eq__(self, other)
+            return self._items == other._items and self.modseq == other.modseq
+        if isinstance(other, (list, tuple)):
+            return self._items == list(other)
+        return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        base = list.__repr__(self)
-        return f"SearchResult({base}, modseq={self.modseq})" if self.modseq is not None else f"SearchResult({base})"
+        base = repr(self._items)
+        if self.modseq is None:
+            return f"SearchResult({base})"
+        return f"SearchResult({base}, modseq={self.modseq})"
+
+
+@dataclass(frozen=True, slots=True)
+class PartialResult:
+    """partial-range and partial-results of ESEARCH PARTIAL (RFC 9394 §3.1).
+
+    ``first``/``last`` are the requested range (negative counts from the
+    end: ``-1:-100``); ``results`` the numbers found, or None for NIL.
+    """
+
+    first: int
+    last: int
+    results: SequenceSet | None
+
+    @property
+    def range(self) -> str:
+        return f"{self.first}:{self.last}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -443,8 +510,8 @@ class ESearchResult:
     *(SP search-return-data)`` (RFC 4731, RFC 9051 §7.3.4, RFC 9394).
 
     ``data`` holds every return item by upper-case name; the common ones
-    are also fields.  ``all`` is a :class:`SequenceSet`; ``partial`` is
-    ``(range_text, SequenceSet | None)``.
+    are also fields.  ``all`` is a :class:`SequenceSet`; ``partial`` a
+    :class:`PartialResult`.
     """
 
     tag: str | None
@@ -454,7 +521,7 @@ class ESearchResult:
     all: SequenceSet | None = None
     count: int | None = None
     modseq: int | None = None
-    partial: tuple[str, SequenceSet | None] | None = None
+    partial: PartialResult | None = None
     data: dict[str, Any] = field(default_factory=dict)
 
 

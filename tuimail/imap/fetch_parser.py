@@ -1,0 +1,557 @@
+"""FETCH response data: msg-att, envelope, body structure (RFC 9051 §7.5.2).
+
+Speed matters here: a mailbox listing is thousands of FETCH responses.
+Each structure has a fast path, one compiled regular expression matching
+the whole structure in C (a whole envelope with its address lists, a whole
+single-part body with its parameters), and a recursive-descent fallback
+that follows the ABNF and handles literals, escapes and server quirks.
+The fast path only accepts input the fallback would parse the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from .errors import ParseError
+from .scanner import NIL, QUOTED, Scanner, fix_8bit, unescape
+from .types import (
+    Address,
+    BodyStructure,
+    BodyTypeBasic,
+    BodyTypeMessage,
+    BodyTypeMultipart,
+    BodyTypeText,
+    ContentDisposition,
+    Envelope,
+    ExtensionData,
+    FetchData,
+)
+
+__all__ = ["FetchParser", "InternalDate", "parse_date_time"]
+
+# --- regular expressions for whole structures ---------------------------------
+
+_NQ = rf"(?:{NIL}|{QUOTED})"  # nstring without literals
+_NQ_CAP = rf'(?:{NIL}|"([^"\\]*(?:\\.[^"\\]*)*)")'  # group: content, None for NIL
+_ADDR = rf"\({_NQ} +{_NQ} +{_NQ} +{_NQ}\)"
+_ADDR_LIST = rf"({NIL}|\((?:{_ADDR} ?)*\))"  # outlook.com puts SP between addresses
+
+_ADDRESS_RE = re.compile(rf"\({_NQ_CAP} +{_NQ_CAP} +{_NQ_CAP} +{_NQ_CAP}\)")
+_ENVELOPE_RE = re.compile(
+    rf"\({_NQ_CAP} {_NQ_CAP} {_ADDR_LIST} {_ADDR_LIST} {_ADDR_LIST} {_ADDR_LIST} "
+    rf"{_ADDR_LIST} {_ADDR_LIST} {_NQ_CAP} {_NQ_CAP}\)"
+)
+_STRING_IN_RE = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"')
+
+_PARAMS = rf"({NIL}|\({QUOTED} {QUOTED}(?: {QUOTED} {QUOTED})*\))"
+_DSP = rf"(?:{NIL}|\({_NQ_CAP} {_PARAMS}\))"
+_LANG = rf"({NIL}|{QUOTED}|\({QUOTED}(?: {QUOTED})*\))"
+# A whole non-multipart, non-message body with optional body-ext-1part
+# (md5, disposition, language, location; nothing beyond).
+_BODY_1PART_RE = re.compile(
+    rf'\("([^"\\]*)" "([^"\\]*)" {_PARAMS} {_NQ_CAP} {_NQ_CAP} {_NQ_CAP} (\d{{1,18}})'
+    rf"(?: (\d{{1,18}}))?"
+    rf"(?: {_NQ_CAP}(?: {_DSP}(?: {_LANG}(?: {_NQ_CAP})?)?)?)?\)"
+)
+_MPART_TAIL_RE = re.compile(rf'"([^"\\]*)"(?: {_PARAMS}(?: {_DSP}(?: {_LANG}(?: {_NQ_CAP})?)?)?)?\)')
+
+# msg-att names: BODY[...]<n>, BINARY.SIZE[...], plain names.
+_ITEM_RE = re.compile(r"([A-Za-z0-9][A-Za-z0-9.\-]*)(\[)?")
+_SECTION_RE = re.compile(r'\[((?:[^\]"]|"[^"\\]*(?:\\.[^"\\]*)*")*)\](?:<(\d+)>)?')
+_QUOTED_FIELD_RE = re.compile(r'"([!#-\'*+\-.0-9A-Z^_`a-z|~]+)"')
+_FLAGS_RE = re.compile(r"\(([^()\"{]*)\)")
+_DATE_TIME_RE = re.compile(
+    r'" ?(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)"'
+)
+_OBJECTID_RE = re.compile(r"\(([A-Za-z0-9_\-]+)\)")
+_MONTHS = {m: i for i, m in enumerate(
+    ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), 1)}
+_TZ_CACHE: dict[str, timezone] = {}
+
+
+class InternalDate(datetime):
+    """A timezone-aware ``datetime`` from an IMAP ``date-time`` (RFC 9051 §9).
+
+    ``str()`` gives the date-time as the server sent it, e.g.
+    ``"17-Jul-1996 02:44:25 -0700"``; everything else is a datetime.
+    """
+
+    imap_text: str
+
+    def __str__(self) -> str:
+        return getattr(self, "imap_text", None) or datetime.__str__(self)
+
+
+def parse_date_time(match: re.Match[str]) -> InternalDate:
+    """date-time = DQUOTE date-day-fixed "-" date-month "-" date-year SP time SP zone DQUOTE."""
+    day, mon, year, hh, mm, ss, sign, zh, zm = match.groups()
+    zone = sign + zh + zm
+    tz = _TZ_CACHE.get(zone)
+    if tz is None:
+        offset = timedelta(hours=int(zh), minutes=int(zm))
+        tz = timezone(-offset if sign == "-" else offset)
+        _TZ_CACHE[zone] = tz
+    dt = InternalDate(int(year), _MONTHS[mon.upper()], int(day), int(hh), int(mm), int(ss), tzinfo=tz)
+    dt.imap_text = match.group()[1:-1]
+    return dt
+
+
+def _params_dict(s: str, start: int, end: int, fix: bool) -> dict[str, str]:
+    items = _STRING_IN_RE.findall(s, start, end)
+    if fix:
+        items = [_fix(x) for x in items]
+    it = iter(items)
+    return {k.upper(): v for k, v in zip(it, it, strict=False)}
+
+
+def _fix(text: str | None) -> Any:
+    if text is None:
+        return None
+    return fix_8bit(unescape(text))
+
+
+class FetchParser(Scanner):
+    """The FETCH part of the grammar; mixed into the response parser."""
+
+    __slots__ = ()
+
+    # --- msg-att ----------------------------------------------------------
+
+    def fetch_data(self, seqno: int) -> FetchData:
+        """msg-att = "(" (msg-att-dynamic / msg-att-static) *(SP ...) ")"."""
+        self.expect("(")
+        attr: dict[str, Any] = {}
+        s = self.s
+        self.accept_sp()
+        while not self.accept(")"):
+            if attr:
+                self.sp()
+                if self.accept(")"):  # "(UID 1 )": trailing space
+                    break
+            m = _ITEM_RE.match(s, self.pos)
+            if m is None:
+                self.error("expected a FETCH item name")
+            name = m.group(1).upper()
+            if m.group(2):
+                self.pos = m.start(2)
+                key, value = self.section_item(name)
+                attr[key] = value
+                continue
+            self.pos = m.end()
+            self.sp()
+            handler = _HANDLERS.get(name)
+            if handler is not None:
+                attr[name] = handler(self)
+            elif name.startswith("X-"):
+                attr[name] = self.value()
+            else:
+                self.error(f"unknown FETCH item {name!r}", m.start())
+        return FetchData(seqno, attr)
+
+    def section_item(self, name: str) -> tuple[str, Any]:
+        """BODY[section]<origin> SP nstring, BINARY[...] SP (nstring/literal8),
+        BINARY.SIZE[...] SP number (RFC 9051 §7.5.2, RFC 3516)."""
+        m = _SECTION_RE.match(self.s, self.pos)
+        if m is None:
+            self.error("expected section")
+        self.pos = m.end()
+        section = m.group(1).upper()
+        if '"' in section:  # HEADER.FIELDS ("Content-Type"): keyed unquoted
+            section = _QUOTED_FIELD_RE.sub(r"\1", section)
+        if name in ("RFC822", "RFC822.HEADER", "RFC822.TEXT") and section == "":
+            key = name  # a quirk: "RFC822[]"
+        else:
+            key = f"{name}[{section}]"
+        if m.group(2) is not None:
+            key += f"<{m.group(2)}>"
+        self.sp()
+        if name == "BINARY.SIZE":
+            return key, self.number()
+        if name not in ("BODY", "BINARY", "RFC822", "RFC822.HEADER", "RFC822.TEXT", "BODY.PEEK"):
+            if not name.startswith("X-"):
+                self.error(f"unknown FETCH item {name!r}")
+            return key, self.value()
+        return key, self.nstring_bytes()
+
+    def flag_list(self) -> list[str]:
+        """flag-list = "(" [flag *(SP flag)] ")"; flags kept as sent."""
+        m = _FLAGS_RE.match(self.s, self.pos)
+        if m is None:
+            self.error("expected flag list")
+        self.pos = m.end()
+        flags = m.group(1).split()
+        if self.dirty:
+            flags = [fix_8bit(f) for f in flags]
+        return flags
+
+    def date_time(self) -> InternalDate | None:
+        m = _DATE_TIME_RE.match(self.s, self.pos)
+        if m is None:
+            if self.is_nil():
+                return None
+            self.error("expected date-time")
+        try:
+            dt = parse_date_time(m)
+        except (KeyError, ValueError):
+            self.error("invalid date-time")
+        self.pos = m.end()
+        return dt
+
+    def modseq_list(self) -> int:
+        """"MODSEQ" SP "(" permsg-modsequence ")" (RFC 7162 §3.1.4)."""
+        self.expect("(")
+        self.accept_sp()
+        n = self.number()
+        self.accept_sp()
+        self.expect(")")
+        return n
+
+    def objectid(self) -> str | None:
+        """"(" objectid ")" / nil (RFC 8474)."""
+        m = _OBJECTID_RE.match(self.s, self.pos)
+        if m is not None:
+            self.pos = m.end()
+            return m.group(1)
+        if self.is_nil():
+            return None
+        self.error("expected (objectid)")
+
+    def gm_labels(self) -> list[str]:
+        """X-GM-LABELS "(" [astring / flag *(SP ...)] ")" (Gmail)."""
+        self.expect("(")
+        labels: list[str] = []
+        self.accept_sp()
+        while not self.accept(")"):
+            if labels:
+                self.sp()
+                if self.accept(")"):
+                    break
+            if self.accept("\\"):
+                labels.append("\\" + self.atom())
+            else:
+                labels.append(self.astring())
+        return labels
+
+    # --- envelope ------------------------------------------------------------
+
+    def envelope(self) -> Envelope:
+        """envelope (RFC 9051 §7.5.2); fast path: one regex, no literals."""
+        s = self.s
+        m = _ENVELOPE_RE.match(s, self.pos)
+        if m is not None:
+            slow = self.dirty or s.find("\\", m.start(), m.end()) >= 0
+            g = m.groups()
+            lists: list[list[Address] | None] = []
+            for i in (3, 4, 5, 6, 7, 8):
+                start, end = m.span(i)
+                if s[start] != "(":
+                    lists.append(None)
+                elif slow:
+                    found = _ADDRESS_RE.finditer(s, start, end)
+                    lists.append([Address(*map(_fix, a.groups())) for a in found])
+                else:
+                    lists.append([Address(*a.groups()) for a in _ADDRESS_RE.finditer(s, start, end)])
+            self.pos = m.end()
+            fr, se, rt, to, cc, bcc = lists
+            if slow:
+                return Envelope(_fix(g[0]), _fix(g[1]), fr, se, rt, to, cc, bcc, _fix(g[8]), _fix(g[9]))
+            return Envelope(g[0], g[1], fr, se, rt, to, cc, bcc, g[8], g[9])
+        return self.envelope_slow()
+
+    def envelope_slow(self) -> Envelope:
+        self.expect("(")
+        self.accept_sp()
+        date = self.nstring()
+        self.sp()
+        subject = self.nstring()
+        lists: list[list[Address] | None] = []
+        for _ in range(6):
+            self.sp()
+            lists.append(self.address_list())
+        self.sp()
+        in_reply_to = self.nstring()
+        self.sp()
+        message_id = self.nstring()
+        self.accept_sp()
+        self.expect(")")
+        fr, se, rt, to, cc, bcc = lists
+        return Envelope(date, subject, fr, se, rt, to, cc, bcc, in_reply_to, message_id)
+
+    def address_list(self) -> list[Address] | None:
+        """env-from etc.: "(" 1*address ")" / nil; tolerates SP between."""
+        if self.is_nil():
+            return None
+        self.expect("(")
+        out: list[Address] = []
+        while True:
+            self.accept_sp()
+            if self.accept(")"):
+                return out
+            out.append(self.address())
+
+    def address(self) -> Address:
+        self.expect("(")
+        self.accept_sp()
+        name = self.nstring()
+        self.sp()
+        route = self.nstring()
+        self.sp()
+        mailbox = self.nstring()
+        self.sp()
+        host = self.nstring()
+        self.accept_sp()
+        self.expect(")")
+        return Address(name, route, mailbox, host)
+
+    # --- body structure -------------------------------------------------
+
+    def body(self) -> BodyStructure:
+        """body = "(" (body-type-1part / body-type-mpart) ")"."""
+        s = self.s
+        p = self.pos
+        self.enter()
+        try:
+            if s.startswith("((", p) or s.startswith("( (", p):
+                return self.body_mpart()
+            m = _BODY_1PART_RE.match(s, p)
+            if m is not None and not self.dirty and s.find("\\", p, m.end()) < 0:
+                media, sub = m.group(1).upper(), m.group(2).upper()
+                if media != "MESSAGE" or sub not in ("RFC822", "GLOBAL"):
+                    return self._body_1part_fast(m, media, sub)
+            return self.body_1part()
+        finally:
+            self.leave()
+
+    def _body_1part_fast(self, m: re.Match[str], media: str, sub: str) -> BodyStructure:
+        s = self.s
+        (_, _, params, cid, desc, enc, size, lines, md5, dsp_type, dsp_params, lang, loc) = m.groups()
+        text = media == "TEXT"
+        if (lines is not None) != text:
+            return self.body_1part()
+        self.pos = m.end()
+        param = None if params[0] != "(" else _params_dict(s, m.start(3), m.end(3), False)
+        dsp = None
+        if dsp_params is not None:
+            dp = None if dsp_params[0] != "(" else _params_dict(s, m.start(11), m.end(11), False)
+            dsp = ContentDisposition(dsp_type.upper() if dsp_type else dsp_type, dp)
+        language: list[str] | None = None
+        if lang is not None and lang[0] != "N" and lang[0] != "n":
+            language = _STRING_IN_RE.findall(s, m.start(12), m.end(12))
+        if text:
+            return BodyTypeText(
+                media, sub, param, cid, desc, enc, int(size), int(lines), md5, dsp, language, loc
+            )
+        return BodyTypeBasic(media, sub, param, cid, desc, enc, int(size), md5, dsp, language, loc)
+
+    def body_mpart(self) -> BodyTypeMultipart:
+        """body-type-mpart = 1*body SP media-subtype [SP body-ext-mpart]."""
+        self.expect("(")
+        self.accept_sp()
+        parts: list[BodyStructure] = []
+        while self.peek() == "(":
+            parts.append(self.body())
+            self.accept_sp()
+        s = self.s
+        m = _MPART_TAIL_RE.match(s, self.pos)
+        if m is not None and not self.dirty and s.find("\\", m.start(), m.end()) < 0:
+            sub, params, dsp_type, dsp_params, lang, loc = m.groups()
+            self.pos = m.end()
+            param = None
+            if params is not None and params[0] == "(":
+                param = _params_dict(s, m.start(2), m.end(2), False)
+            dsp = None
+            if dsp_params is not None:
+                dp = None if dsp_params[0] != "(" else _params_dict(s, m.start(4), m.end(4), False)
+                dsp = ContentDisposition(dsp_type.upper() if dsp_type else dsp_type, dp)
+            language = None
+            if lang is not None and lang[0] not in "Nn":
+                language = _STRING_IN_RE.findall(s, m.start(5), m.end(5))
+            return BodyTypeMultipart("MULTIPART", sub.upper(), parts, param, dsp, language, loc)
+        subtype = self.string().upper()
+        ext: dict[str, Any] = {}
+        if self.accept_sp() and self.peek() != ")":
+            self.body_ext(ext, ("param", "disposition", "language", "location"))
+        self.accept_sp()
+        self.expect(")")
+        return BodyTypeMultipart("MULTIPART", subtype, parts, **ext)
+
+    def body_1part(self) -> BodyStructure:
+        """body-type-1part = (body-type-basic / body-type-msg / body-type-text)
+        [SP body-ext-1part]."""
+        self.expect("(")
+        self.accept_sp()
+        media = self.string().upper()
+        after_media = self.pos
+        self.accept_sp()
+        if self.peek() not in ('"', "{"):
+            # A multipart without parts: ("MIXED" ...) (seen from several servers).
+            self.pos = after_media
+            ext: dict[str, Any] = {}
+            if self.accept_sp() and self.peek() != ")":
+                self.body_ext(ext, ("param", "disposition", "language", "location"))
+            self.accept_sp()
+            self.expect(")")
+            return BodyTypeMultipart("MULTIPART", media, [], **ext)
+        sub = self.string().upper()
+        self.sp()
+        param = self.body_fld_param()
+        self.sp()
+        cid = self.nstring()
+        self.sp()
+        desc = self.nstring()
+        self.sp()
+        enc = self.nstring()
+        self.sp()
+        size = self.number()
+        ext = {}
+        result: BodyStructure | None = None
+        if media == "MESSAGE" and sub in ("RFC822", "GLOBAL"):
+            after_size = self.pos
+            try:
+                result = self.body_type_msg_rest(media, sub, param, cid, desc, enc, size)
+            except ParseError:
+                # Some servers send message/rfc822 as body-type-basic.
+                self.pos = after_size
+        if result is not None:
+            pass
+        elif media == "TEXT":
+            lines = 0
+            if self.accept_sp() and self.peek().isdigit():
+                lines = self.number()
+            self.ext_1part(ext)
+            result = BodyTypeText(media, sub, param, cid, desc, enc, size, lines, **ext)
+        else:
+            self.ext_1part(ext)
+            result = BodyTypeBasic(media, sub, param, cid, desc, enc, size, **ext)
+        self.accept_sp()
+        self.expect(")")
+        return result
+
+    def body_type_msg_rest(
+        self, media: str, sub: str, param: dict[str, str] | None, cid: str | None,
+        desc: str | None, enc: str | None, size: int,
+    ) -> BodyTypeMessage:
+        """body-type-msg after body-fields: SP envelope SP body SP body-fld-lines."""
+        ext: dict[str, Any] = {}
+        self.sp()
+        env = None if self.is_nil() else self.envelope()
+        self.sp()
+        inner = None if self.is_nil() else self.body()
+        self.sp()
+        lines = self.number()
+        self.ext_1part(ext)
+        self.accept_sp()
+        if self.peek() != ")":
+            self.error("expected ')' after body-type-msg")
+        return BodyTypeMessage(media, sub, param, cid, desc, enc, size, env, inner, lines, **ext)
+
+    def ext_1part(self, ext: dict[str, Any]) -> None:
+        """body-ext-1part = body-fld-md5 [SP body-fld-dsp [SP body-fld-lang
+        [SP body-fld-loc *(SP body-extension)]]]."""
+        self.accept_sp()
+        if self.peek() in (")", ""):
+            return
+        self.body_ext(ext, ("md5", "disposition", "language", "location"))
+
+    def body_ext(self, ext: dict[str, Any], fields: tuple[str, str, str, str]) -> None:
+        for i, field in enumerate(fields):
+            if i:
+                self.accept_sp()
+                if self.peek() in (")", ""):
+                    return
+            if field == "param":
+                ext[field] = self.body_fld_param()
+            elif field == "disposition":
+                ext[field] = self.body_fld_dsp()
+            elif field == "language":
+                ext[field] = self.body_fld_lang()
+            else:
+                ext[field] = self.nstring()
+        extension: list[Any] = []
+        while self.accept_sp():
+            if self.peek() in (")", ""):
+                break
+            extension.append(self.value())
+        if extension:
+            ext["extension"] = extension
+
+    def body_fld_param(self) -> dict[str, str] | None:
+        """body-fld-param = "(" string SP string *(SP string SP string) ")" / nil."""
+        if self.is_nil():
+            return None
+        self.expect("(")
+        out: dict[str, Any] = {}
+        self.accept_sp()
+        while not self.accept(")"):
+            if out:
+                self.sp()
+                if self.accept(")"):
+                    break
+            key = self.string().upper()
+            self.sp()
+            out[key] = self.nstring()
+        return out
+
+    def body_fld_dsp(self) -> ContentDisposition | None:
+        """body-fld-dsp = "(" string SP body-fld-param ")" / nil; a bare
+        string (sent by some servers) is taken as the type."""
+        if self.is_nil():
+            return None
+        if self.peek() != "(":
+            return ContentDisposition(self.string().upper(), None)
+        self.expect("(")
+        self.accept_sp()
+        dsp_type = self.string().upper()
+        self.sp()
+        param = self.body_fld_param()
+        self.accept_sp()
+        self.expect(")")
+        return ContentDisposition(dsp_type, param)
+
+    def body_fld_lang(self) -> list[str] | None:
+        """body-fld-lang = nstring / "(" string *(SP string) ")"."""
+        if self.peek() == "(":
+            return [x for x in self.value_list() if isinstance(x, str)]
+        value = self.nstring()
+        return None if value is None else [value]
+
+
+def _number(p: FetchParser) -> int:
+    return p.number()
+
+
+def _body(p: FetchParser) -> BodyStructure:
+    return p.body()
+
+
+def _extension(p: FetchParser) -> ExtensionData:
+    return ExtensionData(p.value())
+
+
+def _nstring_bytes(p: FetchParser) -> bytes | None:
+    return p.nstring_bytes()
+
+
+_HANDLERS: dict[str, Any] = {
+    "UID": _number,
+    "RFC822.SIZE": _number,
+    "FLAGS": FetchParser.flag_list,
+    "INTERNALDATE": FetchParser.date_time,
+    "SAVEDATE": FetchParser.date_time,
+    "ENVELOPE": FetchParser.envelope,
+    "BODYSTRUCTURE": _body,
+    "BODY": _body,
+    "MODSEQ": FetchParser.modseq_list,
+    "EMAILID": FetchParser.objectid,
+    "THREADID": FetchParser.objectid,
+    "X-GM-MSGID": _number,
+    "X-GM-THRID": _number,
+    "X-GM-LABELS": FetchParser.gm_labels,
+    "RFC822": _nstring_bytes,
+    "RFC822.HEADER": _nstring_bytes,
+    "RFC822.TEXT": _nstring_bytes,
+    "PREVIEW": FetchParser.nstring,
+    "ANNOTATION": _extension,
+}
