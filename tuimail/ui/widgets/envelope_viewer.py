@@ -1,0 +1,282 @@
+"""The envelope viewer: one message's headers, body and attachments, or its raw source.
+
+Everything shown comes from the mail, so all of it is sanitised and handed to
+:class:`~textual.widgets.Static` as :class:`rich.text.Text` (plain text, never
+markup).  Scrolls with j/k, space, PgUp/PgDn, g/G when focused; ``r`` toggles
+the raw source; ``s`` then an attachment's number posts
+:class:`EnvelopeViewer.SaveAttachment`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import Static
+
+from tuimail.mail.sanitize import sanitize
+
+from .row_format import format_size
+
+if TYPE_CHECKING:
+    from tuimail.mail.render import RenderedMessage
+
+__all__ = ["EnvelopeViewer"]
+
+#: Raw sources longer than this are cut for display (the rest stays on the server).
+RAW_DISPLAY_LIMIT = 2 * 1024 * 1024
+
+
+class EnvelopeViewer(VerticalScroll, can_focus=True):
+    """Headers (From, To, Cc, Date, Subject), the body as text, the attachment list."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "scroll_down", "Scroll down", show=False, id="viewer.scroll_down"),
+        Binding("k,up", "scroll_up", "Scroll up", show=False, id="viewer.scroll_up"),
+        Binding("space,pagedown", "page_down", "Page down", show=False, id="viewer.page_down"),
+        Binding("b,pageup", "page_up", "Page up", show=False, id="viewer.page_up"),
+        Binding("g,home", "scroll_home", "Top", show=False, id="viewer.top"),
+        Binding("G,end", "scroll_end", "Bottom", show=False, id="viewer.bottom"),
+        Binding("r", "toggle_raw", "Raw source", id="viewer.toggle_raw"),
+        Binding("s", "save_attachment", "Save attachment", id="viewer.save_attachment"),
+    ]
+
+    DEFAULT_CSS = """
+    EnvelopeViewer {
+        background: $surface;
+        padding: 0 1;
+    }
+    EnvelopeViewer > #viewer-headers {
+        border-bottom: solid $panel-lighten-2;
+        padding-bottom: 0;
+        margin-bottom: 1;
+    }
+    EnvelopeViewer > #viewer-body { width: 1fr; }
+    EnvelopeViewer > #viewer-attachments {
+        margin-top: 1;
+        border-top: solid $panel-lighten-2;
+        display: none;
+    }
+    EnvelopeViewer > #viewer-attachments.has-attachments { display: block; }
+    EnvelopeViewer > #viewer-prompt {
+        dock: bottom;
+        background: $warning;
+        color: $text;
+        display: none;
+    }
+    EnvelopeViewer > #viewer-prompt.active { display: block; }
+    EnvelopeViewer.raw > #viewer-headers { display: none; }
+    EnvelopeViewer.raw > #viewer-attachments { display: none; }
+    """
+
+    class SaveAttachment(Message):
+        """The user asked to save the attachment with this ``index`` (as listed)."""
+
+        def __init__(self, viewer: EnvelopeViewer, index: int) -> None:
+            super().__init__()
+            self.viewer = viewer
+            self.index = index
+
+        @property
+        def control(self) -> EnvelopeViewer:
+            return self.viewer
+
+    class RawRequested(Message):
+        """The user asked for the raw source, which the viewer does not have yet."""
+
+        def __init__(self, viewer: EnvelopeViewer) -> None:
+            super().__init__()
+            self.viewer = viewer
+
+        @property
+        def control(self) -> EnvelopeViewer:
+            return self.viewer
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's name
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self._rendered: RenderedMessage | None = None
+        self._raw: bytes | None = None
+        self._showing_raw = False
+        self._save_digits: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="viewer-headers")
+        yield Static(Text("No message selected.", style="italic"), id="viewer-body")
+        yield Static(id="viewer-attachments")
+        yield Static(id="viewer-prompt")
+
+    # ----------------------------------------------------------------- public API
+
+    @property
+    def showing_raw(self) -> bool:
+        """True while the raw source is on screen."""
+        return self._showing_raw
+
+    @property
+    def rendered(self) -> RenderedMessage | None:
+        """The message shown (None after :meth:`clear`)."""
+        return self._rendered
+
+    def show_message(self, rendered: RenderedMessage, raw: bytes | None = None) -> None:
+        """Show a decoded message; ``raw`` (optional) lets ``r`` toggle to the source."""
+        self._rendered = rendered
+        self._raw = raw
+        self._showing_raw = False
+        self._cancel_prompt()
+        self.remove_class("raw")
+        self.query_one("#viewer-headers", Static).update(self._headers(rendered))
+        self.query_one("#viewer-body", Static).update(Text(sanitize(rendered.body, multiline=True)))
+        attachments = self.query_one("#viewer-attachments", Static)
+        attachments.update(self._attachments(rendered))
+        attachments.set_class(bool(rendered.attachments), "has-attachments")
+        self.scroll_home(animate=False, immediate=True)
+
+    def show_raw(self, raw: bytes) -> None:
+        """Show the raw source (decoded as UTF-8 with replacements, sanitised)."""
+        self._raw = raw
+        self._showing_raw = True
+        self._cancel_prompt()
+        self.add_class("raw")
+        cut = len(raw) > RAW_DISPLAY_LIMIT
+        source = raw[:RAW_DISPLAY_LIMIT].decode("utf-8", errors="replace")
+        text = Text(sanitize(source, multiline=True), no_wrap=False)
+        if cut:
+            text.append(f"\n[… {len(raw) - RAW_DISPLAY_LIMIT:,} more bytes not shown]", style="italic")
+        self.query_one("#viewer-body", Static).update(text)
+        self.scroll_home(animate=False, immediate=True)
+
+    def clear(self) -> None:
+        """Show nothing (no message selected)."""
+        self._rendered = None
+        self._raw = None
+        self._showing_raw = False
+        self._cancel_prompt()
+        self.remove_class("raw")
+        self.query_one("#viewer-headers", Static).update("")
+        self.query_one("#viewer-body", Static).update(Text("No message selected.", style="italic"))
+        attachments = self.query_one("#viewer-attachments", Static)
+        attachments.update("")
+        attachments.remove_class("has-attachments")
+
+    # ------------------------------------------------------------------ content
+
+    def _headers(self, rendered: RenderedMessage) -> Table:
+        table = Table.grid(padding=(0, 1))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column(ratio=1)
+        rows = [
+            ("From", rendered.from_),
+            ("To", rendered.to),
+            ("Cc", rendered.cc),
+            ("Date", rendered.date),
+            ("Subject", rendered.subject),
+        ]
+        for label, value in rows:
+            if label == "Cc" and not value:
+                continue
+            value_text = Text(sanitize(value or ""), style="bold" if label == "Subject" else "")
+            table.add_row(Text(label + ":", style="dim bold"), value_text)
+        return table
+
+    def _attachments(self, rendered: RenderedMessage) -> Group | str:
+        if not rendered.attachments:
+            return ""
+        count = len(rendered.attachments)
+        title = Text(f"Attachments ({count}) — press s then a number to save", style="bold")
+        table = Table.grid(padding=(0, 2))
+        table.add_column(justify="right", no_wrap=True)
+        table.add_column(ratio=1)
+        table.add_column(no_wrap=True, style="dim")
+        table.add_column(justify="right", no_wrap=True, style="dim")
+        for info in rendered.attachments:
+            table.add_row(
+                Text(f"[{info.index}]"),
+                Text(sanitize(info.filename or "(unnamed)"), overflow="ellipsis"),
+                Text(sanitize(info.content_type or "")),
+                Text(format_size(info.size)),
+            )
+        return Group(title, table)
+
+    # ------------------------------------------------------------------ actions
+
+    def action_page_down(self) -> None:
+        self.scroll_page_down()
+
+    def action_page_up(self) -> None:
+        self.scroll_page_up()
+
+    def action_toggle_raw(self) -> None:
+        """Switch between the decoded message and its raw source."""
+        if self._showing_raw:
+            if self._rendered is not None:
+                self.show_message(self._rendered, self._raw)
+        elif self._raw is not None:
+            self.show_raw(self._raw)
+        elif self._rendered is not None:
+            self.post_message(self.RawRequested(self))
+
+    def action_save_attachment(self) -> None:
+        """Start the ``s`` + number prompt (or save at once when there is one attachment)."""
+        rendered = self._rendered
+        if rendered is None or self._showing_raw or not rendered.attachments:
+            self.app.bell()
+            return
+        self._save_digits = ""
+        prompt = self.query_one("#viewer-prompt", Static)
+        indexes = [a.index for a in rendered.attachments]
+        prompt.update(
+            Text(f" Save attachment number ({min(indexes)}-{max(indexes)}), Enter to confirm, Esc cancels: ")
+        )
+        prompt.add_class("active")
+
+    def _cancel_prompt(self) -> None:
+        self._save_digits = None
+        if self.is_mounted:
+            self.query_one("#viewer-prompt", Static).remove_class("active")
+
+    def on_key(self, event: events.Key) -> None:
+        """While the save prompt is open, digits choose an attachment."""
+        if self._save_digits is None:
+            return
+        rendered = self._rendered
+        indexes = {a.index for a in rendered.attachments} if rendered is not None else set()
+        event.stop()
+        event.prevent_default()
+        if event.key == "escape":
+            self._cancel_prompt()
+            return
+        if event.character is not None and event.character.isdigit():
+            self._save_digits += event.character
+            number = int(self._save_digits)
+            # Fire at once when no longer number could start with these digits.
+            digits = self._save_digits
+            if number in indexes and not any(i > number and str(i).startswith(digits) for i in indexes):
+                self._fire_save(number)
+                return
+            self.query_one("#viewer-prompt", Static).update(Text(f" Save attachment number: {digits}"))
+            return
+        if event.key == "enter" and self._save_digits:
+            number = int(self._save_digits)
+            if number in indexes:
+                self._fire_save(number)
+                return
+        self.app.bell()
+        self._cancel_prompt()
+
+    def _fire_save(self, index: int) -> None:
+        self._cancel_prompt()
+        self.post_message(self.SaveAttachment(self, index))

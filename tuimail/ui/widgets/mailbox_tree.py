@@ -1,0 +1,169 @@
+"""The mailbox tree: a Textual :class:`~textual.widgets.Tree` (line API) of :class:`MailboxNode`.
+
+Labels are built as :class:`rich.text.Text` from plain strings (mailbox names
+come from the server and are untrusted; a ``str`` label would be parsed as
+markup by ``Tree``).  Special-use folders (RFC 6154) get icons; unread counts
+show as ``(n)`` once known, bold when there is unread mail, and are kept current with
+:meth:`MailboxTree.update_counts`.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from tuimail.mail.mailbox_tree import SPECIAL_USE_ICONS, MailboxNode
+from tuimail.mail.sanitize import sanitize
+
+__all__ = ["MailboxTree"]
+
+
+class MailboxTree(Tree[MailboxNode]):
+    """The account's mailboxes; Enter (or a click) on a selectable one posts MailboxChosen."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False, id="mailbox_tree.cursor_down"),
+        Binding("k", "cursor_up", "Up", show=False, id="mailbox_tree.cursor_up"),
+        Binding("g,home", "scroll_home", "First", show=False, id="mailbox_tree.first"),
+        Binding("G,end", "scroll_end", "Last", show=False, id="mailbox_tree.last"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "mailbox-tree--icon",
+        "mailbox-tree--count",
+        "mailbox-tree--unread",
+        "mailbox-tree--noselect",
+    }
+
+    DEFAULT_CSS = """
+    MailboxTree {
+        background: $panel;
+        padding: 0 1;
+    }
+    MailboxTree > .mailbox-tree--count { color: $text-muted; }
+    MailboxTree > .mailbox-tree--unread { color: $primary; text-style: bold; }
+    MailboxTree > .mailbox-tree--noselect { color: $text-muted; text-style: italic; }
+    """
+
+    class MailboxChosen(Message):
+        """The user chose the selectable mailbox ``name`` (full server name)."""
+
+        def __init__(self, tree: MailboxTree, name: str) -> None:
+            super().__init__()
+            self.tree = tree
+            self.name = name
+
+        @property
+        def control(self) -> MailboxTree:
+            return self.tree
+
+    def __init__(
+        self,
+        label: str = "Mailboxes",
+        *,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's name
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(Text(label), name=name, id=id, classes=classes, disabled=disabled)
+        self.show_root = False
+        self.guide_depth = 2
+        self._by_name: dict[str, TreeNode[MailboxNode]] = {}
+        self._mailbox_counts: dict[str, tuple[int | None, int | None]] = {}
+
+    def set_mailboxes(self, nodes: list[MailboxNode]) -> None:
+        """Replace the tree with ``nodes`` (roots, in display order), all expanded.
+
+        The cursor stays on the mailbox it was on, else goes to the first one.
+
+        Counts already known (from the nodes or earlier ``update_counts``) are kept.
+        """
+        cursor_name = self.current_mailbox
+        self.clear()
+        self._by_name.clear()
+        stack: list[tuple[TreeNode[MailboxNode], MailboxNode]] = [(self.root, n) for n in reversed(nodes)]
+        while stack:
+            parent, node = stack.pop()
+            if node.unread is not None or node.total is not None:
+                self._mailbox_counts.setdefault(node.name, (node.unread, node.total))
+            if node.children:
+                tree_node = parent.add(self._label(node), data=node, expand=True)
+                stack.extend((tree_node, child) for child in reversed(node.children))
+            else:
+                tree_node = parent.add_leaf(self._label(node), data=node)
+            self._by_name[node.name] = tree_node
+        self.root.expand()
+        if cursor_name not in self._by_name:
+            cursor_name = nodes[0].name if nodes else None
+        if cursor_name is not None:
+            # Line numbers exist once the tree has laid out its lines.
+            self.call_after_refresh(self.select_mailbox, cursor_name)
+
+    def update_counts(self, name: str, unread: int | None, total: int | None) -> None:
+        """Show new counts for mailbox ``name`` (ignored if it is not in the tree)."""
+        self._mailbox_counts[name] = (unread, total)
+        tree_node = self._by_name.get(name)
+        if tree_node is not None and tree_node.data is not None:
+            tree_node.set_label(self._label(tree_node.data))
+
+    def counts(self, name: str) -> tuple[int | None, int | None]:
+        """The last known (unread, total) of ``name``."""
+        return self._mailbox_counts.get(name, (None, None))
+
+    @property
+    def current_mailbox(self) -> str | None:
+        """Name of the mailbox under the cursor."""
+        node = self.cursor_node
+        return node.data.name if node is not None and node.data is not None else None
+
+    def select_mailbox(self, name: str) -> None:
+        """Move the cursor to ``name`` without posting MailboxChosen."""
+        tree_node = self._by_name.get(name)
+        if tree_node is not None:
+            self.move_cursor(tree_node)
+
+    def label_text(self, name: str) -> Text | None:
+        """The label shown for ``name`` (for tests and screen readers)."""
+        tree_node = self._by_name.get(name)
+        return None if tree_node is None or tree_node.data is None else self._label(tree_node.data)
+
+    def _label(self, node: MailboxNode) -> Text:
+        """Icon, name and ``(unread)`` as plain Text; never markup."""
+        unread, _total = self._mailbox_counts.get(node.name, (node.unread, node.total))
+        icon = SPECIAL_USE_ICONS.get(node.special_use) or SPECIAL_USE_ICONS.get(None, "")
+        label = Text(no_wrap=True, overflow="ellipsis")
+        if icon:
+            label.append(icon + " ", self._component("icon"))
+        name_style = self._component("noselect") if not node.selectable else Style()
+        if unread:
+            name_style = name_style + Style(bold=True)
+        label.append(sanitize(node.display_name), name_style)
+        if unread is not None:
+            label.append(f" ({unread})", self._component("unread" if unread > 0 else "count"))
+        return label
+
+    def _component(self, part: str) -> Style:
+        try:
+            return self.get_component_rich_style(f"mailbox-tree--{part}", partial=True)
+        except Exception:  # not mounted yet: no stylesheet to ask
+            return Style(bold=True) if part == "unread" else Style()
+
+    def notify_style_update(self) -> None:
+        """Theme changed: rebuild labels so their styles follow it."""
+        super().notify_style_update()
+        for tree_node in self._by_name.values():
+            if tree_node.data is not None:
+                tree_node.set_label(self._label(tree_node.data))
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[MailboxNode]) -> None:
+        event.stop()
+        node = event.node.data
+        if node is not None and node.selectable:
+            self.post_message(self.MailboxChosen(self, node.name))

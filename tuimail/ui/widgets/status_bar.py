@@ -1,0 +1,124 @@
+"""The status bar: account, mailbox, counts, connection state and a READ-ONLY badge.
+
+One line, rendered as :class:`rich.text.Text` built from plain strings (the
+mailbox name comes from the server, the account name from the config).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.widget import Widget
+
+from tuimail.mail.sanitize import sanitize
+
+__all__ = ["StatusBar"]
+
+#: Connection state -> component class giving its colour.
+_STATE_CLASS = {
+    "connected": "good",
+    "idle": "good",
+    "connecting": "busy",
+    "reconnecting": "busy",
+    "authenticating": "busy",
+    "offline": "bad",
+    "disconnected": "bad",
+    "error": "bad",
+    "failed": "bad",
+}
+_STATE_GLYPH = {"good": "●", "busy": "◌", "bad": "○"}
+
+
+class StatusBar(Widget):
+    """A one-line summary of where the user is and whether the connection is up."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "status-bar--account",
+        "status-bar--separator",
+        "status-bar--good",
+        "status-bar--busy",
+        "status-bar--bad",
+        "status-bar--read-only",
+    }
+
+    DEFAULT_CSS = """
+    StatusBar {
+        height: 1;
+        background: $panel;
+        color: $foreground;
+    }
+    StatusBar > .status-bar--account { text-style: bold; color: $primary; }
+    StatusBar > .status-bar--separator { color: $text-muted; }
+    StatusBar > .status-bar--good { color: $success; }
+    StatusBar > .status-bar--busy { color: $warning; }
+    StatusBar > .status-bar--bad { color: $error; text-style: bold; }
+    StatusBar > .status-bar--read-only { background: $warning; color: $background; text-style: bold; }
+    """
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's name
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self.account = ""
+        self.mailbox: str | None = None
+        self.total: int | None = None
+        self.unread: int | None = None
+        self.connection = "offline"
+        self.read_only = False
+
+    def update_status(
+        self,
+        account: str,
+        mailbox: str | None,
+        total: int | None,
+        unread: int | None,
+        connection: str,
+        read_only: bool,
+    ) -> None:
+        """Replace everything the bar shows."""
+        self.account = account
+        self.mailbox = mailbox
+        self.total = total
+        self.unread = unread
+        self.connection = connection
+        self.read_only = read_only
+        self.refresh()
+
+    def status_text(self) -> Text:
+        """The bar's content as plain Text (also what tests read)."""
+
+        def style(part: str) -> Style:
+            if not self.is_mounted:
+                return Style()
+            return self.get_component_rich_style(f"status-bar--{part}", partial=True)
+
+        separator = Text(" │ ", style("separator"))
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(" ")
+        if self.read_only:
+            text.append(" READ-ONLY ", style("read-only"))
+            text.append(" ")
+        text.append(sanitize(self.account) or "no account", style("account"))
+        if self.mailbox is not None:
+            text.append_text(separator)
+            text.append(sanitize(self.mailbox))
+        if self.total is not None:
+            text.append_text(separator)
+            text.append(f"{self.total:,} message{'' if self.total == 1 else 's'}")
+            if self.unread is not None:
+                text.append(f", {self.unread:,} unread")
+        state = sanitize(self.connection)
+        kind = _STATE_CLASS.get(state.lower(), "busy")
+        text.append_text(separator)
+        text.append(f"{_STATE_GLYPH[kind]} {state}", style(kind))
+        return text
+
+    def render(self) -> Text:
+        return self.status_text()
