@@ -593,6 +593,8 @@ class Session:
                 response = queue.get_nowait()
             except Exception:  # noqa: BLE001 - QueueEmpty or a closed subscription
                 return
+            if response is None:
+                return
             if getattr(response, "name", "") == "FETCH":
                 seqno = getattr(response.data, "seqno", None)
                 if isinstance(seqno, int):

@@ -30,7 +30,6 @@ MAIN_BINDINGS: list[BindingType] = [
     Binding("a", "archive", "Archive", id="message.archive"),
     Binding("m", "move", "Move", id="message.move"),
     Binding("c", "copy", "Copy", show=False, id="message.copy"),
-    Binding("v", "toggle_raw", "Raw", show=False, id="message.raw"),
 ]
 
 HELP_BINDINGS: list[BindingType] = [

@@ -21,7 +21,6 @@ ACTIONS: list[tuple[str, str, str]] = [
     ("Archive message", "screen.archive", "Move the selected message to the archive folder"),
     ("Move message…", "screen.move", "Move the selected message to another folder"),
     ("Copy message…", "screen.copy", "Copy the selected message to another folder"),
-    ("Show raw source", "screen.toggle_raw", "Toggle the raw source of the open message"),
     ("Reconnect", "app.reconnect", "Reconnect to the server"),
     ("Help: keys", "app.help", "List every key binding"),
     ("Quit", "app.quit", "Leave tuimail"),

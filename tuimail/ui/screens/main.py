@@ -72,7 +72,6 @@ class MainScreen(Screen[None]):
         self.opened: MessageSummary | None = None
         self.opened_raw: bytes | None = None
         self.opened_rendered: Any = None
-        self.showing_raw = False
         self.failure: sm.SessionFailed | None = None
 
     # ---------------------------------------------------------------- layout
@@ -135,6 +134,8 @@ class MainScreen(Screen[None]):
     def on_mailboxes_loaded(self, message: sm.MailboxesLoaded) -> None:
         self.mailboxes = message.nodes
         self.tree.set_mailboxes(message.nodes)
+        if self.mailbox is not None:
+            self.tree.select_mailbox(self.mailbox)
 
     def on_mailbox_counts(self, message: sm.MailboxCounts) -> None:
         self.tree.update_counts(message.name, message.unread, message.total)
@@ -150,6 +151,7 @@ class MainScreen(Screen[None]):
         self._close_message()
         self.message_list.clear_rows()
         self.message_list.set_count(message.exists)
+        self.tree.select_mailbox(message.name)
         self._update_status()
 
     def on_mailbox_changed(self, message: sm.MailboxChanged) -> None:
@@ -173,8 +175,7 @@ class MainScreen(Screen[None]):
             return
         self.opened_raw = message.raw
         self.opened_rendered = message.rendered
-        self.showing_raw = False
-        self.viewer.show_message(message.rendered)
+        self.viewer.show_message(message.rendered, message.raw)
 
     def on_refused(self, message: sm.Refused) -> None:
         self.notify(message.reason, title="Read-only", severity="warning")
@@ -231,7 +232,6 @@ class MainScreen(Screen[None]):
         self.opened = None
         self.opened_raw = None
         self.opened_rendered = None
-        self.showing_raw = False
         self.viewer.clear()
 
     # ----------------------------------------------------------------- actions
@@ -308,12 +308,3 @@ class MainScreen(Screen[None]):
                 getattr(self.session, verb)(summary, name)
 
         self.app.push_screen(FolderPicker(title, names), chosen)
-
-    def action_toggle_raw(self) -> None:
-        if self.opened_raw is None:
-            return
-        self.showing_raw = not self.showing_raw
-        if self.showing_raw:
-            self.viewer.show_raw(self.opened_raw)
-        else:
-            self.viewer.show_message(self.opened_rendered)

@@ -1,0 +1,125 @@
+"""Helpers for session and app tests: a seeded pymap on its own thread, message collection."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime
+from typing import Any
+
+from imapclient import IMAPClient
+
+from tuimail.config import Account
+from tuimail.demo.server import PymapServer
+
+USER = "tester"
+PASSWORD = "secret"
+BASE = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
+
+
+def make_message(i: int, subject: str | None = None, *, sender: str = "Alice <alice@example.com>") -> bytes:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = "Tester <tester@example.com>"
+    msg["Subject"] = subject if subject is not None else f"Message number {i}"
+    msg["Date"] = format_datetime(BASE + timedelta(hours=i))
+    msg["Message-ID"] = f"<m{i}@example.com>"
+    msg.set_content(f"Body of message {i}.\n")
+    return msg.as_bytes()
+
+
+def seeded(count: int = 30, *, unseen_every: int = 3) -> dict[str, list[tuple[bytes, list[str], datetime]]]:
+    """INBOX with ``count`` messages (every ``unseen_every``-th unread), plus folders."""
+    inbox = [
+        (make_message(i), [] if i % unseen_every == 0 else ["\\Seen"], BASE + timedelta(hours=i))
+        for i in range(1, count + 1)
+    ]
+    return {
+        "INBOX": inbox,
+        "Archive": [(make_message(100 + i), ["\\Seen"], BASE + timedelta(days=i)) for i in range(3)],
+        "Trash": [],
+        "Sent": [(make_message(200), ["\\Seen"], BASE)],
+        "Projects/tuimail": [(make_message(300), ["\\Flagged"], BASE)],
+    }
+
+
+@contextlib.contextmanager
+def pymap_thread(mailboxes: dict[str, Any] | None = None) -> Iterator[PymapServer]:
+    """A pymap server with one seeded account, on its own thread."""
+    server = PymapServer({USER: PASSWORD}, {USER: mailboxes if mailboxes is not None else seeded()})
+    server.start_in_thread()
+    try:
+        yield server
+    finally:
+        server.stop_thread()
+
+
+def account_for(port: int, **overrides: Any) -> Account:
+    values: dict[str, Any] = dict(
+        name="test", host="127.0.0.1", port=port, username=USER, tls="none", password=PASSWORD
+    )
+    values.update(overrides)
+    return Account(**values)
+
+
+def other_connection(host: str, port: int, username: str = USER, password: str = PASSWORD) -> IMAPClient:
+    """A second, independent connection (IMAPClient) to check what the server holds."""
+    client = IMAPClient(host, port=port, ssl=False, timeout=30)
+    client.login(username, password)
+    return client
+
+
+def snapshot_flags(host: str, port: int, username: str = USER, password: str = PASSWORD) -> dict[str, Any]:
+    """Every mailbox and every message's flags, read with EXAMINE (changes nothing)."""
+    client = other_connection(host, port, username, password)
+    try:
+        result: dict[str, Any] = {}
+        for flags, _delim, name in client.list_folders():
+            if b"\\Noselect" in flags or b"\\NonExistent" in flags:
+                result[name] = None
+                continue
+            client.select_folder(name, readonly=True)
+            data = client.fetch("1:*", ["UID", "FLAGS"]) if client.folder_status(name, ["MESSAGES"])[
+                b"MESSAGES"
+            ] else {}
+            result[name] = sorted((d[b"UID"], tuple(sorted(d[b"FLAGS"]))) for d in data.values())
+        return result
+    finally:
+        with contextlib.suppress(Exception):
+            client.logout()
+
+
+class Collector:
+    """Receives the session's messages (from its thread) for a test to wait on."""
+
+    def __init__(self) -> None:
+        self.queue: queue.Queue[Any] = queue.Queue()
+        self.seen: list[Any] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, message: Any) -> None:
+        self.queue.put(message)
+
+    async def wait_for(
+        self, kind: type, predicate: Callable[[Any], bool] | None = None, *, timeout: float = 30.0
+    ) -> Any:
+        """The next message of ``kind`` (matching ``predicate``); fails after ``timeout``."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                got = [type(m).__name__ for m in self.seen]
+                raise AssertionError(f"no {kind.__name__} arrived; got {got}")
+            try:
+                message = await asyncio.to_thread(self.queue.get, True, min(remaining, 1.0))
+            except queue.Empty:
+                continue
+            self.seen.append(message)
+            if isinstance(message, kind) and (predicate is None or predicate(message)):
+                return message

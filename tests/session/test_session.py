@@ -1,0 +1,234 @@
+"""The background session against a real pymap server on its own thread."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+from collections.abc import Iterator
+
+import pytest
+
+from tuimail.mail.mailbox_tree import MailboxNode
+from tuimail.session import messages as m
+from tuimail.session.session import Session
+
+from .support import (
+    PASSWORD,
+    Collector,
+    account_for,
+    make_message,
+    other_connection,
+    pymap_thread,
+    seeded,
+    snapshot_flags,
+)
+
+
+class TraceLines(logging.Handler):
+    """Collects the client's protocol trace (``C:`` / ``S:`` lines)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+    def sent(self) -> list[str]:
+        return [line for line in self.lines if line.startswith("C:")]
+
+
+@pytest.fixture
+def trace() -> Iterator[TraceLines]:
+    handler = TraceLines()
+    logger = logging.getLogger("tuimail.imap.protocol")
+    old = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old)
+
+
+def names(nodes: list[MailboxNode]) -> set[str]:
+    out: set[str] = set()
+    for node in nodes:
+        out.add(node.name)
+        out |= names(node.children)
+    return out
+
+
+def unseen_flags(port: int) -> dict[int, bool]:
+    client = other_connection("127.0.0.1", port)
+    try:
+        client.select_folder("INBOX", readonly=True)
+        data = client.fetch("1:*", ["FLAGS"])
+        return {seq: b"\\Seen" not in d[b"FLAGS"] for seq, d in data.items()}
+    finally:
+        client.logout()
+
+
+async def start(port: int, *, read_only: bool = False, password: str = PASSWORD) -> tuple[Session, Collector]:
+    collector = Collector()
+    session = Session(account_for(port, password=password), collector, read_only=read_only)
+    session.start()
+    return session, collector
+
+
+async def test_connect_lists_mailboxes_and_opens_inbox_with_counts() -> None:
+    with pymap_thread(seeded(30, unseen_every=3)) as server:
+        session, got = await start(server.port)
+        try:
+            loaded = await got.wait_for(m.MailboxesLoaded)
+            assert {"INBOX", "Archive", "Trash", "Sent", "Projects/tuimail"} <= names(loaded.nodes)
+            inbox = next(n for n in loaded.nodes if n.name == "INBOX")
+            assert (inbox.unread, inbox.total) == (10, 30)
+            opened = await got.wait_for(m.MailboxOpened)
+            assert (opened.name, opened.exists, opened.read_only) == ("INBOX", 30, False)
+            counts = await got.wait_for(m.MailboxCounts)
+            assert (counts.name, counts.unread, counts.total) == ("INBOX", 10, 30)
+        finally:
+            await asyncio.to_thread(session.stop)
+
+
+async def test_rows_are_newest_first_and_fetched_on_request() -> None:
+    with pymap_thread(seeded(30)) as server:
+        session, got = await start(server.port)
+        try:
+            opened = await got.wait_for(m.MailboxOpened)
+            session.want_rows(0, 5)
+            loaded = await got.wait_for(m.RowsLoaded)
+            assert loaded.epoch == opened.epoch
+            assert sorted(loaded.rows) == [0, 1, 2, 3, 4]
+            assert loaded.rows[0].subject == "Message number 30"
+            assert loaded.rows[4].subject == "Message number 26"
+            assert loaded.rows[0].seqno == 30
+        finally:
+            await asyncio.to_thread(session.stop)
+
+
+async def test_opening_a_message_renders_it_and_marks_it_read() -> None:
+    with pymap_thread(seeded(6, unseen_every=1)) as server:
+        session, got = await start(server.port)
+        try:
+            await got.wait_for(m.MailboxOpened)
+            session.want_rows(0, 1)
+            row = (await got.wait_for(m.RowsLoaded)).rows[0]
+            assert row.unread
+            session.open_message(row)
+            loaded = await got.wait_for(m.MessageLoaded)
+            assert loaded.uid == row.uid and "Body of message 6." in loaded.rendered.body
+            updated = await got.wait_for(m.RowsLoaded, lambda r: 0 in r.rows)
+            assert not updated.rows[0].unread
+            flags = await asyncio.to_thread(unseen_flags, server.port)
+            assert flags[6] is False and flags[5] is True
+        finally:
+            await asyncio.to_thread(session.stop)
+
+
+async def test_read_only_session_examines_peeks_and_refuses_writes(trace: TraceLines) -> None:
+    with pymap_thread(seeded(6, unseen_every=1)) as server:
+        before = await asyncio.to_thread(snapshot_flags, "127.0.0.1", server.port)
+        session, got = await start(server.port, read_only=True)
+        try:
+            opened = await got.wait_for(m.MailboxOpened)
+            assert opened.read_only
+            session.want_rows(0, 1)
+            row = (await got.wait_for(m.RowsLoaded)).rows[0]
+            session.open_message(row)
+            await got.wait_for(m.MessageLoaded)
+            for request in (
+                session.toggle_seen,
+                session.toggle_flagged,
+                session.delete,
+                session.archive,
+                lambda s: session.move(s, "Trash"),
+                lambda s: session.copy(s, "Trash"),
+            ):
+                request(row)
+                refused = await got.wait_for(m.Refused)
+                assert "read-only" in refused.reason
+            session.open_mailbox("Archive")
+            await got.wait_for(m.MailboxOpened, lambda o: o.name == "Archive")
+        finally:
+            await asyncio.to_thread(session.stop)
+        after = await asyncio.to_thread(snapshot_flags, "127.0.0.1", server.port)
+    assert after == before
+    sent = " ".join(trace.sent()).upper()
+    if trace.sent():  # the trace names the commands that were sent
+        assert "EXAMINE" in sent and "BODY.PEEK[]" in sent
+        for word in ("SELECT ", "STORE", "COPY", "MOVE", "EXPUNGE", "APPEND", "CREATE", "DELETE", "RENAME"):
+            assert f" {word}" not in sent
+
+
+async def test_new_mail_while_idle_is_reported() -> None:
+    with pymap_thread(seeded(5)) as server:
+        session, got = await start(server.port)
+        try:
+            opened = await got.wait_for(m.MailboxOpened)
+            await got.wait_for(m.MailboxCounts)
+
+            def append() -> None:
+                client = other_connection("127.0.0.1", server.port)
+                client.append("INBOX", make_message(99, "Fresh mail"))
+                client.logout()
+
+            await asyncio.to_thread(append)
+            changed = await got.wait_for(m.MailboxChanged)
+            assert changed.exists == 6 and changed.epoch > opened.epoch
+            session.want_rows(0, 1)
+            rows = await got.wait_for(m.RowsLoaded, lambda r: r.epoch == changed.epoch)
+            assert rows.rows[0].subject == "Fresh mail"
+        finally:
+            await asyncio.to_thread(session.stop)
+
+
+async def test_wrong_password_is_reported_as_auth_failure() -> None:
+    with pymap_thread() as server:
+        session, got = await start(server.port, password="wrong")
+        try:
+            failed = await got.wait_for(m.SessionFailed)
+            assert failed.kind == "auth" and failed.fatal
+        finally:
+            await asyncio.to_thread(session.stop)
+
+
+async def test_unreachable_host_is_reported() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # nothing listens here once closed
+    collector = Collector()
+    session = Session(account_for(port), collector)
+    session.start()
+    try:
+        failed = await collector.wait_for(m.SessionFailed)
+        assert failed.kind == "unreachable" and failed.fatal
+        assert "Traceback" not in failed.detail
+    finally:
+        await asyncio.to_thread(session.stop)
+
+
+async def test_delete_moves_to_trash_by_uid() -> None:
+    with pymap_thread(seeded(4)) as server:
+        session, got = await start(server.port)
+        try:
+            await got.wait_for(m.MailboxOpened)
+            session.want_rows(0, 1)
+            row = (await got.wait_for(m.RowsLoaded)).rows[0]
+            session.delete(row)
+            changed = await got.wait_for(m.MailboxChanged)
+            assert changed.exists == 3
+        finally:
+            await asyncio.to_thread(session.stop)
+        client = other_connection("127.0.0.1", server.port)
+        try:
+            assert client.folder_status("Trash", ["MESSAGES"])[b"MESSAGES"] == 1
+            client.select_folder("Trash", readonly=True)
+            envelope = next(iter(client.fetch("1", ["ENVELOPE"]).values()))[b"ENVELOPE"]
+            assert envelope.subject == b"Message number 4"
+        finally:
+            client.logout()
+
