@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 __all__ = ["decode_text", "decode_bytes"]
 
+
 def _load_imap_decoder() -> Callable[[str], str] | None:
     """The wire layer's RFC 2047 decoder, once it exists."""
     try:
