@@ -61,7 +61,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from .errors import EncodeError
+from .errors import EncodeError, ParseError
 from .mutf7 import encode_mailbox
 from .sequence_set import SequenceSet
 
@@ -214,9 +214,13 @@ class Sequence:
     set: SequenceSet = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(
-            self, "set", self.value if isinstance(self.value, SequenceSet) else SequenceSet(self.value)
-        )
+        value = self.value
+        if not isinstance(value, SequenceSet):
+            try:
+                value = SequenceSet(value)
+            except ParseError as e:
+                raise EncodeError(str(e)) from None
+        object.__setattr__(self, "set", value)
         self.set.to_imap()  # refuse an empty set now
 
 
@@ -505,7 +509,7 @@ def _search_key(items: list[Any], pos: int, out: list[Any], depth: int) -> int:
         if spec is None:
             try:
                 out.append(Sequence(item))
-            except Exception:
+            except EncodeError:
                 raise EncodeError(
                     f"unknown search key {item!r} (send extension keys as Atom(...))"
                 ) from None
