@@ -22,7 +22,7 @@ class HelpScreen(ModalScreen[None]):
 
     def __init__(self, keymap: dict[str, str] | None = None) -> None:
         super().__init__()
-        self._keymap = keymap or {}
+        self.rows = all_binding_rows(keymap or {})
 
     def compose(self) -> ComposeResult:
         table = Table(
@@ -36,7 +36,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("Keys", no_wrap=True, style="bold")
         table.add_column("Does")
         table.add_column("Id", style="dim", no_wrap=True)
-        for row in all_binding_rows(self._keymap):
+        for row in self.rows:
             table.add_row(Text(row.area), Text(row.keys), Text(row.description), Text(row.binding_id))
         with VerticalScroll(id="help-body"):
             yield Static(table, id="help-table")

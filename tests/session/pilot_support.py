@@ -1,0 +1,43 @@
+"""Helpers for Pilot tests of the app over a real server."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from textual.pilot import Pilot
+
+from tuimail.ui.app import TuimailApp
+from tuimail.ui.screens.main import MainScreen
+
+#: A fixed "now" for the message list's date column.
+FIXED_NOW = datetime(2024, 3, 3, 12, 0, tzinfo=UTC)
+
+
+async def until(
+    pilot: Pilot[None], condition: Callable[[], object], *, tries: int = 1500, what: str = ""
+) -> None:
+    """Let the app (and the session thread) run until ``condition()`` holds."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"condition never held: {what or condition}")
+
+
+def main_screen(app: TuimailApp) -> MainScreen:
+    assert app.main_screen is not None
+    return app.main_screen
+
+
+async def until_loaded(pilot: Pilot[None], app: TuimailApp, mailbox: str = "INBOX") -> MainScreen:
+    """Wait for ``mailbox`` to be open and its visible rows fetched."""
+    await until(pilot, lambda: app.main_screen is not None, what="main screen")
+    main = main_screen(app)
+    await until(pilot, lambda: main.mailbox == mailbox and main.mailboxes, what=f"{mailbox} open")
+    await until(
+        pilot,
+        lambda: main.total == 0 or main.message_list.summary_at(0) is not None,
+        what="first rows loaded",
+    )
+    return main

@@ -1,0 +1,186 @@
+"""Pilot tests of the whole app over a real pymap server: navigation, opening, help, errors."""
+
+from __future__ import annotations
+
+import socket
+from datetime import timedelta
+
+from tests.session.pilot_support import FIXED_NOW, main_screen, until, until_loaded
+from tests.session.support import BASE, account_for, make_message, pymap_thread, seeded
+from tuimail.ui.app import TuimailApp
+from tuimail.ui.bindings import APP_BINDINGS, MAIN_BINDINGS
+from tuimail.ui.screens import ErrorScreen, HelpScreen
+from tuimail.ui.widgets import MessageList
+
+SIZE = (120, 40)
+
+
+def make_app(port: int, **kwargs: object) -> TuimailApp:
+    return TuimailApp(account_for(port), clock=lambda: FIXED_NOW, theme_dirs=[], **kwargs)  # type: ignore[arg-type]
+
+
+async def test_inbox_opens_newest_first_with_counts() -> None:
+    with pymap_thread(seeded(30, unseen_every=3)) as server:
+        app = make_app(server.port)
+        async with app.run_test(size=SIZE) as pilot:
+            main = await until_loaded(pilot, app)
+            assert main.message_list.count == 30
+            assert main.message_list.summary_at(0).subject == "Message number 30"
+            await until(pilot, lambda: main.unread == 10, what="unread count")
+            assert main.total == 30
+
+
+async def test_navigation_keys_move_the_cursor() -> None:
+    with pymap_thread(seeded(60)) as server:
+        app = make_app(server.port)
+        async with app.run_test(size=SIZE) as pilot:
+            main = await until_loaded(pilot, app)
+            ml = main.message_list
+            assert app.focused is ml
+            await pilot.press("j", "j", "down")
+            assert ml.cursor_row == 3
+            await pilot.press("k", "up")
+            assert ml.cursor_row == 1
+            await pilot.press("G")
+            assert ml.cursor_row == 59
+            await pilot.press("g")
+            assert ml.cursor_row == 0
+            await pilot.press("end")
+            assert ml.cursor_row == 59
+            await pilot.press("home", "pagedown")
+            assert ml.cursor_row > 1
+            await pilot.press("pageup")
+            assert ml.cursor_row == 0
+            await pilot.press("G")
+            await until(pilot, lambda: ml.summary_at(59) is not None, what="last rows fetched lazily")
+            assert ml.summary_at(59).subject == "Message number 1"
+
+
+async def test_enter_opens_message_and_escape_goes_back() -> None:
+    with pymap_thread(seeded(10)) as server:
+        app = make_app(server.port)
+        async with app.run_test(size=SIZE) as pilot:
+            main = await until_loaded(pilot, app)
+            await pilot.press("j", "enter")
+            await until(pilot, lambda: main.viewer.rendered is not None, what="message shown")
+            assert main.viewer.rendered.subject == "Message number 9"
+            assert "Body of message 9." in main.viewer.rendered.body
+            assert main._within(main.viewer)
+            await pilot.press("escape")
+            assert app.focused is main.message_list
+            await until(pilot, lambda: not main.message_list.summary_at(1).unread, what="marked read")
+
+
+async def test_tab_moves_between_panes() -> None:
+    with pymap_thread(seeded(3)) as server:
+        app = make_app(server.port)
+        async with app.run_test(size=SIZE) as pilot:
+            main = await until_loaded(pilot, app)
+            await pilot.press("tab")
+            assert main._within(main.viewer)
+            await pilot.press("tab")
+            assert app.focused is main.tree
+            await pilot.press("tab")
+            assert app.focused is main.message_list
+            await pilot.press("shift+tab")
+            assert app.focused is main.tree
+
+
+async def test_choosing_a_mailbox_in_the_tree_opens_it() -> None:
+    with pymap_thread(seeded(5)) as server:
+        app = make_app(server.port)
+        async with app.run_test(size=SIZE) as pilot:
+            main = await until_loaded(pilot, app)
+            main.tree.focus()
+            main.tree.select_mailbox("Archive")
+            await pilot.press("enter")
+            await until(pilot, lambda: main.mailbox == "Archive", what="Archive open")
+            await until(pilot, lambda: main.message_list.summary_at(0) is not None, what="Archive rows")
+            assert main.message_list.count == 3
+            assert app.focused is main.message_list
+
+
+async def test_help_screen_lists_every_binding_and_closes() -> None:
+    with pymap_thread(seeded(3)) as server:
+        app = make_app(server.port)
+        async with app.run_test(size=SIZE) as pilot:
+            await until_loaded(pilot, app)
+            await pilot.press("question_mark")
+            assert isinstance(app.screen, HelpScreen)
+            shown = {(row.binding_id, row.keys) for row in app.screen.rows}
+            for binding in [*APP_BINDINGS, *MAIN_BINDINGS, *MessageList.BINDINGS]:
+                assert any(binding_id == binding.id for binding_id, _ in shown)  # type: ignore[union-attr]
+            assert ("message_list.cursor_down", "j, down") in shown
+            assert ("app.help", "?") in shown
+            await pilot.press("escape")
+            assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_read_only_app_refuses_changes_and_says_why() -> None:
+    with pymap_thread(seeded(5, unseen_every=1)) as server:
+        app = make_app(server.port, read_only=True)
+        async with app.run_test(size=SIZE) as pilot:
+            main = await until_loaded(pilot, app)
+            await pilot.press("enter")
+            await until(pilot, lambda: main.viewer.rendered is not None, what="message shown")
+            await pilot.press("escape")
+            for key in ("u", "f", "d", "a", "m", "c"):
+                await pilot.press(key)
+            await until(pilot, lambda: len(app._notifications) >= 6, what="six refusals")
+            messages = [n.message for n in app._notifications]
+            assert all("read-only" in text for text in messages)
+            assert main.message_list.summary_at(0).unread  # opening did not mark it read
+            assert main.message_list.count == 5
+
+
+async def test_keymap_from_config_remaps_a_binding() -> None:
+    with pymap_thread(seeded(3)) as server:
+        app = make_app(server.port, keymap={"message.toggle_flag": "x"})
+        async with app.run_test(size=SIZE) as pilot:
+            main = await until_loaded(pilot, app)
+            assert not main.message_list.summary_at(0).flagged
+            await pilot.press("f")  # no longer bound
+            await pilot.press("x")
+            await until(pilot, lambda: main.message_list.summary_at(0).flagged, what="flagged with x")
+
+
+async def test_markup_like_subject_is_shown_literally() -> None:
+    hostile = "[bold red]URGENT[/] [@click=app.quit]click[/]"
+    boxes = {"INBOX": [(make_message(1, hostile), [], BASE + timedelta(hours=1))]}
+    with pymap_thread(boxes) as server:
+        app = make_app(server.port)
+        async with app.run_test(size=SIZE) as pilot:
+            main = await until_loaded(pilot, app)
+            assert main.message_list.summary_at(0).subject == hostile
+            await pilot.press("enter")
+            await until(pilot, lambda: main.viewer.rendered is not None, what="message shown")
+            assert main.viewer.rendered.subject == hostile
+            assert app.is_running
+
+
+async def test_wrong_password_shows_error_screen_with_retry_and_quit() -> None:
+    with pymap_thread(seeded(1)) as server:
+        app = TuimailApp(account_for(server.port, password="wrong"), theme_dirs=[])
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, ErrorScreen), what="error screen")
+            screen = app.screen
+            assert isinstance(screen, ErrorScreen)
+            assert "Login failed" in screen.title_text
+            await pilot.press("r")
+            await until(
+                pilot, lambda: isinstance(app.screen, ErrorScreen) and app.screen is not screen, what="again"
+            )
+            await pilot.press("q")
+            await until(pilot, lambda: not app.is_running, what="app quit")
+
+
+async def test_unreachable_host_shows_error_screen() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    app = TuimailApp(account_for(port), theme_dirs=[])
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ErrorScreen), what="error screen")
+        assert isinstance(app.screen, ErrorScreen)
+        assert "Cannot reach" in app.screen.title_text
+        assert main_screen(app).connection == "offline"
