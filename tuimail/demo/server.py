@@ -39,7 +39,7 @@ from proxyprotocol.sock import SocketInfo
 from pymap.backend.dict import Config as _DictConfig
 from pymap.backend.dict import Login
 from pymap.backend.dict.filter import FilterSet
-from pymap.backend.dict.mailbox import MailboxSet
+from pymap.backend.dict.mailbox import MailboxData, MailboxSet
 from pymap.concurrent import Subsystem
 from pymap.imap import IMAPServer
 from pymap.listtree import ListEntry, ListTree
@@ -110,12 +110,46 @@ class _SpecialUseTree(ListTree):
                 yield _SpecialUseEntry(entry.name, entry.exists, entry.marked, entry.has_children, (attr,))
 
 
+class _MailboxData(MailboxData):
+    """pymap's in-memory mailbox, without a lost wake-up during IDLE.
+
+    In pymap 0.36.7 an idling session waits for the mailbox's next "updated"
+    signal; a change made while it was busy writing earlier updates signals
+    nobody, so that change (an EXISTS, EXPUNGE or FETCH FLAGS, RFC 9051
+    §7.4-7.5) is held back until yet another change comes.  Here a session
+    already behind the mailbox's highest modification sequence does not wait.
+    """
+
+    async def update_selected(self, selected: Any, *, wait_on: Any = None) -> Any:
+        if wait_on is not None and selected.mod_sequence not in (None, self._mod_sequences.highest):
+            wait_on = None  # changed while the idling session was busy: report now
+        return await super().update_selected(selected, wait_on=wait_on)
+
+
 class _SpecialUseMailboxSet(MailboxSet):
     """pymap's in-memory mailbox set, reporting special-use attributes."""
 
     def __init__(self, special_use: Mapping[str, bytes]) -> None:
         super().__init__()
         self._special_use = special_use
+        self._inbox = self._new_mailbox()
+
+    def _new_mailbox(self) -> MailboxData:
+        return _MailboxData(self._content_cache, self._thread_cache)
+
+    async def add_mailbox(self, name: str) -> Any:
+        async with self._set_lock.read_lock():
+            if name in self._set:
+                raise ValueError(name)
+        async with self._set_lock.write_lock():
+            self._set[name] = mbx = self._new_mailbox()
+            return mbx.mailbox_id
+
+    async def rename_mailbox(self, before: str, after: str) -> None:
+        await super().rename_mailbox(before, after)
+        async with self._set_lock.write_lock():
+            if type(self._inbox) is not _MailboxData:  # renaming INBOX made a new, empty one
+                self._inbox = self._new_mailbox()
 
     def _decorate(self, tree: ListTree) -> ListTree:
         names = [entry.name for entry in tree.list() if entry.exists]
