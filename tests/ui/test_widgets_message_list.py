@@ -1,0 +1,485 @@
+"""MessageList: the virtualised, line-API message list (issue 4)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from rich.segment import Segment
+from textual.app import App, ComposeResult
+from textual.message import Message
+from textual.strip import Strip
+
+from tuimail.mail.summary import MessageSummary
+from tuimail.ui.themes import load_themes
+from tuimail.ui.widgets import MessageList
+from tuimail.ui.widgets.row_format import (
+    ATTACHMENT_GLYPH,
+    FLAGGED_GLYPH,
+    UNREAD_GLYPH,
+    Columns,
+    fit,
+    format_date,
+    format_size,
+)
+
+SIZE = (120, 40)
+NOW = datetime(2026, 6, 15, 12, 0)
+
+
+def summary(row: int, **changes: object) -> MessageSummary:
+    """A plausible summary for ``row`` (row 0 newest)."""
+    values: dict[str, object] = {
+        "uid": 1_000_000 - row,
+        "seqno": 1_000_000 - row,
+        "flags": frozenset({"\\Seen"}),
+        "date": datetime(2025, 1, 1, 8, 30),
+        "from_": f"Sender {row}",
+        "from_address": f"sender{row}@example.org",
+        "to": "me",
+        "subject": f"Subject number {row}",
+        "size": 2048,
+        "has_attachment": False,
+    }
+    values.update(changes)
+    return MessageSummary(**values)  # type: ignore[arg-type]
+
+
+class ListApp(App[None]):
+    """A MessageList alone; records what it posts; optionally answers RowsWanted."""
+
+    def __init__(self, answer: bool = False, make=summary) -> None:
+        super().__init__()
+        self.answer = answer
+        self.make = make
+        self.posted: list[Message] = []
+
+    def compose(self) -> ComposeResult:
+        message_list = MessageList()
+        message_list.now = lambda: NOW
+        yield message_list
+
+    def on_mount(self) -> None:
+        for theme in load_themes(include_user_dir=False):
+            self.register_theme(theme)
+        self.theme = "tuimail-dark"
+        self.query_one(MessageList).focus()
+
+    def on_message_list_rows_wanted(self, message: MessageList.RowsWanted) -> None:
+        self.posted.append(message)
+        if self.answer:
+            message.control.set_rows({r: self.make(r) for r in range(message.start, message.stop)})
+
+    def on_message_list_highlighted(self, message: MessageList.Highlighted) -> None:
+        self.posted.append(message)
+
+    def on_message_list_opened(self, message: MessageList.Opened) -> None:
+        self.posted.append(message)
+
+    def of(self, kind: type[Message]) -> list:
+        return [m for m in self.posted if isinstance(m, kind)]
+
+
+def wanted(app: ListApp) -> list[tuple[int, int]]:
+    return [(m.start, m.stop) for m in app.of(MessageList.RowsWanted)]
+
+
+def screen_lines(app: App[None]) -> list[str]:
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def line_of(widget: MessageList, row: int) -> Strip:
+    """The strip the widget renders for ``row`` (which must be on screen)."""
+    return widget.render_line(row - round(widget.scroll_y))
+
+
+# ---------------------------------------------------------------- row formatting
+
+
+def test_dates_today_show_time_this_year_month_day_older_full_date() -> None:
+    assert format_date(datetime(2026, 6, 15, 9, 5), NOW) == "09:05"
+    assert format_date(datetime(2026, 2, 3, 9, 5), NOW) == "Feb 03"
+    assert format_date(datetime(2024, 12, 31, 23, 0), NOW) == "2024-12-31"
+    assert format_date(None, NOW) == ""
+
+
+def test_aware_dates_are_shown_in_the_clock_zone() -> None:
+    now = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
+    late_yesterday_elsewhere = datetime(2026, 6, 15, 1, 0, tzinfo=timezone(timedelta(hours=5)))
+    assert format_date(late_yesterday_elsewhere, now) == "Jun 14"
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"),
+    [(0, "0B"), (999, "999B"), (1000, "1.0K"), (1536, "1.5K"), (34 * 1024, "34K"),
+     (int(1.5 * 1024**2), "1.5M"), (700 * 1024**2, "700M"), (3 * 1024**3, "3.0G")],
+)
+def test_sizes_are_shown_in_human_units(size: int, shown: str) -> None:
+    assert format_size(size) == shown
+
+
+def test_columns_drop_size_then_date_as_the_widget_narrows() -> None:
+    wide, middle, narrow = Columns.for_width(120), Columns.for_width(50), Columns.for_width(30)
+    assert wide.size and wide.date and wide.from_ and wide.subject
+    assert not middle.size and middle.date
+    assert not narrow.size and not narrow.date and narrow.subject
+    for columns in (wide, middle):
+        used = columns.flags + columns.date + 1 + columns.from_ + 1 + columns.subject
+        used += columns.size + 1 if columns.size else 0
+        assert used == columns.width
+
+
+def test_fit_cuts_with_an_ellipsis_by_cells_not_characters() -> None:
+    assert fit("日本語のメール", 6) == "日本 …"  # 4 cells + pad + ellipsis = 6
+    assert fit("日本語のメール", 7) == "日本語…"
+    assert fit("abc", 5) == "abc  "
+
+
+# ---------------------------------------------------------------- lazy loading
+
+
+async def test_rows_wanted_asks_for_visible_rows_plus_a_page() -> None:
+    app = ListApp()
+    async with app.run_test(size=SIZE) as pilot:
+        widget = app.query_one(MessageList)
+        widget.set_count(10_000)
+        await pilot.pause()
+        height = widget.size.height
+        assert wanted(app) == [(0, 2 * height)]
+
+
+async def test_rows_wanted_asks_only_for_rows_without_data() -> None:
+    app = ListApp()
+    async with app.run_test(size=SIZE) as pilot:
+        widget = app.query_one(MessageList)
+        widget.set_count(10_000)
+        widget.set_rows({r: summary(r) for r in range(0, 10)})
+        widget.set_rows({r: summary(r) for r in range(20, 25)})
+        await pilot.pause()
+        assert wanted(app) == [(10, 20), (25, 2 * widget.size.height)]
+
+
+async def test_rows_already_requested_are_not_asked_again() -> None:
+    app = ListApp()
+    async with app.run_test(size=SIZE) as pilot:
+        widget = app.query_one(MessageList)
+        widget.set_count(10_000)
+        await pilot.pause()
+        height = widget.size.height
+        first = wanted(app)
+        widget.scroll_to(y=height, animate=False)  # one page down: rows 40..80 asked already
+        await pilot.pause()
+        assert wanted(app) == first + [(2 * height, 3 * height)]
+        widget.scroll_to(y=0, animate=False)  # back up: nothing new
+        await pilot.pause()
+        assert wanted(app) == first + [(2 * height, 3 * height)]
+
+
+async def test_clear_rows_asks_for_the_visible_rows_again() -> None:
+    app = ListApp(answer=True)
+    async with app.run_test(size=SIZE) as pilot:
+        widget = app.query_one(MessageList)
+        widget.set_count(500)
+        await pilot.pause()
+        assert widget.summary_at(0) is not None
+        widget.clear_rows()
+        assert widget.summary_at(0) is None
+        await pilot.pause()
+        assert wanted(app)[-1][0] == 0
+        assert widget.summary_at(0) is not None
+
+
+async def test_rows_without_data_show_a_loading_placeholder() -> None:
+    app = ListApp()
+    async with app.run_test(size=SIZE) as pilot:
+        widget = app.query_one(MessageList)
+        widget.set_count(100)
+        widget.set_rows({0: summary(0)})
+        await pilot.pause()
+        assert "Subject number 0" in line_of(widget, 0).text
+        assert "loading" in line_of(widget, 1).text
+
+
+async def test_set_rows_redraws_a_loaded_line() -> None:
+    app = ListApp()
+    async with app.run_test(size=SIZE) as pilot:
+        widget = app.query_one(MessageList)
+        widget.set_count(100)
+        await pilot.pause()
+        assert "loading" in screen_lines(app)[3]
+        widget.set_rows({3: summary(3, subject="Arrived late")})
+        await pilot.pause()
+        assert "Arrived late" in screen_lines(app)[3]
+
+
+async def test_set_count_keeps_the_cursor_in_range() -> None:
+    app = ListApp(answer=True)
+    async with app.run_test(size=SIZE) as pilot:
+        widget = app.query_one(MessageList)
+        widget.set_count(1000)
+        await pilot.pause()
+        widget.cursor_row = 900
+        widget.set_count(50)
+        assert widget.cursor_row == 49
+        widget.set_count(0)
+        assert widget.cursor_row == 0
+        await pilot.pause()
+        assert "No messages" in line_of(widget, 0).text
+
+
+# ---------------------------------------------------------------- keys
+
+
+async def test_j_and_k_move_the_cursor_and_post_highlighted() -> None:
+    app = ListApp(answer=True)
+    async with app.run_test(size=SIZE) as pilot:
+        widget = app.query_one(MessageList)
+        widget.set_count(1000)
+        await pilot.pause()
+        await pilot.press("j", "j", "down", "k")
+        await pilot.pause()
+        assert widget.cursor_row == 2
+        rows = [m.row for m in app.of(MessageList.Highlighted)]
+        assert rows == [0, 1, 2, 3, 2]  # 0: the cursor row's data arrived
+        last = app.of(MessageList.Highlighted)[-1]
+        assert last.summary is not None and last.summary.subject == "Subject number 2"
+        await pilot.press("up", "up", "up")
+        assert widget.cursor_row == 0
+
+
+async def test_highlighted_is_posted_when_the_cursor_rows_data_arrives() -> None:
+    app = ListApp()
+    async with app.run_test(size=SIZE) as pilot:
+        widget = app.query_one(MessageList)
+        widget.set_count(100)
+        await pilot.pause()
+        widget.set_rows({1: summary(1)})
+        await pilot.pause()
+        assert app.of(MessageList.Highlighted) == []
+        widget.set_rows({0: summary(0)})
+        await pilot.pause()
+        highlighted = app.of(MessageList.Highlighted)
+        assert [(m.row, m.summary.uid) for m in highlighted] == [(0, summary(0).uid)]
+        widget.set_rows({0: summary(0, subject="flags changed")})
+        await pilot.pause()
+        assert len(app.of(MessageList.Highlighted)) == 1
+
+
+async def test_g_and_G_and_home_and_end_jump_to_the_ends() -> None:
+    app = ListApp(answer=True)
+    async with app.run_test(size=SIZE) as pilot:
+        widget = app.query_one(MessageList)
+        widget.set_count(5000)
+        await pilot.pause()
+        await pilot.press("G")
+        assert widget.cursor_row == 4999
+        await pilot.press("g")
+        assert widget.cursor_row == 0
+        await pilot.press("end")
+        assert widget.cursor_row == 4999
+        await pilot.press("home")
+        assert widget.cursor_row == 0
+        assert widget.scroll_y == 0
+
+
+async def test_page_down_and_page_up_move_by_a_screen() -> None:
+    app = ListApp(answer=True)
+    async with app.run_test(size=SIZE) as pilot:
+        widget = app.query_one(MessageList)
+        widget.set_count(5000)
+        await pilot.pause()
+        page = widget.size.height - 1
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert widget.cursor_row == page
+        assert widget.scroll_y <= widget.cursor_row < widget.scroll_y + widget.size.height
+        await pilot.press("pagedown", "pageup")
+        await pilot.pause()
+        assert widget.cursor_row == page
+
+
+async def test_enter_posts_opened_with_the_summary() -> None:
+    app = ListApp(answer=True)
+    async with app.run_test(size=SIZE) as pilot:
+        widget = app.query_one(MessageList)
+        widget.set_count(100)
+        await pilot.pause()
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        opened = app.of(MessageList.Opened)
+        assert [(m.row, m.summary.uid) for m in opened] == [(1, summary(1).uid)]
+
+
+async def test_enter_on_a_row_not_loaded_opens_nothing() -> None:
+    app = ListApp()
+    async with app.run_test(size=SIZE) as pilot:
+        widget = app.query_one(MessageList)
+        widget.set_count(100)
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.of(MessageList.Opened) == []
+
+
+async def test_bindings_have_ids_for_the_keymap() -> None:
+    ids = {binding.id for binding in MessageList.BINDINGS if not isinstance(binding, tuple)}
+    assert {"message_list.cursor_down", "message_list.cursor_up", "message_list.cursor_first",
+            "message_list.cursor_last", "message_list.page_up", "message_list.page_down",
+            "message_list.open"} <= ids
+
+
+async def test_keymap_can_remap_a_binding_by_id() -> None:
+    app = ListApp(answer=True)
+    async with app.run_test(size=SIZE) as pilot:
+        app.set_keymap({"message_list.cursor_down": "n"})
+        widget = app.query_one(MessageList)
+        widget.set_count(100)
+        await pilot.pause()
+        await pilot.press("n", "n")
+        assert widget.cursor_row == 2
+
+
+async def test_clicking_a_row_moves_the_cursor_there() -> None:
+    app = ListApp(answer=True)
+    async with app.run_test(size=SIZE) as pilot:
+        widget = app.query_one(MessageList)
+        widget.set_count(100)
+        await pilot.pause()
+        await pilot.click(MessageList, offset=(30, 5))
+        assert widget.cursor_row == 5
+
+
+# ---------------------------------------------------------------- rendering
+
+
+async def test_markup_and_control_characters_in_mail_are_shown_literally() -> None:
+    hostile = summary(
+        0,
+        subject="[bold red]urgent[/] \x1b[31mred\x1b[0m \u202eevil",
+        from_="[link=http://x]Bank[/link]\x07",
+    )
+    app = ListApp()
+    async with app.run_test(size=SIZE) as pilot:
+        widget = app.query_one(MessageList)
+        widget.set_count(10)
+        widget.set_rows({0: hostile})
+        await pilot.pause()
+        text = line_of(widget, 0).text
+        assert "[bold red]urgent[/]" in text
+        assert "\u241b[31mred\u241b[0m" in text
+        assert "<U+202E>evil" in text
+        assert "[link=http://x]Bank[/link]\u2407" in text
+        screen = "\n".join(screen_lines(app))
+        assert not any(ord(c) < 0x20 and c != "\n" or 0x7F <= ord(c) <= 0x9F for c in screen)
+        assert "\u202e" not in screen
+        styles = {segment.style for segment in line_of(widget, 0)}
+        assert not any(style and style.link for style in styles)
+
+
+async def test_row_shows_flags_date_from_subject_and_size() -> None:
+    row = summary(0, flags=frozenset({"\\Seen", "\\Flagged", "\\Answered"}), has_attachment=True,
+                  date=datetime(2026, 6, 15, 7, 45), size=3 * 1024 * 1024)
+    app = ListApp()
+    async with app.run_test(size=SIZE) as pilot:
+        widget = app.query_one(MessageList)
+        widget.set_count(10)
+        widget.set_rows({0: row})
+        await pilot.pause()
+        text = line_of(widget, 0).text
+        assert text.startswith(f"  {FLAGGED_GLYPH}↩{ATTACHMENT_GLYPH} ")
+        assert "07:45" in text and "Sender 0" in text and "Subject number 0" in text
+        assert text.rstrip().endswith("3.0M")
+        assert line_of(widget, 0).cell_length == widget.scrollable_content_region.width
+
+
+async def test_unread_rows_are_bold_and_read_rows_are_not() -> None:
+    app = ListApp()
+    async with app.run_test(size=SIZE) as pilot:
+        widget = app.query_one(MessageList)
+        widget.set_count(10)
+        widget.set_rows({0: summary(0, flags=frozenset()), 1: summary(1)})
+        widget.cursor_row = 5
+        await pilot.pause()
+
+        def subject_segment(row: int) -> Segment:
+            return next(s for s in line_of(widget, row) if "Subject number" in s.text)
+
+        assert subject_segment(0).style.bold
+        assert not subject_segment(1).style.bold
+        assert UNREAD_GLYPH in line_of(widget, 0).text
+        assert UNREAD_GLYPH not in line_of(widget, 1).text
+
+
+async def test_flagged_star_uses_the_themes_flagged_colour() -> None:
+    app = ListApp()
+    async with app.run_test(size=SIZE) as pilot:
+        widget = app.query_one(MessageList)
+        widget.set_count(10)
+        widget.set_rows({0: summary(0, flags=frozenset({"\\Seen", "\\Flagged"}))})
+        widget.cursor_row = 5
+        await pilot.pause()
+        star = next(s for s in line_of(widget, 0) if s.text == FLAGGED_GLYPH)
+        assert star.style.color.triplet.hex == "#ffb454"  # tuimail-dark's message-flagged
+        app.theme = "tuimail-light"
+        await pilot.pause()
+        star = next(s for s in line_of(widget, 0) if s.text == FLAGGED_GLYPH)
+        assert star.style.color.triplet.hex == "#bc4c00"
+
+
+async def test_the_cursor_row_is_highlighted() -> None:
+    app = ListApp(answer=True)
+    async with app.run_test(size=SIZE) as pilot:
+        widget = app.query_one(MessageList)
+        widget.set_count(10)
+        await pilot.pause()
+        await pilot.press("j")
+        await pilot.pause()
+        backgrounds = [list(line_of(widget, row))[-1].style.bgcolor for row in range(3)]
+        assert backgrounds[1] != backgrounds[0] == backgrounds[2]
+
+
+async def test_narrow_list_drops_the_size_column() -> None:
+    app = ListApp()
+    async with app.run_test(size=(50, 20)) as pilot:
+        widget = app.query_one(MessageList)
+        widget.set_count(10)
+        widget.set_rows({0: summary(0, size=5 * 1024 * 1024)})
+        await pilot.pause()
+        text = line_of(widget, 0).text
+        assert "5.0M" not in text and "Sender 0" in text
+        assert line_of(widget, 0).cell_length == widget.scrollable_content_region.width
+
+
+# ---------------------------------------------------------------- scale
+
+
+async def test_100000_rows_G_scrolls_to_the_end_and_renders_the_last_rows() -> None:
+    app = ListApp(answer=True)
+    async with app.run_test(size=SIZE) as pilot:
+        widget = app.query_one(MessageList)
+        widget.set_count(100_000)
+        await pilot.pause()
+        await pilot.press("G")
+        await pilot.pause()
+        await pilot.pause()
+        assert widget.cursor_row == 99_999
+        assert widget.scroll_y == 100_000 - widget.size.height
+        lines = screen_lines(app)
+        assert "Subject number 99999" in lines[widget.size.height - 1]
+        assert "Subject number 99998" in lines[widget.size.height - 2]
+        # Only the rows around the view were ever asked for, not the 100,000.
+        assert sum(stop - start for start, stop in wanted(app)) <= 4 * widget.size.height
+
+
+async def test_rendering_does_not_grow_with_the_mailbox() -> None:
+    """The line cache stays bounded however far the user scrolls."""
+    app = ListApp(answer=True)
+    async with app.run_test(size=SIZE) as pilot:
+        widget = app.query_one(MessageList)
+        widget.set_count(100_000)
+        await pilot.pause()
+        for _ in range(60):
+            await pilot.press("pagedown")
+        await pilot.pause()
+        assert len(widget._cache) <= widget._cache.maxsize
+        assert len(widget._rows) < 100_000
