@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from textual.app import App
 from textual.binding import BindingType
 
-from tuimail.config import Account, config_dir, default_download_folder
+from tuimail.config import Account, default_download_folder
 from tuimail.session.session import Session
 from tuimail.ui.bindings import APP_BINDINGS
 from tuimail.ui.commands import TuimailCommands
@@ -53,7 +53,8 @@ class TuimailApp(App[None]):
         self.download_folder = download_folder or account.download_folder or default_download_folder()
         self.clock = clock
         self._wanted_theme = theme or DEFAULT_THEME
-        self._theme_dirs = theme_dirs if theme_dirs is not None else [config_dir() / "themes"]
+        # None: the bundled themes and the user's; a list (tests): bundled plus those only.
+        self._theme_dirs = theme_dirs
         self.session = Session(
             account,
             self._post_to_main,
@@ -86,16 +87,22 @@ class TuimailApp(App[None]):
         self.session.start()
 
     def _load_themes(self) -> None:
-        try:
-            from tuimail.ui.themes import load_themes
+        from tuimail.ui.themes import ThemeError, load_themes
 
-            for theme in load_themes(self._theme_dirs):
-                self.register_theme(theme)
-        except Exception as exc:  # noqa: BLE001 - a bad theme file must not stop the app
-            self.notify(str(exc), title="Themes", severity="warning")
+        errors: list[ThemeError] = []
+        try:
+            themes = load_themes(
+                self._theme_dirs or [], include_user_dir=self._theme_dirs is None, errors=errors
+            )
+        except Exception as exc:  # noqa: BLE001 - a bad theme must not stop the app
+            themes, errors = [], [exc]  # type: ignore[list-item]
+        for theme in themes:
+            self.register_theme(theme)
+        for error in errors:
+            self.notify(str(error), title="Themes", severity="warning")
         if self._wanted_theme in self.available_themes:
             self.theme = self._wanted_theme
-        elif self._wanted_theme != DEFAULT_THEME:
+        else:
             self.notify(f"Unknown theme {self._wanted_theme!r}", title="Themes", severity="warning")
 
     async def on_unmount(self) -> None:

@@ -1,0 +1,83 @@
+"""Generate ``screenshots/*.svg``: the main screens on the demo mailbox, in several themes.
+
+    .venv/bin/python scripts/screenshots.py [--out screenshots] [--theme NAME ...]
+
+Starts the embedded demo server (as ``tuimail --demo`` does), drives the
+real app headless with Textual's Pilot at 120x40, and saves one SVG per
+screen and theme.  Dates use the demo's fixed clock, so the output does not
+depend on the day it is run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from tuimail.cli import demo_account, demo_clock, start_demo_server
+from tuimail.ui.app import TuimailApp
+
+SIZE = (120, 40)
+DEFAULT_THEMES = ["tuimail-dark", "tuimail-light", "tuimail-solarized"]
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], object], what: str, tries: int = 1500) -> None:
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise SystemExit(f"screenshots: gave up waiting for {what}")
+
+
+async def shoot(port: int, theme: str, out: Path) -> list[Path]:
+    saved: list[Path] = []
+    app = TuimailApp(demo_account(port), theme=theme, clock=demo_clock(), theme_dirs=[])
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.main_screen is not None, "the main screen")
+        main = app.main_screen
+        assert main is not None
+        await until(pilot, lambda: main.mailbox == "INBOX" and main.mailboxes, "INBOX")
+        await until(pilot, lambda: main.message_list.summary_at(0) is not None, "the first rows")
+        await until(pilot, lambda: main.message_list.summary_at(30) is not None or main.total <= 30, "rows")
+
+        def save(name: str) -> None:
+            path = out / f"{name}-{theme}.svg"
+            app.save_screenshot(filename=path.name, path=str(out))
+            saved.append(path)
+
+        await pilot.pause()
+        save("inbox")
+        await pilot.press("j", "j", "enter")
+        await until(pilot, lambda: main.viewer.rendered is not None, "the open message")
+        await pilot.pause()
+        save("message")
+        await pilot.press("escape", "question_mark")
+        await pilot.pause()
+        save("help")
+    return saved
+
+
+async def run(out: Path, themes: list[str]) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    server = start_demo_server()
+    try:
+        for theme in themes:
+            for path in await shoot(server.port, theme, out):
+                print(path)
+    finally:
+        server.stop_thread()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "screenshots")
+    parser.add_argument("--theme", action="append", dest="themes", help="theme name (repeatable)")
+    args = parser.parse_args()
+    asyncio.run(run(args.out, args.themes or DEFAULT_THEMES))
+
+
+if __name__ == "__main__":
+    main()
