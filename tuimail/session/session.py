@@ -413,15 +413,14 @@ class Session:
         """LIST with RETURN (SPECIAL-USE STATUS (MESSAGES UNSEEN)) (RFC 6154 §5.1, RFC 5819 §2)."""
         assert self._imap is not None
         imap = self._imap
-        options: list[Any] = []
+        kwargs: dict[str, Any] = {}
         if "SPECIAL-USE" in caps:
-            options.append("SPECIAL-USE")
+            kwargs["special_use"] = True
         if "LIST-STATUS" in caps:
-            options.append("STATUS")
-            options.append(["MESSAGES", "UNSEEN"])
+            kwargs["status"] = ["MESSAGES", "UNSEEN"]
         counts: dict[str, tuple[int | None, int | None]] = {}
         try:
-            result = await imap.list("", "*", return_=options)
+            result = await imap.list("", "*", **kwargs)
         except TypeError:
             return None, counts
         lists = list(result)
