@@ -13,7 +13,7 @@ STREAM = [
     # literal data "{1}" right before CRLF is data, not an announcement
     b"* 2 FETCH (BODY[HEADER] {0}\r\n BODY[TEXT] {3}\r\n{1}\r\n",
     b"* 3 FETCH (BINARY[1] ~{4}\r\n\x00\x01\r\n)\r\n",
-    b"* LIST () \"/\" {3+}\r\na\rb\r\n",
+    b'* LIST () "/" {3+}\r\na\rb\r\n',
     b"+ go ahead\r\n",
     b"A1 OK done\r\n",
 ]

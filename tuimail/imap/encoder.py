@@ -483,7 +483,7 @@ Atom(text='SUBJECT'), String(text='ALL')]
     FLAGGED"``; put values holding spaces in a list.
     """
     if isinstance(criteria, str):
-        if any(c in criteria for c in "\"(){}\\"):
+        if any(c in criteria for c in '"(){}\\'):
             raise EncodeError(f"search criteria text {criteria!r}: use a list for quoting and grouping")
         items: list[Any] = criteria.split()
     else:
@@ -510,9 +510,7 @@ def _search_key(items: list[Any], pos: int, out: list[Any], depth: int) -> int:
             try:
                 out.append(Sequence(item))
             except EncodeError:
-                raise EncodeError(
-                    f"unknown search key {item!r} (send extension keys as Atom(...))"
-                ) from None
+                raise EncodeError(f"unknown search key {item!r} (send extension keys as Atom(...))") from None
             return pos
         out.append(Atom(key))
         if key == "MODSEQ":
