@@ -183,3 +183,11 @@ def test_keyring_password_is_read_from_the_keyring(monkeypatch: pytest.MonkeyPat
 def test_account_without_password_source_raises() -> None:
     with pytest.raises(PasswordError, match="no password_command"):
         get_password(Account("a", "h", "u"))
+
+
+def test_readme_configuration_example_loads(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    config = load_config(write(tmp_path, block))
+    assert config.account().host == "imap.example.com"
+    assert config.keymap == {"message.delete": "x,delete"}
