@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from email.header import Header
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tuimail.imap.encoded_words import decode_header
 
@@ -117,3 +121,46 @@ def test_malformed_input_never_raises_and_is_returned_readably(text: str) -> Non
 
 def test_none_gives_empty_text() -> None:
     assert decode_header(None) == ""  # type: ignore[arg-type]
+
+
+# --- properties -------------------------------------------------------------------------
+
+ENCODED_PIECES = st.sampled_from(
+    [
+        "=?",
+        "?=",
+        "?q?",
+        "?b?",
+        "?Q?",
+        "utf-8",
+        "iso-8859-1",
+        "bogus",
+        "=FF",
+        "=E2=9C",
+        "_",
+        " ",
+        "\r\n ",
+        "aGk",
+        "=",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(ENCODED_PIECES | st.text(max_size=5), max_size=30))
+def test_decode_header_never_raises_on_fragments(pieces: list[str]) -> None:
+    assert isinstance(decode_header("".join(pieces)), str)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=200),
+    st.sampled_from(["utf-8", "iso-8859-1", "koi8-r", "shift_jis", "gb18030"]),
+)
+def test_headers_encoded_by_the_email_package_decode_back(text: str, charset: str) -> None:
+    try:
+        text.encode(charset)
+    except UnicodeEncodeError:
+        return
+    encoded = Header(text, charset).encode()
+    assert decode_header(encoded) == text
