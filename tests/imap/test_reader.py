@@ -173,3 +173,20 @@ def test_accepts_bytearray_and_memoryview_chunks() -> None:
     reader = ResponseReader()
     assert reader.feed(bytearray(b"* OK a\r\n")) == [b"* OK a\r\n"]
     assert reader.feed(memoryview(b"* OK b\r\n")) == [b"* OK b\r\n"]
+
+
+def test_responses_completed_before_the_error_in_the_same_feed_are_dropped() -> None:
+    reader = ResponseReader(max_response_size=100)
+    with pytest.raises(ResponseTooLargeError):
+        reader.feed(b"* OK first\r\n* 1 FETCH (BODY[] {500}\r\n")
+    assert reader.buffered == 0
+
+
+def test_line_limit_is_capped_at_the_response_limit() -> None:
+    assert ResponseReader(max_response_size=10, max_line_length=1000).max_line_length == 10
+
+
+@pytest.mark.parametrize("limits", [(0, 10), (10, 0), (-1, 10)])
+def test_limits_must_be_positive(limits: tuple[int, int]) -> None:
+    with pytest.raises(ValueError):
+        ResponseReader(*limits)

@@ -56,8 +56,11 @@ class ResponseReader:
     State after :class:`ResponseTooLargeError`: the reader is *broken*.  Its
     buffer is dropped, and every later :meth:`feed` raises
     :class:`ResponseTooLargeError` again, because the stream cannot be
-    resynchronised (the client drops the connection).  :meth:`clear`
+    resynchronised (the client drops the connection).  Responses completed
+    earlier in the same :meth:`feed` call are dropped with it.  :meth:`clear`
     returns it to its initial, usable state.
+
+    ``max_line_length`` is capped at ``max_response_size``.
     """
 
     __slots__ = (
