@@ -32,7 +32,8 @@ _imap_decode = _load_imap_decoder()
 
 def decode_bytes(data: bytes, charset: str | None) -> str:
     """Decode ``data`` in ``charset``, falling back for unknown or broken
-    charsets: the declared one (with replacement), then UTF-8, then
+    charsets: the declared one, then UTF-8 (also when only a few bytes are
+    broken), then the declared one with replacement characters, then
     Windows-1252, then Latin-1 (which always succeeds)."""
     candidates: list[str] = []
     if charset:
@@ -53,6 +54,11 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    # Mostly UTF-8 with a few broken bytes: keep the UTF-8 reading.
+    text = data.decode("utf-8", errors="replace")
+    non_ascii = sum(1 for b in data if b > 0x7F)
+    if text.count("\ufffd") * 4 < non_ascii:
+        return text
     if candidates:
         return data.decode(candidates[0], errors="replace")
     try:
