@@ -112,7 +112,7 @@ _DATE_TEXT_RE = re.compile(r"(\d{1,2})-(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|
 # --- argument wrapper types --------------------------------------------------
 
 
-def _check_ascii_text(kind: str, text: object) -> str:
+def _require_str(kind: str, text: object) -> str:
     if not isinstance(text, str):
         raise EncodeError(f"{kind} must be a str, not {type(text).__name__}")
     return text
@@ -130,7 +130,7 @@ class Atom:
     text: str
 
     def __post_init__(self) -> None:
-        text = _check_ascii_text("an atom", self.text)
+        text = _require_str("an atom", self.text)
         if not _FLAG_RE.fullmatch(text):
             raise EncodeError(f"not a valid IMAP atom: {text!r}")
 
@@ -147,7 +147,7 @@ class Raw:
     text: str
 
     def __post_init__(self) -> None:
-        text = _check_ascii_text("raw text", self.text)
+        text = _require_str("raw text", self.text)
         if not _RAW_RE.fullmatch(text) or "{" in text:
             raise EncodeError(f"raw command text must be printable ASCII without '{{': {text!r}")
 
@@ -160,7 +160,7 @@ class String:
     text: str
 
     def __post_init__(self) -> None:
-        _check_ascii_text("a string", self.text)
+        _require_str("a string", self.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +171,7 @@ class Quoted:
     text: str
 
     def __post_init__(self) -> None:
-        _check_ascii_text("a quoted string", self.text)
+        _require_str("a quoted string", self.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +202,7 @@ class Mailbox:
     name: str
 
     def __post_init__(self) -> None:
-        _check_ascii_text("a mailbox name", self.name)
+        _require_str("a mailbox name", self.name)
 
 
 @dataclass(frozen=True, slots=True)
