@@ -208,7 +208,10 @@ class Mailbox:
 @dataclass(frozen=True, slots=True)
 class Sequence:
     """A sequence set from anything :class:`SequenceSet` accepts: ints,
-    ranges, ``(lo, hi)`` tuples, iterables, IMAP text such as ``"1:*"``."""
+    ranges, ``(lo, hi)`` tuples, iterables, IMAP text such as ``"1:*"``.
+
+    An empty set raises :class:`EncodeError`.  The SEARCHRES reference
+    ``$`` (RFC 5182) is sent as ``Atom("$")``."""
 
     value: Any
     set: SequenceSet = field(init=False, repr=False, compare=False)
