@@ -22,7 +22,7 @@ from tuimail.imap import (
     SequenceSet,
     parse_response,
 )
-from tuimail.imap.encoder import Literal, Mailbox, Sequence, String, encode_command
+from tuimail.imap.encoder import Literal, Mailbox, Quoted, Sequence, String, encode_command
 from tuimail.imap.reader import ResponseReader
 from tuimail.imap.types import FetchData, MailboxList, VanishedData
 
@@ -227,6 +227,32 @@ def test_strings_round_trip_through_an_envelope_subject(text: str, utf8: bool) -
     response = parse_response(data, utf8=utf8)
     assert isinstance(response.data, FetchData)
     assert response.data.attr["ENVELOPE"].subject == text
+
+
+@BOUNDED
+@given(text_without_nul, st.booleans())
+def test_quoted_strings_round_trip_or_are_refused_for_controls_and_8bit(text: str, utf8: bool) -> None:
+    try:
+        arg = wire_argument(Quoted(text), utf8=utf8)
+    except EncodeError:
+        assert any(not (" " <= c <= "~") for c in text)
+        return
+    assert arg.startswith(b'"') and arg.endswith(b'"') and b"\r" not in arg and b"\n" not in arg
+    data = b"* 1 FETCH (ENVELOPE (NIL " + arg + b" NIL NIL NIL NIL NIL NIL NIL NIL))\r\n"
+    response = parse_response(data, utf8=utf8)
+    assert isinstance(response.data, FetchData)
+    assert response.data.attr["ENVELOPE"].subject == text
+
+
+@BOUNDED
+@given(st.text(st.characters(categories=("Cs",)), min_size=1, max_size=3), st.text(max_size=5))
+def test_text_with_lone_surrogates_is_refused(surrogates: str, rest: str) -> None:
+    for value in (surrogates + rest, String(rest + surrogates), Mailbox(surrogates), Literal(surrogates)):
+        try:
+            encode_command("A1", "X", value, utf8=True)
+        except EncodeError:
+            continue
+        raise AssertionError(f"{value!r} was encoded")
 
 
 @BOUNDED
