@@ -8,6 +8,7 @@ Usable on its own; it never imports Textual.
     await imap.examine("INBOX")
 """
 
+from .client import IMAP
 from .errors import (
     AuthenticationError,
     BadResponseError,
@@ -23,10 +24,13 @@ from .errors import (
     ResponseTooLargeError,
     SecurityError,
 )
+from .idle import Idle
+from .mailbox_state import MailboxState
 from .parser import parse_response
 from .sequence_set import STAR, SequenceSet
 from .types import *  # noqa: F403
 from .types import __all__ as _types_all
+from .unsolicited import Subscription
 
 __all__ = [
     "AuthenticationError",
@@ -35,6 +39,10 @@ __all__ = [
     "CommandTimeout",
     "ConnectionLost",
     "EncodeError",
+    "IMAP",
+    "Idle",
+    "MailboxState",
+    "Subscription",
     "IMAPError",
     "InvalidStateError",
     "NoResponseError",

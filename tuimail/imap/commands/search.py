@@ -1,0 +1,134 @@
+"""SEARCH and UID SEARCH (RFC 9051 §6.4.4) with ESEARCH return options
+(RFC 4731), SORT and THREAD (RFC 5256), MODSEQ criteria (RFC 7162 §3.1.5).
+
+When the server supports ESEARCH, a plain search is sent as
+``SEARCH RETURN (ALL)``: the result carries the command's tag (RFC 4731
+§3.1), so several searches can be in flight at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, overload
+
+from ..encoder import Atom, needs_charset, search_criteria
+from ..types import ESearchResult, SearchResult, ThreadMember
+from .base import CommandsBase
+
+Criteria = Iterable[Any] | str
+
+
+class SearchCommands(CommandsBase):
+    """Searching, sorting and threading."""
+
+    @overload
+    async def search(
+        self, criteria: Criteria, charset: str | None = None, *, return_: None = None
+    ) -> SearchResult: ...
+
+    @overload
+    async def search(
+        self, criteria: Criteria, charset: str | None = None, *, return_: Iterable[str]
+    ) -> ESearchResult: ...
+
+    async def search(
+        self, criteria: Criteria, charset: str | None = None, *, return_: Iterable[str] | None = None
+    ) -> SearchResult | ESearchResult:
+        """SEARCH -> the matching sequence numbers (a list of ints, with
+        ``.modseq`` when the server sends one), e.g.
+        ``await imap.search(["BEFORE", "30-Apr-2003", "SINCE", "1-Apr-2003"])``.
+
+        ``return_=["MIN", "MAX", "COUNT", "ALL"]`` asks for ESEARCH return
+        options and gives an :class:`ESearchResult` instead.
+        """
+        return await self._search("SEARCH", criteria, charset, return_)
+
+    @overload
+    async def uid_search(
+        self, criteria: Criteria, charset: str | None = None, *, return_: None = None
+    ) -> SearchResult: ...
+
+    @overload
+    async def uid_search(
+        self, criteria: Criteria, charset: str | None = None, *, return_: Iterable[str]
+    ) -> ESearchResult: ...
+
+    async def uid_search(
+        self, criteria: Criteria, charset: str | None = None, *, return_: Iterable[str] | None = None
+    ) -> SearchResult | ESearchResult:
+        """UID SEARCH: as :meth:`search`, returning UIDs."""
+        return await self._search("UID SEARCH", criteria, charset, return_)
+
+    def _criteria(self, criteria: Criteria, charset: str | None, default_charset: str | None) -> list[Any]:
+        args = search_criteria(criteria)
+        if charset is None and default_charset is None and not self._utf8 and needs_charset(args):
+            charset = "UTF-8"
+        charset = charset or default_charset
+        return [Atom("CHARSET"), Atom(charset), *args] if charset else args
+
+    async def _search(
+        self, name: str, criteria: Criteria, charset: str | None, return_: Iterable[str] | None
+    ) -> SearchResult | ESearchResult:
+        args = self._criteria(criteria, charset, None)
+        esearch = self.has("ESEARCH") or self.has("IMAP4REV2")
+        if return_ is None and not esearch:
+            cmd = await self._run(name, *args, collect=("SEARCH",))
+            numbers: list[int] = []
+            modseq = None
+            for data in self._data(cmd.responses, "SEARCH"):
+                numbers.extend(data)
+                modseq = getattr(data, "modseq", None) or modseq
+            return SearchResult(numbers, modseq)
+        options = [Atom(o.upper()) for o in (return_ if return_ is not None else ("ALL",))]
+        cmd = await self._run(name, Atom("RETURN"), options, *args, collect=("ESEARCH",), correlated=True)
+        results: list[ESearchResult] = self._data(cmd.responses, "ESEARCH")
+        result = results[-1] if results else ESearchResult(tag=cmd.tag, uid=name.startswith("UID"))
+        if return_ is not None:
+            return result
+        return SearchResult(result.all.numbers() if result.all is not None else [], result.modseq)
+
+    async def sort(
+        self, sort_keys: Iterable[str], criteria: Criteria = ("ALL",), charset: str = "UTF-8"
+    ) -> SearchResult:
+        """SORT (RFC 5256 §3): ``await imap.sort(["REVERSE", "DATE"], ["ALL"])``."""
+        return await self._sort("SORT", sort_keys, criteria, charset)
+
+    async def uid_sort(
+        self, sort_keys: Iterable[str], criteria: Criteria = ("ALL",), charset: str = "UTF-8"
+    ) -> SearchResult:
+        """UID SORT (RFC 5256 §3): UIDs in sorted order."""
+        return await self._sort("UID SORT", sort_keys, criteria, charset)
+
+    async def _sort(self, name: str, keys: Iterable[str], criteria: Criteria, charset: str) -> SearchResult:
+        self._require("SORT")
+        args = [[Atom(k.upper()) for k in keys], Atom(charset), *search_criteria(criteria)]
+        cmd = await self._run(name, *args, collect=("SORT",))
+        numbers: list[int] = []
+        modseq = None
+        for data in self._data(cmd.responses, "SORT"):
+            numbers.extend(data)
+            modseq = getattr(data, "modseq", None) or modseq
+        return SearchResult(numbers, modseq)
+
+    async def thread(
+        self, algorithm: str = "REFERENCES", criteria: Criteria = ("ALL",), charset: str = "UTF-8"
+    ) -> list[ThreadMember]:
+        """THREAD (RFC 5256 §3): ORDEREDSUBJECT or REFERENCES threads."""
+        return await self._thread("THREAD", algorithm, criteria, charset)
+
+    async def uid_thread(
+        self, algorithm: str = "REFERENCES", criteria: Criteria = ("ALL",), charset: str = "UTF-8"
+    ) -> list[ThreadMember]:
+        """UID THREAD: threads of UIDs."""
+        return await self._thread("UID THREAD", algorithm, criteria, charset)
+
+    async def _thread(
+        self, name: str, algorithm: str, criteria: Criteria, charset: str
+    ) -> list[ThreadMember]:
+        self._require(f"THREAD={algorithm.upper()}")
+        args = [Atom(algorithm.upper()), Atom(charset), *search_criteria(criteria)]
+        cmd = await self._run(name, *args, collect=("THREAD",))
+        threads: list[ThreadMember] = []
+        for data in self._data(cmd.responses, "THREAD"):
+            threads.extend(data)
+        return threads
