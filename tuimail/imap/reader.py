@@ -103,68 +103,81 @@ class ResponseReader:
         buf = self._buf
         buf += chunk
         out: list[bytes] = []
+        # Offsets kept in locals for speed; written back in ``finally``.
         start = 0  # start of the current response in buf
+        line_start = self._line_start
+        scan = self._scan
+        literal_end = self._literal_end
+        max_line = self.max_line_length
+        max_size = self.max_response_size
+        size_now = len(buf)
+        find = buf.find
         try:
             while True:
-                if self._literal_end >= 0:
-                    if len(buf) < self._literal_end:
+                if literal_end >= 0:
+                    if size_now < literal_end:
                         break
-                    self._line_start = self._scan = self._literal_end
-                    self._literal_end = -1
-                nl = buf.find(b"\n", self._scan)
+                    line_start = scan = literal_end
+                    literal_end = -1
+                nl = find(b"\n", scan)
                 if nl < 0:
-                    self._scan = len(buf)
-                    if len(buf) - self._line_start > self.max_line_length:
+                    scan = size_now
+                    if size_now - line_start > max_line:
                         self._fail(
-                            f"response line longer than the limit of {self.max_line_length} bytes "
-                            "without a line end",
-                            len(buf) - self._line_start,
-                            self.max_line_length,
+                            f"response line longer than the limit of {max_line} bytes without a line end",
+                            size_now - line_start,
+                            max_line,
                         )
-                    if len(buf) - start > self.max_response_size:
+                    if size_now - start > max_size:
                         self._fail(
-                            f"response larger than the limit of {self.max_response_size} bytes",
-                            len(buf) - start,
-                            self.max_response_size,
+                            f"response larger than the limit of {max_size} bytes",
+                            size_now - start,
+                            max_size,
                         )
                     break
                 end = nl + 1
-                if end - self._line_start > self.max_line_length:
+                if end - line_start > max_line:
                     self._fail(
-                        f"response line of {end - self._line_start} bytes exceeds the limit of "
-                        f"{self.max_line_length} bytes",
-                        end - self._line_start,
-                        self.max_line_length,
+                        f"response line of {end - line_start} bytes exceeds the limit of {max_line} bytes",
+                        end - line_start,
+                        max_line,
                     )
-                size = self._literal_size(buf, self._line_start, nl)
+                # Fast check before the full one: does the line end in "}"?
+                last = buf[nl - 1] if nl > line_start else 0
+                if last == _CR and nl - 1 > line_start:
+                    last = buf[nl - 2]
+                size = self._literal_size(buf, line_start, nl) if last == _RBRACE else -1
                 if size < 0:
-                    if end - start > self.max_response_size:
+                    if end - start > max_size:
                         self._fail(
-                            f"response of {end - start} bytes exceeds the limit of "
-                            f"{self.max_response_size} bytes",
+                            f"response of {end - start} bytes exceeds the limit of {max_size} bytes",
                             end - start,
-                            self.max_response_size,
+                            max_size,
                         )
                     out.append(bytes(buf[start:end]))
-                    start = self._line_start = self._scan = end
+                    start = line_start = scan = end
                     continue
                 total = end - start + size
-                if total > self.max_response_size:
+                if total > max_size:
                     self._fail(
                         f"server announced a literal of {size} bytes; the response would be "
-                        f"{total} bytes, over the limit of {self.max_response_size} bytes",
+                        f"{total} bytes, over the limit of {max_size} bytes",
                         total,
-                        self.max_response_size,
+                        max_size,
                     )
-                self._literal_end = end + size
-                self._scan = end
+                literal_end = end + size
+                scan = end
         finally:
-            if start and self._broken is None:
-                del buf[:start]  # O(1) amortised: bytearray moves its start
-                self._line_start -= start
-                self._scan -= start
-                if self._literal_end >= 0:
-                    self._literal_end -= start
+            if self._broken is None:
+                if start:
+                    del buf[:start]  # O(1) amortised: bytearray moves its start
+                    line_start -= start
+                    scan -= start
+                    if literal_end >= 0:
+                        literal_end -= start
+                self._line_start = line_start
+                self._scan = scan
+                self._literal_end = literal_end
         return out
 
     def clear(self) -> int:
