@@ -184,6 +184,7 @@ namespace inbox {{
 {mailboxes}}}
 protocol imap {{
   mail_max_userip_connections = 500
+  mail_plugins = $mail_plugins imap_zlib
 }}
 service imap-login {{
   chroot =

@@ -365,9 +365,10 @@ class Engine:
             else:
                 trace.client(data, redact_all=True)
         elif cmd.redact == "authenticate" and index == 0:
-            head = f"{cmd.tag} {cmd.name} {cmd.args[0]}" if cmd.args else f"{cmd.tag} {cmd.name}"
-            if len(cmd.args) > 1:
-                trace.client(data, redact_after=len(head) + 1)
+            # "tag AUTHENTICATE MECH [initial-response]": keep the mechanism.
+            parts = data.split(b" ", 3)
+            if len(parts) == 4:
+                trace.client(data, redact_after=len(b" ".join(parts[:3])) + 1)
             else:
                 trace.client(data)
         elif cmd.redact == "authenticate":
