@@ -1,0 +1,249 @@
+"""EnvelopeViewer: headers, body, attachments, raw source, saving (issue 4)."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+
+from tuimail.mail.render import AttachmentInfo, RenderedMessage, render_message
+from tuimail.ui.widgets import EnvelopeViewer
+
+SIZE = (120, 40)
+
+MESSAGE = RenderedMessage(
+    from_="Alice Example <alice@example.org>",
+    to="Bob <bob@example.org>",
+    cc="Carol <carol@example.org>",
+    date="Mon, 01 Jun 2026 09:30:00 +0200",
+    subject="Quarterly report",
+    body="\n".join(f"Body line {i}" for i in range(200)),
+    attachments=[
+        AttachmentInfo(index=1, filename="report.pdf", content_type="application/pdf", size=123_456),
+        AttachmentInfo(index=2, filename="chart.png", content_type="image/png", size=2048),
+    ],
+)
+
+RAW = (
+    b"From: Alice <alice@example.org>\r\nSubject: =?utf-8?q?caf=C3=A9?=\r\n"
+    b"Content-Type: text/plain; charset=utf-8\r\n\r\nhello \x1b[2J world\r\n"
+)
+
+
+class ViewerApp(App[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.saves: list[int] = []
+        self.raw_requests = 0
+
+    def compose(self) -> ComposeResult:
+        yield EnvelopeViewer()
+
+    def on_mount(self) -> None:
+        self.query_one(EnvelopeViewer).focus()
+
+    def on_envelope_viewer_save_attachment(self, message: EnvelopeViewer.SaveAttachment) -> None:
+        self.saves.append(message.index)
+
+    def on_envelope_viewer_raw_requested(self, message: EnvelopeViewer.RawRequested) -> None:
+        self.raw_requests += 1
+
+
+def screen_text(app: App[None]) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def test_headers_body_and_attachments_are_shown() -> None:
+    app = ViewerApp()
+    async with app.run_test(size=SIZE) as pilot:
+        app.query_one(EnvelopeViewer).show_message(MESSAGE)
+        await pilot.pause()
+        text = screen_text(app)
+        expected = [
+            ("From:", "Alice Example <alice@example.org>"),
+            ("To:", "Bob <bob@example.org>"),
+            ("Cc:", "Carol <carol@example.org>"),
+            ("Date:", "Mon, 01 Jun 2026 09:30:00 +0200"),
+            ("Subject:", "Quarterly report"),
+        ]
+        for label, value in expected:
+            line = next(line for line in text.splitlines() if label in line)
+            assert value in line
+        assert "Body line 0" in text
+
+
+async def test_attachments_are_listed_with_index_name_type_and_size() -> None:
+    app = ViewerApp()
+    async with app.run_test(size=SIZE) as pilot:
+        viewer = app.query_one(EnvelopeViewer)
+        viewer.show_message(MESSAGE)
+        await pilot.pause()
+        await pilot.press("G")
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        pdf = next(line for line in lines if "report.pdf" in line)
+        assert "[1]" in pdf and "application/pdf" in pdf and "121K" in pdf
+        png = next(line for line in lines if "chart.png" in line)
+        assert "[2]" in png and "image/png" in png and "2.0K" in png
+
+
+async def test_j_k_space_and_page_keys_scroll_the_message() -> None:
+    app = ViewerApp()
+    async with app.run_test(size=SIZE) as pilot:
+        viewer = app.query_one(EnvelopeViewer)
+        viewer.show_message(MESSAGE)
+        await pilot.pause()
+        await pilot.press("j", "j")
+        await pilot.pause()
+        assert viewer.scroll_y == 2
+        await pilot.press("k")
+        await pilot.pause()
+        assert viewer.scroll_y == 1
+        await pilot.press("space")
+        await pilot.pause()
+        after_space = viewer.scroll_y
+        assert after_space > 20
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert viewer.scroll_y > after_space
+        await pilot.press("pageup", "pageup")
+        await pilot.pause()
+        assert viewer.scroll_y == 1
+        await pilot.press("G")
+        await pilot.pause()
+        assert viewer.scroll_y == viewer.max_scroll_y
+        await pilot.press("g")
+        await pilot.pause()
+        assert viewer.scroll_y == 0
+
+
+async def test_a_new_message_starts_at_the_top() -> None:
+    app = ViewerApp()
+    async with app.run_test(size=SIZE) as pilot:
+        viewer = app.query_one(EnvelopeViewer)
+        viewer.show_message(MESSAGE)
+        await pilot.pause()
+        await pilot.press("G")
+        await pilot.pause()
+        viewer.show_message(MESSAGE)
+        await pilot.pause()
+        assert viewer.scroll_y == 0
+
+
+async def test_s_then_a_number_asks_to_save_that_attachment() -> None:
+    app = ViewerApp()
+    async with app.run_test(size=SIZE) as pilot:
+        app.query_one(EnvelopeViewer).show_message(MESSAGE)
+        await pilot.pause()
+        await pilot.press("s", "2")
+        await pilot.pause()
+        assert app.saves == [2]
+        await pilot.press("s", "escape", "1")
+        await pilot.pause()
+        assert app.saves == [2]
+        await pilot.press("s", "1")
+        await pilot.pause()
+        assert app.saves == [2, 1]
+
+
+async def test_save_waits_for_enter_when_a_longer_number_could_follow() -> None:
+    many = RenderedMessage(
+        from_="a", to="b", cc="", date="", subject="many", body="x",
+        attachments=[AttachmentInfo(index=i, filename=f"f{i}.txt", content_type="text/plain", size=i)
+                     for i in range(1, 13)],
+    )
+    app = ViewerApp()
+    async with app.run_test(size=SIZE) as pilot:
+        app.query_one(EnvelopeViewer).show_message(many)
+        await pilot.pause()
+        await pilot.press("s", "1")
+        await pilot.pause()
+        assert app.saves == []  # 1, or 10, 11, 12?
+        await pilot.press("1")
+        await pilot.pause()
+        assert app.saves == [11]
+        await pilot.press("s", "1", "enter")
+        await pilot.pause()
+        assert app.saves == [11, 1]
+        await pilot.press("s", "9")
+        await pilot.pause()
+        assert app.saves == [11, 1, 9]
+
+
+async def test_save_with_no_attachments_does_nothing() -> None:
+    app = ViewerApp()
+    async with app.run_test(size=SIZE) as pilot:
+        viewer = app.query_one(EnvelopeViewer)
+        viewer.show_message(RenderedMessage(from_="a", to="b", cc="", date="", subject="s", body="x"))
+        await pilot.pause()
+        await pilot.press("s", "1")
+        await pilot.pause()
+        assert app.saves == []
+
+
+async def test_raw_source_is_shown_sanitised_and_r_toggles_it() -> None:
+    app = ViewerApp()
+    async with app.run_test(size=SIZE) as pilot:
+        viewer = app.query_one(EnvelopeViewer)
+        viewer.show_message(render_message(RAW), RAW)
+        await pilot.pause()
+        assert "café" in screen_text(app)
+        await pilot.press("r")
+        await pilot.pause()
+        assert viewer.showing_raw
+        text = screen_text(app)
+        assert "Subject: =?utf-8?q?caf=C3=A9?=" in text
+        assert "hello \u241b[2J world" in text
+        assert "\x1b" not in text
+        await pilot.press("r")
+        await pilot.pause()
+        assert not viewer.showing_raw
+        assert "Subject: =?utf-8?q?" not in screen_text(app)
+
+
+async def test_show_raw_without_a_message_shows_the_source() -> None:
+    app = ViewerApp()
+    async with app.run_test(size=SIZE) as pilot:
+        app.query_one(EnvelopeViewer).show_raw(RAW)
+        await pilot.pause()
+        assert "Content-Type: text/plain" in screen_text(app)
+
+
+async def test_r_without_the_raw_source_asks_for_it() -> None:
+    app = ViewerApp()
+    async with app.run_test(size=SIZE) as pilot:
+        app.query_one(EnvelopeViewer).show_message(MESSAGE)
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.raw_requests == 1
+
+
+async def test_markup_and_controls_in_the_message_are_shown_literally() -> None:
+    hostile = RenderedMessage(
+        from_="[b]Boss[/b]", to="me", cc="", date="today",
+        subject="[red]Pay now[/red] \x1b]0;title\x07", body="[link=http://evil]click[/link]\n\x1b[31mred",
+        attachments=[AttachmentInfo(index=1, filename="[i]x[/i].exe\u202egpj", content_type="app/x", size=1)],
+    )
+    app = ViewerApp()
+    async with app.run_test(size=SIZE) as pilot:
+        app.query_one(EnvelopeViewer).show_message(hostile)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "[b]Boss[/b]" in text
+        assert "[red]Pay now[/red] \u241b]0;title\u2407" in text
+        assert "[link=http://evil]click[/link]" in text
+        assert "\u241b[31mred" in text
+        assert "[i]x[/i].exe<U+202E>gpj" in text
+        assert not any(ord(c) < 0x20 and c != "\n" or 0x7F <= ord(c) <= 0x9F for c in text)
+
+
+async def test_clear_empties_the_viewer() -> None:
+    app = ViewerApp()
+    async with app.run_test(size=SIZE) as pilot:
+        viewer = app.query_one(EnvelopeViewer)
+        viewer.show_message(MESSAGE)
+        await pilot.pause()
+        viewer.clear()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Quarterly report" not in text and "No message selected" in text
+        assert viewer.rendered is None
