@@ -156,6 +156,12 @@ def test_attachment_by_filename_or_name_parameter() -> None:
     )
 
 
+def test_disposition_sent_as_one_string_is_understood() -> None:
+    """pymap sends the whole header value as the disposition type."""
+    quirky = ContentDisposition('ATTACHMENT; FILENAME="REPORT.PDF"')
+    assert has_attachment(BodyTypeMultipart("MULTIPART", "MIXED", [text_part(), pdf(quirky)]))
+
+
 def test_nested_attached_message_counts() -> None:
     msg = BodyTypeMessage("MESSAGE", "RFC822", None, None, None, "7BIT", 300, None, text_part(), 10)
     inner = BodyTypeMultipart("MULTIPART", "ALTERNATIVE", [text_part(), text_part("HTML")])

@@ -74,7 +74,10 @@ def has_attachment(body: Any) -> bool:
             continue
         disposition = getattr(part, "disposition", None)
         if disposition is not None:
-            if str(getattr(disposition, "dsp_type", "") or "").lower() == "attachment":
+            # Some servers (pymap) send the whole header value as the type:
+            # "attachment; filename=x"; look at its first token and for a name.
+            dsp_type = str(getattr(disposition, "dsp_type", "") or "").lower()
+            if dsp_type.split(";")[0].strip() == "attachment" or "filename" in dsp_type:
                 return True
             if _ci_get(
                 getattr(disposition, "param", None), "filename", "filename*", "filename*0", "filename*0*"
