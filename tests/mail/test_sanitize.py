@@ -158,3 +158,11 @@ def test_kept_joiners_are_always_between_non_ascii_characters(text: str) -> None
 def test_safe_text_is_unchanged(text: str) -> None:
     stripped = "".join(c for c in text if c not in "\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0")
     assert sanitize(stripped) == stripped
+
+
+@given(st.text(max_size=200), st.booleans())
+def test_sanitising_twice_changes_nothing(text: str, multiline: bool) -> None:
+    """Widgets may sanitise again what the domain layer already sanitised."""
+    once = sanitize(text, multiline=multiline)
+    assert sanitize(once, multiline=multiline) == once
+    assert sanitize(once) == sanitize(text)
