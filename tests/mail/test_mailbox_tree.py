@@ -147,3 +147,15 @@ def test_counts_start_unknown_and_icons_exist_for_every_use() -> None:
 
 def test_empty_list_gives_empty_tree() -> None:
     assert build_tree([]) == []
+
+
+def test_icons_are_two_cells_wide_everywhere() -> None:
+    from rich.cells import cell_len
+
+    assert all(cell_len(icon) == 2 for icon in SPECIAL_USE_ICONS.values())
+
+
+def test_special_use_guessed_for_inbox_children_on_inbox_prefixed_servers() -> None:
+    tree = build_tree([ml("INBOX", delim="."), ml("INBOX.Work", delim="."), ml("INBOX.Trash", delim=".")])
+    assert [n.name for n in tree[0].children] == ["INBOX.Trash", "INBOX.Work"]
+    assert tree[0].children[0].special_use == "\\Trash"

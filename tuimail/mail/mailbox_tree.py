@@ -4,7 +4,7 @@ Hierarchy comes from each mailbox's delimiter (RFC 9051 §6.3.9,
 §7.3.1); special-use attributes (RFC 6154 §2: ``\\All``, ``\\Archive``,
 ``\\Drafts``, ``\\Flagged``, ``\\Junk``, ``\\Sent``, ``\\Trash``) put folders
 first in a fixed order after INBOX.  Servers without SPECIAL-USE get the
-usual names recognised (top level only, and only for a use no mailbox
+usual names recognised (top level and under INBOX, only for a use no mailbox
 claims).  ``\\Noselect`` and ``\\NonExistent`` mailboxes are not selectable;
 a ``\\NonExistent`` one with no children is dropped.  Parents the server
 did not list are created as non-selectable nodes.
@@ -38,13 +38,16 @@ INBOX_USE = "\\Inbox"
 SPECIAL_USE_ORDER: tuple[str, ...] = (INBOX_USE, "\\Drafts", "\\Sent", "\\Archive", "\\Junk", "\\Trash")
 
 #: Icons for the tree, keyed by special use; ``None`` for ordinary folders.
+#: All have Emoji_Presentation, so terminals and Rich agree they are two
+#: cells wide (U+1F5C4 FILE CABINET and U+1F5D1 WASTEBASKET are not: they
+#: misalign columns).
 SPECIAL_USE_ICONS: dict[str | None, str] = {
     INBOX_USE: "📥",
     "\\Drafts": "📝",
     "\\Sent": "📤",
-    "\\Archive": "🗄",
+    "\\Archive": "📦",
     "\\Junk": "🚫",
-    "\\Trash": "🗑",
+    "\\Trash": "🚮",
     "\\All": "📚",
     "\\Flagged": "⭐",
     None: "📁",
@@ -183,10 +186,14 @@ def build_tree(lists: list[MailboxList]) -> list[MailboxNode]:
         if use:
             claimed_uses.add(use)
 
-    # Guess special uses by name for servers without SPECIAL-USE.
-    for node in roots:
+    # Guess special uses by name for servers without SPECIAL-USE: top-level
+    # folders, and INBOX's children where INBOX is the personal namespace
+    # prefix ("INBOX.Sent" on Courier-style servers).
+    inbox = by_path.get(("INBOX",))
+    candidates = roots + (inbox.children if inbox is not None else [])
+    for node in candidates:
         if node.special_use is None and node.selectable:
-            guess = _NAME_GUESSES.get(node.name.lower())
+            guess = _NAME_GUESSES.get(node.display_name.lower())
             if guess and guess not in claimed_uses:
                 node.special_use = guess
                 claimed_uses.add(guess)
