@@ -649,10 +649,10 @@ class _Generator:
         # Drafts: unfinished, some without recipients.
         for i in range(5):
             when = self.when(0.1, 40)
-            to = [rng.choice(PEOPLE)] if i % 2 == 0 else []
+            recipients = [rng.choice(PEOPLE)] if i % 2 == 0 else []
             m = self.new(
                 ME,
-                to,
+                recipients,
                 ["Re: Budget 2026", "Ideas for the offsite", "", "Brouillon — à finir", "メモ"][i],
                 when,
             )
