@@ -10,13 +10,16 @@ the file when it changes).  Mail is maildir in the temp folder.
 
 from __future__ import annotations
 
+import ctypes
 import itertools
 import os
 import pwd
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -63,6 +66,16 @@ def dovecot_or_skip() -> str:
             pytest.fail("TUIMAIL_REQUIRE_DOVECOT=1 but no dovecot binary was found")
         pytest.skip("dovecot is not installed (set TUIMAIL_REQUIRE_DOVECOT=1 to fail instead)")
     return binary
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: get SIGTERM when the test process dies (Linux),
+    so a killed pytest leaves no Dovecot behind."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _free_ports(count: int) -> list[int]:
@@ -234,6 +247,7 @@ service anvil {{
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
         deadline = time.monotonic() + START_TIMEOUT
         pending = [self.port, self.tls_port]
