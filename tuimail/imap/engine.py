@@ -147,7 +147,7 @@ class Engine:
         for raw in raws:
             if self._closed_error is not None or self._discard:
                 if self._discard:
-                    trace.note(f"discarding a response received before the TLS handshake: {raw[:60]!r}")
+                    trace.note(f"discarding {len(raw)} bytes received before the TLS handshake")
                 return
             self._handle(raw)
 
