@@ -158,25 +158,30 @@ TOPICS = [
     "Lunch on Friday?",
     "Budget 2026: first numbers",
     "Server maintenance window",
-    "Réunion de lancement — ordre du jour",
-    "Größenänderung der Tabellen",
-    "Отчёт за февраль",
-    "Συνάντηση την Τρίτη",
-    "来週の打ち合わせについて",
-    "关于项目进度的更新",
-    "다음 주 회의 일정",
-    "جدول أعمال الاجتماع",
-    "Café & croissants pour l'équipe ☕",
     "Trip to Zürich — hotel options",
     "Code review: parser speed-ups",
     "Invoice #2026-0042",
     "Welcome aboard, Priya!",
     "Holiday schedule",
     "Design mock-ups v3",
-    "Dự án mới tháng Ba",
     "Question about the API",
     "Re-org of the shared drive",
 ]
+
+#: A person's own language: index into LOCAL_TEXTS and a subject in it.
+LOCAL: dict[str, tuple[int, str]] = {
+    "emilie.lefevre@exemple.fr": (0, "Réunion de lancement — ordre du jour"),
+    "chloe@exemple.fr": (0, "Café & croissants pour l'équipe ☕"),
+    "juergen.gross@beispiel.de": (1, "Größenänderung der Tabellen"),
+    "jose.alvarez@ejemplo.es": (2, "Cambio de fecha: llamada del lunes"),
+    "dmitry@primer.example": (3, "Отчёт за февраль"),
+    "eleni@paradeigma.example": (4, "Συνάντηση την Τρίτη"),
+    "taro.tanaka@rei.example": (5, "来週の打ち合わせについて"),
+    "wang.fang@lizi.example": (6, "关于项目进度的更新"),
+    "minjun.kim@yeje.example": (7, "다음 주 회의 일정"),
+    "m.alali@mithal.example": (8, "جدول أعمال الاجتماع"),
+    "an.nguyen@vidu.example": (9, "Dự án mới tháng Ba"),
+}
 
 NEWSLETTERS: list[tuple[Person, str]] = [
     (("Python Weekly Digest", "digest@news.pyweekly.example"), "This week in Python: {n} new releases"),
@@ -374,8 +379,8 @@ class _Generator:
                 m["In-Reply-To"] = references[-1]
                 m["References"] = " ".join(references[-8:])
             text = self.body(self.rng.randint(1, 4))
-            if self.rng.random() < 0.3:
-                text = self.rng.choice(LOCAL_TEXTS) + "\n" + author[0].split()[0]
+            if author[1] in LOCAL and self.rng.random() < 0.4:
+                text = LOCAL_TEXTS[LOCAL[author[1]][0]] + "\n" + author[0].split()[0]
             if previous_text and previous_author is not None:
                 quoted = "\n".join("> " + line if line else ">" for line in previous_text.splitlines())
                 stamp = format_datetime(when - timedelta(hours=1))
@@ -397,35 +402,33 @@ class _Generator:
                 break
 
     def personal(self, folder: str, when: datetime, flags: list[str] | None = None) -> None:
-        """One message from one person, in one of several charsets and forms."""
+        """One message from one person, in one of several languages, charsets and forms."""
         kind = self.rng.random()
-        topic = self.rng.choice(TOPICS)
-        if 0.45 <= kind < 0.6:  # ISO-8859-1, quoted-printable
-            index = self.rng.randrange(2)
-            sender = (PEOPLE[2], PEOPLE[4])[index]
-            m = self.new(sender, [ME], topic, when)
-            m.set_content(
-                LOCAL_TEXTS[index] + f"\n{sender[0]}\n", charset="iso-8859-1", cte="quoted-printable"
-            )
-        elif 0.6 <= kind < 0.68:  # KOI8-R, 8bit
-            m = self.new(PEOPLE[5], [ME], "Отчёт за февраль", when)
-            m.set_content(LOCAL_TEXTS[3] + "\nДмитрий\n", charset="koi8-r")
-        elif 0.68 <= kind < 0.76:  # ISO-2022-JP (RFC 1468), 7bit with escape sequences
-            m = self.new(PEOPLE[7], [ME], "来週の打ち合わせについて", when)
-            m.set_content(LOCAL_TEXTS[5] + "\n田中\n", charset="iso-2022-jp")
-        else:
+        if kind < 0.45 or 0.76 <= kind < 0.86:  # English, plain or format=flowed
             sender = self.rng.choice(PEOPLE)
-            m = self.new(sender, [ME], topic, when)
+            m = self.new(sender, [ME], self.rng.choice(TOPICS), when)
             if kind < 0.45:
                 m.set_content(self.body(self.rng.randint(2, 5)) + f"\n\n-- \n{sender[0]}\n")
-            elif kind < 0.86:
+            else:
                 # format=flowed (RFC 3676): soft breaks are a space before the newline.
                 words = " ".join(self.rng.sample(SENTENCES, k=5))
                 flowed = " \n".join(textwrap.wrap(words, width=60)) + "\n\n-- \n" + sender[0] + "\n"
                 m.set_content(flowed)
                 m.set_param("format", "flowed")
-            else:
-                m.set_content(self.rng.choice(LOCAL_TEXTS) + "\n" + sender[0] + "\n")
+        else:
+            if kind < 0.6:  # French or German in ISO-8859-1, quoted-printable
+                sender = self.rng.choice([PEOPLE[2], PEOPLE[4], PEOPLE[14]])
+                charset, cte = "iso-8859-1", "quoted-printable"
+            elif kind < 0.68:  # Russian in KOI8-R, 8bit
+                sender, charset, cte = PEOPLE[5], "koi8-r", None
+            elif kind < 0.76:  # Japanese in ISO-2022-JP (RFC 1468): 7bit with escape sequences
+                sender, charset, cte = PEOPLE[7], "iso-2022-jp", None
+            else:  # any language in UTF-8
+                sender = self.rng.choice([p for p in PEOPLE if p[1] in LOCAL])
+                charset, cte = "utf-8", None
+            text_index, topic = LOCAL[sender[1]]
+            m = self.new(sender, [ME], topic, when)
+            m.set_content(LOCAL_TEXTS[text_index] + f"\n{sender[0]}\n", charset=charset, cte=cte)
         self.add(folder, m, self.received(when), flags if flags is not None else self.inbox_flags(when))
 
     def newsletter(self, folder: str, when: datetime, issue: int) -> None:
@@ -619,7 +622,9 @@ class _Generator:
         # INBOX: threads, personal mail, newsletters, notifications, attachments, hostile.
         for t in range(16):
             people = rng.sample(PEOPLE, k=rng.randint(1, 3))
-            self.thread("INBOX", TOPICS[t % len(TOPICS)], people, rng.randint(2, 6), self.when(0.5, 120))
+            local = LOCAL.get(people[0][1])
+            topic = local[1] if local is not None and t % 2 else TOPICS[t % len(TOPICS)]
+            self.thread("INBOX", topic, people, rng.randint(2, 6), self.when(0.5, 120))
         for _ in range(60):
             self.personal("INBOX", self.when(0.05, 200))
         for i in range(22):
