@@ -34,7 +34,7 @@ __all__ = ["FetchParser", "InternalDate", "parse_date_time"]
 # --- regular expressions for whole structures ---------------------------------
 
 _NQ = rf"(?:{NIL}|{QUOTED})"  # nstring without literals
-_NQ_CAP = rf'(?:{NIL}|"([^"\\]*(?:\\.[^"\\]*)*)")'  # group: content, None for NIL
+_NQ_CAP = rf'(?:{NIL}|"([^"\\\r\n]*(?:\\.[^"\\\r\n]*)*)")'  # group: content, None for NIL
 _ADDR = rf"\({_NQ} +{_NQ} +{_NQ} +{_NQ}\)"
 _ADDR_LIST = rf"({NIL}|\((?:{_ADDR} ?)*\))"  # outlook.com puts SP between addresses
 
@@ -43,7 +43,7 @@ _ENVELOPE_RE = re.compile(
     rf"\({_NQ_CAP} {_NQ_CAP} {_ADDR_LIST} {_ADDR_LIST} {_ADDR_LIST} {_ADDR_LIST} "
     rf"{_ADDR_LIST} {_ADDR_LIST} {_NQ_CAP} {_NQ_CAP}\)"
 )
-_STRING_IN_RE = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"')
+_STRING_IN_RE = re.compile(r'"([^"\\\r\n]*(?:\\.[^"\\\r\n]*)*)"')
 
 _PARAMS = rf"({NIL}|\({QUOTED} {QUOTED}(?: {QUOTED} {QUOTED})*\))"
 _DSP = rf"(?:{NIL}|\({_NQ_CAP} {_PARAMS}\))"
@@ -51,11 +51,11 @@ _LANG = rf"({NIL}|{QUOTED}|\({QUOTED}(?: {QUOTED})*\))"
 # A whole non-multipart, non-message body with optional body-ext-1part
 # (md5, disposition, language, location; nothing beyond).
 _BODY_1PART_RE = re.compile(
-    rf'\("([^"\\]*)" "([^"\\]*)" {_PARAMS} {_NQ_CAP} {_NQ_CAP} {_NQ_CAP} (\d{{1,18}})'
+    rf'\("([^"\\\r\n]*)" "([^"\\\r\n]*)" {_PARAMS} {_NQ_CAP} {_NQ_CAP} {_NQ_CAP} (\d{{1,18}})'
     rf"(?: (\d{{1,18}}))?"
     rf"(?: {_NQ_CAP}(?: {_DSP}(?: {_LANG}(?: {_NQ_CAP})?)?)?)?\)"
 )
-_MPART_TAIL_RE = re.compile(rf'"([^"\\]*)"(?: {_PARAMS}(?: {_DSP}(?: {_LANG}(?: {_NQ_CAP})?)?)?)?\)')
+_MPART_TAIL_RE = re.compile(rf'"([^"\\\r\n]*)"(?: {_PARAMS}(?: {_DSP}(?: {_LANG}(?: {_NQ_CAP})?)?)?)?\)')
 
 # msg-att names: BODY[...]<n>, BINARY.SIZE[...], plain names.
 _ITEM_RE = re.compile(r"([A-Za-z0-9][A-Za-z0-9.\-]*)(\[)?")

@@ -350,6 +350,8 @@ class ResponseParser(FetchParser):
             self.sp()
             if key == "MAILBOXID":
                 attr[key] = self.objectid()
+            elif key in _STATUS_NUMBERS:
+                attr[key] = self.number()
             elif self.peek().isdigit() and _NUMBER_END.match(self.s, self.pos):
                 attr[key] = self.number()
             else:
@@ -584,6 +586,10 @@ class ResponseParser(FetchParser):
 
 
 _NUMBER_END = re.compile(r"\d+(?=[ )])")
+_STATUS_NUMBERS = frozenset(
+    ("MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "DELETED", "SIZE", "HIGHESTMODSEQ",
+     "DELETED-STORAGE")
+)
 
 
 def _decode(name: str) -> str:

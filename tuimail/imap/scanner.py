@@ -26,11 +26,13 @@ MAX_DEPTH = 100
 MAX_NUMBER64 = 2**63 - 1
 
 _LITERAL_END = re.compile(rb"~?\{(\d+)\}\r\n")
+MAX_INLINE = 4096
+_NOT_INLINE = re.compile(rb"[\r\n\x00]")
 _SURROGATE = re.compile("[\udc80-\udcff]")
 _UNESCAPE = re.compile(r"\\(.)", re.S)
 
 # quoted = DQUOTE *QUOTED-CHAR DQUOTE; the unrolled loop never backtracks.
-QUOTED = r'"[^"\\]*(?:\\.[^"\\]*)*"'
+QUOTED = r'"[^"\\\r\n]*(?:\\.[^"\\\r\n]*)*"'
 NIL = r"[Nn][Ii][Ll]"
 _QUOTED_RE = re.compile(r'"([^"\\\r\n]*(?:\\.[^"\\\r\n]*)*)"', re.S)
 _NUMBER_RE = re.compile(r"\d+")
@@ -40,6 +42,20 @@ _ATOM_RE = re.compile(r'[^\x00-\x20\x7f(){"\\\]]+')
 _LITERAL_RE = re.compile(r"~?\{(\d+)\}")
 _SP_RE = re.compile(r" +")
 _TAG_EXT_ATOM = re.compile(r'[^\x00-\x20\x7f(){"\\]+')
+
+
+def _find_literal(data: bytes, pos: int, end: int) -> re.Match[bytes] | None:
+    """The next literal announcement ``~{n}`` CRLF in data[pos:end]."""
+    while True:
+        i = data.find(b"}\r\n", pos, end)
+        if i < 0:
+            return None
+        j = data.rfind(b"{", pos, i)
+        if j >= 0:
+            m = _LITERAL_END.match(data, j - 1 if j > pos and data[j - 1] == 0x7E else j, end)
+            if m is not None and m.end() == i + 3:
+                return m
+        pos = i + 3
 
 
 def split(data: bytes) -> tuple[str, dict[int, bytes], bool]:
@@ -54,7 +70,7 @@ def split(data: bytes) -> tuple[str, dict[int, bytes], bool]:
         end = len(data) - 1
     else:
         end = len(data)
-    m = _LITERAL_END.search(data, 0, end)
+    m = _find_literal(data, 0, end)
     if m is None:
         line = data[:end]
         try:
@@ -84,10 +100,23 @@ def split(data: bytes) -> tuple[str, dict[int, bytes], bool]:
         if lit_end > end:
             message = f"literal of {size} bytes at byte {m.start()} is truncated"
             raise ParseError(message, data[:4096], m.start())
-        lits[offset + len(text) - (m.end() - 2 - m.start())] = data[lit_start:lit_end]
+        lit = data[lit_start:lit_end]
+        at = offset + len(text) - (m.end() - 2 - m.start())
+        if size <= MAX_INLINE and data[m.start()] == 0x7B and not _NOT_INLINE.search(lit):
+            # A short plain-text literal becomes a quoted string in the text,
+            # so whole-structure regexes match it; its bytes stay recorded.
+            try:
+                inline = lit.decode("utf-8")
+            except UnicodeDecodeError:
+                inline = lit.decode("latin-1")
+            if '"' in inline or "\\" in inline:
+                inline = inline.replace("\\", "\\\\").replace('"', '\\"')
+            text = text[: len(text) - (m.end() - 2 - m.start())] + '"' + inline + '"'
+            parts[-1] = text
+        lits[at] = lit
         offset += len(text)
         pos = lit_end
-        m = _LITERAL_END.search(data, pos, end)
+        m = _find_literal(data, pos, end)
     seg = data[pos:end]
     try:
         parts.append(seg.decode("utf-8"))
@@ -261,7 +290,11 @@ class Scanner:
         if c in ("{", "~"):
             return self.literal_bytes()
         if c == '"':
-            return self.quoted().encode("utf-8", "surrogateescape")
+            inlined = self.lits.get(self.pos)
+            text = self.quoted()
+            if inlined is not None:
+                return inlined
+            return text.encode("utf-8", "surrogateescape")
         if self.is_nil():
             return None
         self.error("expected nstring")
