@@ -1,9 +1,12 @@
 """Shared fixtures: real IMAP servers for the tests.
 
-- ``pymap_server``: a fresh in-process pymap per test (127.0.0.1, random port).
+- ``pymap_server``: a fresh in-process pymap per test (127.0.0.1, random port;
+  STARTTLS offered, no implicit-TLS port; SASL PLAIN, LOGIN, CRAM-MD5).
 - ``dovecot_server``: one Dovecot process per session, a fresh user per test;
   skipped without a dovecot binary unless TUIMAIL_REQUIRE_DOVECOT=1, which
-  turns the skip into a failure.  Its certificate is for "localhost" only:
+  turns the skip into a failure.  Plaintext port with STARTTLS, plus an
+  implicit-TLS port; SASL PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1/-256.
+  Both servers' certificate is for "localhost" only:
   connect to host "localhost" (or pass server_hostname="localhost") when
   verifying TLS; 127.0.0.1 must fail verification.
 - ``imap_server``: parametrised over both (ids "pymap", "dovecot").

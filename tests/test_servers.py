@@ -96,17 +96,28 @@ async def test_dovecot_tls_cert_is_not_trusted_without_the_test_ca(dovecot_serve
         )
 
 
-async def test_dovecot_offers_starttls_on_plaintext_port(dovecot_server: ServerInfo) -> None:
-    client = await RawIMAP.connect(dovecot_server.host, dovecot_server.port)
+async def test_server_offers_starttls_with_cert_for_localhost(imap_server: ServerInfo) -> None:
+    assert imap_server.ssl_context is not None
+    client = await RawIMAP.connect(imap_server.host, imap_server.port)
     try:
         capabilities = b"".join(await client.command(b"CAPABILITY"))
         assert b" STARTTLS" in capabilities, capabilities
         assert (await client.command(b"STARTTLS"))[-1].startswith(b"t2 OK")
-        await client.writer.start_tls(dovecot_server.ssl_context, server_hostname="localhost")
-        result = (await client.login(dovecot_server.username, dovecot_server.password))[-1]
+        await client.writer.start_tls(imap_server.ssl_context, server_hostname="localhost")
+        result = (await client.login(imap_server.username, imap_server.password))[-1]
     finally:
         await client.close()
     assert result.startswith(b"t3 OK"), result
+
+
+async def test_server_starttls_cert_does_not_verify_for_other_names(imap_server: ServerInfo) -> None:
+    client = await RawIMAP.connect(imap_server.host, imap_server.port)
+    try:
+        assert (await client.command(b"STARTTLS"))[-1].startswith(b"t1 OK")
+        with pytest.raises(ssl.SSLCertVerificationError):
+            await client.writer.start_tls(imap_server.ssl_context, server_hostname="example.com")
+    finally:
+        client.writer.transport.abort()
 
 
 async def test_dovecot_has_subscribed_special_use_folders(dovecot_server: ServerInfo) -> None:

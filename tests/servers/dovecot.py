@@ -26,8 +26,8 @@ import time
 from pathlib import Path
 
 import pytest
-import trustme
 
+from tests.servers import tls
 from tests.servers.info import ServerInfo
 
 #: SASL mechanisms enabled in the config (``auth_mechanisms``).
@@ -109,7 +109,6 @@ class DovecotServer:
         self._lock = threading.Lock()
         self._counter = itertools.count(1)
         self._pool_end = 0
-        self._ca = trustme.CA()
         self._as_root = os.geteuid() == 0
         if self._as_root:
             self._login_user, self._internal_user = "dovenull", "dovecot"
@@ -143,9 +142,7 @@ class DovecotServer:
 
     def client_ssl_context(self) -> ssl.SSLContext:
         """A client context that trusts the test CA (certificate for "localhost")."""
-        context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
-        self._ca.configure_trust(context)
-        return context
+        return tls.client_context()
 
     # -- config -----------------------------------------------------------
 
@@ -221,7 +218,7 @@ service anvil {{
 
     def _write_files(self) -> None:
         root = self.root
-        cert = self._ca.issue_cert("localhost")
+        cert = tls.localhost_cert()
         cert.cert_chain_pems[0].write_to_path(str(root / "cert.pem"))
         for blob in cert.cert_chain_pems[1:]:
             blob.write_to_path(str(root / "cert.pem"), append=True)

@@ -6,13 +6,18 @@ import itertools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from tests.servers import tls
 from tests.servers.info import ServerInfo
 from tuimail.demo.server import PymapServer
 
 
 @asynccontextmanager
 async def running_pymap() -> AsyncIterator[ServerInfo]:
-    """Start pymap on 127.0.0.1 (random port) with one account; stop it after."""
+    """Start pymap on 127.0.0.1 (random port) with one account; stop it after.
+
+    STARTTLS is offered with the test CA's certificate for "localhost"; there
+    is no implicit-TLS listener.
+    """
     counter = itertools.count(1)
 
     def new_account() -> tuple[str, str]:
@@ -21,7 +26,7 @@ async def running_pymap() -> AsyncIterator[ServerInfo]:
         server.add_user(username, password)
         return username, password
 
-    server = PymapServer({})
+    server = PymapServer({}, ssl_context=tls.server_context())
     username, password = new_account()
     await server.start()
     try:
@@ -30,7 +35,7 @@ async def running_pymap() -> AsyncIterator[ServerInfo]:
             host=server.host,
             port=server.port,
             tls_port=None,
-            ssl_context=None,
+            ssl_context=tls.client_context(),
             username=username,
             password=password,
             sasl_mechanisms=server.sasl_mechanisms,
