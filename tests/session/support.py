@@ -84,10 +84,9 @@ def snapshot_flags(host: str, port: int, username: str = USER, password: str = P
                 result[name] = None
                 continue
             client.select_folder(name, readonly=True)
-            data = client.fetch("1:*", ["UID", "FLAGS"]) if client.folder_status(name, ["MESSAGES"])[
-                b"MESSAGES"
-            ] else {}
-            result[name] = sorted((d[b"UID"], tuple(sorted(d[b"FLAGS"]))) for d in data.values())
+            ids = client.search("ALL")
+            data = client.fetch(ids, ["FLAGS"]) if ids else {}
+            result[name] = sorted((uid, tuple(sorted(d[b"FLAGS"]))) for uid, d in data.items())
         return result
     finally:
         with contextlib.suppress(Exception):

@@ -60,8 +60,9 @@ def state(info: ServerInfo) -> dict[str, Any]:
             if b"\\Noselect" in flags:
                 continue
             client.select_folder(name, readonly=True)
-            data = client.fetch("1:*", ["UID", "FLAGS"]) if client.search("ALL") else {}
-            messages[name] = sorted((d[b"UID"], tuple(sorted(d[b"FLAGS"]))) for d in data.values())
+            ids = client.search("ALL")
+            data = client.fetch(ids, ["FLAGS"]) if ids else {}
+            messages[name] = sorted((uid, tuple(sorted(d[b"FLAGS"]))) for uid, d in data.items())
         return {"folders": folders, "subscribed": subscribed, "messages": messages}
     finally:
         with contextlib.suppress(Exception):
