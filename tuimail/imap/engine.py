@@ -262,7 +262,11 @@ class Engine:
         cmd = self._pipeline.claim(response)
         if cmd is not None:
             cmd.responses.append(response)
-        if self._selecting is None and (cmd is None or name in MAILBOX_UPDATES):
+        # While SELECT runs, its EXISTS/FLAGS/codes are the new state, not
+        # news; QRESYNC's VANISHED (EARLIER) and changed FETCHes are news.
+        if (self._selecting is None or name in ("VANISHED", "FETCH")) and (
+            cmd is None or name in MAILBOX_UPDATES
+        ):
             self._hub.publish(response)
 
     def _apply_codes(self, response: TaggedResponse | UntaggedResponse, cmd: Command | None) -> None:
