@@ -68,3 +68,8 @@ def test_decode_bytes_keeps_mostly_utf8_text_with_a_few_broken_bytes() -> None:
 
 def test_decode_bytes_with_wrongly_declared_charset_replaces() -> None:
     assert decode_bytes(b"ok \xff", "ascii") in ("ok \ufffd", "ok ÿ")
+
+
+def test_decode_bytes_ignores_charset_names_that_are_not_text_encodings() -> None:
+    for bogus in ["base64", "zlib", "rot13", "hex", "utf\x008", "", "   "]:
+        assert decode_bytes("café".encode(), bogus) == "café"

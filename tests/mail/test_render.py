@@ -298,3 +298,19 @@ def test_save_attachment_with_bad_index_raises_index_error(tmp_path: Path) -> No
 
 def test_raw_source_text_is_sanitised() -> None:
     assert raw_source_text(b"Subject: \x1b[31mx\r\n\r\nbody\xff") == "Subject: \u241b[31mx\n\nbody\u00ff"
+
+
+def test_unexpected_failure_falls_back_to_the_sanitised_source(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tuimail.mail import render
+
+    def boom(msg: object) -> None:
+        raise RecursionError("too deep")
+
+    monkeypatch.setattr(render, "_classify", boom)
+    r = render_message(b"Subject: hi\r\n\r\nbody \x1b[31m")
+    assert "could not be parsed" in r.body and "body \u241b[31m" in r.body
+
+
+def test_bogus_charset_names_do_not_break_rendering() -> None:
+    raw = b'Subject: x\r\nContent-Type: text/plain; charset="base64"\r\n\r\ncaf\xc3\xa9'
+    assert render_message(raw).body == "café"

@@ -42,13 +42,16 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
             name = ""
         if name:
             try:
-                candidates.append(codecs.lookup(name).name)
-            except LookupError:
-                pass
+                info = codecs.lookup(name)
+            except (LookupError, ValueError, TypeError):  # unknown, or e.g. an embedded NUL
+                info = None
+            # Refuse bytes-to-bytes codecs a message may name (base64, zlib, rot13...).
+            if info is not None and getattr(info, "_is_text_encoding", True):
+                candidates.append(info.name)
     for name in candidates:
         try:
             return data.decode(name)
-        except (UnicodeDecodeError, LookupError):
+        except Exception:
             pass
     try:
         return data.decode("utf-8")
@@ -60,7 +63,10 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
     if text.count("\ufffd") * 4 < non_ascii:
         return text
     if candidates:
-        return data.decode(candidates[0], errors="replace")
+        try:
+            return data.decode(candidates[0], errors="replace")
+        except Exception:
+            pass
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:
