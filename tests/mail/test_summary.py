@@ -190,3 +190,15 @@ def test_signature_part_is_not_an_attachment() -> None:
 def test_odd_bodystructure_does_not_raise() -> None:
     s = MessageSummary.from_fetch(fetch(BODYSTRUCTURE=["garbage", 1]))
     assert not s.has_attachment
+
+
+def test_odd_value_types_do_not_raise() -> None:
+    odd = Envelope("x", 42, ["not an address"], None, None, "nope", None, None, None, None)  # type: ignore[arg-type]
+    s = MessageSummary.from_fetch(fetch(FLAGS=7, ENVELOPE=odd, UID="9", RFC822_SIZE=None))
+    assert (s.uid, s.size, s.flags, s.from_) == (0, 0, frozenset(), "")
+    assert s.subject == "42"
+
+
+def test_naive_internaldate_is_taken_as_utc() -> None:
+    s = MessageSummary.from_fetch(fetch(INTERNALDATE=datetime(2026, 1, 1, 8, 0)))
+    assert s.date == datetime(2026, 1, 1, 8, 0, tzinfo=UTC)

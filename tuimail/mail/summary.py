@@ -11,7 +11,7 @@ from __future__ import annotations
 import email.utils
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from tuimail.imap.types import (
@@ -157,7 +157,11 @@ class MessageSummary:
         attr = fd.attr
         uid = attr.get("UID")
         flags_value = attr.get("FLAGS") or ()
-        flags = frozenset(str(f) for f in flags_value)
+        flags = (
+            frozenset(str(f) for f in flags_value)
+            if isinstance(flags_value, list | tuple | set | frozenset)
+            else frozenset()
+        )
         size = attr.get("RFC822.SIZE")
         envelope = attr.get("ENVELOPE")
         if not isinstance(envelope, Envelope):
@@ -166,6 +170,8 @@ class MessageSummary:
         date = attr.get("INTERNALDATE")
         if not isinstance(date, datetime):
             date = parse_header_date(envelope.date) if envelope is not None else None
+        elif date.tzinfo is None:
+            date = date.replace(tzinfo=UTC)
 
         subject = ""
         from_ = ""
@@ -173,11 +179,14 @@ class MessageSummary:
         to = ""
         if envelope is not None:
             subject = sanitize(decode_text(envelope.subject)).strip()
-            senders = [a for a in (envelope.from_ or envelope.sender or []) if a.host is not None]
-            if senders:
-                from_ = address_display(senders[0])
-                from_address = address_email(senders[0])
-            to = format_address_list(envelope.to, names_only=True)
+            try:
+                senders = [a for a in (envelope.from_ or envelope.sender or []) if a.host is not None]
+                if senders:
+                    from_ = address_display(senders[0])
+                    from_address = address_email(senders[0])
+                to = format_address_list(envelope.to, names_only=True)
+            except (AttributeError, TypeError):  # address lists of an unexpected shape
+                pass
 
         try:
             attachment = has_attachment(attr.get("BODYSTRUCTURE") or attr.get("BODY"))
