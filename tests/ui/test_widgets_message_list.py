@@ -483,3 +483,21 @@ async def test_rendering_does_not_grow_with_the_mailbox() -> None:
         await pilot.pause()
         assert len(widget._cache) <= widget._cache.maxsize
         assert len(widget._rows) < 100_000
+
+
+@pytest.mark.parametrize("theme", ["tuimail-dark", "tuimail-light", "tuimail-solarized", "textual-light"])
+async def test_muted_columns_stay_readable_in_every_theme(theme: str) -> None:
+    """``$text-muted`` is an ``auto`` colour: it must be resolved against the list's
+    background, not left as the default white (invisible on a light theme)."""
+    app = ListApp()
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = theme
+        widget = app.query_one(MessageList)
+        widget.set_count(10)
+        widget.set_rows({0: summary(0, date=datetime(2024, 3, 4))})
+        widget.cursor_row = 5
+        await pilot.pause()
+        date = next(s for s in line_of(widget, 0) if "2024-03-04" in s.text)
+        assert date.style is not None and date.style.color is not None and date.style.bgcolor is not None
+        fg, bg = date.style.color.get_truecolor(), date.style.bgcolor.get_truecolor()
+        assert sum(abs(a - b) for a, b in zip(fg, bg, strict=True)) > 150

@@ -73,6 +73,8 @@ class EnvelopeViewer(VerticalScroll, can_focus=True):
     }
     EnvelopeViewer > #viewer-prompt.active { display: block; }
     EnvelopeViewer.raw > #viewer-headers { display: none; }
+    EnvelopeViewer.empty > #viewer-headers { display: none; }
+    EnvelopeViewer.empty > #viewer-body { color: $text-muted; }
     EnvelopeViewer.raw > #viewer-attachments { display: none; }
     """
 
@@ -108,6 +110,7 @@ class EnvelopeViewer(VerticalScroll, can_focus=True):
         disabled: bool = False,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self.add_class("empty")
         self._rendered: RenderedMessage | None = None
         self._raw: bytes | None = None
         self._showing_raw = False
@@ -137,7 +140,7 @@ class EnvelopeViewer(VerticalScroll, can_focus=True):
         self._raw = raw
         self._showing_raw = False
         self._cancel_prompt()
-        self.remove_class("raw")
+        self.remove_class("raw", "empty")
         self.query_one("#viewer-headers", Static).update(self._headers(rendered))
         self.query_one("#viewer-body", Static).update(Text(sanitize(rendered.body, multiline=True)))
         attachments = self.query_one("#viewer-attachments", Static)
@@ -150,6 +153,7 @@ class EnvelopeViewer(VerticalScroll, can_focus=True):
         self._raw = raw
         self._showing_raw = True
         self._cancel_prompt()
+        self.remove_class("empty")
         self.add_class("raw")
         cut = len(raw) > RAW_DISPLAY_LIMIT
         source = raw[:RAW_DISPLAY_LIMIT].decode("utf-8", errors="replace")
@@ -166,6 +170,7 @@ class EnvelopeViewer(VerticalScroll, can_focus=True):
         self._showing_raw = False
         self._cancel_prompt()
         self.remove_class("raw")
+        self.add_class("empty")
         self.query_one("#viewer-headers", Static).update("")
         self.query_one("#viewer-body", Static).update(Text("No message selected.", style="italic"))
         attachments = self.query_one("#viewer-attachments", Static)

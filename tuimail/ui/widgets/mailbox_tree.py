@@ -21,6 +21,8 @@ from textual.widgets.tree import TreeNode
 from tuimail.mail.mailbox_tree import SPECIAL_USE_ICONS, MailboxNode
 from tuimail.mail.sanitize import sanitize
 
+from .styles import component_style
+
 __all__ = ["MailboxTree"]
 
 
@@ -151,7 +153,7 @@ class MailboxTree(Tree[MailboxNode]):
 
     def _component(self, part: str) -> Style:
         try:
-            return self.get_component_rich_style(f"mailbox-tree--{part}", partial=True)
+            return component_style(self, f"mailbox-tree--{part}")
         except Exception:  # not mounted yet: no stylesheet to ask
             return Style(bold=True) if part == "unread" else Style()
 

@@ -43,6 +43,7 @@ from .row_format import (
     format_date,
     format_size,
 )
+from .styles import component_style
 
 if TYPE_CHECKING:
     from tuimail.mail.summary import MessageSummary
@@ -284,7 +285,7 @@ class MessageList(ScrollView, can_focus=True):
         base = self.rich_style
 
         def part(name: str) -> Style:
-            return self.get_component_rich_style(f"message-list--{name}", partial=True)
+            return component_style(self, f"message-list--{name}")
 
         def themed(name: str) -> Style:
             style = part(name)

@@ -14,6 +14,8 @@ from textual.widget import Widget
 
 from tuimail.mail.sanitize import sanitize
 
+from .styles import component_style
+
 __all__ = ["StatusBar"]
 
 #: Connection state -> component class giving its colour.
@@ -97,7 +99,7 @@ class StatusBar(Widget):
         def style(part: str) -> Style:
             if not self.is_mounted:
                 return Style()
-            return self.get_component_rich_style(f"status-bar--{part}", partial=True)
+            return component_style(self, f"status-bar--{part}")
 
         separator = Text(" │ ", style("separator"))
         text = Text(no_wrap=True, overflow="ellipsis")
