@@ -73,12 +73,29 @@ def test_pipeline_rules(first: Command, second: Command, allowed: bool) -> None:
     assert _in_flight(first).can_send(second) is allowed
 
 
-def test_commands_are_sent_in_issue_order() -> None:
+def test_commands_that_could_be_confused_keep_their_order() -> None:
     pipeline = _in_flight(_cmd("FETCH", "1:5"))
-    blocked, later = _cmd("FETCH", "3"), _cmd("FETCH", "9")
+    blocked, later = _cmd("FETCH", "3:7"), _cmd("FETCH", "7")
     pipeline.enqueue(blocked)
     pipeline.enqueue(later)
-    assert pipeline.next_to_send() is None  # 'later' could go, but must not overtake
+    # 'later' could go with what is in flight, but not before a FETCH it overlaps.
+    assert pipeline.next_to_send() is None
+
+
+def test_read_only_commands_overtake_unrelated_waiting_reads() -> None:
+    pipeline = _in_flight(_cmd("SEARCH"))
+    second_search, fetch = _cmd("SEARCH"), _cmd("FETCH", "9")
+    pipeline.enqueue(second_search)
+    pipeline.enqueue(fetch)
+    assert pipeline.next_to_send() is fetch
+
+
+def test_nothing_overtakes_a_state_change() -> None:
+    pipeline = _in_flight(_cmd("FETCH", "1"))
+    store, fetch = _cmd("STORE", "2"), _cmd("FETCH", "3")
+    pipeline.enqueue(store)
+    pipeline.enqueue(fetch)
+    assert pipeline.next_to_send() is None
 
 
 def test_nothing_else_is_sent_while_a_literal_is_being_written() -> None:

@@ -1,9 +1,9 @@
 """Which command may be sent now: pipelining by tag under the rules of
 RFC 9051 §5.5 ("Multiple Commands in Progress").
 
-Commands are sent in the order they were issued; a command is held back
-(and so are all issued after it) while sending it could make responses
-ambiguous:
+Commands are sent in the order they were issued, except that a read-only
+command may overtake waiting read-only commands it cannot be confused with.
+A command is held back while sending it could make responses ambiguous:
 
 * a command that changes state (SELECT, STORE, EXPUNGE, APPEND, IDLE,
   AUTHENTICATE...) runs alone: it waits for every command in flight, and
@@ -21,10 +21,14 @@ ambiguous:
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 
 from .command import Command
 from .types import UntaggedResponse
+
+#: How far down the queue a read-only command may be looked for.
+MAX_OVERTAKE = 64
 
 
 class Pipeline:
@@ -63,9 +67,21 @@ class Pipeline:
         return True
 
     def next_to_send(self) -> Command | None:
-        """The oldest waiting command if it may be sent now, else None."""
-        if self.waiting and self.can_send(self.waiting[0]):
-            return self.waiting[0]
+        """The next command that may be sent now, else None.
+
+        Normally the oldest waiting one.  A read-only command may overtake
+        waiting read-only commands it cannot be confused with (reads
+        commute), so that e.g. a second SEARCH waiting for the first does
+        not hold back FETCHes behind it; nothing overtakes a command that
+        changes state.
+        """
+        passed: list[Command] = []
+        for command in itertools.islice(self.waiting, MAX_OVERTAKE):
+            if command.exclusive:
+                return command if not passed and self.can_send(command) else None
+            if self.can_send(command) and not any(command.conflicts_with(w) for w in passed):
+                return command
+            passed.append(command)
         return None
 
     def start(self, command: Command) -> None:
