@@ -148,6 +148,16 @@ async def test_rows_wanted_asks_for_visible_rows_plus_a_page() -> None:
         assert wanted(app) == [(0, 2 * height)]
 
 
+async def test_rows_wanted_stop_is_the_end_row_and_still_stops_propagation() -> None:
+    app = ListApp()
+    async with app.run_test(size=SIZE):
+        message = MessageList.RowsWanted(app.query_one(MessageList), 10, 20)
+        assert message.stop == 20 and list(range(message.start, message.stop))[-1] == 19
+        assert not message._stop_propagation
+        message.stop()
+        assert message._stop_propagation
+
+
 async def test_rows_wanted_asks_only_for_rows_without_data() -> None:
     app = ListApp()
     async with app.run_test(size=SIZE) as pilot:

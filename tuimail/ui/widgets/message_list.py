@@ -79,6 +79,20 @@ class _RowStyles:
     deleted: Style
 
 
+class _StopRow(int):
+    """``RowsWanted.stop``: the end row, and still callable as ``Message.stop()``."""
+
+    _message: Message
+
+    def __new__(cls, value: int, message: Message) -> _StopRow:
+        row = super().__new__(cls, value)
+        row._message = message
+        return row
+
+    def __call__(self, stop: bool = True) -> None:
+        Message.stop(self._message, stop)
+
+
 class MessageList(ScrollView, can_focus=True):
     """Newest-first list of a mailbox's messages, rendered a line at a time."""
 
@@ -131,13 +145,22 @@ class MessageList(ScrollView, can_focus=True):
     """
 
     class RowsWanted(Message):
-        """Rows ``start`` (inclusive) to ``stop`` (exclusive) are needed and have no data yet."""
+        """Rows ``start`` (inclusive) to ``stop`` (exclusive) are needed and have no data yet.
+
+        ``stop`` is an ``int`` that can still be called as Textual's
+        ``Message.stop()`` (which Textual itself calls when bubbling).
+        """
 
         def __init__(self, message_list: MessageList, start: int, stop: int) -> None:
             super().__init__()
             self.message_list = message_list
             self.start = start
-            self.stop = stop
+            self._stop_row = stop
+
+        @property
+        def stop(self) -> _StopRow:  # type: ignore[override]
+            """The first row after the wanted range (also callable: stops propagation)."""
+            return _StopRow(self._stop_row, self)
 
         @property
         def control(self) -> MessageList:
