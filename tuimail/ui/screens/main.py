@@ -78,7 +78,9 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
-            yield MailboxTree("Mailboxes", id="mailboxes")
+            tree = MailboxTree("Mailboxes", id="mailboxes")
+            tree.auto_expand = False  # Enter opens a mailbox; Space folds its children
+            yield tree
             with Vertical(id="right"):
                 message_list = MessageList(id="messages")
                 if self.clock is not None:
