@@ -247,3 +247,18 @@ async def test_clear_empties_the_viewer() -> None:
         text = screen_text(app)
         assert "Quarterly report" not in text and "No message selected" in text
         assert viewer.rendered is None
+
+
+async def test_a_huge_body_is_cut_with_a_note() -> None:
+    from tuimail.ui.widgets.envelope_viewer import BODY_DISPLAY_LIMIT
+
+    huge = RenderedMessage(from_="a", to="b", cc="", date="", subject="big",
+                           body=("x" * 99 + "\n") * (BODY_DISPLAY_LIMIT // 100 + 500))
+    app = ViewerApp()
+    async with app.run_test(size=SIZE) as pilot:
+        viewer = app.query_one(EnvelopeViewer)
+        viewer.show_message(huge)
+        await pilot.pause()
+        await pilot.press("G")
+        await pilot.pause()
+        assert "50,000 more characters not shown" in screen_text(app)

@@ -48,14 +48,15 @@ def summary(row: int, **changes: object) -> MessageSummary:
 class ListApp(App[None]):
     """A MessageList alone; records what it posts; optionally answers RowsWanted."""
 
-    def __init__(self, answer: bool = False, make=summary) -> None:
+    def __init__(self, answer: bool = False, make=summary, cache_size: int = 2048) -> None:
         super().__init__()
         self.answer = answer
+        self.cache_size = cache_size
         self.make = make
         self.posted: list[Message] = []
 
     def compose(self) -> ComposeResult:
-        message_list = MessageList()
+        message_list = MessageList(cache_size=self.cache_size)
         message_list.now = lambda: NOW
         yield message_list
 
@@ -483,16 +484,17 @@ async def test_100000_rows_G_scrolls_to_the_end_and_renders_the_last_rows() -> N
 
 async def test_rendering_does_not_grow_with_the_mailbox() -> None:
     """The line cache stays bounded however far the user scrolls."""
-    app = ListApp(answer=True)
+    app = ListApp(answer=True, cache_size=200)
     async with app.run_test(size=SIZE) as pilot:
         widget = app.query_one(MessageList)
         widget.set_count(100_000)
         await pilot.pause()
-        for _ in range(60):
+        for _ in range(10):  # 400 rows drawn, twice the cache
             await pilot.press("pagedown")
         await pilot.pause()
-        assert len(widget._cache) <= widget._cache.maxsize
-        assert len(widget._rows) < 100_000
+        assert widget.cursor_row == 10 * (widget.size.height - 1)
+        assert len(widget._cache) == 200
+        assert len(widget._rows) < 1000
 
 
 @pytest.mark.parametrize("theme", ["tuimail-dark", "tuimail-light", "tuimail-solarized", "textual-light"])
@@ -511,3 +513,14 @@ async def test_muted_columns_stay_readable_in_every_theme(theme: str) -> None:
         assert date.style is not None and date.style.color is not None and date.style.bgcolor is not None
         fg, bg = date.style.color.get_truecolor(), date.style.bgcolor.get_truecolor()
         assert sum(abs(a - b) for a, b in zip(fg, bg, strict=True)) > 150
+
+
+async def test_double_clicking_a_row_opens_it() -> None:
+    app = ListApp(answer=True)
+    async with app.run_test(size=SIZE) as pilot:
+        widget = app.query_one(MessageList)
+        widget.set_count(100)
+        await pilot.pause()
+        await pilot.double_click(MessageList, offset=(30, 4))
+        await pilot.pause()
+        assert [m.row for m in app.of(MessageList.Opened)] == [4]

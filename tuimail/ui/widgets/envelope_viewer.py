@@ -32,6 +32,8 @@ __all__ = ["EnvelopeViewer"]
 
 #: Raw sources longer than this are cut for display (the rest stays on the server).
 RAW_DISPLAY_LIMIT = 2 * 1024 * 1024
+#: Bodies longer than this many characters are cut for display (laying out more stalls the UI).
+BODY_DISPLAY_LIMIT = 1_000_000
 
 
 class EnvelopeViewer(VerticalScroll, can_focus=True):
@@ -142,7 +144,11 @@ class EnvelopeViewer(VerticalScroll, can_focus=True):
         self._cancel_prompt()
         self.remove_class("raw", "empty")
         self.query_one("#viewer-headers", Static).update(self._headers(rendered))
-        self.query_one("#viewer-body", Static).update(Text(sanitize(rendered.body, multiline=True)))
+        body = Text(sanitize(rendered.body[:BODY_DISPLAY_LIMIT], multiline=True))
+        if len(rendered.body) > BODY_DISPLAY_LIMIT:
+            more = len(rendered.body) - BODY_DISPLAY_LIMIT
+            body.append(f"\n[… {more:,} more characters not shown; r shows the raw source]", style="italic")
+        self.query_one("#viewer-body", Static).update(body)
         attachments = self.query_one("#viewer-attachments", Static)
         attachments.update(self._attachments(rendered))
         attachments.set_class(bool(rendered.attachments), "has-attachments")
@@ -218,11 +224,25 @@ class EnvelopeViewer(VerticalScroll, can_focus=True):
 
     # ------------------------------------------------------------------ actions
 
+    # Scrolling is immediate (no animation): a reader pages through mail quickly.
+
+    def action_scroll_down(self) -> None:
+        self.scroll_relative(y=1, animate=False)
+
+    def action_scroll_up(self) -> None:
+        self.scroll_relative(y=-1, animate=False)
+
     def action_page_down(self) -> None:
-        self.scroll_page_down()
+        self.scroll_page_down(animate=False)
 
     def action_page_up(self) -> None:
-        self.scroll_page_up()
+        self.scroll_page_up(animate=False)
+
+    def action_scroll_home(self) -> None:
+        self.scroll_home(animate=False)
+
+    def action_scroll_end(self) -> None:
+        self.scroll_end(animate=False)
 
     def action_toggle_raw(self) -> None:
         """Switch between the decoded message and its raw source."""
