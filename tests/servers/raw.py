@@ -40,7 +40,7 @@ class RawIMAP:
 
     async def read_until(self, prefix: bytes) -> list[bytes]:
         """Read lines until one starts with ``prefix`` (included)."""
-        lines = []
+        lines: list[bytes] = []
         while True:
             line = await self.reader.readline()
             assert line, f"connection closed before {prefix!r}: {lines!r}"
