@@ -220,6 +220,10 @@ class Engine:
             return
         cmd.result = response
         self._apply_codes(response, cmd)
+        code = response.data.code
+        if code is not None and code.name == "ALERT":
+            # RFC 9051 §7.1: alerts must reach the user, tagged or not.
+            self._hub.publish(UntaggedResponse(response.name, response.data, response.raw_data))
         if cmd.continuation is not None and not cmd.continuation.done():
             cmd.continuation.cancel()  # the server refused a literal
         if cmd.on_tagged is not None:

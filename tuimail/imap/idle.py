@@ -51,6 +51,7 @@ class Idle:
         self._stopping = False
         self._timer: asyncio.TimerHandle | None = None
         self._error: BaseException | None = None
+        self._accepted = False  # the server accepted IDLE at least once
         #: How many times IDLE was sent (restarts and interruptions included).
         self.rounds = 0
 
@@ -64,13 +65,14 @@ class Idle:
             raise InvalidStateError("the server does not support IDLE")
         self._sub = self._engine._subscribe_updates(self._maxsize)
         self._runner = asyncio.get_running_loop().create_task(self._run())
+        self._runner.add_done_callback(_consume)
         started = asyncio.ensure_future(self._started.wait())
         try:
             await asyncio.wait({started, self._runner}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             started.cancel()
-        if self._runner.done() and self._error is not None:
-            raise self._error
+        if self._runner.done() and self._error is not None and not self._accepted:
+            raise self._error  # refused; later errors come out of the iteration
 
     async def stop(self) -> None:
         """Send DONE and wait for IDLE to complete (safe to call twice)."""
@@ -150,6 +152,7 @@ class Idle:
         if self._idling:
             return
         self._idling = True
+        self._accepted = True
         self._started.set()
         if self._stopping or self._done_wanted:
             self._send_done()
@@ -183,3 +186,9 @@ class IdleCommands(Engine):
     def idle(self, *, restart_after: float = DEFAULT_RESTART_AFTER, maxsize: int = DEFAULT_MAXSIZE) -> Idle:
         """IDLE: ``async with imap.idle() as updates: async for r in updates``."""
         return Idle(self, restart_after, maxsize)
+
+
+def _consume(task: asyncio.Task[None]) -> None:
+    """The runner's error is reported through the iteration, not the loop."""
+    if not task.cancelled():
+        task.exception()

@@ -1,0 +1,67 @@
+"""COMPRESS=DEFLATE (RFC 4978) against a scripted server: the compressed
+stream may start in the same packet as the OK, and a corrupt stream ends
+the connection."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.imap.scripted_server import Peer, greet, scripted_server
+from tuimail.imap import IMAP, ConnectionLost
+
+
+async def _login_then_compress(peer: Peer, after_ok: bytes) -> bytes:
+    greet(peer, b"IMAP4rev1 AUTH=PLAIN")
+    await peer.expect(b"LOGIN", b"OK [CAPABILITY IMAP4rev1 COMPRESS=DEFLATE] logged in")
+    tag, name, rest = await peer.command()
+    assert (name, rest) == (b"COMPRESS", b"DEFLATE")
+    peer.send_compressed_after(tag + b" OK deflate active\r\n", after_ok)
+    return tag
+
+
+async def test_compression_starts_mid_packet_right_after_the_ok() -> None:
+    async def script(peer: Peer) -> None:
+        await _login_then_compress(peer, b"* OK [ALERT] first compressed bytes\r\n")
+        tag, name, _ = await peer.command()  # read through the decompressor
+        assert name == b"NOOP"
+        peer.send(b"* OK [ALERT] second\r\n" + tag + b" OK noop done\r\n")
+        await peer.expect(b"LOGOUT", b"OK bye")
+
+    async with scripted_server(script) as server:
+        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+        alerts = imap.subscribe()
+        await imap.login("joe", "pw")
+        assert imap.compressed
+        await imap.noop()
+        texts = [alerts.get_nowait(), alerts.get_nowait()]
+        assert [t.data.text for t in texts if t is not None] == ["first compressed bytes", "second"]
+        await imap.logout()
+    assert not server.errors, server.errors
+
+
+async def test_corrupt_compressed_stream_ends_the_connection() -> None:
+    async def script(peer: Peer) -> None:
+        await _login_then_compress(peer, b"")
+        await peer.command()
+        peer.writer.write(b"\xff\xff\xff\xff not deflate at all")
+        await peer.line()
+
+    async with scripted_server(script) as server:
+        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+        await imap.login("joe", "pw")
+        with pytest.raises(ConnectionLost, match="compressed"):
+            await imap.noop()
+
+
+async def test_compression_can_be_declined() -> None:
+    async def script(peer: Peer) -> None:
+        greet(peer, b"IMAP4rev1 AUTH=PLAIN")
+        await peer.expect(b"LOGIN", b"OK [CAPABILITY IMAP4rev1 COMPRESS=DEFLATE] logged in")
+        await peer.expect(b"NOOP")
+
+    async with scripted_server(script) as server:
+        imap = await IMAP.connect("127.0.0.1", server.port, tls="none", compress=False)
+        await imap.login("joe", "pw")
+        await imap.noop()
+        assert not imap.compressed
+    assert b"COMPRESS" not in server.received

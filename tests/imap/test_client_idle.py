@@ -1,0 +1,82 @@
+"""IDLE edge cases against a scripted server (live behaviour is tested
+against pymap and Dovecot in tests/interop/test_client_idle.py)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from tests.imap.scripted_server import Peer, greet, scripted_server
+from tuimail.imap import IMAP, BadResponseError, ByeResponseError, ConnectionLost, InvalidStateError
+
+
+async def test_stop_before_the_server_accepts_sends_done_once_accepted() -> None:
+    accept = asyncio.Event()
+
+    async def script(peer: Peer) -> None:
+        greet(peer, b"IMAP4rev1 IDLE")
+        tag, name, _ = await peer.command()
+        assert name == b"IDLE"
+        await accept.wait()
+        peer.send(b"+ idling\r\n")
+        assert await peer.line() == b"DONE\r\n"
+        peer.send(tag + b" OK idle done\r\n")
+        await peer.expect(b"NOOP")
+
+    async with scripted_server(script) as server:
+        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+        idle = imap.idle()
+        starting = asyncio.create_task(idle.start())
+        while b"IDLE" not in server.received:
+            await asyncio.sleep(0.01)
+        stopping = asyncio.create_task(idle.stop())
+        await asyncio.sleep(0)
+        accept.set()
+        await asyncio.gather(starting, stopping)
+        await imap.noop()
+    assert not server.errors, server.errors
+
+
+async def test_idle_refused_by_server_raises_on_start() -> None:
+    async def script(peer: Peer) -> None:
+        greet(peer, b"IMAP4rev1 IDLE")
+        await peer.expect(b"IDLE", b"BAD not now")
+        await peer.line()
+
+    async with scripted_server(script) as server:
+        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+        with pytest.raises(BadResponseError, match="not now"):
+            async with imap.idle():
+                pass
+
+
+async def test_idle_without_capability_is_refused_before_sending() -> None:
+    async def script(peer: Peer) -> None:
+        greet(peer, b"IMAP4rev1")
+        await peer.line()
+
+    async with scripted_server(script) as server:
+        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+        with pytest.raises(InvalidStateError):
+            async with imap.idle():
+                pass
+    assert server.received == b""
+
+
+async def test_idle_iteration_ends_when_server_says_bye() -> None:
+    async def script(peer: Peer) -> None:
+        greet(peer, b"IMAP4rev1 IDLE")
+        await peer.command()
+        peer.send(b"+ idling\r\n* 4 EXISTS\r\n* BYE idle timeout\r\n")
+        await peer.drain()
+        peer.close()
+
+    async with scripted_server(script) as server:
+        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+        seen = []
+        with pytest.raises((ByeResponseError, ConnectionLost)):
+            async with imap.idle() as updates:
+                async for response in updates:
+                    seen.append(response.name)
+        assert seen == ["EXISTS", "BYE"]
