@@ -200,6 +200,19 @@ async def test_clear_rows_asks_for_the_visible_rows_again() -> None:
         assert widget.summary_at(0) is not None
 
 
+async def test_released_rows_are_asked_again() -> None:
+    app = ListApp()
+    async with app.run_test(size=SIZE) as pilot:
+        widget = app.query_one(MessageList)
+        widget.set_count(1000)
+        await pilot.pause()
+        height = widget.size.height
+        assert wanted(app) == [(0, 2 * height)]
+        widget.release_rows(5, 10)  # the fetch of these failed
+        await pilot.pause()
+        assert wanted(app) == [(0, 2 * height), (5, 10)]
+
+
 async def test_rows_without_data_show_a_loading_placeholder() -> None:
     app = ListApp()
     async with app.run_test(size=SIZE) as pilot:

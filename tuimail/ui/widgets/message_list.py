@@ -286,6 +286,14 @@ class MessageList(ScrollView, can_focus=True):
         if cursor_was_empty and self._cursor in rows and self.is_mounted:
             self.post_message(self.Highlighted(self, self._cursor, self._rows[self._cursor]))
 
+    def release_rows(self, start: int, stop: int) -> None:
+        """Forget that rows ``start``..``stop`` were asked for (say the fetch failed),
+        so they are asked again if still in view or when scrolled to."""
+        start, stop = max(0, start), min(self._count, stop)
+        if start < stop:
+            self._requested[start:stop] = bytes(stop - start)
+            self._schedule_wanted()
+
     def clear_rows(self) -> None:
         """Forget all loaded rows and requests (keeps the count); visible rows are asked again."""
         self._rows.clear()
