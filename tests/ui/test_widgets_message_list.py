@@ -537,3 +537,15 @@ async def test_double_clicking_a_row_opens_it() -> None:
         await pilot.double_click(MessageList, offset=(30, 4))
         await pilot.pause()
         assert [m.row for m in app.of(MessageList.Opened)] == [4]
+
+
+@pytest.mark.parametrize("width", [8, 20, 33, 61, 200])
+async def test_rows_fill_the_width_exactly_at_any_width(width: int) -> None:
+    app = ListApp()
+    async with app.run_test(size=(width, 10)) as pilot:
+        widget = app.query_one(MessageList)
+        widget.set_count(3)
+        widget.set_rows({0: summary(0, has_attachment=True, subject="日本語の件名 " * 20), 1: summary(1)})
+        await pilot.pause()
+        for row in range(3):
+            assert line_of(widget, row).cell_length == widget.scrollable_content_region.width

@@ -273,6 +273,10 @@ class EnvelopeViewer(VerticalScroll, can_focus=True):
         if self.is_mounted:
             self.query_one("#viewer-prompt", Static).remove_class("active")
 
+    def on_blur(self, event: events.Blur) -> None:
+        """Leaving the viewer abandons an unfinished save prompt."""
+        self._cancel_prompt()
+
     def on_key(self, event: events.Key) -> None:
         """While the save prompt is open, digits choose an attachment."""
         if self._save_digits is None:
