@@ -11,11 +11,12 @@ The fast path only accepts input the fallback would parse the same way.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from . import fetch_fast as fast
 from .errors import ParseError
-from .scanner import NIL, QUOTED, Scanner, fix_8bit, unescape
+from .fetch_fast import InternalDate
+from .scanner import Scanner, fix_8bit
 from .types import (
     Address,
     BodyStructure,
@@ -29,87 +30,15 @@ from .types import (
     FetchData,
 )
 
-__all__ = ["FetchParser", "InternalDate", "parse_date_time"]
-
-# --- regular expressions for whole structures ---------------------------------
-
-_NQ = rf"(?:{NIL}|{QUOTED})"  # nstring without literals
-_NQ_CAP = rf'(?:{NIL}|"([^"\\\r\n]*(?:\\.[^"\\\r\n]*)*)")'  # group: content, None for NIL
-_ADDR = rf"\({_NQ} +{_NQ} +{_NQ} +{_NQ}\)"
-_ADDR_LIST = rf"({NIL}|\((?:{_ADDR} ?)*\))"  # outlook.com puts SP between addresses
-
-_ADDRESS_RE = re.compile(rf"\({_NQ_CAP} +{_NQ_CAP} +{_NQ_CAP} +{_NQ_CAP}\)")
-_ENVELOPE_RE = re.compile(
-    rf"\({_NQ_CAP} {_NQ_CAP} {_ADDR_LIST} {_ADDR_LIST} {_ADDR_LIST} {_ADDR_LIST} "
-    rf"{_ADDR_LIST} {_ADDR_LIST} {_NQ_CAP} {_NQ_CAP}\)"
-)
-_STRING_IN_RE = re.compile(r'"([^"\\\r\n]*(?:\\.[^"\\\r\n]*)*)"')
-
-_PARAMS = rf"({NIL}|\({QUOTED} {QUOTED}(?: {QUOTED} {QUOTED})*\))"
-_DSP = rf"(?:{NIL}|\({_NQ_CAP} {_PARAMS}\))"
-_LANG = rf"({NIL}|{QUOTED}|\({QUOTED}(?: {QUOTED})*\))"
-# A whole non-multipart, non-message body with optional body-ext-1part
-# (md5, disposition, language, location; nothing beyond).
-_BODY_1PART_RE = re.compile(
-    rf'\("([^"\\\r\n]*)" "([^"\\\r\n]*)" {_PARAMS} {_NQ_CAP} {_NQ_CAP} {_NQ_CAP} (\d{{1,18}})'
-    rf"(?: (\d{{1,18}}))?"
-    rf"(?: {_NQ_CAP}(?: {_DSP}(?: {_LANG}(?: {_NQ_CAP})?)?)?)?\)"
-)
-_MPART_TAIL_RE = re.compile(rf'"([^"\\\r\n]*)"(?: {_PARAMS}(?: {_DSP}(?: {_LANG}(?: {_NQ_CAP})?)?)?)?\)')
+__all__ = ["FetchParser", "InternalDate"]
 
 # msg-att names: BODY[...]<n>, BINARY.SIZE[...], plain names.
 _ITEM_RE = re.compile(r"([A-Za-z0-9][A-Za-z0-9.\-]*)(\[)?")
 _SECTION_RE = re.compile(r'\[((?:[^\]"]|"[^"\\]*(?:\\.[^"\\]*)*")*)\](?:<(\d+)>)?')
 _QUOTED_FIELD_RE = re.compile(r'"([!#-\'*+\-.0-9A-Z^_`a-z|~]+)"')
-_FLAGS_RE = re.compile(r"\(([^()\"{]*)\)")
-_DATE_TIME_RE = re.compile(
-    r'" ?(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)"'
-)
+_FLAGS_RE = re.compile(r"\(([^()\"{\r\n]*)\)")
+_DATE_TIME_RE = re.compile(r'"([^"\r\n]{0,40})"')
 _OBJECTID_RE = re.compile(r"\(([A-Za-z0-9_\-]+)\)")
-_MONTHS = {m: i for i, m in enumerate(
-    ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), 1)}
-_TZ_CACHE: dict[str, timezone] = {}
-
-
-class InternalDate(datetime):
-    """A timezone-aware ``datetime`` from an IMAP ``date-time`` (RFC 9051 §9).
-
-    ``str()`` gives the date-time as the server sent it, e.g.
-    ``"17-Jul-1996 02:44:25 -0700"``; everything else is a datetime.
-    """
-
-    imap_text: str
-
-    def __str__(self) -> str:
-        return getattr(self, "imap_text", None) or datetime.__str__(self)
-
-
-def parse_date_time(match: re.Match[str]) -> InternalDate:
-    """date-time = DQUOTE date-day-fixed "-" date-month "-" date-year SP time SP zone DQUOTE."""
-    day, mon, year, hh, mm, ss, sign, zh, zm = match.groups()
-    zone = sign + zh + zm
-    tz = _TZ_CACHE.get(zone)
-    if tz is None:
-        offset = timedelta(hours=int(zh), minutes=int(zm))
-        tz = timezone(-offset if sign == "-" else offset)
-        _TZ_CACHE[zone] = tz
-    dt = InternalDate(int(year), _MONTHS[mon.upper()], int(day), int(hh), int(mm), int(ss), tzinfo=tz)
-    dt.imap_text = match.group()[1:-1]
-    return dt
-
-
-def _params_dict(s: str, start: int, end: int, fix: bool) -> dict[str, str]:
-    items = _STRING_IN_RE.findall(s, start, end)
-    if fix:
-        items = [_fix(x) for x in items]
-    it = iter(items)
-    return {k.upper(): v for k, v in zip(it, it, strict=False)}
-
-
-def _fix(text: str | None) -> Any:
-    if text is None:
-        return None
-    return fix_8bit(unescape(text))
 
 
 class FetchParser(Scanner):
@@ -120,35 +49,79 @@ class FetchParser(Scanner):
     # --- msg-att ----------------------------------------------------------
 
     def fetch_data(self, seqno: int) -> FetchData:
-        """msg-att = "(" (msg-att-dynamic / msg-att-static) *(SP ...) ")"."""
+        """msg-att = "(" (msg-att-dynamic / msg-att-static) *(SP ...) ")".
+
+        Runs of UID, FLAGS, INTERNALDATE and RFC822.SIZE are matched by one
+        regular expression; other items go through :meth:`msg_att`."""
         self.expect("(")
         attr: dict[str, Any] = {}
         s = self.s
-        self.accept_sp()
-        while not self.accept(")"):
-            if attr:
-                self.sp()
-                if self.accept(")"):  # "(UID 1 )": trailing space
-                    break
-            m = _ITEM_RE.match(s, self.pos)
-            if m is None:
-                self.error("expected a FETCH item name")
-            name = m.group(1).upper()
-            if m.group(2):
-                self.pos = m.start(2)
-                key, value = self.section_item(name)
-                attr[key] = value
-                continue
-            self.pos = m.end()
-            self.sp()
-            handler = _HANDLERS.get(name)
-            if handler is not None:
-                attr[name] = handler(self)
-            elif name.startswith("X-"):
-                attr[name] = self.value()
-            else:
-                self.error(f"unknown FETCH item {name!r}", m.start())
-        return FetchData(seqno, attr)
+        simple = fast.SIMPLE_ITEMS.match
+        pos = self.pos
+        while True:
+            m = simple(s, pos)
+            if m is not None and m.end() > pos:
+                last = m.lastindex
+                if last == 2:
+                    attr[m.group(1).upper()] = int(m.group(2))
+                    pos = m.end()
+                    continue
+                if last == 3:
+                    flags = m.group(3).split()
+                    attr["FLAGS"] = [fix_8bit(f) for f in flags] if self.dirty else flags
+                    pos = m.end()
+                    continue
+                if last == 4:
+                    date = fast.date_time(m.group(4))
+                    if date is not None:
+                        attr["INTERNALDATE"] = date
+                        pos = m.end()
+                        continue
+                elif last == 5:
+                    # Validated now in one pass; objects built on first use.
+                    name = m.group(5).upper()
+                    found: tuple[Any, int] | None
+                    if name == "ENVELOPE":
+                        found = fast.lazy_envelope(s, m.end(), not self.dirty)
+                    else:
+                        found = fast.lazy_body(s, m.end(), self.depth, not self.dirty)
+                    if found is not None:
+                        attr[name], pos = found
+                        continue
+                    self.pos = m.end()
+                    attr[name] = self.envelope() if name == "ENVELOPE" else self.body()
+                    pos = self.pos
+                    continue
+            self.pos = pos
+            self.accept_sp()
+            if self.accept(")"):
+                return FetchData(seqno, attr)
+            if attr and pos == self.pos:
+                self.error("expected SP")
+            self.msg_att(attr)
+            pos = self.pos
+
+    def msg_att(self, attr: dict[str, Any]) -> None:
+        """One msg-att item (RFC 9051 §7.5.2), stored into ``attr``."""
+        s = self.s
+        m = _ITEM_RE.match(s, self.pos)
+        if m is None:
+            self.error("expected a FETCH item name")
+        name = m.group(1).upper()
+        if m.group(2):
+            self.pos = m.start(2)
+            key, value = self.section_item(name)
+            attr[key] = value
+            return
+        self.pos = m.end()
+        self.sp()
+        handler = _HANDLERS.get(name)
+        if handler is not None:
+            attr[name] = handler(self)
+        elif name.startswith("X-"):
+            attr[name] = self.value()
+        else:
+            self.error(f"unknown FETCH item {name!r}", m.start())
 
     def section_item(self, name: str) -> tuple[str, Any]:
         """BODY[section]<origin> SP nstring, BINARY[...] SP (nstring/literal8),
@@ -187,20 +160,20 @@ class FetchParser(Scanner):
         return flags
 
     def date_time(self) -> InternalDate | None:
+        """date-time (RFC 9051 §9) / nil, as a timezone-aware datetime."""
         m = _DATE_TIME_RE.match(self.s, self.pos)
         if m is None:
             if self.is_nil():
                 return None
             self.error("expected date-time")
-        try:
-            dt = parse_date_time(m)
-        except (KeyError, ValueError):
+        dt = fast.date_time(m.group(1))
+        if dt is None:
             self.error("invalid date-time")
         self.pos = m.end()
         return dt
 
     def modseq_list(self) -> int:
-        """"MODSEQ" SP "(" permsg-modsequence ")" (RFC 7162 §3.1.4)."""
+        """ "MODSEQ" SP "(" permsg-modsequence ")" (RFC 7162 §3.1.4)."""
         self.expect("(")
         self.accept_sp()
         n = self.number()
@@ -209,7 +182,7 @@ class FetchParser(Scanner):
         return n
 
     def objectid(self) -> str | None:
-        """"(" objectid ")" / nil (RFC 8474)."""
+        """ "(" objectid ")" / nil (RFC 8474)."""
         m = _OBJECTID_RE.match(self.s, self.pos)
         if m is not None:
             self.pos = m.end()
@@ -238,26 +211,10 @@ class FetchParser(Scanner):
 
     def envelope(self) -> Envelope:
         """envelope (RFC 9051 §7.5.2); fast path: one regex, no literals."""
-        s = self.s
-        m = _ENVELOPE_RE.match(s, self.pos)
-        if m is not None:
-            slow = self.dirty or s.find("\\", m.start(), m.end()) >= 0
-            g = m.groups()
-            lists: list[list[Address] | None] = []
-            for i in (3, 4, 5, 6, 7, 8):
-                start, end = m.span(i)
-                if s[start] != "(":
-                    lists.append(None)
-                elif slow:
-                    found = _ADDRESS_RE.finditer(s, start, end)
-                    lists.append([Address(*map(_fix, a.groups())) for a in found])
-                else:
-                    lists.append([Address(*a.groups()) for a in _ADDRESS_RE.finditer(s, start, end)])
-            self.pos = m.end()
-            fr, se, rt, to, cc, bcc = lists
-            if slow:
-                return Envelope(_fix(g[0]), _fix(g[1]), fr, se, rt, to, cc, bcc, _fix(g[8]), _fix(g[9]))
-            return Envelope(g[0], g[1], fr, se, rt, to, cc, bcc, g[8], g[9])
+        found = fast.envelope(self.s, self.pos, not self.dirty)
+        if found is not None:
+            self.pos = found[1]
+            return found[0]
         return self.envelope_slow()
 
     def envelope_slow(self) -> Envelope:
@@ -309,41 +266,18 @@ class FetchParser(Scanner):
 
     def body(self) -> BodyStructure:
         """body = "(" (body-type-1part / body-type-mpart) ")"."""
-        s = self.s
-        p = self.pos
+        found = fast.body(self.s, self.pos, self.depth, not self.dirty)
+        if found is not None:
+            self.pos = found[1]
+            return found[0]
         self.enter()
         try:
+            s, p = self.s, self.pos
             if s.startswith("((", p) or s.startswith("( (", p):
                 return self.body_mpart()
-            m = _BODY_1PART_RE.match(s, p)
-            if m is not None and not self.dirty and s.find("\\", p, m.end()) < 0:
-                media, sub = m.group(1).upper(), m.group(2).upper()
-                if media != "MESSAGE" or sub not in ("RFC822", "GLOBAL"):
-                    return self._body_1part_fast(m, media, sub)
             return self.body_1part()
         finally:
             self.leave()
-
-    def _body_1part_fast(self, m: re.Match[str], media: str, sub: str) -> BodyStructure:
-        s = self.s
-        (_, _, params, cid, desc, enc, size, lines, md5, dsp_type, dsp_params, lang, loc) = m.groups()
-        text = media == "TEXT"
-        if (lines is not None) != text:
-            return self.body_1part()
-        self.pos = m.end()
-        param = None if params[0] != "(" else _params_dict(s, m.start(3), m.end(3), False)
-        dsp = None
-        if dsp_params is not None:
-            dp = None if dsp_params[0] != "(" else _params_dict(s, m.start(11), m.end(11), False)
-            dsp = ContentDisposition(dsp_type.upper() if dsp_type else dsp_type, dp)
-        language: list[str] | None = None
-        if lang is not None and lang[0] != "N" and lang[0] != "n":
-            language = _STRING_IN_RE.findall(s, m.start(12), m.end(12))
-        if text:
-            return BodyTypeText(
-                media, sub, param, cid, desc, enc, int(size), int(lines), md5, dsp, language, loc
-            )
-        return BodyTypeBasic(media, sub, param, cid, desc, enc, int(size), md5, dsp, language, loc)
 
     def body_mpart(self) -> BodyTypeMultipart:
         """body-type-mpart = 1*body SP media-subtype [SP body-ext-mpart]."""
@@ -353,22 +287,6 @@ class FetchParser(Scanner):
         while self.peek() == "(":
             parts.append(self.body())
             self.accept_sp()
-        s = self.s
-        m = _MPART_TAIL_RE.match(s, self.pos)
-        if m is not None and not self.dirty and s.find("\\", m.start(), m.end()) < 0:
-            sub, params, dsp_type, dsp_params, lang, loc = m.groups()
-            self.pos = m.end()
-            param = None
-            if params is not None and params[0] == "(":
-                param = _params_dict(s, m.start(2), m.end(2), False)
-            dsp = None
-            if dsp_params is not None:
-                dp = None if dsp_params[0] != "(" else _params_dict(s, m.start(4), m.end(4), False)
-                dsp = ContentDisposition(dsp_type.upper() if dsp_type else dsp_type, dp)
-            language = None
-            if lang is not None and lang[0] not in "Nn":
-                language = _STRING_IN_RE.findall(s, m.start(5), m.end(5))
-            return BodyTypeMultipart("MULTIPART", sub.upper(), parts, param, dsp, language, loc)
         subtype = self.string().upper()
         ext: dict[str, Any] = {}
         if self.accept_sp() and self.peek() != ")":
@@ -430,8 +348,14 @@ class FetchParser(Scanner):
         return result
 
     def body_type_msg_rest(
-        self, media: str, sub: str, param: dict[str, str] | None, cid: str | None,
-        desc: str | None, enc: str | None, size: int,
+        self,
+        media: str,
+        sub: str,
+        param: dict[str, str] | None,
+        cid: str | None,
+        desc: str | None,
+        enc: str | None,
+        size: int,
     ) -> BodyTypeMessage:
         """body-type-msg after body-fields: SP envelope SP body SP body-fld-lines."""
         ext: dict[str, Any] = {}

@@ -62,12 +62,39 @@ _CONDITIONS = frozenset(("OK", "NO", "BAD", "BYE", "PREAUTH"))
 _NUMERIC = frozenset(("EXISTS", "RECENT", "EXPUNGE"))
 _CODES_WITHOUT_DATA = frozenset(
     (
-        "ALERT", "PARSE", "READ-ONLY", "READ-WRITE", "TRYCREATE", "UIDNOTSTICKY", "NOMODSEQ",
-        "CLOSED", "UNAVAILABLE", "AUTHENTICATIONFAILED", "AUTHORIZATIONFAILED", "EXPIRED",
-        "PRIVACYREQUIRED", "CONTACTADMIN", "NOPERM", "INUSE", "EXPUNGEISSUED", "CORRUPTION",
-        "SERVERBUG", "CLIENTBUG", "CANNOT", "LIMIT", "OVERQUOTA", "ALREADYEXISTS", "NONEXISTENT",
-        "NOTSAVED", "HASCHILDREN", "UNKNOWN-CTE", "COMPRESSIONACTIVE", "USEATTR", "UIDREQUIRED",
-        "NOUPDATE", "NOTIFICATIONOVERFLOW",
+        "ALERT",
+        "PARSE",
+        "READ-ONLY",
+        "READ-WRITE",
+        "TRYCREATE",
+        "UIDNOTSTICKY",
+        "NOMODSEQ",
+        "CLOSED",
+        "UNAVAILABLE",
+        "AUTHENTICATIONFAILED",
+        "AUTHORIZATIONFAILED",
+        "EXPIRED",
+        "PRIVACYREQUIRED",
+        "CONTACTADMIN",
+        "NOPERM",
+        "INUSE",
+        "EXPUNGEISSUED",
+        "CORRUPTION",
+        "SERVERBUG",
+        "CLIENTBUG",
+        "CANNOT",
+        "LIMIT",
+        "OVERQUOTA",
+        "ALREADYEXISTS",
+        "NONEXISTENT",
+        "NOTSAVED",
+        "HASCHILDREN",
+        "UNKNOWN-CTE",
+        "COMPRESSIONACTIVE",
+        "USEATTR",
+        "UIDREQUIRED",
+        "NOUPDATE",
+        "NOTIFICATIONOVERFLOW",
     )
 )
 _CODES_NUMBER = frozenset(("UIDVALIDITY", "UIDNEXT", "UNSEEN", "HIGHESTMODSEQ", "APPENDLIMIT"))
@@ -260,7 +287,7 @@ class ResponseParser(FetchParser):
         return m.group().split()
 
     def code_badcharset(self) -> list[str]:
-        """"BADCHARSET" [SP "(" charset *(SP charset) ")"]."""
+        """ "BADCHARSET" [SP "(" charset *(SP charset) ")"]."""
         out: list[str] = []
         self.expect("(")
         while not self.accept(")"):
@@ -284,7 +311,7 @@ class ResponseParser(FetchParser):
         return AppendUIDData(uidvalidity, self.sequence_set())
 
     def code_objectid(self) -> str | None:
-        """"MAILBOXID" SP "(" objectid ")" (RFC 8474)."""
+        """ "MAILBOXID" SP "(" objectid ")" (RFC 8474)."""
         return self.objectid()
 
     def sequence_set(self) -> SequenceSet:
@@ -304,7 +331,7 @@ class ResponseParser(FetchParser):
         return self.rest().split()
 
     def flags_data(self) -> list[str]:
-        """"FLAGS" SP flag-list."""
+        """ "FLAGS" SP flag-list."""
         self.sp()
         return self.flag_list()
 
@@ -334,7 +361,7 @@ class ResponseParser(FetchParser):
         return MailboxList(attr, delim, name, extended)
 
     def status_data(self) -> StatusData:
-        """"STATUS" SP mailbox SP "(" [status-att-list] ")" (RFC 9051 §7.3.2)."""
+        """ "STATUS" SP mailbox SP "(" [status-att-list] ")" (RFC 9051 §7.3.2)."""
         self.sp()
         mailbox = self.mailbox()
         self.sp()
@@ -359,7 +386,7 @@ class ResponseParser(FetchParser):
         return StatusData(mailbox, attr)
 
     def search_data(self) -> SearchResult:
-        """"SEARCH" *(SP nz-number) [SP "(" "MODSEQ" SP mod-sequence-value ")"]
+        """ "SEARCH" *(SP nz-number) [SP "(" "MODSEQ" SP mod-sequence-value ")"]
         (RFC 9051 §7.3.4, RFC 7162 §3.1.5); also SORT (RFC 5256)."""
         m = _SEARCH_RE.match(self.s, self.pos)
         assert m is not None
@@ -415,7 +442,7 @@ class ResponseParser(FetchParser):
         return ESearchResult(tag, uid, data=data, **fields)
 
     def partial_data(self) -> PartialResult:
-        """"PARTIAL" SP "(" partial-range SP partial-results ")" (RFC 9394)."""
+        """ "PARTIAL" SP "(" partial-range SP partial-results ")" (RFC 9394)."""
         self.expect("(")
         m = _PARTIAL_RANGE_RE.match(self.s, self.pos)
         if m is None:
@@ -500,7 +527,7 @@ class ResponseParser(FetchParser):
         return out
 
     def namespace_descr(self) -> Namespace:
-        """"(" string SP (DQUOTE QUOTED-CHAR DQUOTE / nil)
+        """ "(" string SP (DQUOTE QUOTED-CHAR DQUOTE / nil)
         [namespace-response-extensions] ")"."""
         self.expect("(")
         prefix = self.string()
@@ -587,8 +614,17 @@ class ResponseParser(FetchParser):
 
 _NUMBER_END = re.compile(r"\d+(?=[ )])")
 _STATUS_NUMBERS = frozenset(
-    ("MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "DELETED", "SIZE", "HIGHESTMODSEQ",
-     "DELETED-STORAGE")
+    (
+        "MESSAGES",
+        "RECENT",
+        "UIDNEXT",
+        "UIDVALIDITY",
+        "UNSEEN",
+        "DELETED",
+        "SIZE",
+        "HIGHESTMODSEQ",
+        "DELETED-STORAGE",
+    )
 )
 
 
@@ -627,4 +663,3 @@ _CODE_PARSERS: dict[str, Any] = {
     "MODIFIED": ResponseParser.sequence_set,
     "MAILBOXID": ResponseParser.code_objectid,
 }
-

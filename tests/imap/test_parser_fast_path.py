@@ -1,0 +1,172 @@
+"""The FETCH fast path (tuimail/imap/fetch_fast.py) agrees with the
+recursive-descent parser, and its lazily built values behave as the types
+they stand for."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import pickle
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.imap.test_parser_recorded import responses
+from tuimail.imap import BodyTypeMultipart, BodyTypeText, Envelope, FetchData, parse_response
+from tuimail.imap import fetch_fast as fast
+
+
+@contextmanager
+def recursive_descent_only() -> Iterator[None]:
+    """Disable every fast path: the parser then follows the ABNF alone."""
+    saved = {n: getattr(fast, n) for n in ("envelope", "body", "lazy_envelope", "lazy_body")}
+    none: Callable[..., None] = lambda *a, **k: None  # noqa: E731
+    try:
+        for n in saved:
+            setattr(fast, n, none)
+        yield
+    finally:
+        for n, f in saved.items():
+            setattr(fast, n, f)
+
+
+def both_ways(line: bytes) -> tuple[Any, Any]:
+    fast_result = parse_response(line)
+    with recursive_descent_only():
+        slow_result = parse_response(line)
+    return fast_result, slow_result
+
+
+def test_fast_path_is_actually_taken() -> None:
+    line = (b'* 1 FETCH (ENVELOPE (NIL "s" NIL NIL NIL NIL NIL NIL NIL NIL) '
+            b'BODYSTRUCTURE ("TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 1))\r\n')
+    attr = parse_response(line).data.attr
+    assert isinstance(attr["ENVELOPE"], fast.LazyEnvelope)
+    assert isinstance(attr["BODYSTRUCTURE"], fast.LazyBodyTypeText)
+
+
+@pytest.mark.parametrize("name", ["dovecot_session.bin", "pymap_session.bin"])
+def test_recorded_fetches_agree(name: str) -> None:
+    compared = 0
+    for line in responses(name):
+        fast_result, slow_result = both_ways(line)
+        assert fast_result == slow_result
+        assert repr(fast_result) == repr(slow_result)
+        compared += isinstance(fast_result.data, FetchData)
+    assert compared > 20
+
+
+def test_lazy_values_are_their_types() -> None:
+    line = (b'* 1 FETCH (ENVELOPE ("d" "s" (("A" NIL "a" "x.org")) NIL NIL NIL NIL NIL NIL "<i>") '
+            b'BODYSTRUCTURE (("TEXT" "PLAIN" ("CHARSET" "utf-8") NIL NIL "7BIT" 1 1)'
+            b'("TEXT" "HTML" NIL NIL NIL "7BIT" 2 1) "ALTERNATIVE"))\r\n')
+    fast_attr, slow_attr = (r.data.attr for r in both_ways(line))
+    env, body = fast_attr["ENVELOPE"], fast_attr["BODYSTRUCTURE"]
+    assert isinstance(env, Envelope) and isinstance(body, BodyTypeMultipart) and body.multipart
+    assert repr(env).startswith("Envelope(") and repr(body).startswith("BodyTypeMultipart(")
+    assert slow_attr["ENVELOPE"] == env and env == slow_attr["ENVELOPE"]
+    assert dataclasses.asdict(env) == dataclasses.asdict(slow_attr["ENVELOPE"])
+    assert copy.copy(env) == env and pickle.loads(pickle.dumps(body)) == body
+    assert not hasattr(env, "no_such_field")
+    assert isinstance(body.parts[0], BodyTypeText) and body.parts[0].param == {"CHARSET": "utf-8"}
+
+
+def test_memoised_values_are_not_shared_mutably() -> None:
+    line = b'* 1 FETCH (BODYSTRUCTURE ("TEXT" "PLAIN" ("CHARSET" "utf-8") NIL NIL "7BIT" 1 1))\r\n'
+    first = parse_response(line).data.attr["BODYSTRUCTURE"]
+    first.param["CHARSET"] = "changed"
+    assert parse_response(line).data.attr["BODYSTRUCTURE"].param == {"CHARSET": "utf-8"}
+
+
+# --- generated structures ------------------------------------------------------
+
+_word = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x17F, blacklist_characters='"\\'), max_size=8)
+_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n\x00"), max_size=10)
+
+
+def _q(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _nstring(draw: st.DrawFn) -> str:
+    value = draw(st.one_of(st.none(), _text))
+    if value is None:
+        return draw(st.sampled_from(["NIL", "nil"]))
+    if draw(st.booleans()) and value:
+        raw = value.encode()
+        return "{%d}\r\n%s" % (len(raw), value)
+    return _q(value)
+
+
+@st.composite
+def params(draw: st.DrawFn) -> str:
+    pairs = draw(st.lists(st.tuples(_word, _word), max_size=3))
+    if not pairs:
+        return "NIL"
+    return "(" + " ".join(f"{_q(k)} {_q(v)}" for k, v in pairs) + ")"
+
+
+@st.composite
+def ext(draw: st.DrawFn, multipart: bool) -> str:
+    n = draw(st.integers(0, 4))
+    out = []
+    if n >= 1:
+        out.append(draw(params()) if multipart else _nstring(draw))
+    if n >= 2:
+        out.append(draw(st.sampled_from(["NIL", "(\"inline\" NIL)"])) if draw(st.booleans())
+                   else f"({_q(draw(_word))} {draw(params())})")
+    if n >= 3:
+        out.append(draw(st.sampled_from(["NIL", '"en"', '("en" "de")'])))
+    if n >= 4:
+        out.append(_nstring(draw))
+    return "".join(" " + x for x in out)
+
+
+@st.composite
+def body(draw: st.DrawFn, depth: int = 0) -> str:
+    if depth < 4 and draw(st.integers(0, 3)) == 0:
+        parts = draw(st.lists(body(depth + 1), min_size=1, max_size=3))
+        sep = draw(st.sampled_from(["", " "]))
+        return "(" + sep.join(parts) + f" {_q(draw(_word))}" + draw(ext(True)) + ")"
+    media = draw(st.sampled_from(["TEXT", "text", "APPLICATION", "image", "MESSAGE"]))
+    sub = draw(st.sampled_from(["PLAIN", "html", "pdf", "DELIVERY-STATUS"]))
+    fields = f"{_q(media)} {_q(sub)} {draw(params())} {_nstring(draw)} {_nstring(draw)} {_nstring(draw)} "
+    fields += str(draw(st.integers(0, 10**9)))
+    if media.upper() == "TEXT":
+        fields += f" {draw(st.integers(0, 10**6))}"
+    return "(" + fields + draw(ext(False)) + ")"
+
+
+@settings(max_examples=300, deadline=None)
+@given(body())
+def test_generated_body_structures_agree(text: str) -> None:
+    line = f"* 1 FETCH (BODYSTRUCTURE {text} UID 7)\r\n".encode()
+    fast_result, slow_result = both_ways(line)
+    assert fast_result.data.attr["BODYSTRUCTURE"] == slow_result.data.attr["BODYSTRUCTURE"]
+    assert repr(fast_result) == repr(slow_result)
+
+
+@st.composite
+def address_list(draw: st.DrawFn) -> str:
+    n = draw(st.integers(0, 3))
+    if n == 0:
+        return draw(st.sampled_from(["NIL", "()"]))
+    sep = draw(st.sampled_from(["", " "]))
+    return "(" + sep.join(
+        "(" + " ".join(_nstring(draw) for _ in range(4)) + ")" for _ in range(n)) + ")"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_generated_envelopes_agree(data: st.DataObject) -> None:
+    draw = data.draw
+    fields = [_nstring(draw), _nstring(draw)] + [draw(address_list()) for _ in range(6)]
+    fields += [_nstring(draw), _nstring(draw)]
+    line = ("* 1 FETCH (UID 1 ENVELOPE (" + " ".join(fields) + "))\r\n").encode()
+    fast_result, slow_result = both_ways(line)
+    assert fast_result.data.attr["ENVELOPE"] == slow_result.data.attr["ENVELOPE"]
+    assert repr(fast_result) == repr(slow_result)
