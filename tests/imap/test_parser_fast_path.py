@@ -84,7 +84,8 @@ def test_memoised_values_are_not_shared_mutably() -> None:
 
 # --- generated structures ------------------------------------------------------
 
-_word = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x17F, blacklist_characters='"\\'), max_size=8)
+_word = st.text(
+    st.characters(min_codepoint=0x20, max_codepoint=0x17F, blacklist_characters='"\\'), max_size=8)
 _text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n\x00"), max_size=10)
 
 
@@ -98,7 +99,7 @@ def _nstring(draw: st.DrawFn) -> str:
         return draw(st.sampled_from(["NIL", "nil"]))
     if draw(st.booleans()) and value:
         raw = value.encode()
-        return "{%d}\r\n%s" % (len(raw), value)
+        return f"{{{len(raw)}}}\r\n{value}"
     return _q(value)
 
 
