@@ -168,3 +168,17 @@ async def test_the_cursor_stays_on_its_mailbox_when_the_list_is_refreshed() -> N
         tree.set_mailboxes(TREE)
         await pilot.pause()
         assert tree.current_mailbox == "Trash"
+
+
+async def test_select_mailbox_right_after_a_new_list_moves_the_cursor_there() -> None:
+    app = TreeApp()
+    async with app.run_test(size=SIZE) as pilot:
+        tree = app.query_one(MailboxTree)
+        tree.set_mailboxes(TREE)
+        tree.select_mailbox("Projects/tuimail")
+        assert tree.current_mailbox == "Projects/tuimail"
+        await pilot.pause()
+        assert tree.current_mailbox == "Projects/tuimail"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.chosen == ["Projects/tuimail"]

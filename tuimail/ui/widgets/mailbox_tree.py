@@ -105,8 +105,7 @@ class MailboxTree(Tree[MailboxNode]):
         if cursor_name not in self._by_name:
             cursor_name = nodes[0].name if nodes else None
         if cursor_name is not None:
-            # Line numbers exist once the tree has laid out its lines.
-            self.call_after_refresh(self.select_mailbox, cursor_name)
+            self.select_mailbox(cursor_name)
 
     def update_counts(self, name: str, unread: int | None, total: int | None) -> None:
         """Show new counts for mailbox ``name`` (ignored if it is not in the tree)."""
@@ -129,6 +128,7 @@ class MailboxTree(Tree[MailboxNode]):
         """Move the cursor to ``name`` without posting MailboxChosen."""
         tree_node = self._by_name.get(name)
         if tree_node is not None:
+            _ = self.last_line  # lays out the tree's lines, so the node knows its line
             self.move_cursor(tree_node)
 
     def label_text(self, name: str) -> Text | None:
