@@ -41,7 +41,9 @@ async def shoot(port: int, theme: str, out: Path) -> list[Path]:
         assert main is not None
         await until(pilot, lambda: main.mailbox == "INBOX" and main.mailboxes, "INBOX")
         await until(pilot, lambda: main.message_list.summary_at(0) is not None, "the first rows")
-        await until(pilot, lambda: main.message_list.summary_at(30) is not None or main.total <= 30, "rows")
+        await until(pilot, lambda: main.unread is not None, "the counts")
+        visible = max(0, min(main.total or 0, main.message_list.size.height) - 1)
+        await until(pilot, lambda: main.message_list.summary_at(visible) is not None, "the visible rows")
 
         def save(name: str) -> None:
             path = out / f"{name}-{theme}.svg"
