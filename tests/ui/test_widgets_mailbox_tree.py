@@ -182,3 +182,16 @@ async def test_select_mailbox_right_after_a_new_list_moves_the_cursor_there() ->
         await pilot.press("enter")
         await pilot.pause()
         assert app.chosen == ["Projects/tuimail"]
+
+
+async def test_selecting_a_mailbox_in_a_collapsed_folder_expands_it() -> None:
+    app = TreeApp()
+    async with app.run_test(size=SIZE) as pilot:
+        tree = app.query_one(MailboxTree)
+        await pilot.press("j", "j", "j", "j", "space")  # Projects: collapse
+        await pilot.pause()
+        assert "tuimail" not in "".join(lines(tree))
+        tree.select_mailbox("Projects/tuimail")
+        await pilot.pause()
+        assert tree.current_mailbox == "Projects/tuimail"
+        assert "tuimail" in "".join(lines(tree))

@@ -128,6 +128,10 @@ class MailboxTree(Tree[MailboxNode]):
         """Move the cursor to ``name`` without posting MailboxChosen."""
         tree_node = self._by_name.get(name)
         if tree_node is not None:
+            parent = tree_node.parent
+            while parent is not None:  # a collapsed parent hides the node
+                parent.expand()
+                parent = parent.parent
             _ = self.last_line  # lays out the tree's lines, so the node knows its line
             self.move_cursor(tree_node)
 
