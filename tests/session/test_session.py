@@ -9,12 +9,14 @@ from collections.abc import Iterator
 
 import pytest
 
+from tuimail.demo.server import PymapServer
 from tuimail.mail.mailbox_tree import MailboxNode
 from tuimail.session import messages as m
 from tuimail.session.session import Session
 
 from .support import (
     PASSWORD,
+    USER,
     Collector,
     account_for,
     make_message,
@@ -173,7 +175,7 @@ async def test_read_only_session_examines_peeks_and_refuses_writes(trace: TraceL
     assert not {c.removeprefix("UID ") for c in commands} & writes, commands
 
 
-async def test_new_mail_while_idle_is_reported() -> None:
+async def test_new_mail_while_idle_is_reported(trace: TraceLines) -> None:
     with pymap_thread(seeded(5)) as server:
         session, got = await start(server.port)
         try:
@@ -191,6 +193,7 @@ async def test_new_mail_while_idle_is_reported() -> None:
             session.want_rows(0, 1)
             rows = await got.wait_for(m.RowsLoaded, lambda r: r.epoch == changed.epoch)
             assert rows.rows[0].subject == "Fresh mail"
+            assert "IDLE" in [command_name(line) for line in trace.sent()]
         finally:
             await asyncio.to_thread(session.stop)
 
@@ -241,3 +244,27 @@ async def test_delete_moves_to_trash_by_uid() -> None:
         finally:
             client.logout()
 
+
+
+async def test_lost_connection_is_reported_then_recovered_by_reconnecting() -> None:
+    boxes = seeded(5)
+    first = PymapServer({USER: PASSWORD}, {USER: boxes})
+    first.start_in_thread()
+    port = first.port
+    session, got = await start(port)
+    second = None
+    try:
+        opened = await got.wait_for(m.MailboxOpened)
+        await got.wait_for(m.MailboxCounts)
+        await asyncio.to_thread(first.stop_thread)  # the server goes away mid-IDLE
+        second = PymapServer({USER: PASSWORD}, {USER: boxes}, port=port)
+        await asyncio.to_thread(second.start_in_thread)
+        lost = await got.wait_for(m.SessionFailed)
+        assert lost.kind == "lost" and not lost.fatal
+        reopened = await got.wait_for(m.MailboxOpened)
+        assert reopened.name == "INBOX" and reopened.exists == 5 and reopened.epoch > opened.epoch
+        await got.wait_for(m.Notice, lambda n: "Reconnected" in n.text)
+    finally:
+        await asyncio.to_thread(session.stop)
+        if second is not None:
+            await asyncio.to_thread(second.stop_thread)
