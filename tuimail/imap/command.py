@@ -102,29 +102,17 @@ class Command:
     #: Set when the client itself fails the command (e.g. a SASL error).
     error: BaseException | None = None
 
-    # --- classification (RFC 9051 §5.5) ------------------------------------
+    # --- classification (RFC 9051 §5.5), fixed at creation ---------------------
 
-    @property
-    def read_only(self) -> bool:
-        return self.name in READ_ONLY_COMMANDS
-
-    @property
-    def exclusive(self) -> bool:
-        """Runs alone: waits for all in flight and holds back all later."""
-        return not self.read_only
-
-    @property
-    def uses_sequence_numbers(self) -> bool:
-        return self.name in SEQUENCE_NUMBER_COMMANDS
-
-    @property
-    def expunge_free(self) -> bool:
-        """The server may not send EXPUNGE while this is in progress."""
-        return self.name in NO_EXPUNGE_COMMANDS
-
-    @property
-    def _open_ended(self) -> bool:
-        return self.numbers is None or any(hi == STAR for _, hi in self.numbers.ranges)
+    def __post_init__(self) -> None:
+        #: Only reads: may run alongside other commands.
+        self.read_only = self.name in READ_ONLY_COMMANDS
+        #: Runs alone: waits for all in flight and holds back all later.
+        self.exclusive = not self.read_only
+        self.uses_sequence_numbers = self.name in SEQUENCE_NUMBER_COMMANDS
+        #: The server may not send EXPUNGE while this is in progress.
+        self.expunge_free = self.name in NO_EXPUNGE_COMMANDS
+        self._open_ended = self.numbers is None or any(hi == STAR for _, hi in self.numbers.ranges)
 
     def conflicts_with(self, other: Command) -> bool:
         """Could untagged responses of the two be mistaken for each other?"""

@@ -84,6 +84,7 @@ class Engine:
         self._closed_error: BaseException | None = None
         self._discard = False  # STARTTLS: drop bytes until the handshake
         self._switching_compression = False
+        self._pump_scheduled = False
         self._logging_out = False
         self.bye: UntaggedResponse | None = None
         self.state = "not authenticated"
@@ -324,7 +325,7 @@ class Engine:
         fut.add_done_callback(_consume)
         cmd.future = fut
         self._pipeline.enqueue(cmd)
-        self._pump()
+        self._schedule_pump()
         if timeout is _DEFAULT:
             timeout = None if cmd.untimed else self.command_timeout
         try:
@@ -345,27 +346,60 @@ class Engine:
             raise cmd.error
         return response
 
+    def _schedule_pump(self) -> None:
+        """Pump on the next loop iteration, so that commands issued together
+        (``asyncio.gather``) leave in one write."""
+        if not self._pump_scheduled:
+            self._pump_scheduled = True
+            asyncio.get_running_loop().call_soon(self._scheduled_pump)
+
+    def _scheduled_pump(self) -> None:
+        self._pump_scheduled = False
+        self._pump()
+
     def _pump(self) -> None:
         """Send every waiting command the pipeline rules allow now."""
         pipeline = self._pipeline
-        while self._closed_error is None and self._conn is not None:
-            cmd = pipeline.next_to_send()
-            if cmd is None:
-                blocker = pipeline.blocker()
-                if blocker is not None and blocker.on_blocking is not None:
-                    blocker.on_blocking()
-                return
-            pipeline.start(cmd)
-            if len(cmd.segments) > 1:
-                task = asyncio.get_running_loop().create_task(self._send_segments(cmd))
-                task.add_done_callback(_consume_task)
-                return
-            self._write_segment(cmd, 0)
-            pipeline.sending = None
+        batch: list[bytes] = []
+        sent: list[Command] = []
+        try:
+            while self._closed_error is None and self._conn is not None:
+                cmd = pipeline.next_to_send()
+                if cmd is None:
+                    blocker = pipeline.blocker()
+                    if blocker is not None and blocker.on_blocking is not None:
+                        self._flush(batch, sent)
+                        blocker.on_blocking()
+                    return
+                pipeline.start(cmd)
+                if len(cmd.segments) > 1:
+                    self._flush(batch, sent)
+                    task = asyncio.get_running_loop().create_task(self._send_segments(cmd))
+                    task.add_done_callback(_consume_task)
+                    return
+                batch.append(self._traced(cmd, 0))
+                sent.append(cmd)
+                pipeline.sending = None
+        finally:
+            self._flush(batch, sent)
+
+    def _flush(self, batch: list[bytes], sent: list[Command]) -> None:
+        """Write the batched commands, then run their on_sent hooks."""
+        if batch and self._conn is not None and self._closed_error is None:
+            self._conn.write(b"".join(batch))
+        batch.clear()
+        for cmd in sent:
             if cmd.on_sent is not None:
                 cmd.on_sent()
+        sent.clear()
 
     def _write_segment(self, cmd: Command, index: int) -> None:
+        data = self._traced(cmd, index)
+        assert self._conn is not None
+        self._conn.write(data)
+
+    def _traced(self, cmd: Command, index: int) -> bytes:
+        """Segment ``index`` of ``cmd``, logged (redacted as needed)."""
         data = cmd.segments[index]
         if cmd.redact == "login":
             if index == 0:
@@ -383,8 +417,7 @@ class Engine:
             trace.client(data, redact_all=True)
         else:
             trace.client(data)
-        assert self._conn is not None
-        self._conn.write(data)
+        return data
 
     async def _send_segments(self, cmd: Command) -> None:
         """Write a command with synchronising literals (RFC 9051 §4.3)."""
