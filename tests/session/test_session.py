@@ -268,3 +268,27 @@ async def test_lost_connection_is_reported_then_recovered_by_reconnecting() -> N
         await asyncio.to_thread(session.stop)
         if second is not None:
             await asyncio.to_thread(second.stop_thread)
+
+
+async def test_flag_change_by_another_client_updates_the_row() -> None:
+    with pymap_thread(seeded(4, unseen_every=1)) as server:
+        session, got = await start(server.port)
+        try:
+            opened = await got.wait_for(m.MailboxOpened)
+            await got.wait_for(m.MailboxCounts)
+
+            def flag_newest() -> None:
+                client = other_connection("127.0.0.1", server.port)
+                client.select_folder("INBOX")
+                newest = max(client.search("ALL"))
+                client.add_flags([newest], ["\\Flagged", "\\Seen"])
+                client.logout()
+
+            await asyncio.to_thread(flag_newest)
+            rows = await got.wait_for(m.RowsLoaded, lambda r: 0 in r.rows)
+            assert rows.epoch == opened.epoch
+            assert rows.rows[0].flagged and not rows.rows[0].unread
+            counts = await got.wait_for(m.MailboxCounts)
+            assert counts.unread == 3
+        finally:
+            await asyncio.to_thread(session.stop)
