@@ -439,3 +439,19 @@ async def test_compress_deflate_when_offered(imap: IMAP, imap_server: ServerInfo
         assert not plain.compressed
     finally:
         await plain.logout()
+
+
+async def test_synchronising_literals_without_literal_plus(
+    imap: IMAP, caplog: pytest.LogCaptureFixture
+) -> None:
+    """With LITERAL+ hidden, every literal waits for the server's "+"."""
+    imap._caps = imap.capabilities - {"LITERAL+", "LITERAL-"}
+    caplog.set_level(logging.DEBUG, logger="tuimail.imap.protocol")
+    result = await imap.append("INBOX", message("Grüße aus Köln", body="line one\r\nline two"))
+    assert result is not None
+    await imap.select("INBOX")
+    assert await imap.search(["SUBJECT", "Köln"]) == [1]  # 8-bit text goes as a literal
+    assert await imap.search(["SUBJECT", "Kiel"]) == []
+    lines = [r.getMessage() for r in caplog.records]
+    assert sum(1 for line in lines if line.startswith("S: +")) == 2  # APPEND, SEARCH Köln
+    assert not any("+}" in line for line in lines if line.startswith("C:"))

@@ -426,13 +426,16 @@ class Engine:
             for i in range(len(cmd.segments)):
                 if cmd.future is None or cmd.future.done() or self._closed_error is not None:
                     return  # refused (NO/BAD instead of "+") or connection gone
+                last = i == len(cmd.segments) - 1
+                if not last:
+                    # Ready before writing: the "+" may arrive at any moment.
+                    cmd.continuation = loop.create_future()
                 self._write_segment(cmd, i)
-                if i == len(cmd.segments) - 1:
+                if last:
                     break
-                assert self._conn is not None
-                await self._conn.drain()
-                cmd.continuation = loop.create_future()
+                assert self._conn is not None and cmd.continuation is not None
                 try:
+                    await self._conn.drain()
                     await cmd.continuation
                 except asyncio.CancelledError:
                     if cmd.future.done():
