@@ -9,7 +9,7 @@ import logging
 import pytest
 
 from tests.imap.scripted_server import Peer, ScriptCA, greet, scripted_server
-from tuimail.imap import IMAP, SecurityError
+from tuimail.imap import IMAP, CommandTimeout, SecurityError
 
 
 @pytest.fixture(scope="module")
@@ -151,3 +151,18 @@ async def test_plaintext_requires_explicit_opt_in() -> None:
     async with scripted_server(script) as server:
         with pytest.raises(SecurityError):
             await IMAP.connect("127.0.0.1", server.port, timeout=5)
+
+
+async def test_starttls_answered_with_a_continuation_times_out_without_credentials(ca: ScriptCA) -> None:
+    async def script(peer: Peer) -> None:
+        greet(peer, b"IMAP4rev1 STARTTLS AUTH=PLAIN")
+        await peer.command()
+        peer.send(b"+ send me your password\r\n")
+        await peer.line()
+
+    async with scripted_server(script) as server:
+        with pytest.raises(CommandTimeout):
+            await IMAP.connect(
+                "localhost", server.port, tls="starttls", ssl_context=ca.client_context(), timeout=0.3
+            )
+    assert server.received.count(b"\n") == 1

@@ -125,7 +125,13 @@ class IMAP(SessionCommands, MailboxCommands, CopyMoveCommands, SearchCommands, I
             on_lost=imap._on_lost,
         )
         try:
-            await imap._start(tls)
+            try:
+                async with asyncio.timeout(timeout):
+                    await imap._start(tls)
+            except TimeoutError:
+                raise CommandTimeout(
+                    f"setting up the connection to {host} took longer than {timeout}s"
+                ) from None
         except BaseException:
             imap._close(IMAPError("connection setup failed"))
             raise
@@ -133,11 +139,7 @@ class IMAP(SessionCommands, MailboxCommands, CopyMoveCommands, SearchCommands, I
 
     async def _start(self, tls: TLSMode) -> None:
         """Greeting (RFC 9051 §7.1), capabilities, and STARTTLS if asked."""
-        try:
-            async with asyncio.timeout(self.timeout):
-                greeting = await asyncio.shield(self._greeting)
-        except TimeoutError:
-            raise CommandTimeout(f"no greeting from {self.host} within {self.timeout}s") from None
+        greeting = await asyncio.shield(self._greeting)
         if greeting.name == "BYE":
             raise ByeResponseError(f"{self.host} refused the connection: {greeting.data.text}", greeting)
         if tls == "starttls":
