@@ -166,3 +166,14 @@ async def test_starttls_answered_with_a_continuation_times_out_without_credentia
                 "localhost", server.port, tls="starttls", ssl_context=ca.client_context(), timeout=0.3
             )
     assert server.received.count(b"\n") == 1
+
+
+async def test_preauth_greeting_is_accepted_on_explicit_plaintext() -> None:
+    async def script(peer: Peer) -> None:
+        peer.send(b"* PREAUTH [CAPABILITY IMAP4rev1 IDLE] logged in as joe\r\n")
+        await peer.expect(b"LOGOUT")
+
+    async with scripted_server(script) as server:
+        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+        assert imap.state == "authenticated" and "IDLE" in imap.capabilities
+        await imap.logout()

@@ -3,6 +3,8 @@ server supports, certificate and host name verification, STARTTLS."""
 
 from __future__ import annotations
 
+import base64
+import logging
 import ssl
 
 import pytest
@@ -12,7 +14,10 @@ from tests.servers.info import ServerInfo
 from tuimail.imap import IMAP, AuthenticationError, SecurityError
 
 
-async def test_every_supported_sasl_mechanism_authenticates(imap_server: ServerInfo) -> None:
+async def test_every_supported_sasl_mechanism_authenticates(
+    imap_server: ServerInfo, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="tuimail.imap.protocol")
     assert imap_server.sasl_mechanisms
     for mechanism in imap_server.sasl_mechanisms:
         imap = await connect(imap_server, login=False)
@@ -24,6 +29,13 @@ async def test_every_supported_sasl_mechanism_authenticates(imap_server: ServerI
             assert state.exists == 0
         finally:
             await imap.logout()
+    trace = "\n".join(r.getMessage() for r in caplog.records)
+    assert "AUTHENTICATE SCRAM-SHA-256" in trace or imap_server.name == "pymap"
+    assert imap_server.password not in trace
+    assert (
+        base64.b64encode(f"\0{imap_server.username}\0{imap_server.password}".encode()).decode() not in trace
+    )
+    assert base64.b64encode(imap_server.password.encode()).decode() not in trace
 
 
 async def test_every_sasl_mechanism_rejects_a_wrong_password(imap_server: ServerInfo) -> None:
