@@ -150,14 +150,18 @@ def _fix(text: str | None) -> Any:
 _ADDRESS_CACHE: dict[str, tuple[Address, ...]] = {}
 
 
-def address_list(s: str, start: int, end: int) -> list[Address]:
+def address_list(s: str, start: int, end: int, plain: bool = True) -> list[Address]:
     """The addresses of ``"(" 1*address ")"`` at s[start:end] (matched by
-    ENVELOPE_RE, so well-formed and without literals)."""
+    ENVELOPE_RE, so well-formed and without literals); ``plain``: no
+    undecodable 8-bit bytes in the response."""
     key = s[start:end]
     cached = _ADDRESS_CACHE.get(key)
     if cached is None:
-        if "\\" in key or not key.isascii():  # escapes or 8-bit junk to fix
+        if "\\" in key or not plain:  # escapes or 8-bit junk to fix
             cached = tuple(Address(*map(_fix, a.groups())) for a in ADDRESS_RE.finditer(key))
+        elif '""' not in key:  # no empty string: findall's "" can only be NIL
+            cached = tuple(Address(n or None, r or None, m or None, h or None)
+                           for n, r, m, h in ADDRESS_RE.findall(key))
         else:
             cached = tuple(Address(*a.groups()) for a in ADDRESS_RE.finditer(key))
         if len(_ADDRESS_CACHE) >= _CACHE_LIMIT:
@@ -166,8 +170,9 @@ def address_list(s: str, start: int, end: int) -> list[Address]:
     return list(cached)
 
 
-def envelope(s: str, pos: int, plain: bool) -> tuple[Envelope, int] | None:
-    """envelope (RFC 9051 §7.5.2) at s[pos] in one match, or None.
+def envelope_values(s: str, pos: int, plain: bool) -> tuple[tuple[Any, ...], int] | None:
+    """The fields of the envelope (RFC 9051 §7.5.2) at s[pos], matched in
+    one go, and where it ends; None when it has no common shape.
     ``plain``: the response holds no undecodable 8-bit bytes."""
     m = ENVELOPE_RE.match(s, pos)
     if m is None:
@@ -184,14 +189,20 @@ def envelope(s: str, pos: int, plain: bool) -> tuple[Envelope, int] | None:
             lists.append(list(prev))  # sender/reply-to are usually from again
         else:
             prev_key = text
-            prev = address_list(s, m.start(i), m.end(i))
+            prev = address_list(s, m.start(i), m.end(i), plain)
             lists.append(prev)
     fr, se, rt, to, cc, bcc = lists
     if not plain or s.find("\\", pos, m.end()) >= 0:
-        env = Envelope(_fix(g[0]), _fix(g[1]), fr, se, rt, to, cc, bcc, _fix(g[8]), _fix(g[9]))
-    else:
-        env = Envelope(g[0], g[1], fr, se, rt, to, cc, bcc, g[8], g[9])
-    return env, m.end()
+        return (_fix(g[0]), _fix(g[1]), fr, se, rt, to, cc, bcc, _fix(g[8]), _fix(g[9])), m.end()
+    return (g[0], g[1], fr, se, rt, to, cc, bcc, g[8], g[9]), m.end()
+
+
+def envelope(s: str, pos: int, plain: bool) -> tuple[Envelope, int] | None:
+    """envelope (RFC 9051 §7.5.2) at s[pos] in one match, or None."""
+    found = envelope_values(s, pos, plain)
+    if found is None:
+        return None
+    return Envelope(*found[0]), found[1]
 
 
 _PARAMS_CACHE: dict[str, dict[str, str]] = {}
@@ -226,20 +237,23 @@ def _language(s: str, text: str | None) -> list[str] | None:
     return STRING_IN_RE.findall(text)
 
 
-def body(s: str, pos: int, depth: int, strings_plain: bool) -> tuple[BodyStructure, int] | None:
-    """body (RFC 9051 §7.5.2) at s[pos] when every part has a common shape,
-    else None.  ``strings_plain``: the response holds no 8-bit junk."""
+def body_values(
+    s: str, pos: int, depth: int, strings_plain: bool
+) -> tuple[type, tuple[Any, ...], int] | None:
+    """The type and fields of the body (RFC 9051 §7.5.2) at s[pos], and
+    where it ends, when every part has a common shape; else None.
+    ``strings_plain``: the response holds no undecodable 8-bit bytes."""
     if depth > MAX_DEPTH:
         return None
     if s.startswith("((", pos):
         parts: list[BodyStructure] = []
         p = pos + 1
         while s.startswith("(", p):
-            sub = body(s, p, depth + 1, strings_plain)
+            sub = body_values(s, p, depth + 1, strings_plain)
             if sub is None:
                 return None
-            parts.append(sub[0])
-            p = sub[1]
+            parts.append(sub[0](*sub[1]))
+            p = sub[2]
             if s.startswith(" (", p):
                 p += 1
         if not s.startswith(" ", p):
@@ -248,14 +262,9 @@ def body(s: str, pos: int, depth: int, strings_plain: bool) -> tuple[BodyStructu
         if m is None or not strings_plain or s.find("\\", p, m.end()) >= 0:
             return None
         subtype, prm, dsp_type, dsp_params, lang, loc = m.groups()
-        return BodyTypeMultipart(
-            "MULTIPART",
-            subtype.upper(),
-            parts,
-            params(prm) if prm is not None else None,
-            _disposition(dsp_type, dsp_params),
-            _language(s, lang),
-            loc,
+        return BodyTypeMultipart, (
+            "MULTIPART", subtype.upper(), parts, params(prm) if prm is not None else None,
+            _disposition(dsp_type, dsp_params), _language(s, lang), loc, None,
         ), m.end()
     m = BODY_1PART_RE.match(s, pos)
     if m is None or not strings_plain or s.find("\\", pos, m.end()) >= 0:
@@ -266,35 +275,24 @@ def body(s: str, pos: int, depth: int, strings_plain: bool) -> tuple[BodyStructu
     if media == "TEXT":
         if lines is None:
             return None
-        return BodyTypeText(
-            media,
-            subtype,
-            params(prm),
-            cid,
-            desc,
-            enc,
-            int(size),
-            int(lines),
-            md5,
-            _disposition(dsp_type, dsp_params),
-            _language(s, lang),
-            loc,
+        return BodyTypeText, (
+            media, subtype, params(prm), cid, desc, enc, int(size), int(lines), md5,
+            _disposition(dsp_type, dsp_params), _language(s, lang), loc, None,
         ), m.end()
     if lines is not None or (media == "MESSAGE" and subtype in ("RFC822", "GLOBAL")):
         return None
-    return BodyTypeBasic(
-        media,
-        subtype,
-        params(prm),
-        cid,
-        desc,
-        enc,
-        int(size),
-        md5,
-        _disposition(dsp_type, dsp_params),
-        _language(s, lang),
-        loc,
+    return BodyTypeBasic, (
+        media, subtype, params(prm), cid, desc, enc, int(size), md5,
+        _disposition(dsp_type, dsp_params), _language(s, lang), loc, None,
     ), m.end()
+
+
+def body(s: str, pos: int, depth: int, strings_plain: bool) -> tuple[BodyStructure, int] | None:
+    """body (RFC 9051 §7.5.2) at s[pos] when every part has a common shape, else None."""
+    found = body_values(s, pos, depth, strings_plain)
+    if found is None:
+        return None
+    return found[0](*found[1]), found[2]
 
 
 # --- lazy values: validated now, built on first access ------------------------
@@ -340,14 +338,14 @@ class _Lazy:
     _lazy_src: tuple[str, bool]
     _lazy_fields: tuple[str, ...] = ()
     _lazy_base: type = object
+    _lazy_setters: tuple[Any, ...] = ()
 
-    def _lazy_build(self) -> Any:
+    def _lazy_values(self) -> tuple[Any, ...]:
         raise NotImplementedError
 
     def _materialise(self) -> None:
-        value = self._lazy_build()
-        for name in self._lazy_fields:
-            object.__setattr__(self, name, getattr(value, name))
+        for setter, value in zip(type(self)._lazy_setters, self._lazy_values(), strict=True):
+            setter(self, value)
 
     def __getattr__(self, name: str) -> Any:
         if name in type(self)._lazy_fields:
@@ -371,16 +369,22 @@ def _fields(cls: type) -> tuple[str, ...]:
     return tuple(cls.__dataclass_fields__)  # type: ignore[attr-defined]
 
 
+def _setters(cls: type) -> tuple[Any, ...]:
+    """The slot descriptors' setters, in field order (set without __init__)."""
+    return tuple(cls.__dict__[f].__set__ for f in _fields(cls))
+
+
 class LazyEnvelope(_Lazy, Envelope):
     """An :class:`Envelope` built from its text when first used."""
 
     __slots__ = ("_lazy_src",)
     _lazy_fields = _fields(Envelope)
     _lazy_base = Envelope
+    _lazy_setters = _setters(Envelope)
 
-    def _lazy_build(self) -> Any:
+    def _lazy_values(self) -> tuple[Any, ...]:
         text, plain = self._lazy_src
-        found = envelope(text, 0, plain)
+        found = envelope_values(text, 0, plain)
         assert found is not None
         return found[0]
 
@@ -388,11 +392,11 @@ class LazyEnvelope(_Lazy, Envelope):
 class _LazyBody(_Lazy):
     __slots__ = ()
 
-    def _lazy_build(self) -> Any:
+    def _lazy_values(self) -> tuple[Any, ...]:
         text, plain = self._lazy_src
-        found = body(text, 0, 0, plain)
+        found = body_values(text, 0, 0, plain)
         assert found is not None
-        return found[0]
+        return found[1]
 
 
 class LazyBodyTypeMultipart(_LazyBody, BodyTypeMultipart):
@@ -401,6 +405,7 @@ class LazyBodyTypeMultipart(_LazyBody, BodyTypeMultipart):
     __slots__ = ("_lazy_src",)
     _lazy_fields = _fields(BodyTypeMultipart)
     _lazy_base = BodyTypeMultipart
+    _lazy_setters = _setters(BodyTypeMultipart)
 
 
 class LazyBodyTypeText(_LazyBody, BodyTypeText):
@@ -409,6 +414,7 @@ class LazyBodyTypeText(_LazyBody, BodyTypeText):
     __slots__ = ("_lazy_src",)
     _lazy_fields = _fields(BodyTypeText)
     _lazy_base = BodyTypeText
+    _lazy_setters = _setters(BodyTypeText)
 
 
 class LazyBodyTypeBasic(_LazyBody, BodyTypeBasic):
@@ -417,6 +423,7 @@ class LazyBodyTypeBasic(_LazyBody, BodyTypeBasic):
     __slots__ = ("_lazy_src",)
     _lazy_fields = _fields(BodyTypeBasic)
     _lazy_base = BodyTypeBasic
+    _lazy_setters = _setters(BodyTypeBasic)
 
 
 _LAZY_BODY: dict[str, type[LazyBodyTypeMultipart | LazyBodyTypeText | LazyBodyTypeBasic]] = {
