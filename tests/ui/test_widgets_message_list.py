@@ -90,8 +90,13 @@ def screen_lines(app: App[None]) -> list[str]:
 
 
 def line_of(widget: MessageList, row: int) -> Strip:
-    """The strip the widget renders for ``row`` (which must be on screen)."""
-    return widget.render_line(row - round(widget.scroll_y))
+    """The strip the widget renders for ``row`` (which must be on screen, under the header)."""
+    return widget.render_line(row - round(widget.scroll_y) + 1)
+
+
+def rows_in_view(widget: MessageList) -> int:
+    """Screen lines left for rows under the one-line header."""
+    return widget.scrollable_content_region.height - 1
 
 
 # ---------------------------------------------------------------- row formatting
@@ -125,9 +130,8 @@ def test_columns_drop_size_then_date_as_the_widget_narrows() -> None:
     assert not middle.size and middle.date
     assert not narrow.size and not narrow.date and narrow.subject
     for columns in (wide, middle):
-        used = columns.flags + columns.date + 1 + columns.from_ + 1 + columns.subject
-        used += columns.size + 1 if columns.size else 0
-        assert used == columns.width
+        others = (columns.date, columns.from_, columns.subject, columns.size)
+        assert columns.flags + sum(1 + w for w in others if w) == columns.width
 
 
 def test_fit_cuts_with_an_ellipsis_by_cells_not_characters() -> None:
@@ -145,7 +149,7 @@ async def test_rows_wanted_asks_for_visible_rows_plus_a_page() -> None:
         widget = app.query_one(MessageList)
         widget.set_count(10_000)
         await pilot.pause()
-        height = widget.size.height
+        height = rows_in_view(widget)
         assert wanted(app) == [(0, 2 * height)]
 
 
@@ -167,7 +171,7 @@ async def test_rows_wanted_asks_only_for_rows_without_data() -> None:
         widget.set_rows({r: summary(r) for r in range(0, 10)})
         widget.set_rows({r: summary(r) for r in range(20, 25)})
         await pilot.pause()
-        assert wanted(app) == [(10, 20), (25, 2 * widget.size.height)]
+        assert wanted(app) == [(10, 20), (25, 2 * rows_in_view(widget))]
 
 
 async def test_rows_already_requested_are_not_asked_again() -> None:
@@ -176,7 +180,7 @@ async def test_rows_already_requested_are_not_asked_again() -> None:
         widget = app.query_one(MessageList)
         widget.set_count(10_000)
         await pilot.pause()
-        height = widget.size.height
+        height = rows_in_view(widget)
         first = wanted(app)
         widget.scroll_to(y=height, animate=False)  # one page down: rows 40..80 asked already
         await pilot.pause()
@@ -206,7 +210,7 @@ async def test_released_rows_are_asked_again() -> None:
         widget = app.query_one(MessageList)
         widget.set_count(1000)
         await pilot.pause()
-        height = widget.size.height
+        height = rows_in_view(widget)
         assert wanted(app) == [(0, 2 * height)]
         widget.release_rows(5, 10)  # the fetch of these failed
         await pilot.pause()
@@ -230,10 +234,10 @@ async def test_set_rows_redraws_a_loaded_line() -> None:
         widget = app.query_one(MessageList)
         widget.set_count(100)
         await pilot.pause()
-        assert "loading" in screen_lines(app)[3]
+        assert "loading" in screen_lines(app)[1 + 3]  # under the header
         widget.set_rows({3: summary(3, subject="Arrived late")})
         await pilot.pause()
-        assert "Arrived late" in screen_lines(app)[3]
+        assert "Arrived late" in screen_lines(app)[1 + 3]
 
 
 async def test_set_count_keeps_the_cursor_in_range() -> None:
@@ -312,11 +316,11 @@ async def test_page_down_and_page_up_move_by_a_screen() -> None:
         widget = app.query_one(MessageList)
         widget.set_count(5000)
         await pilot.pause()
-        page = widget.size.height - 1
+        page = rows_in_view(widget) - 1
         await pilot.press("pagedown")
         await pilot.pause()
         assert widget.cursor_row == page
-        assert widget.scroll_y <= widget.cursor_row < widget.scroll_y + widget.size.height
+        assert widget.scroll_y <= widget.cursor_row < widget.scroll_y + rows_in_view(widget)
         await pilot.press("pagedown", "pageup")
         await pilot.pause()
         assert widget.cursor_row == page
@@ -369,7 +373,9 @@ async def test_clicking_a_row_moves_the_cursor_there() -> None:
         widget = app.query_one(MessageList)
         widget.set_count(100)
         await pilot.pause()
-        await pilot.click(MessageList, offset=(30, 5))
+        await pilot.click(MessageList, offset=(30, 1 + 5))  # under the header
+        assert widget.cursor_row == 5
+        await pilot.click(MessageList, offset=(30, 0))  # the header: no row
         assert widget.cursor_row == 5
 
 
@@ -398,6 +404,39 @@ async def test_markup_and_control_characters_in_mail_are_shown_literally() -> No
         assert "\u202e" not in screen
         styles = {segment.style for segment in line_of(widget, 0)}
         assert not any(style and style.link for style in styles)
+
+
+async def test_a_column_header_stays_on_the_first_line() -> None:
+    app = ListApp(answer=True)
+    async with app.run_test(size=SIZE) as pilot:
+        widget = app.query_one(MessageList)
+        widget.set_count(5000)
+        await pilot.pause()
+        header = screen_lines(app)[0]
+        assert header.split() == ["Date", "From", "Subject", "Size"]
+        first = screen_lines(app)[1]
+        assert first.index("Sender 0") == header.index("From")
+        assert first.index("Subject number 0") == header.index("Subject")
+        await pilot.press("G")
+        await pilot.pause()
+        assert screen_lines(app)[0] == header
+
+
+async def test_the_header_can_be_turned_off() -> None:
+    class NoHeader(ListApp):
+        def compose(self) -> ComposeResult:
+            yield MessageList(show_header=False)
+
+    app = NoHeader(answer=True)
+    async with app.run_test(size=SIZE) as pilot:
+        widget = app.query_one(MessageList)
+        widget.set_count(5000)
+        await pilot.pause()
+        assert "Subject number 0" in screen_lines(app)[0]
+        await pilot.press("G")
+        await pilot.pause()
+        assert widget.scroll_y == 5000 - widget.size.height
+        assert "Subject number 4999" in screen_lines(app)[widget.size.height - 1]
 
 
 async def test_row_shows_flags_date_from_subject_and_size() -> None:
@@ -487,12 +526,12 @@ async def test_100000_rows_G_scrolls_to_the_end_and_renders_the_last_rows() -> N
         await pilot.pause()
         await pilot.pause()
         assert widget.cursor_row == 99_999
-        assert widget.scroll_y == 100_000 - widget.size.height
+        assert widget.scroll_y == 100_000 - rows_in_view(widget)
         lines = screen_lines(app)
         assert "Subject number 99999" in lines[widget.size.height - 1]
         assert "Subject number 99998" in lines[widget.size.height - 2]
         # Only the rows around the view were ever asked for, not the 100,000.
-        assert sum(stop - start for start, stop in wanted(app)) <= 4 * widget.size.height
+        assert sum(stop - start for start, stop in wanted(app)) <= 4 * rows_in_view(widget)
 
 
 async def test_rendering_does_not_grow_with_the_mailbox() -> None:
@@ -505,7 +544,7 @@ async def test_rendering_does_not_grow_with_the_mailbox() -> None:
         for _ in range(10):  # 400 rows drawn, twice the cache
             await pilot.press("pagedown")
         await pilot.pause()
-        assert widget.cursor_row == 10 * (widget.size.height - 1)
+        assert widget.cursor_row == 10 * (rows_in_view(widget) - 1)
         assert len(widget._cache) == 200
         assert len(widget._rows) < 1000
 
@@ -534,7 +573,7 @@ async def test_double_clicking_a_row_opens_it() -> None:
         widget = app.query_one(MessageList)
         widget.set_count(100)
         await pilot.pause()
-        await pilot.double_click(MessageList, offset=(30, 4))
+        await pilot.double_click(MessageList, offset=(30, 1 + 4))
         await pilot.pause()
         assert [m.row for m in app.of(MessageList.Opened)] == [4]
 

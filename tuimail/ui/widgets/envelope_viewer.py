@@ -56,14 +56,14 @@ class EnvelopeViewer(VerticalScroll, can_focus=True):
         padding: 0 1;
     }
     EnvelopeViewer > #viewer-headers {
-        border-bottom: solid $panel-lighten-2;
+        border-bottom: solid $foreground 20%;
         padding-bottom: 0;
         margin-bottom: 1;
     }
     EnvelopeViewer > #viewer-body { width: 1fr; }
     EnvelopeViewer > #viewer-attachments {
         margin-top: 1;
-        border-top: solid $panel-lighten-2;
+        border-top: solid $foreground 20%;
         display: none;
     }
     EnvelopeViewer > #viewer-attachments.has-attachments { display: block; }

@@ -11,6 +11,7 @@ those lines.
 
 Row 0 is the newest message.  Mail text (sender, subject) is sanitised and
 put into :class:`~rich.segment.Segment` objects as plain text, never markup.
+The first screen line is a column header that does not scroll (``show_header``).
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ class _RowStyles:
     """Rich styles of a row's parts, resolved once per theme/CSS change."""
 
     base: Style
+    header: Style
     cursor: Style
     cursor_blurred: Style
     unread: Style
@@ -107,6 +109,7 @@ class MessageList(ScrollView, can_focus=True):
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "message-list--header",
         "message-list--cursor",
         "message-list--cursor-blurred",
         "message-list--unread",
@@ -126,6 +129,11 @@ class MessageList(ScrollView, can_focus=True):
         overflow-x: hidden;
         overflow-y: auto;
         scrollbar-gutter: stable;
+    }
+    MessageList > .message-list--header {
+        background: $panel;
+        color: $text-muted;
+        text-style: bold;
     }
     MessageList > .message-list--cursor {
         background: $block-cursor-background;
@@ -200,6 +208,7 @@ class MessageList(ScrollView, can_focus=True):
         *,
         cache_size: int = 2048,
         empty_text: str = "No messages",
+        show_header: bool = True,
         name: str | None = None,
         id: str | None = None,  # noqa: A002 - Textual's name
         classes: str | None = None,
@@ -216,6 +225,7 @@ class MessageList(ScrollView, can_focus=True):
         self._styles: _RowStyles | None = None
         self._wanted_scheduled = False
         self.empty_text = empty_text
+        self._header = 1 if show_header else 0
         #: Injectable clock for the date column (tests pin it).
         self.now = datetime.now
 
@@ -251,7 +261,7 @@ class MessageList(ScrollView, can_focus=True):
         self._rows.clear()
         self._requested = bytearray(total)
         self._cache.clear()
-        self.virtual_size = Size(0, total)
+        self.virtual_size = Size(0, total + self._header)
         old = self._cursor
         self._cursor = min(self._cursor, max(total - 1, 0))
         self._schedule_wanted()
@@ -275,14 +285,14 @@ class MessageList(ScrollView, can_focus=True):
             self.refresh()
         else:
             top = round(self.scroll_y)
-            bottom = top + self.size.height
+            bottom = top + self._rows_in_view()
             discard = self._cache.discard
             for row in stored:
                 discard((row, _PLAIN))
                 discard((row, _CURSOR))
                 discard((row, _CURSOR_BLURRED))
                 if top <= row < bottom:
-                    self.refresh_line(row)
+                    self._refresh_row(row)
         if cursor_was_empty and self._cursor in rows and self.is_mounted:
             self.post_message(self.Highlighted(self, self._cursor, self._rows[self._cursor]))
 
@@ -337,6 +347,7 @@ class MessageList(ScrollView, can_focus=True):
         blurred = self.get_component_rich_style("message-list--cursor-blurred")
         self._styles = _RowStyles(
             base=base,
+            header=base + self.get_component_rich_style("message-list--header"),
             cursor=base + cursor,
             cursor_blurred=base + blurred,
             unread=unread,
@@ -350,15 +361,26 @@ class MessageList(ScrollView, can_focus=True):
         )
         return self._styles
 
+    def _rows_in_view(self) -> int:
+        """How many rows fit under the header."""
+        return max(self.scrollable_content_region.height - self._header, 1)
+
+    def _refresh_row(self, row: int) -> None:
+        """Redraw the screen line showing ``row`` (if any)."""
+        self.refresh_line(row + self._header)
+
     def render_line(self, y: int) -> Strip:
-        """Render screen line ``y``: the row at ``scroll_y + y``, from the cache when possible."""
+        """Render screen line ``y``: the header, or the row at ``scroll_y + y - header``,
+        from the cache when possible."""
         width = self.scrollable_content_region.width
         if width != self._cache_width:
             self._cache.clear()
             self._cache_width = width
             self._columns = Columns.for_width(width)
-        row = round(self.scroll_y) + y
         styles = self._row_styles()
+        if y < self._header:
+            return self._render_header(styles)
+        row = round(self.scroll_y) + y - self._header
         if row >= self._count:
             if row == 0 and self._count == 0 and self.empty_text:
                 return Strip([Segment(fit("  " + self.empty_text, width), styles.base + styles.muted)], width)
@@ -379,6 +401,19 @@ class MessageList(ScrollView, can_focus=True):
                 strip = self._render_row(summary, variant, styles)
                 self._cache[key] = strip
         return strip
+
+    def _render_header(self, styles: _RowStyles) -> Strip:
+        columns = self._columns
+        text = " " * columns.flags
+        if columns.date:
+            text += " " + fit_right("Date", columns.date)
+        if columns.from_:
+            text += " " + fit("From", columns.from_)
+        if columns.subject:
+            text += " " + fit("Subject", columns.subject)
+        if columns.size:
+            text += " " + fit_right("Size", columns.size - 1) + " "
+        return Strip([Segment(fit(text, columns.width), styles.header)], columns.width)
 
     def _render_loading(self, variant: int, styles: _RowStyles) -> Strip:
         columns = self._columns
@@ -444,7 +479,7 @@ class MessageList(ScrollView, can_focus=True):
         count = self._count
         if not count:
             return
-        height = max(self.size.height, 1)
+        height = self._rows_in_view()
         top = round(self.scroll_y)
         start = max(0, top - height)
         stop = min(count, top + 2 * height)
@@ -481,15 +516,15 @@ class MessageList(ScrollView, can_focus=True):
             self._scroll_to_cursor()
             return
         self._cursor = row
-        self.refresh_line(old)
-        self.refresh_line(row)
+        self._refresh_row(old)
+        self._refresh_row(row)
         self._scroll_to_cursor()
         self.post_message(self.Highlighted(self, row, self._rows.get(row)))
 
     def _scroll_to_cursor(self) -> None:
-        height = self.scrollable_content_region.height or self.size.height
-        if height <= 0:
+        if self.scrollable_content_region.height <= self._header:
             return
+        height = self._rows_in_view()
         top = round(self.scroll_y)
         row = self._cursor
         if row < top:
@@ -498,10 +533,10 @@ class MessageList(ScrollView, can_focus=True):
             self.scroll_to(y=row - height + 1, animate=False, immediate=True)
 
     def on_focus(self, event: events.Focus) -> None:
-        self.refresh_line(self._cursor)
+        self._refresh_row(self._cursor)
 
     def on_blur(self, event: events.Blur) -> None:
-        self.refresh_line(self._cursor)
+        self._refresh_row(self._cursor)
 
     def action_cursor_down(self) -> None:
         self._move_cursor(self._cursor + 1)
@@ -516,12 +551,12 @@ class MessageList(ScrollView, can_focus=True):
         self._move_cursor(self._count - 1)
 
     def action_page_down(self) -> None:
-        page = max(self.size.height - 1, 1)
+        page = max(self._rows_in_view() - 1, 1)
         self.scroll_to(y=round(self.scroll_y) + page, animate=False, immediate=True)
         self._move_cursor(self._cursor + page)
 
     def action_page_up(self) -> None:
-        page = max(self.size.height - 1, 1)
+        page = max(self._rows_in_view() - 1, 1)
         self.scroll_to(y=max(0, round(self.scroll_y) - page), animate=False, immediate=True)
         self._move_cursor(self._cursor - page)
 
@@ -534,7 +569,9 @@ class MessageList(ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None:
             return
-        row = round(self.scroll_y) + offset.y
+        if offset.y < self._header:
+            return
+        row = round(self.scroll_y) + offset.y - self._header
         if row >= self._count:
             return
         self._move_cursor(row)

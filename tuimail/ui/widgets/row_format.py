@@ -77,8 +77,9 @@ def fit_right(text: str, width: int) -> str:
 class Columns:
     """Cell widths of the row's columns for a given widget width (0 = column hidden).
 
-    Layout: ``flags date from subject size``, one space between columns; the flags
-    column starts with a margin space and the size column ends with one.
+    Layout: ``flags date from subject size``, one space before each column after
+    flags; the flags column starts with a margin space and the size column ends
+    with one, so ``flags + sum(1 + w for each other shown column) == width``.
     """
 
     width: int
@@ -97,5 +98,5 @@ class Columns:
         size = 6 if width >= 60 else 0  # five cells of figures and a margin
         rest = width - flags - (date + 1 if date else 0) - (size + 1 if size else 0)
         from_ = max(8, min(28, rest * 30 // 100)) if rest > 20 else max(0, rest // 3)
-        subject = max(0, rest - from_ - 1)
+        subject = max(0, rest - from_ - 2)  # each of from and subject follows a space
         return cls(width, flags, date, from_, subject, size)
