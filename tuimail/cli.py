@@ -56,7 +56,7 @@ def start_demo_server() -> Any:
     from tuimail.demo.mailbox import demo_mailboxes
     from tuimail.demo.server import PymapServer
 
-    boxes = {name: [tuple(msg) for msg in messages] for name, messages in demo_mailboxes().items()}
+    boxes = {name: [(m.raw, m.flags, m.internaldate) for m in box] for name, box in demo_mailboxes().items()}
     server = PymapServer({DEMO_USER: DEMO_PASSWORD}, {DEMO_USER: boxes})
     server.start_in_thread()
     return server

@@ -79,11 +79,11 @@ async def test_tab_moves_between_panes() -> None:
             await pilot.press("tab")
             assert main._within(main.viewer)
             await pilot.press("tab")
-            assert app.focused is main.tree
+            assert app.focused is main.mailbox_tree
             await pilot.press("tab")
             assert app.focused is main.message_list
             await pilot.press("shift+tab")
-            assert app.focused is main.tree
+            assert app.focused is main.mailbox_tree
 
 
 async def test_choosing_a_mailbox_in_the_tree_opens_it() -> None:
@@ -91,8 +91,8 @@ async def test_choosing_a_mailbox_in_the_tree_opens_it() -> None:
         app = make_app(server.port)
         async with app.run_test(size=SIZE) as pilot:
             main = await until_loaded(pilot, app)
-            main.tree.focus()
-            main.tree.select_mailbox("Archive")
+            main.mailbox_tree.focus()
+            main.mailbox_tree.select_mailbox("Archive")
             await pilot.press("enter")
             await until(pilot, lambda: main.mailbox == "Archive", what="Archive open")
             await until(pilot, lambda: main.message_list.summary_at(0) is not None, what="Archive rows")

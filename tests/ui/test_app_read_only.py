@@ -84,11 +84,11 @@ async def test_read_only_browsing_and_every_changing_key_change_nothing_on_dovec
         names = [n.name for n in flatten(main.mailboxes) if n.selectable]
         assert set(SEED) <= set(names)
         refusals = 0
-        main.tree.root.expand_all()
+        main.mailbox_tree.root.expand_all()
         await pilot.pause()
         for name in names:
-            main.tree.focus()
-            main.tree.select_mailbox(name)
+            main.mailbox_tree.focus()
+            main.mailbox_tree.select_mailbox(name)
             await pilot.press("enter")
             await until(pilot, lambda name=name: main.mailbox == name, what=f"{name} open")
             expected = len(SEED.get(name, []))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
@@ -33,8 +34,8 @@ class TuimailCommands(Provider):
     def _main(self) -> MainScreen | None:
         return getattr(self.app, "main_screen", None)
 
-    def _candidates(self) -> list[tuple[str, Content | None, object, str]]:
-        out: list[tuple[str, Content | None, object, str]] = []
+    def _candidates(self) -> list[tuple[str, Content | None, Callable[[], Any], str]]:
+        out: list[tuple[str, Content | None, Callable[[], Any], str]] = []
         for text, action, help_text in ACTIONS:
             out.append((text, None, partial(self.app.run_action, action, self._main()), help_text))
         for name in sorted(self.app.available_themes):

@@ -84,7 +84,7 @@ class MainScreen(Screen[None]):
             with Vertical(id="right"):
                 message_list = MessageList(id="messages")
                 if self.clock is not None:
-                    message_list.now = self.clock
+                    message_list.now = self.clock  # type: ignore[assignment]
                 yield message_list
                 yield EnvelopeViewer(id="viewer")
         yield StatusBar(id="status")
@@ -99,7 +99,7 @@ class MainScreen(Screen[None]):
         return self.query_one(MessageList)
 
     @property
-    def tree(self) -> MailboxTree:
+    def mailbox_tree(self) -> MailboxTree:
         return self.query_one(MailboxTree)
 
     @property
@@ -135,12 +135,12 @@ class MainScreen(Screen[None]):
 
     def on_mailboxes_loaded(self, message: sm.MailboxesLoaded) -> None:
         self.mailboxes = message.nodes
-        self.tree.set_mailboxes(message.nodes)
+        self.mailbox_tree.set_mailboxes(message.nodes)
         if self.mailbox is not None:
-            self.tree.select_mailbox(self.mailbox)
+            self.mailbox_tree.select_mailbox(self.mailbox)
 
     def on_mailbox_counts(self, message: sm.MailboxCounts) -> None:
-        self.tree.update_counts(message.name, message.unread, message.total)
+        self.mailbox_tree.update_counts(message.name, message.unread, message.total)
         if message.name == self.mailbox:
             self.unread, self.total = message.unread, message.total
             self._update_status()
@@ -153,7 +153,7 @@ class MainScreen(Screen[None]):
         self._close_message()
         self.message_list.clear_rows()
         self.message_list.set_count(message.exists)
-        self.tree.select_mailbox(message.name)
+        self.mailbox_tree.select_mailbox(message.name)
         self._update_status()
 
     def on_mailbox_changed(self, message: sm.MailboxChanged) -> None:
@@ -239,7 +239,7 @@ class MainScreen(Screen[None]):
     # ----------------------------------------------------------------- actions
 
     def _panes(self) -> list[Widget]:
-        return [self.tree, self.message_list, self.viewer]
+        return [self.mailbox_tree, self.message_list, self.viewer]
 
     def action_focus_next_pane(self) -> None:
         self._cycle(+1)
