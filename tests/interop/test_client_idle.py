@@ -91,14 +91,23 @@ async def test_idle_iterated_directly_and_cancelled_sends_done(
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
-        state = await watcher.noop()  # the connection still works after DONE
-        assert state is None and "EXISTS" in seen
-        client_lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("C:")]
-        assert "C: DONE" in client_lines
-        assert client_lines.index("C: DONE") < len(client_lines) - 1  # the NOOP came after
+        assert _sent(caplog, watcher)[-1] == "C: DONE"  # sent on cancellation, not later
+        await watcher.noop()  # the connection still works after DONE
+        assert "EXISTS" in seen
+        client_lines = _sent(caplog, watcher)
+        assert [line.split(" ", 2)[-1] for line in client_lines] == ["IDLE", "DONE", "NOOP"]
     finally:
         await actor.logout()
         await watcher.logout()
+
+
+def _sent(caplog: pytest.LogCaptureFixture, imap: IMAP) -> list[str]:
+    """What ``imap`` sent, from the protocol trace."""
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.getMessage().startswith("C:") and getattr(r, "imap_connection", None) == imap.trace_id
+    ]
 
 
 async def _until_idling(caplog: pytest.LogCaptureFixture) -> None:
@@ -121,7 +130,7 @@ async def test_idle_restarts_itself_and_keeps_delivering(
             await actor.append("INBOX", message("after restarts"))
             await _next(updates, "EXISTS")
             assert watcher.selected is not None and watcher.selected.exists == 1
-        sent = [r.getMessage() for r in caplog.records if r.getMessage().startswith("C:")]
+        sent = _sent(caplog, watcher)
         assert len([line for line in sent if line.endswith(" IDLE")]) >= 3
         assert sent.count("C: DONE") == len([line for line in sent if line.endswith(" IDLE")])
     finally:

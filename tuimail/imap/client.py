@@ -114,7 +114,7 @@ class IMAP(SessionCommands, MailboxCommands, CopyMoveCommands, SearchCommands, I
             imap._ssl_context = ssl_context or default_ssl_context()
         imap._server_hostname = server_hostname
         port = port or (IMAPS_PORT if tls == "implicit" else IMAP_PORT)
-        trace.note(f"connecting to {host}:{port} (tls={tls})")
+        trace.note(f"connecting to {host}:{port} (tls={tls})", imap.trace_id)
         imap._conn = await Connection.open(
             host,
             port,

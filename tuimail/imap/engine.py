@@ -48,6 +48,7 @@ from .unsolicited import DEFAULT_MAXSIZE, Hub, Subscription
 MAILBOX_UPDATES = frozenset({"EXISTS", "RECENT", "EXPUNGE", "VANISHED", "FLAGS"})
 
 _DEFAULT: Any = object()
+_connection_ids = itertools.count(1)
 
 
 class Engine:
@@ -62,6 +63,8 @@ class Engine:
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> None:
         self.host = host
+        #: Tells this connection's records apart in the protocol trace.
+        self.trace_id = f"{host}#{next(_connection_ids)}"
         #: Seconds allowed for connecting, TLS and the greeting.
         self.timeout = timeout
         #: Seconds a command may take before the connection is given up
@@ -121,7 +124,7 @@ class Engine:
         if self._closed_error is not None:
             return
         if self._discard:
-            trace.note(f"discarding {len(data)} bytes received before the TLS handshake")
+            trace.note(f"discarding {len(data)} bytes received before the TLS handshake", self.trace_id)
             return
         if self._switching_compression:
             # COMPRESS: the server's stream turns to DEFLATE right after its
@@ -148,13 +151,15 @@ class Engine:
         for raw in raws:
             if self._closed_error is not None or self._discard:
                 if self._discard:
-                    trace.note(f"discarding {len(raw)} bytes received before the TLS handshake")
+                    trace.note(
+                        f"discarding {len(raw)} bytes received before the TLS handshake", self.trace_id
+                    )
                 return
             self._handle(raw)
 
     def _handle(self, raw: bytes) -> None:
         sasl = self._sasl_active()
-        trace.server(raw, redact_continuation=sasl)
+        trace.server(raw, redact_continuation=sasl, conn=self.trace_id)
         try:
             response = parse_response(raw, utf8=self._utf8)
         except ParseError as e:
@@ -214,7 +219,7 @@ class Engine:
     def _on_tagged(self, response: TaggedResponse) -> None:
         cmd = self._pipeline.complete(response.tag)
         if cmd is None:
-            trace.note(f"ignoring a tagged response for unknown tag {response.tag!r}")
+            trace.note(f"ignoring a tagged response for unknown tag {response.tag!r}", self.trace_id)
             return
         if response.name not in ("OK", "NO", "BAD"):
             self._fail(ParseError(f"tagged {response.name} is not a completion", response.raw_data))
@@ -245,7 +250,7 @@ class Engine:
             if cmd.on_continuation is not None and cmd is not sending:
                 cmd.on_continuation(response)
                 return
-        trace.note("ignoring an unexpected continuation request")
+        trace.note("ignoring an unexpected continuation request", self.trace_id)
 
     def _on_untagged(self, response: UntaggedResponse) -> None:
         name = response.name
@@ -403,20 +408,20 @@ class Engine:
         data = cmd.segments[index]
         if cmd.redact == "login":
             if index == 0:
-                trace.client(data, redact_after=len(cmd.tag) + len(" LOGIN "))
+                trace.client(data, redact_after=len(cmd.tag) + len(" LOGIN "), conn=self.trace_id)
             else:
-                trace.client(data, redact_all=True)
+                trace.client(data, redact_all=True, conn=self.trace_id)
         elif cmd.redact == "authenticate" and index == 0:
             # "tag AUTHENTICATE MECH [initial-response]": keep the mechanism.
             parts = data.split(b" ", 3)
             if len(parts) == 4:
-                trace.client(data, redact_after=len(b" ".join(parts[:3])) + 1)
+                trace.client(data, redact_after=len(b" ".join(parts[:3])) + 1, conn=self.trace_id)
             else:
-                trace.client(data)
+                trace.client(data, conn=self.trace_id)
         elif cmd.redact == "authenticate":
-            trace.client(data, redact_all=True)
+            trace.client(data, redact_all=True, conn=self.trace_id)
         else:
-            trace.client(data)
+            trace.client(data, conn=self.trace_id)
         return data
 
     async def _send_segments(self, cmd: Command) -> None:
@@ -456,7 +461,7 @@ class Engine:
         """Write a line outside a command (SASL responses, DONE)."""
         if self._conn is None or self._closed_error is not None:
             return
-        trace.client(data, redact_all=redact)
+        trace.client(data, redact_all=redact, conn=self.trace_id)
         self._conn.write(data)
 
     # --- results --------------------------------------------------------------
@@ -490,7 +495,7 @@ class Engine:
         else:
             lost = ConnectionLost(f"connection to {self.host} closed: {error}")
             lost.__cause__ = error
-        trace.note(f"connection failed: {error}")
+        trace.note(f"connection failed: {error}", self.trace_id)
         self._close(lost)
         for cmd in self._pipeline.all():
             if cmd.future is not None and not cmd.future.done():

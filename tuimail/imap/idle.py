@@ -13,7 +13,8 @@ selected mailbox's state is already updated when it is yielded), and:
 * steps aside when another coroutine issues a command on the same
   connection: DONE, the command runs, then IDLE again;
 * sends DONE when the ``async with`` block ends, on ``stop()``, or when the
-  task is cancelled.
+  task iterating it is cancelled.  Iterated without ``async with``, leaving
+  the loop with ``break`` does not stop it: call ``await updates.stop()``.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class Idle:
         self._timer: asyncio.TimerHandle | None = None
         self._error: BaseException | None = None
         self._accepted = False  # the server accepted IDLE at least once
+        self._managed = False  # used with "async with" (which stops it)
         #: How many times IDLE was sent (restarts and interruptions included).
         self.rounds = 0
 
@@ -76,21 +78,29 @@ class Idle:
 
     async def stop(self) -> None:
         """Send DONE and wait for IDLE to complete (safe to call twice)."""
+        self._stop_nowait()
+        if self._runner is not None:
+            with contextlib.suppress(BaseException):
+                await asyncio.shield(self._runner)
+        if self._sub is not None:
+            self._sub.close()
+
+    aclose = stop
+
+    def _stop_nowait(self) -> None:
+        """Stop without waiting: DONE if idling, withdraw IDLE if queued;
+        an IDLE not yet accepted gets its DONE when the "+" comes."""
         self._stopping = True
-        runner = self._runner
+        runner, cmd = self._runner, self._cmd
         if runner is None:
             return
-        cmd = self._cmd
         if self._idling:
             self._send_done()
         elif cmd is not None and cmd.tag not in self._engine._pipeline.in_flight:
             runner.cancel()  # IDLE still queued: withdraw it
-        with contextlib.suppress(BaseException):
-            await asyncio.shield(runner)
-        if self._sub is not None:
-            self._sub.close()
 
     async def __aenter__(self) -> Idle:
+        self._managed = True
         await self.start()
         return self
 
@@ -106,7 +116,12 @@ class Idle:
         if self._runner is None:
             await self.start()
         assert self._sub is not None
-        item = await self._sub.get()
+        try:
+            item = await self._sub.get()
+        except asyncio.CancelledError:
+            if not self._managed:
+                self._stop_nowait()  # iterated without "async with": DONE now
+            raise
         if item is None:
             if self._error is not None:
                 raise self._error

@@ -8,6 +8,8 @@ and tag stay visible so the trace still shows what happened.
 
 Lines are escaped (non-printable bytes as ``\\xNN``) so server text cannot
 forge log lines or drive a terminal, and long responses are shortened.
+Each record carries ``record.imap_connection``, an id telling connections
+apart (``"mail.example.com#2"``).
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ def enabled() -> bool:
     return logger.isEnabledFor(logging.DEBUG)
 
 
-def client(data: bytes, *, redact_after: int | None = None, redact_all: bool = False) -> None:
+def client(data: bytes, *, redact_after: int | None = None, redact_all: bool = False, conn: str = "") -> None:
     """Log bytes the client sends.
 
     ``redact_after``: keep only the first ``redact_after`` bytes (e.g.
@@ -58,25 +60,27 @@ def client(data: bytes, *, redact_after: int | None = None, redact_all: bool = F
     """
     if not enabled():
         return
+    extra = {"imap_connection": conn}
     if redact_all:
-        logger.debug("C: %s", REDACTED)
+        logger.debug("C: %s", REDACTED, extra=extra)
     elif redact_after is not None:
-        logger.debug("C: %s%s", _escape(data[:redact_after]), REDACTED)
+        logger.debug("C: %s%s", _escape(data[:redact_after]), REDACTED, extra=extra)
     else:
-        logger.debug("C: %s", _excerpt(data))
+        logger.debug("C: %s", _excerpt(data), extra=extra)
 
 
-def server(data: bytes, *, redact_continuation: bool = False) -> None:
+def server(data: bytes, *, redact_continuation: bool = False, conn: str = "") -> None:
     """Log one response the server sent; a SASL challenge is redacted."""
     if not enabled():
         return
+    extra = {"imap_connection": conn}
     if redact_continuation and data.startswith(b"+"):
-        logger.debug("S: + %s", REDACTED)
+        logger.debug("S: + %s", REDACTED, extra=extra)
     else:
-        logger.debug("S: %s", _excerpt(data))
+        logger.debug("S: %s", _excerpt(data), extra=extra)
 
 
-def note(message: str) -> None:
+def note(message: str, conn: str = "") -> None:
     """Log an event that is not bytes on the wire (TLS started, discard...)."""
     if enabled():
-        logger.debug("-- %s", message)
+        logger.debug("-- %s", message, extra={"imap_connection": conn})

@@ -573,4 +573,3 @@ class VanishedData:
 
     uids: SequenceSet
     earlier: bool
-

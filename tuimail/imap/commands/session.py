@@ -109,10 +109,10 @@ class SessionCommands(CommandsBase):
         self._caps = None
         dropped = self._reader.clear()
         if dropped:
-            trace.note(f"discarded {dropped} buffered bytes received before the TLS handshake")
+            trace.note(f"discarded {dropped} buffered bytes received before the TLS handshake", self.trace_id)
         await self._conn.start_tls(ctx, server_hostname or self._server_hostname or self.host, self.timeout)
         self._discard = False
-        trace.note("TLS established")
+        trace.note("TLS established", self.trace_id)
         await self.capability()
 
     # --- authentication ----------------------------------------------------------
@@ -209,6 +209,6 @@ class SessionCommands(CommandsBase):
             self._switching_compression = False
             if response.name == "OK" and self._conn is not None:
                 self._conn.start_compression()
-                trace.note("COMPRESS=DEFLATE active")
+                trace.note("COMPRESS=DEFLATE active", self.trace_id)
 
         await self._run("COMPRESS", Atom("DEFLATE"), on_sent=sent, on_tagged=on_tagged)
