@@ -34,19 +34,8 @@ from .types import (
 )
 
 __all__ = [
-    "SIMPLE_ITEMS",
-    "InternalDate",
-    "LazyBodyTypeBasic",
-    "LazyBodyTypeMultipart",
-    "LazyBodyTypeText",
-    "LazyEnvelope",
-    "address_list",
-    "body",
-    "date_time",
-    "envelope",
-    "lazy_body",
-    "lazy_envelope",
-    "params",
+    "SIMPLE_ITEMS", "InternalDate", "LazyBodyTypeBasic", "LazyBodyTypeMultipart", "LazyBodyTypeText",
+    "LazyEnvelope", "address_list", "body", "date_time", "envelope", "lazy_body", "lazy_envelope", "params",
 ]
 
 _CACHE_LIMIT = 4096
@@ -82,20 +71,14 @@ MPART_TAIL_RE = re.compile(rf'"([^"\\\r\n]*+)"(?: {_PARAMS}(?: {_DSP}(?: {_LANG}
 # The same shapes without groups, for validating a whole body structure
 # up to three multipart levels deep in one match (see lazy_body).
 _PARAMS_V = rf"(?:{NIL}|\({_Q} {_Q}(?: {_Q} {_Q})*+\))"
-_EXT_V = (
-    rf"(?: {_NQ}(?: (?:{NIL}|\({_NQ} {_PARAMS_V}\))"
-    rf"(?: (?:{NIL}|{_Q}|\({_Q}(?: {_Q})*+\))(?: {_NQ})?)?)?)?"
-)
+_EXT_V = (rf"(?: {_NQ}(?: (?:{NIL}|\({_NQ} {_PARAMS_V}\))"
+          rf"(?: (?:{NIL}|{_Q}|\({_Q}(?: {_Q})*+\))(?: {_NQ})?)?)?)?")
 _TEXT_V = rf'\("(?i:TEXT)" "[^"\\\r\n]*+" {_PARAMS_V} {_NQ} {_NQ} {_NQ} \d{{1,18}}+ \d{{1,18}}+{_EXT_V}\)'
-_BASIC_V = (
-    rf'\("(?!(?i:TEXT)"|(?i:MESSAGE)" "(?i:RFC822|GLOBAL)")[^"\\\r\n]*+" "[^"\\\r\n]*+" '
-    rf"{_PARAMS_V} {_NQ} {_NQ} {_NQ} \d{{1,18}}+{_EXT_V}\)"
-)
+_BASIC_V = (rf'\("(?!(?i:TEXT)"|(?i:MESSAGE)" "(?i:RFC822|GLOBAL)")[^"\\\r\n]*+" "[^"\\\r\n]*+" '
+            rf"{_PARAMS_V} {_NQ} {_NQ} {_NQ} \d{{1,18}}+{_EXT_V}\)")
 _PART_V = rf"(?:{_TEXT_V}|{_BASIC_V})"
-_MTAIL_V = (
-    rf' "[^"\\\r\n]*+"(?: {_PARAMS_V}(?: (?:{NIL}|\({_NQ} {_PARAMS_V}\))'
-    rf"(?: (?:{NIL}|{_Q}|\({_Q}(?: {_Q})*+\))(?: {_NQ})?)?)?)?\)"
-)
+_MTAIL_V = (rf' "[^"\\\r\n]*+"(?: {_PARAMS_V}(?: (?:{NIL}|\({_NQ} {_PARAMS_V}\))'
+            rf"(?: (?:{NIL}|{_Q}|\({_Q}(?: {_Q})*+\))(?: {_NQ})?)?)?)?\)")
 
 
 def _multipart_v(inner: str) -> str:
@@ -177,9 +160,8 @@ def address_list(s: str, start: int, end: int, plain: bool = True) -> list[Addre
         if "\\" in key or not plain:  # escapes or 8-bit junk to fix
             cached = tuple(Address(*map(_fix, a.groups())) for a in ADDRESS_RE.finditer(key))
         elif '""' not in key:  # no empty string: findall's "" can only be NIL
-            cached = tuple(
-                Address(n or None, r or None, m or None, h or None) for n, r, m, h in ADDRESS_RE.findall(key)
-            )
+            cached = tuple(Address(n or None, r or None, m or None, h or None)
+                           for n, r, m, h in ADDRESS_RE.findall(key))
         else:
             cached = tuple(Address(*a.groups()) for a in ADDRESS_RE.finditer(key))
         if len(_ADDRESS_CACHE) >= _CACHE_LIMIT:
@@ -280,20 +262,10 @@ def body_values(
         if m is None or not strings_plain or s.find("\\", p, m.end()) >= 0:
             return None
         subtype, prm, dsp_type, dsp_params, lang, loc = m.groups()
-        return (
-            BodyTypeMultipart,
-            (
-                "MULTIPART",
-                subtype.upper(),
-                parts,
-                params(prm) if prm is not None else None,
-                _disposition(dsp_type, dsp_params),
-                _language(s, lang),
-                loc,
-                None,
-            ),
-            m.end(),
-        )
+        return BodyTypeMultipart, (
+            "MULTIPART", subtype.upper(), parts, params(prm) if prm is not None else None,
+            _disposition(dsp_type, dsp_params), _language(s, lang), loc, None,
+        ), m.end()
     m = BODY_1PART_RE.match(s, pos)
     if m is None or not strings_plain or s.find("\\", pos, m.end()) >= 0:
         return None
@@ -303,45 +275,16 @@ def body_values(
     if media == "TEXT":
         if lines is None:
             return None
-        return (
-            BodyTypeText,
-            (
-                media,
-                subtype,
-                params(prm),
-                cid,
-                desc,
-                enc,
-                int(size),
-                int(lines),
-                md5,
-                _disposition(dsp_type, dsp_params),
-                _language(s, lang),
-                loc,
-                None,
-            ),
-            m.end(),
-        )
+        return BodyTypeText, (
+            media, subtype, params(prm), cid, desc, enc, int(size), int(lines), md5,
+            _disposition(dsp_type, dsp_params), _language(s, lang), loc, None,
+        ), m.end()
     if lines is not None or (media == "MESSAGE" and subtype in ("RFC822", "GLOBAL")):
         return None
-    return (
-        BodyTypeBasic,
-        (
-            media,
-            subtype,
-            params(prm),
-            cid,
-            desc,
-            enc,
-            int(size),
-            md5,
-            _disposition(dsp_type, dsp_params),
-            _language(s, lang),
-            loc,
-            None,
-        ),
-        m.end(),
-    )
+    return BodyTypeBasic, (
+        media, subtype, params(prm), cid, desc, enc, int(size), md5,
+        _disposition(dsp_type, dsp_params), _language(s, lang), loc, None,
+    ), m.end()
 
 
 def body(s: str, pos: int, depth: int, strings_plain: bool) -> tuple[BodyStructure, int] | None:
@@ -484,10 +427,7 @@ class LazyBodyTypeBasic(_LazyBody, BodyTypeBasic):
 
 
 _LAZY_BODY: dict[str, type[LazyBodyTypeMultipart | LazyBodyTypeText | LazyBodyTypeBasic]] = {
-    "MULTIPART": LazyBodyTypeMultipart,
-    "TEXT": LazyBodyTypeText,
-    "BASIC": LazyBodyTypeBasic,
-}
+    "MULTIPART": LazyBodyTypeMultipart, "TEXT": LazyBodyTypeText, "BASIC": LazyBodyTypeBasic}
 _new = object.__new__
 
 

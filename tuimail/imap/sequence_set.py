@@ -103,11 +103,8 @@ class SequenceSet:
                 if value.start < 1:
                     raise EncodeError(f"sequence range starts below 1: {value!r}")
                 ranges.append((value.start, value.stop - 1))
-        elif (
-            isinstance(value, tuple)
-            and len(value) == 2
-            and all(isinstance(v, int) or v == "*" for v in value)
-        ):
+        elif isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, int) or v == "*"
+                                                                   for v in value):
             lo, hi = (STAR if v == "*" else v for v in value)
             if lo < 1 or hi < 1:
                 raise EncodeError(f"sequence range below 1: {value!r}")

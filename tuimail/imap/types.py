@@ -573,3 +573,4 @@ class VanishedData:
 
     uids: SequenceSet
     earlier: bool
+
