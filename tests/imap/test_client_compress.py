@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.imap.scripted_server import Peer, greet, scripted_server
-from tuimail.imap import IMAP, ConnectionLost
+from tuimail.imap import IMAP, ConnectionLost, ResponseTooLargeError
 
 
 async def _login_then_compress(peer: Peer, after_ok: bytes) -> bytes:
@@ -65,3 +65,19 @@ async def test_compression_can_be_declined() -> None:
         await imap.noop()
         assert not imap.compressed
     assert b"COMPRESS" not in server.received
+
+
+async def test_decompression_bomb_stops_at_the_response_size_limit() -> None:
+    async def script(peer: Peer) -> None:
+        await _login_then_compress(peer, b"")
+        await peer.command()
+        # ~64 MiB of one line, a few dozen KiB on the wire.
+        peer.send(b"* OK " + b"A" * (64 * 1024 * 1024) + b"\r\n")
+        await peer.line()
+
+    async with scripted_server(script) as server:
+        imap = await IMAP.connect("127.0.0.1", server.port, tls="none", max_response_size=1024 * 1024)
+        await imap.login("joe", "pw")
+        with pytest.raises(ConnectionLost) as info:
+            await imap.noop()
+        assert isinstance(info.value.__cause__, ResponseTooLargeError)
