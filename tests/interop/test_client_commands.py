@@ -279,6 +279,12 @@ async def test_fetch_items_and_set_forms(imap: IMAP) -> None:
     assert body.attr["BODY[TEXT]"].strip() == b"body of third"
 
 
+async def test_fetch_in_an_empty_mailbox_returns_nothing(imap: IMAP) -> None:
+    await imap.select("INBOX")
+    assert await imap.fetch("1:*", "UID") == []
+    assert await imap.uid_fetch("1:*", "UID") == []
+
+
 async def test_store_and_uid_store_change_flags(imap: IMAP) -> None:
     uids = await _fill(imap, ["a", "b"])
     await imap.select("INBOX")

@@ -28,6 +28,10 @@ class FetchCommands(CommandsBase):
     ) -> list[FetchData]:
         """FETCH ``messages`` (sequence numbers) -> one :class:`FetchData`
         per message, e.g. ``(await imap.fetch(1, "ENVELOPE"))[0].attr["ENVELOPE"]``."""
+        if self.selected is not None and self.selected.exists == 0:
+            # No sequence number is valid in an empty mailbox (RFC 9051
+            # §2.3.1.2); servers answer BAD, so there is nothing to ask.
+            return []
         return await self._fetch("FETCH", messages, items, changedsince, False)
 
     async def uid_fetch(
