@@ -16,7 +16,9 @@ SIZE = (120, 40)
 
 
 def make_app(port: int, **kwargs: object) -> TuimailApp:
-    return TuimailApp(account_for(port), clock=lambda: FIXED_NOW, theme_dirs=[], **kwargs)  # type: ignore[arg-type]
+    app = TuimailApp(account_for(port), clock=lambda: FIXED_NOW, theme_dirs=[], **kwargs)  # type: ignore[arg-type]
+    app.NOTIFICATION_TIMEOUT = 600  # type: ignore[misc]  # notices stay while the test reads them
+    return app
 
 
 async def test_inbox_opens_newest_first_with_counts() -> None:

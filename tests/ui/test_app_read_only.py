@@ -79,6 +79,7 @@ async def test_read_only_browsing_and_every_changing_key_change_nothing_on_dovec
 
     account = Account("dovecot", info.host, info.username, port=info.port, tls="none", password=info.password)
     app = TuimailApp(account, read_only=True, clock=lambda: FIXED_NOW, theme_dirs=[])
+    app.NOTIFICATION_TIMEOUT = 600  # type: ignore[misc]  # notices stay while the test reads them
     async with app.run_test(size=(120, 40)) as pilot:
         main = await until_loaded(pilot, app)
         names = [n.name for n in flatten(main.mailboxes) if n.selectable]

@@ -116,6 +116,7 @@ class Session:
         self._lock: asyncio.Lock | None = None
         self._wake: asyncio.Event | None = None
         self._pending = 0
+        self._quiet: asyncio.Event | None = None
         self._keepalive: asyncio.Task[None] | None = None
         self._updates: Any = None
         self._closing = False
@@ -142,6 +143,8 @@ class Session:
             self._loop = loop
             self._lock = asyncio.Lock()
             self._wake = asyncio.Event()
+            self._quiet = asyncio.Event()
+            self._quiet.set()
             ready.set()
             try:
                 loop.run_forever()
@@ -186,9 +189,9 @@ class Session:
         """Select (EXAMINE in read-only mode) ``name``; posts MailboxOpened."""
         self._submit(self._request(self._open_mailbox, name))
 
-    def want_rows(self, start: int, stop: int) -> None:
-        """Fetch summaries of rows ``start`` to ``stop - 1``; posts RowsLoaded."""
-        self._submit(self._request(self._fetch_rows, start, stop, self.epoch))
+    def want_rows(self, start: int, stop: int, epoch: int | None = None) -> None:
+        """Fetch summaries of rows ``start`` to ``stop - 1`` of view ``epoch``; posts RowsLoaded."""
+        self._submit(self._request(self._fetch_rows, start, stop, self.epoch if epoch is None else epoch))
 
     def open_message(self, summary: Any) -> None:
         """Fetch, render and (unless read-only) mark read; posts MessageLoaded."""
@@ -234,8 +237,7 @@ class Session:
     async def _request(self, fn: Callable[..., Awaitable[Any]], *args: Any, action: str = "") -> None:
         """Run one request with the client to itself (IDLE stopped), handling failures."""
         assert self._lock is not None and self._wake is not None
-        self._pending += 1
-        self._wake.set()
+        self._busy()
         try:
             async with self._lock:
                 if self._imap is None:
@@ -248,9 +250,21 @@ class Session:
         except Exception as exc:  # noqa: BLE001 - the one place failures become messages
             await self._failed(exc, during=action or getattr(fn, "__name__", "request").strip("_"))
         finally:
-            self._pending -= 1
-            if self._pending == 0:
-                self._wake.clear()
+            self._done()
+
+    def _busy(self) -> None:
+        """A request is waiting: wake the idler (it sends DONE and lets go of the client)."""
+        assert self._wake is not None and self._quiet is not None
+        self._pending += 1
+        self._quiet.clear()
+        self._wake.set()
+
+    def _done(self) -> None:
+        assert self._wake is not None and self._quiet is not None
+        self._pending -= 1
+        if self._pending == 0:
+            self._wake.clear()
+            self._quiet.set()
 
     async def _failed(self, exc: BaseException, *, during: str) -> None:
         """The one place failures become on-screen messages."""
@@ -304,7 +318,7 @@ class Session:
     async def _establish(self, mailbox: str) -> None:
         """Connect, authenticate, list, select ``mailbox`` (falling back to INBOX)."""
         assert self._lock is not None
-        self._pending += 1
+        self._busy()
         try:
             async with self._lock:
                 where = f"{self.account.host}:{self.account.effective_port}"
@@ -332,7 +346,7 @@ class Session:
                         raise
                     await self._open_mailbox("INBOX")
         finally:
-            self._pending -= 1
+            self._done()
         self._ensure_keepalive()
 
     async def _open_client(self) -> Any:
@@ -540,11 +554,24 @@ class Session:
         await self._imap.uid_move(summary.uid, target)
         self.post(m.Notice(f"Message {verb} to {target}"))
         await self._sync_after_change()
+        await self._status_counts(target)
 
     async def _copy(self, summary: Any, target: str) -> None:
         assert self._imap is not None
         await self._imap.uid_copy(summary.uid, target)
         self.post(m.Notice(f"Message copied to {target}"))
+        await self._status_counts(target)
+
+    async def _status_counts(self, name: str) -> None:
+        """STATUS (MESSAGES UNSEEN) of another mailbox (RFC 9051 §6.3.11); posts MailboxCounts."""
+        from tuimail.imap.errors import ResponseError
+
+        assert self._imap is not None
+        try:
+            status = await self._imap.status(name, ["MESSAGES", "UNSEEN"])
+        except ResponseError:
+            return
+        self.post(m.MailboxCounts(name, _status_get(status, "UNSEEN"), _status_get(status, "MESSAGES")))
 
     async def _delete(self, summary: Any) -> None:
         """To the trash with UID MOVE; in the trash itself, \\Deleted + UID EXPUNGE of that UID only."""
@@ -651,8 +678,8 @@ class Session:
             await asyncio.sleep(0)
 
     async def _until_quiet(self) -> None:
-        while self._pending and not self._closing:
-            await asyncio.sleep(0.01)
+        assert self._quiet is not None
+        await self._quiet.wait()
 
     async def _idle_until_woken(self) -> None:
         """IDLE until the server reports something or a request arrives (then DONE)."""

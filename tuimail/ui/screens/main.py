@@ -195,7 +195,7 @@ class MainScreen(Screen[None]):
 
     @on(MessageList.RowsWanted)
     def _rows_wanted(self, message: MessageList.RowsWanted) -> None:
-        self.session.want_rows(message.start, message.stop)
+        self.session.want_rows(message.start, message.stop, self.epoch)
 
     @on(MessageList.Highlighted)
     def _highlighted(self, message: MessageList.Highlighted) -> None:
