@@ -146,6 +146,24 @@ async def test_keymap_from_config_remaps_a_binding() -> None:
             await until(pilot, lambda: main.message_list.summary_at(0).flagged, what="flagged with x")
 
 
+async def test_control_characters_never_reach_the_screen() -> None:
+    hostile = "[b]x[/b] \x1b]0;pwn\x07 \u202eevil\u202c"
+    boxes = {"INBOX": [(make_message(1, hostile), [], BASE + timedelta(hours=1))]}
+    with pymap_thread(boxes) as server:
+        app = make_app(server.port)
+        async with app.run_test(size=SIZE) as pilot:
+            main = await until_loaded(pilot, app)
+            await pilot.press("enter")
+            await until(pilot, lambda: main.viewer.rendered is not None, what="message shown")
+            await pilot.pause()
+            row = "".join(segment.text for y in range(3) for segment in main.message_list.render_line(y))
+            assert "[b]x[/b]" in row
+            screen = app.export_screenshot()
+            assert "\x1b" not in screen and "\u202e" not in screen
+            for text in [row, main.viewer.rendered.subject]:
+                assert not any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 or c in "\u202e\u202c" for c in text)
+
+
 async def test_markup_like_subject_is_shown_literally() -> None:
     hostile = "[bold red]URGENT[/] [@click=app.quit]click[/]"
     boxes = {"INBOX": [(make_message(1, hostile), [], BASE + timedelta(hours=1))]}
