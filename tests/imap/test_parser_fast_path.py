@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.imap.test_parser_recorded import responses
-from tuimail.imap import BodyTypeMultipart, BodyTypeText, Envelope, FetchData, parse_response
+from tuimail.imap import BodyTypeMultipart, BodyTypeText, Envelope, FetchData, ParseError, parse_response
 from tuimail.imap import fetch_fast as fast
 
 
@@ -171,3 +171,33 @@ def test_generated_envelopes_agree(data: st.DataObject) -> None:
     fast_result, slow_result = both_ways(line)
     assert fast_result.data.attr["ENVELOPE"] == slow_result.data.attr["ENVELOPE"]
     assert repr(fast_result) == repr(slow_result)
+
+
+_FETCHES = [r for name in ("dovecot_session.bin", "pymap_session.bin") for r in responses(name)
+            if b" FETCH (" in r and (b"ENVELOPE" in r or b"BODY" in r)]
+_BYTES = st.sampled_from(list(b'()" \\{}~01NIL\r\n[]<>.,*xA\xc3\xa9\xff'))
+
+
+_EDITS = st.lists(st.tuples(st.integers(0, 10_000), _BYTES, st.booleans()), max_size=4)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(_FETCHES), _EDITS)
+def test_mutated_fetches_parse_or_fail_and_lazy_values_always_build(
+    line: bytes, edits: list[tuple[int, int, bool]]
+) -> None:
+    data = bytearray(line)
+    for at, byte, insert in edits:
+        at %= len(data)
+        if insert:
+            data.insert(at, byte)
+        else:
+            data[at] = byte
+    try:
+        result = parse_response(bytes(data))
+    except ParseError:
+        return
+    repr(result)  # builds every lazy envelope and body structure; must not raise
+    if isinstance(result.data, FetchData):
+        with recursive_descent_only():
+            assert parse_response(bytes(data)) == result
