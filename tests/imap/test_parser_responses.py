@@ -106,6 +106,10 @@ def test_badcharset_code_with_quoted_charset() -> None:
     assert code == ResponseCode("BADCHARSET", ["US-ASCII", "[brackets]"])
 
 
+def test_badcharset_code_without_list() -> None:
+    assert parse_response(b"a NO [BADCHARSET] no\r\n").data.code == ResponseCode("BADCHARSET", [])
+
+
 def test_copyuid_code() -> None:
     code = parse_response(b"A004 OK [COPYUID 38505 304,319:320 3956:3958] Done\r\n").data.code
     assert code.name == "COPYUID"

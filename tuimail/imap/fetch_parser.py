@@ -1,11 +1,11 @@
 """FETCH response data: msg-att, envelope, body structure (RFC 9051 §7.5.2).
 
-Speed matters here: a mailbox listing is thousands of FETCH responses.
-Each structure has a fast path, one compiled regular expression matching
-the whole structure in C (a whole envelope with its address lists, a whole
-single-part body with its parameters), and a recursive-descent fallback
-that follows the ABNF and handles literals, escapes and server quirks.
-The fast path only accepts input the fallback would parse the same way.
+The recursive-descent half of FETCH parsing: one method per ABNF rule,
+handling literals, escapes, extension data and server quirks.  The common
+shapes first go through :mod:`tuimail.imap.fetch_fast` (whole structures
+matched by one regular expression each, envelopes and body structures
+built on first use); anything it declines is parsed here, with the same
+result.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from typing import Any
 
 from .errors import ParseError
 from .fetch_parser import FetchParser
+from .mutf7 import decode_mailbox
 from .scanner import MAX_DEPTH
 from .sequence_set import SequenceSet
 from .types import (
@@ -236,6 +237,8 @@ class ResponseParser(FetchParser):
         name = m.group(1).upper()
         self.pos = m.end()
         if self.accept("]"):
+            if name == "BADCHARSET":  # the charset list is optional
+                return ResponseCode(name, [])
             if name in _CODES_WITHOUT_DATA or name not in _CODE_PARSERS and name not in _CODES_NUMBER:
                 return ResponseCode(name, None)
             return ResponseCode(name, InvalidParseData(f"{name} requires data", None, None))
@@ -277,6 +280,7 @@ class ResponseParser(FetchParser):
         return self._str(m.group())
 
     def code_flags(self) -> list[str]:
+        """"PERMANENTFLAGS" SP "(" [flag-perm *(SP flag-perm)] ")"."""
         return self.flag_list()
 
     def code_atoms(self) -> list[str]:
@@ -629,8 +633,6 @@ _STATUS_NUMBERS = frozenset(
 
 
 def _decode(name: str) -> str:
-    from .mutf7 import decode_mailbox
-
     return decode_mailbox(name)
 
 
