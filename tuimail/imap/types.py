@@ -79,6 +79,8 @@ class ResponseCode:
     BADCHARSET: ``list[str]``; COPYUID: :class:`CopyUIDData`;
     APPENDUID: :class:`AppendUIDData`; MODIFIED: :class:`SequenceSet`;
     MAILBOXID: ``str``; unknown codes: the raw text after the name, or None.
+    A known code whose data does not parse (a server bug) keeps it as
+    :class:`InvalidParseData` instead of failing the response.
     """
 
     name: str
@@ -188,7 +190,9 @@ class FetchData:
     ``"UID"``, ``"RFC822.SIZE"``          ``int``
     ``"MODSEQ"``                          ``int``
     ``"FLAGS"``                           ``list[str]``
-    ``"INTERNALDATE"``                    ``datetime`` (timezone-aware)
+    ``"INTERNALDATE"``                    ``datetime`` (timezone-aware; an
+                                          ``InternalDate``, whose ``str()``
+                                          is the IMAP form)
     ``"ENVELOPE"``                        :class:`Envelope`
     ``"BODY"``, ``"BODYSTRUCTURE"``       :class:`BodyStructure`
     ``"BODY[...]"``, ``"BINARY[...]"``,   ``bytes | None`` (the key keeps the
@@ -204,6 +208,12 @@ class FetchData:
     ====================================  ==================================
 
     ``uid`` is set when the response was to a UID command or carried UID.
+
+    ENVELOPE and BODYSTRUCTURE values are validated when the response is
+    parsed but may be built on first use: they are then instances of
+    subclasses of :class:`Envelope` and the body types
+    (``tuimail.imap.fetch_fast.Lazy*``) that fill their fields from the
+    response text when first read, and compare equal to the plain types.
     """
 
     seqno: int
