@@ -47,6 +47,11 @@ def test_internaldate_is_aware_datetime_that_prints_as_sent() -> None:
     assert date.isoformat() == "1996-07-17T02:44:25-07:00"
 
 
+def test_internaldate_prints_in_imap_form_whatever_the_locale() -> None:
+    date = fetch(b'* 1 FETCH (INTERNALDATE "01-Dec-2024 23:59:00 -0330")\r\n').attr["INTERNALDATE"]
+    assert str(date) == "01-Dec-2024 23:59:00 -0330"
+
+
 def test_internaldate_with_space_padded_day() -> None:
     date = fetch(b'* 1 FETCH (INTERNALDATE " 7-Jul-1996 02:44:25 +0000")\r\n').attr["INTERNALDATE"]
     assert (date.day, date.utcoffset()) == (7, timedelta(0))

@@ -110,6 +110,7 @@ _MONTHS = {
     )
 }
 _MONTHS.update({k.title(): v for k, v in list(_MONTHS.items())})
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 class InternalDate(datetime):
@@ -122,7 +123,12 @@ class InternalDate(datetime):
     __slots__ = ()
 
     def __str__(self) -> str:
-        return self.strftime("%d-%b-%Y %H:%M:%S %z")
+        offset = self.utcoffset()
+        minutes = int(offset.total_seconds()) // 60 if offset is not None else 0
+        sign = "-" if minutes < 0 else "+"
+        zone = f"{sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
+        return (f"{self.day:02d}-{_MONTH_NAMES[self.month - 1]}-{self.year:04d} "
+                f"{self.hour:02d}:{self.minute:02d}:{self.second:02d} {zone}")
 
 
 def date_time(text: str) -> InternalDate | None:
