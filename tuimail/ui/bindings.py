@@ -83,7 +83,10 @@ def all_binding_rows(keymap: dict[str, str] | None = None) -> list[BindingRow]:
     except ImportError:  # widgets not importable: list what we own
         return rows
     rows += _rows("Message list", MessageList.BINDINGS, keymap)
+    from textual.widgets import Tree
+
     rows += _rows("Mailboxes", MailboxTree.BINDINGS, keymap)
+    rows += _rows("Mailboxes", Tree.BINDINGS, keymap)  # inherited: Enter opens, Space folds...
     rows += _rows("Message", EnvelopeViewer.BINDINGS, keymap)
     rows += _rows("Help", HELP_BINDINGS, keymap)
     rows += _rows("Error", ERROR_BINDINGS, keymap)
