@@ -292,3 +292,24 @@ async def test_flag_change_by_another_client_updates_the_row() -> None:
             assert counts.unread == 3
         finally:
             await asyncio.to_thread(session.stop)
+
+
+async def test_other_mailboxes_counts_are_kept_current(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tuimail.session import session as session_module
+
+    monkeypatch.setattr(session_module, "COUNTS_INTERVAL", 0.2)  # refresh at every chance
+    with pymap_thread(seeded(3)) as server:
+        session, got = await start(server.port)
+        try:
+            await got.wait_for(m.MailboxCounts, lambda c: c.name == "INBOX")
+
+            def append_to_archive() -> None:
+                client = other_connection("127.0.0.1", server.port)
+                client.append("Archive", make_message(77, "Filed away"))
+                client.logout()
+
+            await asyncio.to_thread(append_to_archive)
+            counts = await got.wait_for(m.MailboxCounts, lambda c: c.name == "Archive" and c.total == 4)
+            assert counts.unread == 1
+        finally:
+            await asyncio.to_thread(session.stop)

@@ -48,6 +48,8 @@ SUMMARY_ITEMS = "(UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE)"
 FETCH_BATCH = 200
 RECONNECT_DELAYS = (0.5, 2.0, 5.0)
 POLL_INTERVAL = 30.0
+#: How often the other mailboxes' counts are refreshed (seconds); IDLE is renewed as often.
+COUNTS_INTERVAL = 120.0
 
 Post = Callable[[Message], Any]
 
@@ -127,6 +129,8 @@ class Session:
         self.epoch = 0
         self.unseen: int | None = None
         self._changed_seqnos: set[int] = set()
+        self._names: list[str] = []
+        self._counts_at = 0.0
         self._raw_cache: dict[tuple[str, int], bytes] = {}
 
     # ------------------------------------------------------------------ thread
@@ -397,6 +401,27 @@ class Session:
         """LIST "" "*" (RFC 9051 §6.3.9) with counts; posts MailboxesLoaded."""
         from tuimail.mail.mailbox_tree import build_tree
 
+        lists, counts = await self._lists_and_counts()
+        self._names = sorted(entry.name for entry in lists)
+        self._counts_at = asyncio.get_running_loop().time()
+        nodes = build_tree(lists)
+        _apply_counts(nodes, counts)
+        self.post(m.MailboxesLoaded(nodes))
+
+    async def _refresh_counts(self) -> None:
+        """Keep every mailbox's counts current: LIST-STATUS, else STATUS per mailbox."""
+        lists, counts = await self._lists_and_counts(skip=self.mailbox)
+        self._counts_at = asyncio.get_running_loop().time()
+        if sorted(entry.name for entry in lists) != self._names:
+            await self._list_mailboxes()  # mailboxes were created, deleted or renamed
+            return
+        for name, (unread, total) in counts.items():
+            if name != self.mailbox:
+                self.post(m.MailboxCounts(name, unread, total))
+
+    async def _lists_and_counts(
+        self, skip: str | None = None
+    ) -> tuple[list[Any], dict[str, tuple[int | None, int | None]]]:
         assert self._imap is not None
         imap = self._imap
         caps = self._caps
@@ -410,6 +435,8 @@ class Session:
             attrs = {str(a).lower() for a in entry.attr}
             if "\\noselect" in attrs or "\\nonexistent" in attrs or entry.name in counts:
                 continue
+            if entry.name == skip:  # STATUS is not for the selected mailbox (RFC 9051 §6.3.11)
+                continue
             try:
                 status = await imap.status(entry.name, ["MESSAGES", "UNSEEN"])
             except Exception as exc:  # noqa: BLE001 - one mailbox's count is not worth failing for
@@ -419,9 +446,7 @@ class Session:
                     raise
                 continue
             counts[entry.name] = (_status_get(status, "UNSEEN"), _status_get(status, "MESSAGES"))
-        nodes = build_tree(lists)
-        _apply_counts(nodes, counts)
-        self.post(m.MailboxesLoaded(nodes))
+        return lists, counts
 
     async def _list_extended(self, caps: set[str]) -> tuple[Any, dict[str, tuple[int | None, int | None]]]:
         """LIST with RETURN (SPECIAL-USE STATUS (MESSAGES UNSEEN)) (RFC 6154 §5.1, RFC 5819 §2)."""
@@ -669,6 +694,8 @@ class Session:
                         else:
                             await self._poll_until_woken()
                         await self._check_updates()
+                        if asyncio.get_running_loop().time() - self._counts_at >= COUNTS_INTERVAL:
+                            await self._refresh_counts()
                     except asyncio.CancelledError:
                         raise
                     except Exception as exc:  # noqa: BLE001
@@ -696,24 +723,25 @@ class Session:
                 async for _update in idle:
                     return
 
-        await self._until_woken(first_update())
+        await self._until_woken(first_update(), COUNTS_INTERVAL)
 
     async def _poll_until_woken(self) -> None:
         assert self._imap is not None
         imap = self._imap
 
         async def poll() -> None:
-            await asyncio.sleep(POLL_INTERVAL)
+            await asyncio.sleep(min(POLL_INTERVAL, COUNTS_INTERVAL))
 
         await self._until_woken(poll())
         await imap.noop()
 
-    async def _until_woken(self, coro: Coroutine[Any, Any, None]) -> None:
+    async def _until_woken(self, coro: Coroutine[Any, Any, None], timeout: float | None = None) -> None:
+        """Run ``coro`` until it ends, a request arrives or ``timeout`` passes (then cancel it)."""
         assert self._wake is not None
         task = asyncio.ensure_future(coro)
         waker = asyncio.ensure_future(self._wake.wait())
         try:
-            done, _ = await asyncio.wait({task, waker}, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait({task, waker}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
         finally:
             for t in (task, waker):
                 if not t.done():
