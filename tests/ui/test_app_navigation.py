@@ -204,3 +204,25 @@ async def test_unreachable_host_shows_error_screen() -> None:
         assert isinstance(app.screen, ErrorScreen)
         assert "Cannot reach" in app.screen.title_text
         assert main_screen(app).connection == "offline"
+
+
+async def test_command_palette_opens_with_colon_and_switches_mailbox_and_theme() -> None:
+    from textual.command import CommandList, CommandPalette
+
+    with pymap_thread(seeded(3)) as server:
+        app = make_app(server.port)
+        async with app.run_test(size=SIZE) as pilot:
+            main = await until_loaded(pilot, app)
+            await pilot.press("colon")
+            assert isinstance(app.screen, CommandPalette)
+            await pilot.press(*"Open mailbox: Archive")
+            await until(pilot, lambda: app.screen.query_one(CommandList).option_count > 0, what="hits")
+            await pilot.press("enter")
+            await until(pilot, lambda: main.mailbox == "Archive", what="Archive open")
+            await until(pilot, lambda: app.screen is main, what="palette closed")
+            await pilot.press("ctrl+p")
+            await until(pilot, lambda: isinstance(app.screen, CommandPalette), what="palette on ctrl+p")
+            await pilot.press(*"Theme: tuimail-light")
+            await until(pilot, lambda: app.screen.query_one(CommandList).option_count > 0, what="hits")
+            await pilot.press("enter")
+            await until(pilot, lambda: app.theme == "tuimail-light", what="theme switched")

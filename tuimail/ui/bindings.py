@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 APP_BINDINGS: list[BindingType] = [
     Binding("q", "quit", "Quit", id="app.quit"),
     Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
-    Binding("colon", "command_palette", "Commands", key_display=":", show=False, id="app.command_palette"),
+    Binding("colon,ctrl+p", "command_palette", "Commands", show=False, id="app.command_palette"),
     Binding("ctrl+r", "reconnect", "Reconnect", show=False, id="app.reconnect"),
 ]
 
@@ -68,7 +68,14 @@ def _rows(area: str, bindings: Iterable[BindingType], keymap: dict[str, str]) ->
 
 
 def _key_name(key: str) -> str:
-    names = {"question_mark": "?", "colon": ":", "escape": "Esc", "enter": "Enter", "tab": "Tab"}
+    names = {
+        "question_mark": "?",
+        "colon": ":",
+        "escape": "Esc",
+        "enter": "Enter",
+        "tab": "Tab",
+        "ctrl+p": "Ctrl+P",
+    }
     return names.get(key.strip(), key.strip())
 
 
@@ -76,7 +83,6 @@ def all_binding_rows(keymap: dict[str, str] | None = None) -> list[BindingRow]:
     """Every binding of the app, its screens and widgets, keymap applied (for the help screen)."""
     keymap = keymap or {}
     rows = _rows("App", APP_BINDINGS, keymap)
-    rows.append(BindingRow("App", "Ctrl+P", "Command palette", "app.command_palette.ctrl_p"))
     rows += _rows("Main", MAIN_BINDINGS, keymap)
     try:
         from tuimail.ui.widgets import EnvelopeViewer, MailboxTree, MessageList
