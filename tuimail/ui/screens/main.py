@@ -121,6 +121,8 @@ class MainScreen(Screen[None]):
         if not message.fatal:
             self.notify(message.detail, title=message.title, severity="warning")
             return
+        if self.failure is not None:
+            return  # an error screen is already up
         self.failure = message
         where = f"{self.account_name}: {self.session.account.host}:{self.session.account.effective_port}"
 
