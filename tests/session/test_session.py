@@ -313,3 +313,27 @@ async def test_other_mailboxes_counts_are_kept_current(monkeypatch: pytest.Monke
             assert counts.unread == 1
         finally:
             await asyncio.to_thread(session.stop)
+
+
+async def test_expunge_by_another_client_shrinks_the_list() -> None:
+    with pymap_thread(seeded(4)) as server:
+        session, got = await start(server.port)
+        try:
+            opened = await got.wait_for(m.MailboxOpened)
+            await got.wait_for(m.MailboxCounts)
+
+            def expunge_oldest() -> None:
+                client = other_connection("127.0.0.1", server.port)
+                client.select_folder("INBOX")
+                client.delete_messages([min(client.search("ALL"))])
+                client.expunge()
+                client.logout()
+
+            await asyncio.to_thread(expunge_oldest)
+            changed = await got.wait_for(m.MailboxChanged)
+            assert changed.exists == 3 and changed.epoch > opened.epoch
+            session.want_rows(0, 3, changed.epoch)
+            rows = await got.wait_for(m.RowsLoaded, lambda r: r.epoch == changed.epoch)
+            assert [rows.rows[i].subject for i in range(3)] == [f"Message number {n}" for n in (4, 3, 2)]
+        finally:
+            await asyncio.to_thread(session.stop)
