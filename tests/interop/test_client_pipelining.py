@@ -98,3 +98,48 @@ async def test_fifty_concurrent_fetches_and_searches_get_right_results(
     await imap.logout()
     # Disjoint fetches pipeline on every server; searches too with ESEARCH.
     assert first_burst >= 50 and second_burst >= 50, (first_burst, second_burst)
+
+
+async def test_sequence_number_command_waits_for_a_command_that_may_expunge(
+    imap_server: ServerInfo, caplog: pytest.LogCaptureFixture
+) -> None:
+    """RFC 9051 5.5: after NOOP (which may carry EXPUNGE), FETCH by number
+    waits for NOOP's completion; UID FETCH need not."""
+    imap = await connect(imap_server)
+    uids = []
+    for i in range(3):
+        appended = await imap.append("INBOX", message(f"m{i}"))
+        assert appended is not None
+        uids.extend(appended.assigned_uids)
+    state = await imap.select("INBOX")
+    other = await connect(imap_server)  # expunges message 1 behind our back
+    await other.select("INBOX")
+    await other.uid_store(uids[0], "+FLAGS", ["\\Deleted"])
+    await other.uid_expunge(uids[0])
+    await other.logout()
+    caplog.set_level(logging.DEBUG, logger="tuimail.imap.protocol")
+    _, fetched = await asyncio.gather(imap.noop(), imap.fetch(1, "UID"))  # 1: the second message now
+    first = _order(_trace(caplog))
+    caplog.clear()
+    _, by_uid = await asyncio.gather(imap.noop(), imap.uid_fetch(uids[2], "UID"))
+    second = _order(_trace(caplog))
+    await imap.logout()
+    assert state.exists == 2
+    assert [f.uid for f in fetched] == [uids[1]] and [f.uid for f in by_uid] == [uids[2]]
+    assert first.index("C: FETCH") > first.index("S: NOOP done"), first  # number command: waits
+    assert second.index("C: UID FETCH") < second.index("S: NOOP done"), second  # UID command: no wait
+
+
+def _order(lines: list[str]) -> list[str]:
+    """Trace lines as "C: <command>" / "S: <command> done", by tag."""
+    names: dict[str, str] = {}
+    out = []
+    for line in lines:
+        if m := _CMD.match(line):
+            names[m.group(1)] = name = line.split(" ", 2)[2].split(" ")[0]
+            if name == "UID":
+                names[m.group(1)] = name = " ".join(line.split(" ", 4)[2:4])
+            out.append(f"C: {name}")
+        elif (m := _DONE.match(line)) and m.group(1) in names:
+            out.append(f"S: {names[m.group(1)]} done")
+    return out
