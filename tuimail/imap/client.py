@@ -42,8 +42,24 @@ class IMAP(SessionCommands, MailboxCommands, CopyMoveCommands, SearchCommands, I
 
     Attributes: ``capabilities`` (set of upper-case str), ``selected``
     (:class:`~tuimail.imap.mailbox_state.MailboxState` or None), ``enabled``,
-    ``state``; :meth:`subscribe` gives unsolicited responses.  Commands may
+    ``state``; ``subscribe()`` gives unsolicited responses.  Commands may
     be issued from several coroutines at once: they are pipelined.
+
+    Commands (each in its family's module under :mod:`.commands`):
+
+    - session: ``capability noop logout id enable namespace starttls login
+      authenticate compress``
+    - mailboxes: ``create delete rename subscribe unsubscribe list lsub
+      status append``
+    - selected: ``select examine unselect close check expunge uid_expunge``
+    - messages: ``fetch/uid_fetch search/uid_search sort/uid_sort
+      thread/uid_thread store/uid_store copy/uid_copy move/uid_move``
+    - ``idle()``: see :mod:`.idle`.
+
+    Errors: NO -> :class:`NoResponseError` (LOGIN/AUTHENTICATE:
+    :class:`AuthenticationError`), BAD -> :class:`BadResponseError`, BYE ->
+    :class:`ByeResponseError`, each with ``.text`` and ``.code``; a dead
+    connection -> :class:`ConnectionLost`; timeouts -> :class:`CommandTimeout`.
     """
 
     @classmethod
