@@ -282,6 +282,7 @@ class Session:
             self.post(m.Notice(f"{during}: {describe(exc)}", "error"))
             return
         if kind == "lost" and self.mailbox is not None and not self._closing:
+            await self._drop_client()  # nothing more goes to the dead connection
             self.post(m.SessionFailed(kind, title, f"{describe(exc)}: reconnecting", fatal=False))
             asyncio.ensure_future(self._reconnect())
             return
@@ -329,6 +330,8 @@ class Session:
         self._busy()
         try:
             async with self._lock:
+                if self._imap is not None:  # a retry raced a reconnection: one client only
+                    await self._drop_client()
                 where = f"{self.account.host}:{self.account.effective_port}"
                 self.post(m.ConnectionState("connecting", where))
                 password = self._password
@@ -487,6 +490,7 @@ class Session:
         read_only = bool(getattr(state, "read_only", self.read_only)) or self.read_only
         self.post(m.MailboxOpened(name, self.exists, read_only, self.epoch))
         await self._count_unseen()
+        self._ensure_keepalive()
 
     async def _count_unseen(self) -> None:
         """SEARCH UNSEEN in the selected mailbox (RFC 9051 §6.4.4); posts MailboxCounts."""
@@ -689,9 +693,9 @@ class Session:
                 await self._until_quiet()
                 continue
             async with self._lock:
-                if self._pending or self._imap is None or self.mailbox is None:
-                    pass
-                else:
+                if self._imap is None or self.mailbox is None:
+                    return  # restarted once a mailbox is open again
+                if not self._pending:
                     try:
                         if "IDLE" in self._caps:
                             await self._idle_until_woken()
@@ -704,8 +708,6 @@ class Session:
                         raise
                     except Exception as exc:  # noqa: BLE001
                         await self._failed(exc, during="idle")
-            if self._imap is None:
-                return
             await asyncio.sleep(0)
 
     async def _until_quiet(self) -> None:
