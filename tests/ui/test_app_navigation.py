@@ -226,3 +226,30 @@ async def test_command_palette_opens_with_colon_and_switches_mailbox_and_theme()
             await until(pilot, lambda: app.screen.query_one(CommandList).option_count > 0, what="hits")
             await pilot.press("enter")
             await until(pilot, lambda: app.theme == "tuimail-light", what="theme switched")
+
+
+async def test_lost_connection_is_reported_and_the_app_reconnects() -> None:
+    from tests.session.support import PASSWORD, USER
+    from tuimail.demo.server import PymapServer
+
+    boxes = seeded(4)
+    first = PymapServer({USER: PASSWORD}, {USER: boxes})
+    first.start_in_thread()
+    second = None
+    try:
+        app = make_app(first.port)
+        async with app.run_test(size=SIZE) as pilot:
+            main = await until_loaded(pilot, app)
+            epoch = main.epoch
+            first.stop_thread()
+            second = PymapServer({USER: PASSWORD}, {USER: boxes}, port=first.port)
+            second.start_in_thread()
+            await until(pilot, lambda: main.epoch > epoch, what="reconnected and reselected")
+            assert main.connection == "connected" and main.mailbox == "INBOX"
+            assert any("Connection lost" in (n.title or "") for n in app._notifications)
+            await until(pilot, lambda: main.message_list.summary_at(0) is not None, what="rows again")
+            assert main.message_list.count == 4 and not isinstance(app.screen, ErrorScreen)
+    finally:
+        first.stop_thread()
+        if second is not None:
+            second.stop_thread()
