@@ -253,3 +253,20 @@ async def test_lost_connection_is_reported_and_the_app_reconnects() -> None:
         first.stop_thread()
         if second is not None:
             second.stop_thread()
+
+
+async def test_server_text_in_notifications_is_never_markup() -> None:
+    from tuimail.session import messages as sm
+
+    with pymap_thread(seeded(1)) as server:
+        app = make_app(server.port)
+        async with app.run_test(size=SIZE) as pilot:
+            main = await until_loaded(pilot, app)
+            hostile = "NO [@click=app.quit]quit[/] \x1b[2J"
+            main.post_message(sm.Notice(hostile, "error"))
+            main.post_message(sm.SessionFailed("lost", "[b]t[/b]", hostile, fatal=False))
+            await until(pilot, lambda: len(app._notifications) >= 2, what="two notifications")
+            for note in app._notifications:
+                assert note.markup is False
+                assert "[@click=app.quit]quit[/]" in note.message and "\x1b" not in note.message
+            assert app.is_running

@@ -99,11 +99,12 @@ class TuimailApp(App[None]):
         for theme in themes:
             self.register_theme(theme)
         for error in errors:
-            self.notify(str(error), title="Themes", severity="warning")
+            self.notify(str(error), title="Themes", severity="warning", markup=False)
         if self._wanted_theme in self.available_themes:
             self.theme = self._wanted_theme
         else:
-            self.notify(f"Unknown theme {self._wanted_theme!r}", title="Themes", severity="warning")
+            unknown = f"Unknown theme {self._wanted_theme!r}"
+            self.notify(unknown, title="Themes", severity="warning", markup=False)
 
     async def on_unmount(self) -> None:
         import asyncio

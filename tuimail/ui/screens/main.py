@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
+from tuimail.mail.sanitize import sanitize
 from tuimail.session import messages as sm
 from tuimail.ui.bindings import MAIN_BINDINGS
 from tuimail.ui.widgets import EnvelopeViewer, MailboxTree, MessageList, StatusBar
@@ -111,6 +112,11 @@ class MainScreen(Screen[None]):
             self.account_name, self.mailbox, self.total, self.unread, self.connection, self.read_only
         )
 
+    def say(self, text: str, *, title: str = "", severity: str = "information") -> None:
+        """A notification whose text may hold server or mail text: sanitised, never markup."""
+        level = severity if severity in ("information", "warning", "error") else "information"
+        self.notify(sanitize(text), title=sanitize(title), severity=level, markup=False)  # type: ignore[arg-type]
+
     # ------------------------------------------------------- session messages
 
     def on_connection_state(self, message: sm.ConnectionState) -> None:
@@ -119,7 +125,7 @@ class MainScreen(Screen[None]):
 
     def on_session_failed(self, message: sm.SessionFailed) -> None:
         if not message.fatal:
-            self.notify(message.detail, title=message.title, severity="warning")
+            self.say(message.detail, title=message.title, severity="warning")
             return
         if self.failure is not None:
             return  # an error screen is already up
@@ -182,16 +188,13 @@ class MainScreen(Screen[None]):
         self.viewer.show_message(message.rendered, message.raw)
 
     def on_refused(self, message: sm.Refused) -> None:
-        self.notify(message.reason, title="Read-only", severity="warning")
+        self.say(message.reason, title="Read-only", severity="warning")
 
     def on_notice(self, message: sm.Notice) -> None:
-        severity = message.severity
-        if severity not in ("information", "warning", "error"):
-            severity = "information"
-        self.notify(message.text, severity=severity)  # type: ignore[arg-type]
+        self.say(message.text, severity=message.severity)
 
     def on_attachment_saved(self, message: sm.AttachmentSaved) -> None:
-        self.notify(f"Saved {message.path}", title="Attachment")
+        self.say(f"Saved {message.path}", title="Attachment")
 
     # --------------------------------------------------------- widget messages
 
@@ -223,7 +226,7 @@ class MainScreen(Screen[None]):
             return
         names = {a.index: a.filename for a in getattr(rendered, "attachments", [])}
         if message.index not in names:
-            self.notify(f"No attachment {message.index}", severity="warning")
+            self.say(f"No attachment {message.index}", severity="warning")
             return
 
         def chosen(folder: Path | None) -> None:
@@ -272,7 +275,7 @@ class MainScreen(Screen[None]):
             return self.opened
         summary = self.highlighted or self.message_list.summary_at(self.message_list.cursor_row)
         if summary is None:
-            self.notify("No message selected", severity="warning")
+            self.say("No message selected", severity="warning")
         return summary
 
     def action_toggle_read(self) -> None:
