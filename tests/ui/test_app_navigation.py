@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from datetime import timedelta
 
@@ -270,3 +271,31 @@ async def test_server_text_in_notifications_is_never_markup() -> None:
                 assert note.markup is False
                 assert "[@click=app.quit]quit[/]" in note.message and "\x1b" not in note.message
             assert app.is_running
+
+
+async def test_new_mail_keeps_the_cursor_on_the_same_message_and_toggles_the_right_row() -> None:
+    from tests.session.support import other_connection
+
+    with pymap_thread(seeded(5, unseen_every=1)) as server:
+        app = make_app(server.port)
+        async with app.run_test(size=SIZE) as pilot:
+            main = await until_loaded(pilot, app)
+            await pilot.press("j")
+            chosen = main.message_list.summary_at(1)
+            assert chosen is not None and chosen.unread
+
+            def append() -> None:
+                client = other_connection("127.0.0.1", server.port)
+                client.append("INBOX", make_message(50, "Brand new"))
+                client.logout()
+
+            await pilot.pause()
+            await asyncio.to_thread(append)
+            await until(pilot, lambda: main.total == 6, what="new mail counted")
+            await until(pilot, lambda: main.message_list.summary_at(0) is not None, what="rows reloaded")
+            await until(pilot, lambda: main.message_list.summary_at(2) is not None, what="rows reloaded")
+            assert main.message_list.cursor_row == 2
+            assert main.message_list.summary_at(2).uid == chosen.uid
+            await pilot.press("u")
+            await until(pilot, lambda: not main.message_list.summary_at(2).unread, what="row 2 read")
+            assert main.message_list.summary_at(1).unread and main.message_list.summary_at(0).unread

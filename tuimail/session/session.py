@@ -557,22 +557,32 @@ class Session:
             await self._store(summary, "+FLAGS", "\\Seen")
 
     async def _store(self, summary: Any, op: str, flag: str) -> None:
-        """UID STORE uid ±FLAGS (flag) (RFC 9051 §6.4.6); posts the updated row."""
+        """UID STORE uid ±FLAGS (flag) (RFC 9051 §6.4.6); posts the updated row.
+
+        The row comes from the FETCH the server answers with (its sequence
+        number is current even if mail arrived since the summary was made).
+        """
         assert self._imap is not None and self.mailbox is not None
-        await self._imap.uid_store(summary.uid, op, [flag])
+        result = await self._imap.uid_store(summary.uid, op, [flag])
         flags = set(summary.flags)
         if op.startswith("+"):
             flags.add(flag)
         else:
             flags.discard(flag)
-        updated = dataclasses.replace(summary, flags=frozenset(flags))
-        row = self.exists - summary.seqno
+        seqno = summary.seqno
+        for fd in result or ():
+            if fd.attr.get("UID") == summary.uid:
+                seqno = fd.seqno
+                if "FLAGS" in fd.attr:
+                    flags = {str(f) for f in fd.attr["FLAGS"]}
+        updated = dataclasses.replace(summary, seqno=seqno, flags=frozenset(flags))
+        row = self.exists - seqno
         if 0 <= row < self.exists:
             self.post(m.RowsLoaded(self.mailbox, self.epoch, {row: updated}))
         if flag == "\\Seen" and self.unseen is not None:
             was_unseen = "\\Seen" not in summary.flags
-            self.unseen += (-1 if was_unseen else 0) if op.startswith("+") else (0 if was_unseen else 1)
-            self.unseen = max(0, self.unseen)
+            now_unseen = "\\Seen" not in flags
+            self.unseen = max(0, self.unseen + int(now_unseen) - int(was_unseen))
             self.post(m.MailboxCounts(self.mailbox, self.unseen, self.exists))
 
     async def _toggle_flag(self, summary: Any, flag: str) -> None:

@@ -167,10 +167,14 @@ class MainScreen(Screen[None]):
     def on_mailbox_changed(self, message: sm.MailboxChanged) -> None:
         if message.name != self.mailbox:
             return
+        grown = message.exists - (self.total or 0)
         self.epoch = message.epoch
         self.total = message.exists
+        cursor = self.message_list.cursor_row
         self.message_list.clear_rows()
         self.message_list.set_count(message.exists)
+        if grown > 0:  # new mail comes in at the top: stay on the same message
+            self.message_list.cursor_row = cursor + grown
         self._update_status()
 
     def on_rows_loaded(self, message: sm.RowsLoaded) -> None:
@@ -179,6 +183,10 @@ class MainScreen(Screen[None]):
             cursor = self.message_list.cursor_row
             if cursor in message.rows:
                 self.highlighted = message.rows[cursor]
+            if self.opened is not None:
+                for summary in message.rows.values():
+                    if summary.uid == self.opened.uid:
+                        self.opened = summary
 
     def on_message_loaded(self, message: sm.MessageLoaded) -> None:
         if message.mailbox != self.mailbox or self.opened is None or self.opened.uid != message.uid:
@@ -273,7 +281,7 @@ class MainScreen(Screen[None]):
     def _target(self) -> MessageSummary | None:
         if self._within(self.viewer) and self.opened is not None:
             return self.opened
-        summary = self.highlighted or self.message_list.summary_at(self.message_list.cursor_row)
+        summary = self.message_list.summary_at(self.message_list.cursor_row) or self.highlighted
         if summary is None:
             self.say("No message selected", severity="warning")
         return summary
