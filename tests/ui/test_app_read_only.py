@@ -102,14 +102,19 @@ async def test_read_only_browsing_and_every_changing_key_change_nothing_on_dovec
                 main.message_list.cursor_row = row
                 await pilot.press("enter")
                 await until(pilot, lambda: main.viewer.rendered is not None, what="message shown")
-                # in the viewer, then back in the list: every key that would change something
-                for key in CHANGING_KEYS:
-                    await pilot.press(key)
-                    refusals += 1
-                await pilot.press("escape")
-                for key in CHANGING_KEYS:
-                    await pilot.press(key)
-                    refusals += 1
+                if row == 0 or row == expected - 1:
+                    # in the viewer, then back in the list: every key that would change something
+                    for key in CHANGING_KEYS:
+                        await pilot.press(key)
+                        refusals += 1
+                    await pilot.press("escape")
+                    for key in CHANGING_KEYS:
+                        await pilot.press(key)
+                        refusals += 1
+                else:
+                    await pilot.press("escape")
+                await pilot.press("escape")  # close the message: the next one must really load
+                assert main.viewer.rendered is None
             assert not isinstance(app.screen, ErrorScreen)
         await until(pilot, lambda: len(app._notifications) > 0, what="refusal notices")
         assert all("read-only" in n.message for n in app._notifications)
