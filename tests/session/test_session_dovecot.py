@@ -53,3 +53,39 @@ async def test_implicit_tls_and_starttls_open_inbox_with_special_use_tree(doveco
             assert opened.name == "INBOX" and opened.exists == 0
         finally:
             await asyncio.to_thread(session.stop)
+
+
+async def test_delete_moves_to_trash_then_expunges_only_that_uid_in_trash(dovecot_server: ServerInfo) -> None:
+    from imapclient import IMAPClient
+
+    from .support import make_message
+
+    info = dovecot_server
+    client = IMAPClient(info.host, port=info.port, ssl=False, timeout=30)
+    client.login(info.username, info.password)
+    for n in (1, 2):
+        client.append("INBOX", make_message(n))
+    client.append("Trash", make_message(9), flags=["\\Deleted"])  # must survive: not ours to expunge
+    got = Collector()
+    session = Session(account(info, info.host, tls="none", port=info.port), got)
+    session.start()
+    try:
+        await got.wait_for(m.MailboxCounts, lambda c: c.name == "INBOX")
+        session.want_rows(0, 1)
+        newest = (await got.wait_for(m.RowsLoaded)).rows[0]
+        session.delete(newest)
+        await got.wait_for(m.MailboxChanged, lambda c: c.exists == 1)
+        session.open_mailbox("Trash")
+        opened = await got.wait_for(m.MailboxOpened, lambda o: o.name == "Trash")
+        assert opened.exists == 2
+        session.want_rows(0, 2, opened.epoch)
+        rows = (await got.wait_for(m.RowsLoaded, lambda r: r.epoch == opened.epoch)).rows
+        moved = next(s for s in rows.values() if s.subject == "Message number 2")
+        session.delete(moved)
+        await got.wait_for(m.MailboxChanged, lambda c: c.name == "Trash" and c.exists == 1)
+    finally:
+        await asyncio.to_thread(session.stop)
+    client.select_folder("Trash", readonly=True)
+    left = client.fetch(client.search("ALL"), ["ENVELOPE", "FLAGS"])
+    client.logout()
+    assert [d[b"ENVELOPE"].subject for d in left.values()] == [b"Message number 9"]
