@@ -111,6 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         keymap=config.keymap,
         download_folder=account.download_folder or config.download_folder,
         clock=clock,
+        warnings=config.warnings,
     )
     try:
         app.run()

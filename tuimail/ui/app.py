@@ -45,6 +45,7 @@ class TuimailApp(App[None]):
         clock: Callable[[], datetime] | None = None,
         theme_dirs: list[Path] | None = None,
         connect_timeout: float = 20.0,
+        warnings: list[str] | None = None,
     ) -> None:
         super().__init__()
         self.account = account
@@ -64,6 +65,7 @@ class TuimailApp(App[None]):
             connect_timeout=connect_timeout,
         )
         self.main_screen: MainScreen | None = None
+        self._warnings = list(warnings or [])
 
     def _post_to_main(self, message: Any) -> None:
         # Called from the session thread; post_message is thread-safe.
@@ -84,6 +86,8 @@ class TuimailApp(App[None]):
         )
         self.push_screen(self.main_screen)
         self.sub_title = self.account.name + (" (read-only)" if self.read_only else "")
+        for warning in self._warnings:
+            self.notify(warning, title="Configuration", severity="warning", timeout=15, markup=False)
         self.session.start()
 
     def _load_themes(self) -> None:
