@@ -29,7 +29,7 @@ async def test_compression_starts_mid_packet_right_after_the_ok() -> None:
 
     async with scripted_server(script) as server:
         imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
-        alerts = imap.subscribe()
+        alerts = imap.updates()
         await imap.login("joe", "pw")
         assert imap.compressed
         await imap.noop()

@@ -56,7 +56,7 @@ async def test_bye_mid_command_raises_bye_error_with_server_text() -> None:
 
     async with scripted_server(script) as server:
         imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
-        updates = imap.subscribe()
+        updates = imap.updates()
         await imap.select("INBOX")
         with pytest.raises(ByeResponseError) as info:
             await imap.fetch(1, "FLAGS")

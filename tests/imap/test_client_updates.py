@@ -72,7 +72,7 @@ async def test_selected_state_is_kept_current_and_updates_published() -> None:
 
     async with scripted_server(script) as server:
         imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
-        updates = imap.subscribe()
+        updates = imap.updates()
         state = await imap.select("INBOX")
         assert (state.exists, state.recent, state.uidvalidity, state.uidnext) == (5, 1, 42, 11)
         assert state.flags == ["\\Seen", "\\Deleted"] and "\\*" in state.permanent_flags
@@ -100,7 +100,7 @@ async def test_subscription_ends_when_the_connection_closes() -> None:
 
     async with scripted_server(script) as server:
         imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
-        updates = imap.subscribe()
+        updates = imap.updates()
         with pytest.raises(ByeResponseError):
             await imap.noop()
         received = [response.name async for response in updates]

@@ -422,7 +422,7 @@ async def test_qresync_select_reports_vanished_and_expunge_returns_vanished(imap
     vanished = await imap.expunge()
     assert isinstance(vanished, VanishedData) and list(vanished.uids) == [uids[0]]
     await imap.unselect()
-    updates = imap.subscribe()
+    updates = imap.updates()
     state = await imap.select("INBOX", qresync=(uidvalidity, modseq, SequenceSet(uids)))
     assert state.exists == 2
     seen = []

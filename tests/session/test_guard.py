@@ -95,14 +95,14 @@ async def test_read_only_guard_allows_reads(items: str) -> None:
 
 
 def test_every_write_command_of_the_issue_is_guarded() -> None:
-    guarded_commands = {cmd.removeprefix("UID ") for cmd in WRITE_METHODS.values()} | {"SUBSCRIBE"}
+    guarded_commands = {cmd.removeprefix("UID ") for cmd in WRITE_METHODS.values()}
     required = {"STORE", "COPY", "MOVE", "EXPUNGE", "APPEND", "CREATE", "DELETE", "RENAME", "SUBSCRIBE"}
     assert required <= guarded_commands
 
 
-def test_unsolicited_subscription_is_not_refused() -> None:
+def test_unsolicited_updates_are_not_refused() -> None:
     class Client:
-        def subscribe(self, maxsize: int = 100) -> str:
+        def updates(self, maxsize: int = 100) -> str:
             return "queue"
 
-    assert GuardedClient(Client(), read_only=True).subscribe() == "queue"
+    assert GuardedClient(Client(), read_only=True).updates() == "queue"

@@ -42,7 +42,7 @@ class IMAP(SessionCommands, MailboxCommands, CopyMoveCommands, SearchCommands, I
 
     Attributes: ``capabilities`` (set of upper-case str), ``selected``
     (:class:`~tuimail.imap.mailbox_state.MailboxState` or None), ``enabled``,
-    ``state``; ``subscribe()`` gives unsolicited responses.  Commands may
+    ``state``; ``updates()`` gives unsolicited responses.  Commands may
     be issued from several coroutines at once: they are pipelined.
 
     Commands (each in its family's module under :mod:`.commands`):

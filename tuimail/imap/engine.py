@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections.abc import Iterable
 from typing import Any
 
 from . import trace
@@ -114,8 +115,10 @@ class Engine:
     def compressed(self) -> bool:
         return self._conn is not None and self._conn.compressed
 
-    def _subscribe_updates(self, maxsize: int = DEFAULT_MAXSIZE, names: Any = None) -> Subscription:
-        """A bounded stream of unsolicited responses; see :mod:`.unsolicited`."""
+    def updates(self, maxsize: int = DEFAULT_MAXSIZE, names: Iterable[str] | None = None) -> Subscription:
+        """A bounded stream of unsolicited responses (EXISTS, EXPUNGE,
+        VANISHED, FETCH, ALERT, BYE...), optionally only ``names``; see
+        :mod:`.unsolicited`.  Use as ``with imap.updates() as updates:``."""
         return self._hub.subscribe(maxsize, names)
 
     # --- connection events ---------------------------------------------------

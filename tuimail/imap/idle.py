@@ -65,7 +65,7 @@ class Idle:
             return
         if not self._engine.has("IDLE") and not self._engine.has("IMAP4REV2"):
             raise InvalidStateError("the server does not support IDLE")
-        self._sub = self._engine._subscribe_updates(self._maxsize)
+        self._sub = self._engine.updates(self._maxsize)
         self._runner = asyncio.get_running_loop().create_task(self._run())
         self._runner.add_done_callback(_consume)
         started = asyncio.ensure_future(self._started.wait())

@@ -8,7 +8,7 @@ oldest response is dropped and :attr:`Subscription.dropped` counts it, so
 memory stays bounded and the reader can tell it must resynchronise (e.g.
 with NOOP/SELECT).  Nothing is kept when nobody subscribes.
 
-    with imap.subscribe() as updates:
+    with imap.updates() as updates:
         async for response in updates:
             ...
 """

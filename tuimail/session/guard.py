@@ -32,6 +32,7 @@ WRITE_METHODS: dict[str, str] = {
     "create": "CREATE",
     "delete": "DELETE",
     "rename": "RENAME",
+    "subscribe": "SUBSCRIBE",
     "unsubscribe": "UNSUBSCRIBE",
     "select": "SELECT",
     "close": "CLOSE",
@@ -84,17 +85,6 @@ class GuardedClient:
             return attr
         if name in WRITE_METHODS:
             return self._refuser(WRITE_METHODS[name])
-        if name == "subscribe":
-            # ``subscribe(mailbox)`` is the SUBSCRIBE command; ``subscribe()`` with no
-            # mailbox is the client's unsolicited-responses API, which sends nothing.
-            def subscribe(*args: Any, **kwargs: Any) -> Any:
-                if args and isinstance(args[0], str):
-                    raise ReadOnlyRefused("SUBSCRIBE")
-                if "mailbox" in kwargs:
-                    raise ReadOnlyRefused("SUBSCRIBE")
-                return attr(*args, **kwargs)
-
-            return subscribe
         if name in ("fetch", "uid_fetch"):
 
             def fetch(set_: Any, items: Any, *args: Any, **kwargs: Any) -> Any:

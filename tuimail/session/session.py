@@ -647,11 +647,11 @@ class Session:
     def _subscribe_updates(self) -> None:
         """Ask the client for unsolicited responses (FETCH flag changes)."""
         assert self._imap is not None
-        subscribe = getattr(self._imap.client, "subscribe", None)
+        updates = getattr(self._imap.client, "updates", None)
         self._updates = None
-        if subscribe is not None:
+        if updates is not None:
             with contextlib.suppress(Exception):
-                self._updates = subscribe()
+                self._updates = updates()
 
     def _drain_updates(self) -> None:
         queue = self._updates

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import builtins
 import dataclasses
-from collections.abc import Coroutine, Iterable
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, overload
 
 from ..encoder import Atom, Flags, Literal, Mailbox
 from ..types import AppendUIDData, MailboxList, StatusData
-from ..unsolicited import DEFAULT_MAXSIZE, Subscription
 from .base import CommandsBase
 
 #: STATUS items asked for by default.
@@ -39,34 +37,9 @@ class MailboxCommands(CommandsBase):
         """RENAME (RFC 9051 §6.3.6)."""
         await self._run("RENAME", Mailbox(old), Mailbox(new))
 
-    @overload
-    def subscribe(
-        self, *, maxsize: int = DEFAULT_MAXSIZE, names: Iterable[str] | None = None
-    ) -> Subscription: ...
-
-    @overload
-    def subscribe(self, mailbox: str) -> Coroutine[Any, Any, None]: ...
-
-    def subscribe(
-        self,
-        mailbox: str | None = None,
-        *,
-        maxsize: int = DEFAULT_MAXSIZE,
-        names: Iterable[str] | None = None,
-    ) -> Subscription | Coroutine[Any, Any, None]:
-        """Two things, told apart by the argument:
-
-        * ``imap.subscribe()``: a bounded :class:`Subscription` to
-          unsolicited responses (EXISTS, EXPUNGE, VANISHED, FETCH, ALERT,
-          BYE...), optionally only ``names``; see :mod:`..unsolicited`.
-        * ``await imap.subscribe("Lists/python")``: the SUBSCRIBE command
-          (RFC 9051 §6.3.7).
-        """
-        if mailbox is None:
-            return self._subscribe_updates(maxsize, names)
-        return self._run_subscribe(mailbox)
-
-    async def _run_subscribe(self, mailbox: str) -> None:
+    async def subscribe(self, mailbox: str) -> None:
+        """SUBSCRIBE (RFC 9051 §6.3.7).  Unsolicited responses are
+        :meth:`updates`, not this."""
         await self._run("SUBSCRIBE", Mailbox(mailbox))
 
     async def unsubscribe(self, mailbox: str) -> None:
