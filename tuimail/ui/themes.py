@@ -13,8 +13,9 @@ A theme file looks like::
     message-unread = "#7dcfff"   # unread rows and the unread dot
     message-flagged = "#ff9e64"  # the flagged star and subject
 
-Themes come from the project's ``themes/`` folder (next to the package), from
-``tuimail/themes`` inside an installed package, from the user's config folder
+Themes come from the project's ``themes/`` folder (the source of truth), which
+ships inside the package as ``tuimail/themes`` (a link to ``../themes`` in the
+checkout, copied as package data into wheels), from the user's config folder
 (``$XDG_CONFIG_HOME/tuimail/themes``) and from any extra folders given; a later
 file with the same ``name`` replaces an earlier one.  A bad file gives a
 :class:`ThemeError` naming the file and the problem, never a traceback.
