@@ -17,13 +17,14 @@ from pathlib import Path
 import tuimail
 
 PROJECT = Path(tuimail.__file__).resolve().parent.parent
+SETUP = "import setuptools; setuptools.setup()"  # reads pyproject.toml
 OURS = {"tuimail-dark", "tuimail-light", "tuimail-solarized"}
 
 
 def built_package(build_lib: Path) -> Path:
     """Run ``setup.py build_py`` (from pyproject's configuration) into ``build_lib``."""
     subprocess.run(
-        [sys.executable, "-c", "import setuptools; setuptools.setup()", "-q", "build_py", "--build-lib", str(build_lib)],
+        [sys.executable, "-c", SETUP, "-q", "build_py", "--build-lib", build_lib],
         cwd=PROJECT,
         check=True,
         capture_output=True,
@@ -34,10 +35,11 @@ def built_package(build_lib: Path) -> Path:
 def test_built_package_holds_the_theme_files_as_files(tmp_path: Path) -> None:
     package = built_package(tmp_path / "lib")
     shipped = package / "themes"
-    assert {path.stem for path in shipped.glob("*.toml")} == {p.stem for p in (PROJECT / "themes").glob("*.toml")}
+    source = PROJECT / "themes"
+    assert {path.name for path in shipped.glob("*.toml")} == {path.name for path in source.glob("*.toml")}
     assert not shipped.is_symlink()
     for path in shipped.glob("*.toml"):
-        assert path.read_bytes() == (PROJECT / "themes" / path.name).read_bytes()
+        assert path.read_bytes() == (source / path.name).read_bytes()
 
 
 def test_installed_package_loads_its_themes_through_importlib_resources(tmp_path: Path) -> None:
