@@ -50,6 +50,12 @@ RECONNECT_DELAYS = (0.5, 2.0, 5.0)
 POLL_INTERVAL = 30.0
 #: How often the other mailboxes' counts are refreshed (seconds); IDLE is renewed as often.
 COUNTS_INTERVAL = 120.0
+#: Longest wait for any one command's answer (seconds); then the connection counts as lost.
+COMMAND_TIMEOUT = 60.0
+#: Longest wait for the server to end IDLE after DONE (RFC 2177 §3); then the connection counts as lost.
+IDLE_DONE_TIMEOUT = 30.0
+#: Longest wait for the session thread's loop to start.
+THREAD_START_TIMEOUT = 10.0
 
 Post = Callable[[Message], Any]
 
@@ -163,7 +169,9 @@ class Session:
 
         self._thread = threading.Thread(target=run, name=f"tuimail-session-{self.account.name}", daemon=True)
         self._thread.start()
-        ready.wait()
+        if not ready.wait(THREAD_START_TIMEOUT):
+            self.post(m.SessionFailed("protocol", "The session did not start", "no event loop", fatal=True))
+            return
         self.connect()
 
     def stop(self, timeout: float = 5.0) -> None:
@@ -249,6 +257,8 @@ class Session:
         try:
             async with self._lock:
                 if self._imap is None:
+                    if action:  # a change the user asked for is never dropped silently
+                        self.post(m.Notice(f"Cannot {action}: not connected", "warning"))
                     return
                 await fn(*args)
         except ReadOnlyRefused as exc:
@@ -278,6 +288,9 @@ class Session:
         """The one place failures become on-screen messages."""
         kind, title = classify_error(exc)
         _log.info("session: %s failed: %r", during, exc)
+        if kind == "unreachable" and during != "connect" and self.mailbox is not None:
+            # A connected server that stops answering (CommandTimeout): reconnect, as for a lost one.
+            kind, title = "lost", "The server stopped answering"
         if kind == "protocol":
             self.post(m.Notice(f"{during}: {describe(exc)}", "error"))
             return
@@ -372,6 +385,7 @@ class Session:
             tls=account.tls,
             ssl_context=context if account.tls != "none" else None,
             timeout=self._connect_timeout,
+            command_timeout=COMMAND_TIMEOUT,
         )
 
     async def _authenticate(self, imap: Any, password: str) -> None:
@@ -725,21 +739,37 @@ class Session:
         await self._quiet.wait()
 
     async def _idle_until_woken(self) -> None:
-        """IDLE until the server reports something or a request arrives (then DONE)."""
+        """IDLE until the server reports something or a request arrives (then DONE).
+
+        The IDLE is ended with ``stop()`` from outside the task that waits on
+        it, whatever state it is in (queued, sent but not yet accepted, or
+        accepted): cancelling that task alone could leave an IDLE that was
+        sent but not yet accepted running on its own, re-issuing itself after
+        every command.  The wait for its end is bounded (RFC 2177 §3: DONE
+        ends IDLE; a server that does not answer is a lost connection).
+        """
         assert self._imap is not None and self._wake is not None
-        imap = self._imap
+        idle = self._imap.idle()
 
         async def first_update() -> None:
-            idle = imap.idle()
-            if hasattr(idle, "__aenter__"):
-                async with idle as updates:
-                    async for _update in updates:
-                        return
-            else:
-                async for _update in idle:
-                    return
+            async for _update in idle:
+                return
 
-        await self._until_woken(first_update(), COUNTS_INTERVAL)
+        try:
+            await self._until_woken(first_update(), COUNTS_INTERVAL)
+        finally:
+            await self._end_idle(idle)
+
+    @staticmethod
+    async def _end_idle(idle: Any) -> None:
+        """DONE (or withdraw the queued IDLE) and wait, bounded, until the server ends it."""
+        from tuimail.imap.errors import ConnectionLost
+
+        stopper = asyncio.ensure_future(idle.stop())
+        done, _ = await asyncio.wait({stopper}, timeout=IDLE_DONE_TIMEOUT)
+        if not done:
+            stopper.cancel()
+            raise ConnectionLost(f"the server did not end IDLE within {IDLE_DONE_TIMEOUT:g}s")
 
     async def _poll_until_woken(self) -> None:
         assert self._imap is not None

@@ -1,0 +1,182 @@
+"""The session against faulty servers (scripted): every wait is bounded, every failure reported.
+
+Real behaviour is tested against pymap and Dovecot (test_session.py,
+test_session_dovecot.py); these scripts play a server that stops answering
+at one chosen point, or that is slow to accept IDLE.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Awaitable, Callable
+
+import pytest
+
+from tests.imap.scripted_server import Peer, greet, scripted_server
+from tuimail.session import messages as m
+from tuimail.session import session as session_module
+from tuimail.session.session import Session
+
+from .support import Collector, account_for
+
+FETCH_LINE = (
+    b'* 1 FETCH (UID 1 FLAGS (\\Seen) INTERNALDATE "01-Mar-2024 09:00:00 +0000" RFC822.SIZE 10 '
+    b'ENVELOPE ("Fri, 1 Mar 2024 09:00:00 +0000" "Hello" (("Alice" NIL "alice" "example.com")) '
+    b'NIL NIL NIL NIL NIL NIL "<m1@example.com>") '
+    b'BODYSTRUCTURE ("TEXT" "PLAIN" ("CHARSET" "utf-8") NIL NIL "7BIT" 10 1))\r\n'
+)
+
+#: What the server does with one command: (peer, tag, rest) -> None.
+Handler = Callable[[Peer, bytes, bytes], Awaitable[None]]
+
+
+async def normal_idle(peer: Peer, tag: bytes, rest: bytes) -> None:
+    """RFC 2177: "+" at once, then the tagged OK after DONE."""
+    peer.send(b"+ idling\r\n")
+    assert await peer.line() == b"DONE\r\n"
+    peer.send(tag + b" OK IDLE done\r\n")
+
+
+async def normal_fetch(peer: Peer, tag: bytes, rest: bytes) -> None:
+    peer.send(FETCH_LINE + tag + b" OK FETCH done\r\n")
+
+
+async def never_answer(peer: Peer, tag: bytes, rest: bytes) -> None:
+    """The faulty part: the command (or the DONE after IDLE) gets no answer, ever."""
+    await peer.line()  # hangs until the client gives up and closes the connection
+
+
+async def idle_then_silence(peer: Peer, tag: bytes, rest: bytes) -> None:
+    peer.send(b"+ idling\r\n")
+    assert await peer.line() == b"DONE\r\n"
+    await peer.line()  # never the tagged OK
+
+
+def one_inbox_server(overrides: Callable[[int], dict[bytes, Handler]]) -> Callable[[Peer], Awaitable[None]]:
+    """A server with one message in INBOX; ``overrides(n)`` changes commands on connection ``n``."""
+    connections = 0
+
+    async def script(peer: Peer) -> None:
+        nonlocal connections
+        connections += 1
+        handlers: dict[bytes, Handler] = {b"IDLE": normal_idle, b"FETCH": normal_fetch}
+        handlers.update(overrides(connections))
+        greet(peer, b"IMAP4rev1 IDLE UIDPLUS")
+        while True:
+            tag, name, rest = await peer.command()
+            if name in handlers:
+                await handlers[name](peer, tag, rest)
+            elif name == b"LIST":
+                peer.send(b'* LIST () "/" INBOX\r\n' + tag + b" OK LIST done\r\n")
+            elif name == b"STATUS":
+                peer.send(b"* STATUS INBOX (MESSAGES 1 UNSEEN 0)\r\n" + tag + b" OK STATUS done\r\n")
+            elif name in (b"SELECT", b"EXAMINE"):
+                peer.send(
+                    b"* 1 EXISTS\r\n* OK [UIDVALIDITY 7] ok\r\n* OK [UIDNEXT 2] ok\r\n"
+                    + tag
+                    + b" OK [READ-WRITE] selected\r\n"
+                )
+            elif name == b"SEARCH":
+                peer.send(b"* SEARCH\r\n" + tag + b" OK SEARCH done\r\n")
+            elif name == b"LOGOUT":
+                peer.send(b"* BYE bye\r\n" + tag + b" OK LOGOUT done\r\n")
+                return
+            else:
+                peer.send(tag + b" OK " + name + b" done\r\n")
+
+    return script
+
+
+def commands_sent(received: bytes) -> list[str]:
+    """Command names (and DONE) in the order the client sent them."""
+    names = []
+    for line in received.split(b"\r\n"):
+        if line == b"DONE":
+            names.append("DONE")
+        elif match := re.match(rb"\S+ (UID \w+|\w+)", line):
+            names.append(match.group(1).decode().upper())
+    return names
+
+
+async def test_server_not_ending_idle_is_a_lost_connection_then_reconnected(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(session_module, "IDLE_DONE_TIMEOUT", 0.5)
+    script = one_inbox_server(lambda n: {b"IDLE": idle_then_silence} if n == 1 else {})
+    async with scripted_server(script) as server:
+        got = Collector()
+        session = Session(account_for(server.port), got)
+        session.start()
+        try:
+            opened = await got.wait_for(m.MailboxOpened)
+            while b"IDLE" not in server.received:
+                await asyncio.sleep(0.01)
+            session.want_rows(0, 1)  # wakes the idler: DONE, which the server never answers
+            lost = await got.wait_for(m.SessionFailed)
+            assert lost.kind == "lost" and not lost.fatal
+            assert "IDLE" in lost.detail
+            reopened = await got.wait_for(m.MailboxOpened)
+            assert reopened.epoch > opened.epoch
+            await got.wait_for(m.Notice, lambda n: "Reconnected" in n.text)
+        finally:
+            await asyncio.to_thread(session.stop)
+    assert not server.errors, server.errors
+
+
+async def test_command_never_answered_times_out_and_reconnects(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(session_module, "COMMAND_TIMEOUT", 0.5)
+    script = one_inbox_server(lambda n: {b"FETCH": never_answer} if n == 1 else {})
+    async with scripted_server(script) as server:
+        got = Collector()
+        session = Session(account_for(server.port), got)
+        session.start()
+        try:
+            await got.wait_for(m.MailboxOpened)
+            session.want_rows(0, 1)
+            lost = await got.wait_for(m.SessionFailed)
+            assert lost.kind == "lost" and not lost.fatal
+            reopened = await got.wait_for(m.MailboxOpened)
+            session.want_rows(0, 1, reopened.epoch)
+            rows = await got.wait_for(m.RowsLoaded)
+            assert rows.rows[0].subject == "Hello"
+        finally:
+            await asyncio.to_thread(session.stop)
+    assert not server.errors, server.errors
+
+
+async def test_request_before_idle_is_accepted_ends_that_idle_for_good() -> None:
+    """A request that arrives while IDLE is sent but not yet accepted: DONE once "+" comes,
+    and that IDLE is not re-issued on its own (one IDLE between two requests, no ping-pong)."""
+    accept = asyncio.Event()
+    first_idle = True
+
+    async def slow_first_idle(peer: Peer, tag: bytes, rest: bytes) -> None:
+        nonlocal first_idle
+        if first_idle:
+            first_idle = False
+            await accept.wait()
+        await normal_idle(peer, tag, rest)
+
+    script = one_inbox_server(lambda n: {b"IDLE": slow_first_idle})
+    async with scripted_server(script) as server:
+        got = Collector()
+        session = Session(account_for(server.port), got)
+        session.start()
+        try:
+            opened = await got.wait_for(m.MailboxOpened)
+            while b"IDLE" not in server.received:
+                await asyncio.sleep(0.01)
+            session.want_rows(0, 1, opened.epoch)
+            await asyncio.sleep(0.2)  # the request reaches the session while IDLE awaits its "+"
+            accept.set()
+            await got.wait_for(m.RowsLoaded)
+            session.want_rows(0, 1, opened.epoch)
+            await got.wait_for(m.RowsLoaded)
+        finally:
+            await asyncio.to_thread(session.stop)
+    assert not server.errors, server.errors
+    sent = commands_sent(bytes(server.received))
+    first, second = [i for i, name in enumerate(sent) if name == "FETCH"][:2]
+    assert sent[first - 2 : first] == ["IDLE", "DONE"], sent
+    assert sent[first + 1 : second] == ["IDLE", "DONE"], sent
