@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -15,14 +16,19 @@ FIXED_NOW = datetime(2024, 3, 3, 12, 0, tzinfo=UTC)
 
 
 async def until(
-    pilot: Pilot[None], condition: Callable[[], object], *, tries: int = 1500, what: str = ""
+    pilot: Pilot[None], condition: Callable[[], object], *, within: float = 30.0, what: str = ""
 ) -> None:
-    """Let the app (and the session thread) run until ``condition()`` holds."""
-    for _ in range(tries):
-        if condition():
-            return
+    """Let the app (and the session thread) run until ``condition()`` holds.
+
+    Gives up after ``within`` seconds of wall-clock time (not a count of
+    pauses, which stretch under load), well before the test's own timeout,
+    so a failure names what it waited for instead of hanging.
+    """
+    deadline = time.monotonic() + within
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition never held within {within:g}s: {what or condition}")
         await pilot.pause(0.02)
-    raise AssertionError(f"condition never held: {what or condition}")
 
 
 def main_screen(app: TuimailApp) -> MainScreen:
