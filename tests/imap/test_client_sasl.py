@@ -73,48 +73,46 @@ async def test_plain_sends_authzid_user_password_with_or_without_sasl_ir(
     assert any(r.getMessage().startswith("C: T1 AUTHENTICATE PLAIN") for r in caplog.records)
 
 
-async def test_login_mechanism_answers_username_then_password(caplog: pytest.LogCaptureFixture) -> None:
+async def _answers_to_challenges(mech: str, challenges: list[bytes], *args: str) -> list[bytes]:
+    """Authenticate with ``mech`` against a server that sends each challenge
+    in turn (no SASL-IR) and then OK; the client's answers, decoded."""
     answers: list[bytes] = []
 
     async def script(peer: Peer) -> None:
-        greet(peer, b"IMAP4rev1 AUTH=LOGIN")
-        tag, _ = await _authenticate(peer, b"LOGIN")
-        for prompt in (b"Username:", b"Password:"):
-            peer.send(b"+ " + _b64(prompt) + b"\r\n")
+        greet(peer, b"IMAP4rev1 AUTH=" + mech.encode())
+        tag, _ = await _authenticate(peer, mech.encode())
+        for challenge in challenges:
+            peer.send(b"+ " + _b64(challenge) + b"\r\n")
             answers.append(_unb64(await peer.line()))
         peer.send(tag + b" OK [CAPABILITY IMAP4rev1] ok\r\n")
 
     async with scripted_server(script) as server:
         imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
-        await imap.authenticate("LOGIN", "joe", PASSWORD)
+        await imap.authenticate(mech, *args)
+    return answers
+
+
+async def test_login_mechanism_answers_username_then_password(caplog: pytest.LogCaptureFixture) -> None:
+    answers = await _answers_to_challenges("LOGIN", [b"Username:", b"Password:"], "joe", PASSWORD)
     assert answers == [b"joe", PASSWORD.encode()]
     _secret_free(caplog, PASSWORD)
 
 
 async def test_cram_md5_answers_hmac_of_challenge(caplog: pytest.LogCaptureFixture) -> None:
     challenge = b"<1896.697170952@postoffice.example.net>"
-    answers: list[bytes] = []
-
-    async def script(peer: Peer) -> None:
-        greet(peer, b"IMAP4rev1 AUTH=CRAM-MD5")
-        tag, _ = await _authenticate(peer, b"CRAM-MD5")
-        peer.send(b"+ " + _b64(challenge) + b"\r\n")
-        answers.append(_unb64(await peer.line()))
-        peer.send(tag + b" OK [CAPABILITY IMAP4rev1] ok\r\n")
-
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
-        await imap.authenticate("CRAM-MD5", "joe", PASSWORD)
+    answers = await _answers_to_challenges("CRAM-MD5", [challenge], "joe", PASSWORD)
     digest = hmac.new(PASSWORD.encode(), challenge, hashlib.md5).hexdigest()
     assert answers == [b"joe " + digest.encode()]
 
 
-async def test_xoauth2_error_challenge_is_answered_empty_then_fails(caplog: pytest.LogCaptureFixture) -> None:
+async def _token_error_exchange(mech: str, *args: str, **kwargs: str | int) -> list[bytes]:
+    """Authenticate with an OAuth mechanism against a server that answers the
+    token with a JSON error challenge, then NO; what the client sent."""
     received: list[bytes] = []
 
     async def script(peer: Peer) -> None:
-        greet(peer, b"IMAP4rev1 AUTH=XOAUTH2 SASL-IR")
-        tag, initial = await _authenticate(peer, b"XOAUTH2")
+        greet(peer, b"IMAP4rev1 SASL-IR AUTH=" + mech.encode())
+        tag, initial = await _authenticate(peer, mech.encode())
         received.append(_unb64(initial))
         peer.send(b"+ " + _b64(b'{"status":"401","schemes":"bearer"}') + b"\r\n")
         received.append(_unb64(await peer.line()))
@@ -123,9 +121,23 @@ async def test_xoauth2_error_challenge_is_answered_empty_then_fails(caplog: pyte
     async with scripted_server(script) as server:
         imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
         with pytest.raises(AuthenticationError) as info:
-            await imap.authenticate("XOAUTH2", "joe@example.com", TOKEN)
+            await imap.authenticate(mech, *args, **kwargs)
         assert info.value.code is not None and info.value.code.name == "AUTHENTICATIONFAILED"
+    return received
+
+
+async def test_xoauth2_error_challenge_is_answered_empty_then_fails(caplog: pytest.LogCaptureFixture) -> None:
+    received = await _token_error_exchange("XOAUTH2", "joe@example.com", TOKEN)
     assert received == [f"user=joe@example.com\x01auth=Bearer {TOKEN}\x01\x01".encode(), b""]
+    _secret_free(caplog, TOKEN)
+
+
+async def test_oauthbearer_error_challenge_is_answered_with_ctrl_a_then_fails(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    received = await _token_error_exchange("OAUTHBEARER", "joe", TOKEN)
+    # RFC 7628 §3.2.3: the client answers the error challenge with a lone ^A.
+    assert received == [f"n,a=joe,\x01auth=Bearer {TOKEN}\x01\x01".encode(), b"\x01"]
     _secret_free(caplog, TOKEN)
 
 

@@ -44,3 +44,28 @@ class Mechanism(ABC):
     def verify_success(self, additional_data: bytes | None) -> None:  # noqa: B027 (optional hook)
         """Check the server's outcome data at the end of a successful
         exchange (SCRAM's server signature).  Default: nothing to check."""
+
+
+class OneMessage(Mechanism):
+    """A client-first mechanism whose whole exchange is one message
+    (PLAIN, EXTERNAL, ANONYMOUS): sent as the initial response, or in
+    answer to the server's first (empty) challenge when SASL-IR is not
+    offered (RFC 4422 §4, RFC 9051 §6.2.2)."""
+
+    client_first = True
+
+    def __init__(self, message: bytes) -> None:
+        self._message = message
+        self._sent = False
+
+    def initial_response(self) -> bytes:
+        self._sent = True
+        return self._message
+
+    def process(self, challenge: bytes) -> bytes:
+        self._sent = True
+        return self._message
+
+    @property
+    def done(self) -> bool:
+        return self._sent

@@ -3,27 +3,13 @@ message is the optional authorization identity."""
 
 from __future__ import annotations
 
-from .base import Mechanism
+from .base import OneMessage
 
 
-class External(Mechanism):
+class External(OneMessage):
     """EXTERNAL: authenticate with what the transport already proved."""
 
     name = "EXTERNAL"
-    client_first = True
 
     def __init__(self, authzid: str = "") -> None:
-        self._message = authzid.encode()
-        self._sent = False
-
-    def initial_response(self) -> bytes:
-        self._sent = True
-        return self._message
-
-    def process(self, challenge: bytes) -> bytes:
-        self._sent = True
-        return self._message
-
-    @property
-    def done(self) -> bool:
-        return self._sent
+        super().__init__(authzid.encode())

@@ -4,7 +4,7 @@ key/value pairs ending in ``auth=Bearer <token>^A^A``."""
 from __future__ import annotations
 
 from ..errors import EncodeError
-from .base import Mechanism
+from .bearer import BearerToken
 
 
 def _gs2_name(value: str) -> str:
@@ -12,11 +12,11 @@ def _gs2_name(value: str) -> str:
     return value.replace("=", "=3D").replace(",", "=2C")
 
 
-class OAuthBearer(Mechanism):
+class OAuthBearer(BearerToken):
     """OAUTHBEARER: an OAuth 2.0 bearer token, with host and port."""
 
     name = "OAUTHBEARER"
-    client_first = True
+    error_reply = b"\x01"  # RFC 7628 §3.2.3: an error challenge is answered with a lone ^A
 
     def __init__(
         self, username: str, oauth2_token: str, *, host: str | None = None, port: int | None = None
@@ -29,18 +29,4 @@ class OAuthBearer(Mechanism):
         if port:
             parts.append(f"port={port}")
         parts.append(f"auth=Bearer {oauth2_token}")
-        self._message = ("\x01".join(parts) + "\x01\x01").encode()
-        self._sent = False
-        self.error: bytes | None = None
-
-    def initial_response(self) -> bytes:
-        self._sent = True
-        return self._message
-
-    def process(self, challenge: bytes) -> bytes:
-        if not self._sent:
-            self._sent = True
-            return self._message
-        # RFC 7628 §3.2.3: an error challenge is answered with a lone ^A.
-        self.error = challenge
-        return b"\x01"
+        super().__init__(("\x01".join(parts) + "\x01\x01").encode())
