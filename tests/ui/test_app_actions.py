@@ -1,10 +1,14 @@
-"""Pilot tests of the app's actions over pymap: move with the folder picker, saving an attachment."""
+"""Pilot tests of the app's actions over pymap: move with the folder picker, saving an attachment,
+and what the list and viewer show after the open message is deleted, archived or moved."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
 
 from tests.session.pilot_support import FIXED_NOW, until, until_loaded
 from tests.session.support import BASE, account_for, other_connection, pymap_thread, seeded
@@ -59,3 +63,78 @@ async def test_saving_an_attachment_asks_for_a_folder_and_writes_a_safe_name(tmp
         saved = list(tmp_path.iterdir())
         assert [p.name for p in saved] == ["report.csv"]
         assert saved[0].read_bytes() == b"month,total\nMarch,3\n"
+
+
+async def press_removal(pilot: Pilot[None], app: TuimailApp, key: str) -> None:
+    """Delete (d), archive (a) or move to Archive with the folder picker (m)."""
+    await pilot.press(key)
+    if key == "m":
+        assert isinstance(app.screen, FolderPicker)
+        for _ in range(app.screen.names.index("Archive")):
+            await pilot.press("down")
+        await pilot.press("enter")
+
+
+@pytest.mark.parametrize("key", ["d", "a", "m"], ids=["delete", "archive", "move"])
+async def test_removing_the_open_message_clears_the_viewer_and_lands_on_the_next(key: str) -> None:
+    with pymap_thread(seeded(5)) as server:
+        app = TuimailApp(account_for(server.port), clock=lambda: FIXED_NOW, theme_dirs=[])
+        async with app.run_test(size=SIZE) as pilot:
+            main = await until_loaded(pilot, app)
+            ml = main.message_list
+            await pilot.press("j", "enter")
+            await until(pilot, lambda: main.viewer.rendered is not None, what="message shown")
+            assert main.viewer.rendered.subject == "Message number 4" and main._within(main.viewer)
+            await press_removal(pilot, app, key)
+            assert main.viewer.rendered is None and main.opened is None
+            assert app.focused is ml
+            await until(pilot, lambda: main.total == 4, what="INBOX shrank")
+            await until(pilot, lambda: ml.summary_at(1) is not None, what="rows reloaded")
+            assert ml.cursor_row == 1
+            assert ml.summary_at(1).subject == "Message number 3"
+            await until(pilot, lambda: main.highlighted is not None, what="highlighted")
+            assert main.highlighted.subject == "Message number 3"
+            assert main.viewer.rendered is None
+
+
+async def test_deleting_the_open_message_from_the_viewer_moves_the_cursor_to_the_next_of_it() -> None:
+    with pymap_thread(seeded(5)) as server:
+        app = TuimailApp(account_for(server.port), clock=lambda: FIXED_NOW, theme_dirs=[])
+        async with app.run_test(size=SIZE) as pilot:
+            main = await until_loaded(pilot, app)
+            ml = main.message_list
+            await pilot.press("enter")
+            await until(pilot, lambda: main.viewer.rendered is not None, what="message shown")
+            await pilot.press("escape", "j", "j", "j", "tab")  # cursor elsewhere, back in the viewer
+            assert ml.cursor_row == 3 and main._within(main.viewer)
+            await pilot.press("d")
+            assert main.viewer.rendered is None and ml.cursor_row == 0
+            await until(pilot, lambda: main.total == 4, what="INBOX shrank")
+            await until(pilot, lambda: ml.summary_at(0) is not None, what="rows reloaded")
+            assert ml.cursor_row == 0 and ml.summary_at(0).subject == "Message number 4"
+
+
+async def test_deleting_another_message_keeps_the_open_one_in_the_viewer() -> None:
+    with pymap_thread(seeded(5)) as server:
+        app = TuimailApp(account_for(server.port), clock=lambda: FIXED_NOW, theme_dirs=[])
+        async with app.run_test(size=SIZE) as pilot:
+            main = await until_loaded(pilot, app)
+            await pilot.press("enter")
+            await until(pilot, lambda: main.viewer.rendered is not None, what="message shown")
+            await pilot.press("escape", "j", "d")
+            await until(pilot, lambda: main.total == 4, what="INBOX shrank")
+            assert main.viewer.rendered is not None
+            assert main.viewer.rendered.subject == "Message number 5"
+
+
+async def test_read_only_delete_of_the_open_message_keeps_it_in_the_viewer() -> None:
+    with pymap_thread(seeded(5)) as server:
+        app = TuimailApp(account_for(server.port), read_only=True, clock=lambda: FIXED_NOW, theme_dirs=[])
+        async with app.run_test(size=SIZE) as pilot:
+            main = await until_loaded(pilot, app)
+            await pilot.press("enter")
+            await until(pilot, lambda: main.viewer.rendered is not None, what="message shown")
+            await pilot.press("d")
+            await until(pilot, lambda: app._notifications, what="refusal shown")
+            assert main.viewer.rendered is not None and main._within(main.viewer)
+            assert main.total == 5

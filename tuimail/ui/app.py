@@ -23,7 +23,7 @@ _log = logging.getLogger(__name__)
 DEFAULT_THEME = "tuimail-dark"
 
 
-class TuimailApp(App[None]):
+class TuimailApp(App[None], inherit_bindings=False):
     """A keyboard-driven mail browser over one IMAP account."""
 
     CSS_PATH = "app.tcss"

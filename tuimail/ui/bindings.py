@@ -3,21 +3,38 @@
 The config's ``[keymap]`` table maps binding ids to keys (``"message.delete"
 = "x,delete"``); the App applies it with :meth:`textual.app.App.set_keymap`.
 The widgets' own bindings (``MessageList``, ``MailboxTree``,
-``EnvelopeViewer``) carry ids too and are remapped the same way.
+``EnvelopeViewer``) carry ids too and are remapped the same way.  The app,
+its screens and those widgets do not inherit Textual's id-less bindings
+(``inherit_bindings=False``): what they keep of them is redefined with ids here
+or in the widget, so every key can be remapped and the help screen shows each id.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.binding import Binding, BindingType
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
 
 APP_BINDINGS: list[BindingType] = [
     Binding("q", "quit", "Quit", id="app.quit"),
     Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
     Binding("colon,ctrl+p", "command_palette", "Commands", show=False, id="app.command_palette"),
     Binding("ctrl+r", "reconnect", "Reconnect", show=False, id="app.reconnect"),
+    # Textual's own App bindings, redefined with ids:
+    Binding("ctrl+q", "quit", "Quit at once", show=False, priority=True, id="app.force_quit"),
+    Binding("ctrl+c", "help_quit", "How to quit", show=False, system=True, id="app.help_quit"),
+]
+
+#: Textual's Screen bindings, with ids (every screen of the app has them).
+SCREEN_BINDINGS: list[BindingType] = [
+    Binding("tab", "app.focus_next", "Focus next", show=False, id="screen.focus_next"),
+    Binding("shift+tab", "app.focus_previous", "Focus previous", show=False, id="screen.focus_previous"),
+    Binding("ctrl+c,super+c", "screen.copy_text", "Copy selected text", show=False, id="screen.copy_text"),
 ]
 
 MAIN_BINDINGS: list[BindingType] = [
@@ -30,15 +47,23 @@ MAIN_BINDINGS: list[BindingType] = [
     Binding("a", "archive", "Archive", id="message.archive"),
     Binding("m", "move", "Move", id="message.move"),
     Binding("c", "copy", "Copy", show=False, id="message.copy"),
+    SCREEN_BINDINGS[2],  # copy selected text (tab and shift+tab move between panes)
 ]
 
 HELP_BINDINGS: list[BindingType] = [
+    *SCREEN_BINDINGS,
     Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close"),
 ]
 
 ERROR_BINDINGS: list[BindingType] = [
+    *SCREEN_BINDINGS,
     Binding("r", "retry", "Retry", id="error.retry"),
     Binding("q", "quit", "Quit", id="error.quit"),
+]
+
+DIALOG_BINDINGS: list[BindingType] = [
+    *SCREEN_BINDINGS,
+    Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
 ]
 
 #: The actions that change something on the server (refused in read-only mode).
@@ -55,15 +80,23 @@ class BindingRow:
     binding_id: str
 
 
-def _rows(area: str, bindings: Iterable[BindingType], keymap: dict[str, str]) -> list[BindingRow]:
-    rows: list[BindingRow] = []
+def _rows(area: str, bindings: Iterable[Binding], keymap: dict[str, str], seen: set[str]) -> list[BindingRow]:
+    """One row per binding id (its keys joined), skipping ids already listed."""
+    keys_by_id: dict[str, list[str]] = {}
+    first: dict[str, Binding] = {}
     for binding in bindings:
-        if not isinstance(binding, Binding):
+        binding_id = binding.id or ""
+        if binding_id in seen:
             continue
-        keys = keymap.get(binding.id or "", binding.key)
-        display = binding.key_display if binding.key_display and binding.id not in keymap else None
+        first.setdefault(binding_id, binding)
+        keys_by_id.setdefault(binding_id, []).extend(k.strip() for k in binding.key.split(","))
+    seen.update(first)
+    rows: list[BindingRow] = []
+    for binding_id, binding in first.items():
+        keys = keymap.get(binding_id, ",".join(keys_by_id[binding_id]))
+        display = binding.key_display if binding.key_display and binding_id not in keymap else None
         shown = display or ", ".join(_key_name(k) for k in keys.split(","))
-        rows.append(BindingRow(area, shown, binding.description or binding.action, binding.id or ""))
+        rows.append(BindingRow(area, shown, binding.description or binding.action, binding_id))
     return rows
 
 
@@ -76,24 +109,44 @@ def _key_name(key: str) -> str:
         "tab": "Tab",
         "ctrl+p": "Ctrl+P",
     }
-    return names.get(key.strip(), key.strip())
+    key = key.strip()
+    if key in names:
+        return names[key]
+    if "+" in key:  # ctrl+r -> Ctrl+R, shift+tab -> Shift+Tab
+        return "+".join(part.capitalize() for part in key.split("+"))
+    return key
+
+
+def active_bindings(node_class: type[DOMNode]) -> list[Binding]:
+    """The bindings a class really has (its own and any it inherits), one per key."""
+    merged = node_class._merged_bindings
+    return [binding for bindings in merged.key_to_bindings.values() for binding in bindings] if merged else []
+
+
+def binding_areas() -> list[tuple[str, type[DOMNode]]]:
+    """Each place with bindings, as the help screen names it, and its class."""
+    from tuimail.ui.app import TuimailApp
+    from tuimail.ui.screens import ErrorScreen, FolderPicker, HelpScreen, MainScreen, SaveAttachmentDialog
+    from tuimail.ui.widgets import EnvelopeViewer, MailboxTree, MessageList
+
+    return [
+        ("App", TuimailApp),
+        ("Main", MainScreen),
+        ("Message list", MessageList),
+        ("Mailboxes", MailboxTree),
+        ("Message", EnvelopeViewer),
+        ("Help", HelpScreen),
+        ("Error", ErrorScreen),
+        ("Dialogs", FolderPicker),
+        ("Dialogs", SaveAttachmentDialog),
+    ]
 
 
 def all_binding_rows(keymap: dict[str, str] | None = None) -> list[BindingRow]:
     """Every binding of the app, its screens and widgets, keymap applied (for the help screen)."""
     keymap = keymap or {}
-    rows = _rows("App", APP_BINDINGS, keymap)
-    rows += _rows("Main", MAIN_BINDINGS, keymap)
-    try:
-        from tuimail.ui.widgets import EnvelopeViewer, MailboxTree, MessageList
-    except ImportError:  # widgets not importable: list what we own
-        return rows
-    rows += _rows("Message list", MessageList.BINDINGS, keymap)
-    from textual.widgets import Tree
-
-    rows += _rows("Mailboxes", MailboxTree.BINDINGS, keymap)
-    rows += _rows("Mailboxes", Tree.BINDINGS, keymap)  # inherited: Enter opens, Space folds...
-    rows += _rows("Message", EnvelopeViewer.BINDINGS, keymap)
-    rows += _rows("Help", HELP_BINDINGS, keymap)
-    rows += _rows("Error", ERROR_BINDINGS, keymap)
+    seen: set[str] = set()
+    rows: list[BindingRow] = []
+    for area, node_class in binding_areas():
+        rows += _rows(area, active_bindings(node_class), keymap, seen)
     return rows

@@ -7,21 +7,20 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tuimail.mail.sanitize import sanitize
+from tuimail.ui.bindings import DIALOG_BINDINGS
 
 
-class FolderPicker(ModalScreen[str | None]):
+class FolderPicker(ModalScreen[str | None], inherit_bindings=False):
     """Choose a mailbox; dismisses with its server name, or None on Esc."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = DIALOG_BINDINGS
 
     def __init__(self, title: str, names: list[str]) -> None:
         super().__init__()
@@ -41,12 +40,10 @@ class FolderPicker(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class SaveAttachmentDialog(ModalScreen[Path | None]):
+class SaveAttachmentDialog(ModalScreen[Path | None], inherit_bindings=False):
     """Ask where to save an attachment; dismisses with the folder, or None."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = DIALOG_BINDINGS
 
     def __init__(self, filename: str, folder: Path) -> None:
         super().__init__()

@@ -15,7 +15,7 @@ from tuimail.mail.sanitize import sanitize
 from tuimail.ui.bindings import ERROR_BINDINGS
 
 
-class ErrorScreen(ModalScreen[str]):
+class ErrorScreen(ModalScreen[str], inherit_bindings=False):
     """Shows a failure; dismisses with ``"retry"`` or ``"quit"``.
 
     The detail may hold server text: it is sanitised and shown as plain text.

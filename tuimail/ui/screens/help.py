@@ -15,7 +15,7 @@ from textual.widgets import Static
 from tuimail.ui.bindings import HELP_BINDINGS, all_binding_rows
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(ModalScreen[None], inherit_bindings=False):
     """Lists every binding of the app; Esc, q or ? closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = HELP_BINDINGS

@@ -43,7 +43,7 @@ def flatten(nodes: list[MailboxNode]) -> list[MailboxNode]:
     return out
 
 
-class MainScreen(Screen[None]):
+class MainScreen(Screen[None], inherit_bindings=False):
     """Three panes and a status bar over one session."""
 
     BINDINGS: ClassVar[list[BindingType]] = MAIN_BINDINGS
@@ -296,11 +296,30 @@ class MainScreen(Screen[None]):
 
     def action_delete(self) -> None:
         if (summary := self._target()) is not None:
+            self._leaving(summary)
             self.session.delete(summary)
 
     def action_archive(self) -> None:
         if (summary := self._target()) is not None:
+            self._leaving(summary)
             self.session.archive(summary)
+
+    def _leaving(self, summary: MessageSummary) -> None:
+        """``summary`` is being deleted, archived or moved away: if it is the open message,
+        close it (the viewer clears, the list takes the focus) and put the cursor on its row.
+
+        Rows are newest first, so once the server has removed it the next (older)
+        message takes that row: the cursor lands on it, as in mutt and aerc.  In
+        read-only mode the session refuses the action and nothing changes here.
+        """
+        if self.read_only or self.opened is None or self.opened.uid != summary.uid:
+            return
+        row = (self.total or 0) - summary.seqno
+        loaded = self.message_list.summary_at(row)
+        if loaded is not None and loaded.uid == summary.uid:
+            self.message_list.cursor_row = row
+        self._close_message()
+        self.message_list.focus()
 
     def action_move(self) -> None:
         self._pick_folder("Move to", "move")
@@ -320,6 +339,8 @@ class MainScreen(Screen[None]):
 
         def chosen(name: str | None) -> None:
             if name:
+                if verb == "move":
+                    self._leaving(summary)
                 getattr(self.session, verb)(summary, name)
 
         self.app.push_screen(FolderPicker(title, names), chosen)

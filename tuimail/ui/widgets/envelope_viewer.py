@@ -36,7 +36,7 @@ RAW_DISPLAY_LIMIT = 2 * 1024 * 1024
 BODY_DISPLAY_LIMIT = 1_000_000
 
 
-class EnvelopeViewer(VerticalScroll, can_focus=True):
+class EnvelopeViewer(VerticalScroll, can_focus=True, inherit_bindings=False):
     """Headers (From, To, Cc, Date, Subject), the body as text, the attachment list."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

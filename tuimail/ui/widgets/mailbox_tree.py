@@ -26,14 +26,30 @@ from .styles import component_style
 __all__ = ["MailboxTree"]
 
 
-class MailboxTree(Tree[MailboxNode]):
+def _binding(keys: str, action: str, description: str, what: str) -> Binding:
+    """A tree binding, not shown in the footer, with the id ``mailbox_tree.<what>``."""
+    return Binding(keys, action, description, show=False, id=f"mailbox_tree.{what}")
+
+
+class MailboxTree(Tree[MailboxNode], inherit_bindings=False):
     """The account's mailboxes; Enter (or a click) on a selectable one posts MailboxChosen."""
 
+    # Textual's Tree bindings have no ids (no keymap could reach them): every one
+    # that makes sense here is redefined, with an id.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False, id="mailbox_tree.cursor_down"),
-        Binding("k", "cursor_up", "Up", show=False, id="mailbox_tree.cursor_up"),
-        Binding("g,home", "scroll_home", "First", show=False, id="mailbox_tree.first"),
-        Binding("G,end", "scroll_end", "Last", show=False, id="mailbox_tree.last"),
+        _binding("enter", "select_cursor", "Open mailbox", "open"),
+        _binding("j,down", "cursor_down", "Down", "cursor_down"),
+        _binding("k,up", "cursor_up", "Up", "cursor_up"),
+        _binding("g,home", "scroll_home", "First", "first"),
+        _binding("G,end", "scroll_end", "Last", "last"),
+        _binding("pageup", "page_up", "Page up", "page_up"),
+        _binding("pagedown", "page_down", "Page down", "page_down"),
+        _binding("space", "toggle_node", "Fold/unfold", "toggle"),
+        _binding("shift+space", "toggle_expand_all", "Fold/unfold all", "toggle_all"),
+        _binding("shift+left", "cursor_parent", "To parent", "parent"),
+        _binding("shift+right", "cursor_parent_next_sibling", "To next ancestor", "next_ancestor"),
+        _binding("shift+up", "cursor_previous_sibling", "Previous sibling", "previous_sibling"),
+        _binding("shift+down", "cursor_next_sibling", "Next sibling", "next_sibling"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

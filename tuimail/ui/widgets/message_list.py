@@ -95,7 +95,7 @@ class _StopRow(int):
         Message.stop(self._message, stop)
 
 
-class MessageList(ScrollView, can_focus=True):
+class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
     """Newest-first list of a mailbox's messages, rendered a line at a time."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
