@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -16,6 +16,7 @@ from imapclient import IMAPClient
 
 from tuimail.config import Account
 from tuimail.demo.server import PymapServer
+from tuimail.session.session import Session
 
 USER = "tester"
 PASSWORD = "secret"
@@ -65,6 +66,21 @@ def account_for(port: int, **overrides: Any) -> Account:
     )
     values.update(overrides)
     return Account(**values)
+
+
+@contextlib.asynccontextmanager
+async def started(
+    target: int | Account, *, password: str = PASSWORD, **options: Any
+) -> AsyncIterator[tuple[Session, Collector]]:
+    """A started session on ``target`` (a local port, or an account) and its collector; stopped at the end."""
+    account = target if isinstance(target, Account) else account_for(target, password=password)
+    got = Collector()
+    session = Session(account, got, **options)
+    session.start()
+    try:
+        yield session, got
+    finally:
+        await asyncio.to_thread(session.stop)
 
 
 def other_connection(host: str, port: int, username: str = USER, password: str = PASSWORD) -> IMAPClient:

@@ -12,18 +12,16 @@ import pytest
 from tuimail.demo.server import PymapServer
 from tuimail.mail.mailbox_tree import MailboxNode
 from tuimail.session import messages as m
-from tuimail.session.session import Session
 
 from .support import (
     PASSWORD,
     USER,
-    Collector,
-    account_for,
     make_message,
     other_connection,
     pymap_thread,
     seeded,
     snapshot_flags,
+    started,
 )
 
 
@@ -80,17 +78,9 @@ def unseen_flags(port: int) -> dict[int, bool]:
         client.logout()
 
 
-async def start(port: int, *, read_only: bool = False, password: str = PASSWORD) -> tuple[Session, Collector]:
-    collector = Collector()
-    session = Session(account_for(port, password=password), collector, read_only=read_only)
-    session.start()
-    return session, collector
-
-
 async def test_connect_lists_mailboxes_and_opens_inbox_with_counts() -> None:
     with pymap_thread(seeded(30, unseen_every=3)) as server:
-        session, got = await start(server.port)
-        try:
+        async with started(server.port) as (session, got):
             loaded = await got.wait_for(m.MailboxesLoaded)
             assert {"INBOX", "Archive", "Trash", "Sent", "Projects/tuimail"} <= names(loaded.nodes)
             inbox = next(n for n in loaded.nodes if n.name == "INBOX")
@@ -99,14 +89,11 @@ async def test_connect_lists_mailboxes_and_opens_inbox_with_counts() -> None:
             assert (opened.name, opened.exists, opened.read_only) == ("INBOX", 30, False)
             counts = await got.wait_for(m.MailboxCounts)
             assert (counts.name, counts.unread, counts.total) == ("INBOX", 10, 30)
-        finally:
-            await asyncio.to_thread(session.stop)
 
 
 async def test_rows_are_newest_first_and_fetched_on_request() -> None:
     with pymap_thread(seeded(30)) as server:
-        session, got = await start(server.port)
-        try:
+        async with started(server.port) as (session, got):
             opened = await got.wait_for(m.MailboxOpened)
             session.want_rows(0, 5)
             loaded = await got.wait_for(m.RowsLoaded)
@@ -115,14 +102,11 @@ async def test_rows_are_newest_first_and_fetched_on_request() -> None:
             assert loaded.rows[0].subject == "Message number 30"
             assert loaded.rows[4].subject == "Message number 26"
             assert loaded.rows[0].seqno == 30
-        finally:
-            await asyncio.to_thread(session.stop)
 
 
 async def test_opening_a_message_renders_it_and_marks_it_read() -> None:
     with pymap_thread(seeded(6, unseen_every=1)) as server:
-        session, got = await start(server.port)
-        try:
+        async with started(server.port) as (session, got):
             await got.wait_for(m.MailboxOpened)
             session.want_rows(0, 1)
             row = (await got.wait_for(m.RowsLoaded)).rows[0]
@@ -134,15 +118,12 @@ async def test_opening_a_message_renders_it_and_marks_it_read() -> None:
             assert not updated.rows[0].unread
             flags = await asyncio.to_thread(unseen_flags, server.port)
             assert flags[6] is False and flags[5] is True, flags
-        finally:
-            await asyncio.to_thread(session.stop)
 
 
 async def test_read_only_session_examines_peeks_and_refuses_writes(trace: TraceLines) -> None:
     with pymap_thread(seeded(6, unseen_every=1)) as server:
         before = await asyncio.to_thread(snapshot_flags, "127.0.0.1", server.port)
-        session, got = await start(server.port, read_only=True)
-        try:
+        async with started(server.port, read_only=True) as (session, got):
             opened = await got.wait_for(m.MailboxOpened)
             assert opened.read_only
             session.want_rows(0, 1)
@@ -162,8 +143,6 @@ async def test_read_only_session_examines_peeks_and_refuses_writes(trace: TraceL
                 assert "read-only" in refused.reason
             session.open_mailbox("Archive")
             await got.wait_for(m.MailboxOpened, lambda o: o.name == "Archive")
-        finally:
-            await asyncio.to_thread(session.stop)
         after = await asyncio.to_thread(snapshot_flags, "127.0.0.1", server.port)
     assert after == before
     # The protocol trace shows what reached the wire: reads only.
@@ -177,8 +156,7 @@ async def test_read_only_session_examines_peeks_and_refuses_writes(trace: TraceL
 
 async def test_new_mail_while_idle_is_reported(trace: TraceLines) -> None:
     with pymap_thread(seeded(5)) as server:
-        session, got = await start(server.port)
-        try:
+        async with started(server.port) as (session, got):
             opened = await got.wait_for(m.MailboxOpened)
             await got.wait_for(m.MailboxCounts)
 
@@ -194,47 +172,34 @@ async def test_new_mail_while_idle_is_reported(trace: TraceLines) -> None:
             rows = await got.wait_for(m.RowsLoaded, lambda r: r.epoch == changed.epoch)
             assert rows.rows[0].subject == "Fresh mail"
             assert "IDLE" in [command_name(line) for line in trace.sent()]
-        finally:
-            await asyncio.to_thread(session.stop)
 
 
 async def test_wrong_password_is_reported_as_auth_failure() -> None:
     with pymap_thread() as server:
-        session, got = await start(server.port, password="wrong")
-        try:
+        async with started(server.port, password="wrong") as (session, got):
             failed = await got.wait_for(m.SessionFailed)
             assert failed.kind == "auth" and failed.fatal
-        finally:
-            await asyncio.to_thread(session.stop)
 
 
 async def test_unreachable_host_is_reported() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # nothing listens here once closed
-    collector = Collector()
-    session = Session(account_for(port), collector)
-    session.start()
-    try:
-        failed = await collector.wait_for(m.SessionFailed)
+    async with started(port) as (_session, got):
+        failed = await got.wait_for(m.SessionFailed)
         assert failed.kind == "unreachable" and failed.fatal
         assert "Traceback" not in failed.detail
-    finally:
-        await asyncio.to_thread(session.stop)
 
 
 async def test_delete_moves_to_trash_by_uid() -> None:
     with pymap_thread(seeded(4)) as server:
-        session, got = await start(server.port)
-        try:
+        async with started(server.port) as (session, got):
             await got.wait_for(m.MailboxOpened)
             session.want_rows(0, 1)
             row = (await got.wait_for(m.RowsLoaded)).rows[0]
             session.delete(row)
             changed = await got.wait_for(m.MailboxChanged)
             assert changed.exists == 3
-        finally:
-            await asyncio.to_thread(session.stop)
         client = other_connection("127.0.0.1", server.port)
         try:
             assert client.folder_status("Trash", ["MESSAGES"])[b"MESSAGES"] == 1
@@ -245,35 +210,32 @@ async def test_delete_moves_to_trash_by_uid() -> None:
             client.logout()
 
 
-
 async def test_lost_connection_is_reported_then_recovered_by_reconnecting() -> None:
     boxes = seeded(5)
     first = PymapServer({USER: PASSWORD}, {USER: boxes})
     first.start_in_thread()
     port = first.port
-    session, got = await start(port)
     second = None
     try:
-        opened = await got.wait_for(m.MailboxOpened)
-        await got.wait_for(m.MailboxCounts)
-        await asyncio.to_thread(first.stop_thread)  # the server goes away mid-IDLE
-        second = PymapServer({USER: PASSWORD}, {USER: boxes}, port=port)
-        await asyncio.to_thread(second.start_in_thread)
-        lost = await got.wait_for(m.SessionFailed)
-        assert lost.kind == "lost" and not lost.fatal
-        reopened = await got.wait_for(m.MailboxOpened)
-        assert reopened.name == "INBOX" and reopened.exists == 5 and reopened.epoch > opened.epoch
-        await got.wait_for(m.Notice, lambda n: "Reconnected" in n.text)
+        async with started(port) as (_session, got):
+            opened = await got.wait_for(m.MailboxOpened)
+            await got.wait_for(m.MailboxCounts)
+            await asyncio.to_thread(first.stop_thread)  # the server goes away mid-IDLE
+            second = PymapServer({USER: PASSWORD}, {USER: boxes}, port=port)
+            await asyncio.to_thread(second.start_in_thread)
+            lost = await got.wait_for(m.SessionFailed)
+            assert lost.kind == "lost" and not lost.fatal
+            reopened = await got.wait_for(m.MailboxOpened)
+            assert reopened.name == "INBOX" and reopened.exists == 5 and reopened.epoch > opened.epoch
+            await got.wait_for(m.Notice, lambda n: "Reconnected" in n.text)
     finally:
-        await asyncio.to_thread(session.stop)
         if second is not None:
             await asyncio.to_thread(second.stop_thread)
 
 
 async def test_flag_change_by_another_client_updates_the_row() -> None:
     with pymap_thread(seeded(4, unseen_every=1)) as server:
-        session, got = await start(server.port)
-        try:
+        async with started(server.port) as (session, got):
             opened = await got.wait_for(m.MailboxOpened)
             await got.wait_for(m.MailboxCounts)
 
@@ -290,8 +252,6 @@ async def test_flag_change_by_another_client_updates_the_row() -> None:
             assert rows.rows[0].flagged and not rows.rows[0].unread
             counts = await got.wait_for(m.MailboxCounts)
             assert counts.unread == 3
-        finally:
-            await asyncio.to_thread(session.stop)
 
 
 async def test_other_mailboxes_counts_are_kept_current(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -299,8 +259,7 @@ async def test_other_mailboxes_counts_are_kept_current(monkeypatch: pytest.Monke
 
     monkeypatch.setattr(session_module, "COUNTS_INTERVAL", 0.2)  # refresh at every chance
     with pymap_thread(seeded(3)) as server:
-        session, got = await start(server.port)
-        try:
+        async with started(server.port) as (session, got):
             await got.wait_for(m.MailboxCounts, lambda c: c.name == "INBOX")
 
             def append_to_archive() -> None:
@@ -311,14 +270,11 @@ async def test_other_mailboxes_counts_are_kept_current(monkeypatch: pytest.Monke
             await asyncio.to_thread(append_to_archive)
             counts = await got.wait_for(m.MailboxCounts, lambda c: c.name == "Archive" and c.total == 4)
             assert counts.unread == 1
-        finally:
-            await asyncio.to_thread(session.stop)
 
 
 async def test_expunge_by_another_client_shrinks_the_list() -> None:
     with pymap_thread(seeded(4)) as server:
-        session, got = await start(server.port)
-        try:
+        async with started(server.port) as (session, got):
             opened = await got.wait_for(m.MailboxOpened)
             await got.wait_for(m.MailboxCounts)
 
@@ -335,5 +291,3 @@ async def test_expunge_by_another_client_shrinks_the_list() -> None:
             session.want_rows(0, 3, changed.epoch)
             rows = await got.wait_for(m.RowsLoaded, lambda r: r.epoch == changed.epoch)
             assert [rows.rows[i].subject for i in range(3)] == [f"Message number {n}" for n in (4, 3, 2)]
-        finally:
-            await asyncio.to_thread(session.stop)

@@ -16,9 +16,8 @@ import pytest
 from tests.imap.scripted_server import Peer, greet, scripted_server
 from tuimail.session import messages as m
 from tuimail.session import session as session_module
-from tuimail.session.session import Session
 
-from .support import Collector, account_for
+from .support import started
 
 FETCH_LINE = (
     b'* 1 FETCH (UID 1 FLAGS (\\Seen) INTERNALDATE "01-Mar-2024 09:00:00 +0000" RFC822.SIZE 10 '
@@ -105,10 +104,7 @@ async def test_server_not_ending_idle_is_a_lost_connection_then_reconnected(
     monkeypatch.setattr(session_module, "IDLE_DONE_TIMEOUT", 0.5)
     script = one_inbox_server(lambda n: {b"IDLE": idle_then_silence} if n == 1 else {})
     async with scripted_server(script) as server:
-        got = Collector()
-        session = Session(account_for(server.port), got)
-        session.start()
-        try:
+        async with started(server.port) as (session, got):
             opened = await got.wait_for(m.MailboxOpened)
             while b"IDLE" not in server.received:
                 await asyncio.sleep(0.01)
@@ -119,8 +115,6 @@ async def test_server_not_ending_idle_is_a_lost_connection_then_reconnected(
             reopened = await got.wait_for(m.MailboxOpened)
             assert reopened.epoch > opened.epoch
             await got.wait_for(m.Notice, lambda n: "Reconnected" in n.text)
-        finally:
-            await asyncio.to_thread(session.stop)
     assert not server.errors, server.errors
 
 
@@ -128,10 +122,7 @@ async def test_command_never_answered_times_out_and_reconnects(monkeypatch: pyte
     monkeypatch.setattr(session_module, "COMMAND_TIMEOUT", 0.5)
     script = one_inbox_server(lambda n: {b"FETCH": never_answer} if n == 1 else {})
     async with scripted_server(script) as server:
-        got = Collector()
-        session = Session(account_for(server.port), got)
-        session.start()
-        try:
+        async with started(server.port) as (session, got):
             await got.wait_for(m.MailboxOpened)
             session.want_rows(0, 1)
             lost = await got.wait_for(m.SessionFailed)
@@ -140,8 +131,6 @@ async def test_command_never_answered_times_out_and_reconnects(monkeypatch: pyte
             session.want_rows(0, 1, reopened.epoch)
             rows = await got.wait_for(m.RowsLoaded)
             assert rows.rows[0].subject == "Hello"
-        finally:
-            await asyncio.to_thread(session.stop)
     assert not server.errors, server.errors
 
 
@@ -160,10 +149,7 @@ async def test_request_before_idle_is_accepted_ends_that_idle_for_good() -> None
 
     script = one_inbox_server(lambda n: {b"IDLE": slow_first_idle})
     async with scripted_server(script) as server:
-        got = Collector()
-        session = Session(account_for(server.port), got)
-        session.start()
-        try:
+        async with started(server.port) as (session, got):
             opened = await got.wait_for(m.MailboxOpened)
             while b"IDLE" not in server.received:
                 await asyncio.sleep(0.01)
@@ -173,8 +159,6 @@ async def test_request_before_idle_is_accepted_ends_that_idle_for_good() -> None
             await got.wait_for(m.RowsLoaded)
             session.want_rows(0, 1, opened.epoch)
             await got.wait_for(m.RowsLoaded)
-        finally:
-            await asyncio.to_thread(session.stop)
     assert not server.errors, server.errors
     sent = commands_sent(bytes(server.received))
     first, second = [i for i, name in enumerate(sent) if name == "FETCH"][:2]

@@ -13,11 +13,9 @@ import asyncio
 import contextlib
 from typing import Any
 
-from imapclient import IMAPClient
-
 from tests.servers.info import ServerInfo
 from tests.session.pilot_support import FIXED_NOW, until, until_loaded
-from tests.session.support import make_message
+from tests.session.support import make_message, other_connection, snapshot_flags
 from tuimail.config import Account
 from tuimail.ui.app import TuimailApp
 from tuimail.ui.screens import ErrorScreen
@@ -35,8 +33,7 @@ CHANGING_KEYS = ("u", "f", "d", "delete", "a", "m", "c")
 
 
 def seed(info: ServerInfo) -> None:
-    client = IMAPClient(info.host, port=info.port, ssl=False, timeout=30)
-    client.login(info.username, info.password)
+    client = other_connection(info.host, info.port, info.username, info.password)
     try:
         for folder, messages in SEED.items():
             if folder != "INBOX" and not client.folder_exists(folder):
@@ -50,23 +47,15 @@ def seed(info: ServerInfo) -> None:
 
 def state(info: ServerInfo) -> dict[str, Any]:
     """Mailboxes (LIST and LSUB) and every message's UID and flags, read via EXAMINE."""
-    client = IMAPClient(info.host, port=info.port, ssl=False, timeout=30)
-    client.login(info.username, info.password)
+    client = other_connection(info.host, info.port, info.username, info.password)
     try:
         folders = sorted((name, tuple(sorted(flags))) for flags, _d, name in client.list_folders())
         subscribed = sorted(name for _f, _d, name in client.list_sub_folders())
-        messages: dict[str, Any] = {}
-        for name, flags in folders:
-            if b"\\Noselect" in flags:
-                continue
-            client.select_folder(name, readonly=True)
-            ids = client.search("ALL")
-            data = client.fetch(ids, ["FLAGS"]) if ids else {}
-            messages[name] = sorted((uid, tuple(sorted(d[b"FLAGS"]))) for uid, d in data.items())
-        return {"folders": folders, "subscribed": subscribed, "messages": messages}
     finally:
         with contextlib.suppress(Exception):
             client.logout()
+    messages = snapshot_flags(info.host, info.port, info.username, info.password)
+    return {"folders": folders, "subscribed": subscribed, "messages": messages}
 
 
 async def test_read_only_browsing_and_every_changing_key_change_nothing_on_dovecot(
