@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
 
+from tuimail import config as config_module
 from tuimail.config import Account, ConfigError, PasswordError, get_password, load_config
 
-ISSUE_EXAMPLE = """\
-default_account = "work"
-theme = "tuimail-dark"
-
-[accounts.work]
-host = "imap.example.com"
-port = 993
-username = "joe"
-tls = "implicit"              # implicit | starttls | none
-password_command = "pass show mail/work"
-read_only = false
-"""
+# The issue's example, as tuimail.config's docstring shows it ("This form must work").
+_DOC = config_module.__doc__ or ""
+ISSUE_EXAMPLE = textwrap.dedent(_DOC.split("This form must work::\n\n")[1].split("\n\nA bad file")[0]) + "\n"
 
 
 A = '[accounts.a]\nhost = "h"\nusername = "u"\n'

@@ -313,14 +313,8 @@ def test_served_folders_build_the_expected_tree(
     lists, _ = served
     tree = build_tree(lists)
     assert [n.name for n in tree[:6]] == ["INBOX", "Drafts", "Sent", "Archive", "Junk", "Trash"]
-    assert [n.special_use for n in tree[:6]] == [
-        "\\Inbox",
-        "\\Drafts",
-        "\\Sent",
-        "\\Archive",
-        "\\Junk",
-        "\\Trash",
-    ]
+    # each carries its own special-use attribute (RFC 6154), named as the folder
+    assert [n.special_use for n in tree[:6]] == ["\\Inbox"] + ["\\" + n.name for n in tree[1:6]]
     projects = find_node(tree, "Projects")
     assert projects is not None and [c.display_name for c in projects.children] == ["tuimail"]
     assert find_node(tree, "Réunions") is not None and find_node(tree, "日本語") is not None

@@ -231,6 +231,11 @@ def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
     )
 
 
+def _attach_file(m: EmailMessage, data: bytes, subtype: str, filename: str) -> None:
+    """An ``application/<subtype>`` attachment (base64, RFC 2183 filename)."""
+    m.add_attachment(data, maintype="application", subtype=subtype, filename=filename)
+
+
 def _pdf(title: str) -> bytes:
     """A small valid one-page PDF showing ``title`` (ASCII)."""
     safe = "".join(c for c in title if 32 <= ord(c) < 127 and c not in "()\\")
@@ -478,12 +483,7 @@ class _Generator:
         if kind == 0:
             m = self.new(sender, [ME], f"Report {2025 + n % 2}-Q{1 + n % 4}", when)
             m.set_content("Hi,\n\nthe report is attached as a PDF.\n\nBest,\n" + sender[0] + "\n")
-            m.add_attachment(
-                _pdf(f"Quarterly report {n}"),
-                maintype="application",
-                subtype="pdf",
-                filename=f"report-{n}.pdf",
-            )
+            _attach_file(m, _pdf(f"Quarterly report {n}"), "pdf", f"report-{n}.pdf")
         elif kind == 1:
             m = self.new(sender, [ME], "Photos from the offsite 📷", when)
             m.set_content("A few pictures from last week.\n")
@@ -580,21 +580,11 @@ class _Generator:
                 patches = (*patches, (b" CR-HERE ", b"=0D"))
             elif kind == "bidi":
                 m.set_content("Please open the attached document.\n")
-                m.add_attachment(
-                    b"MZ\x90\x00not really a program",
-                    maintype="application",
-                    subtype="octet-stream",
-                    filename="scan\u202efdp.exe",
-                )
+                _attach_file(m, b"MZ\x90\x00not really a program", "octet-stream", "scan\u202efdp.exe")
             elif kind == "traversal":
                 m.set_content("Two files attached.\n")
                 m.add_attachment("alias ls='rm -rf ~'\n", filename="../../../.bashrc")
-                m.add_attachment(
-                    b"MZ",
-                    maintype="application",
-                    subtype="octet-stream",
-                    filename="C:\\Windows\\System32\\evil.dll",
-                )
+                _attach_file(m, b"MZ", "octet-stream", "C:\\Windows\\System32\\evil.dll")
             elif kind == "broken":
                 m.set_content("placeholder\n")
                 patches = (
@@ -643,12 +633,7 @@ class _Generator:
             m = self.new(ME, [to], rng.choice(TOPICS), when, zone=ZONES[1])
             m.set_content(self.body(rng.randint(1, 3)) + f"\n\n-- \n{DEMO_NAME}\n")
             if i % 4 == 0:
-                m.add_attachment(
-                    _pdf(f"Sent document {i}"),
-                    maintype="application",
-                    subtype="pdf",
-                    filename=f"notes-{i}.pdf",
-                )
+                _attach_file(m, _pdf(f"Sent document {i}"), "pdf", f"notes-{i}.pdf")
             self.add("Sent", m, when, ["\\Seen"])
 
         # Drafts: unfinished, some without recipients.
