@@ -11,6 +11,8 @@ or in the widget, so every key can be remapped and the help screen shows each id
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -123,10 +125,28 @@ def active_bindings(node_class: type[DOMNode]) -> list[Binding]:
     return [binding for bindings in merged.key_to_bindings.values() for binding in bindings] if merged else []
 
 
+def with_ids(node_class: type[DOMNode], prefix: str) -> list[BindingType]:
+    """``node_class``'s bindings (a Textual widget's, which have no ids) again, one per
+    action, each with the id ``<prefix>.<action>``; a subclass declared with
+    ``inherit_bindings=False`` uses them, so the keymap reaches them too."""
+    by_action: dict[str, list[Binding]] = {}
+    for binding in active_bindings(node_class):
+        by_action.setdefault(binding.action, []).append(binding)
+    out: list[BindingType] = []
+    for action, bindings in by_action.items():
+        # cursor_left(True) (move and select) -> cursor_left_select
+        name = re.sub(r"\W+", "_", action.replace("(True)", "_select")).strip("_")
+        keys = ",".join(binding.key for binding in bindings)
+        out.append(dataclasses.replace(bindings[0], key=keys, id=bindings[0].id or f"{prefix}.{name}"))
+    return out
+
+
 def binding_areas() -> list[tuple[str, type[DOMNode]]]:
     """Each place with bindings, as the help screen names it, and its class."""
     from tuimail.ui.app import TuimailApp
     from tuimail.ui.screens import ErrorScreen, FolderPicker, HelpScreen, MainScreen, SaveAttachmentDialog
+    from tuimail.ui.screens.dialogs import FolderField, FolderList
+    from tuimail.ui.screens.error import ChoiceButton
     from tuimail.ui.widgets import EnvelopeViewer, MailboxTree, MessageList
 
     return [
@@ -139,6 +159,9 @@ def binding_areas() -> list[tuple[str, type[DOMNode]]]:
         ("Error", ErrorScreen),
         ("Dialogs", FolderPicker),
         ("Dialogs", SaveAttachmentDialog),
+        ("Folder list", FolderList),
+        ("Text field", FolderField),
+        ("Buttons", ChoiceButton),
     ]
 
 

@@ -14,7 +14,19 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tuimail.mail.sanitize import sanitize
-from tuimail.ui.bindings import DIALOG_BINDINGS
+from tuimail.ui.bindings import DIALOG_BINDINGS, with_ids
+
+
+class FolderList(OptionList, inherit_bindings=False):
+    """An OptionList whose keys have ids (``folder_list.<action>``)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = with_ids(OptionList, "folder_list")
+
+
+class FolderField(Input, inherit_bindings=False):
+    """An Input whose editing keys have ids (``text_field.<action>``)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = with_ids(Input, "text_field")
 
 
 class FolderPicker(ModalScreen[str | None], inherit_bindings=False):
@@ -30,7 +42,7 @@ class FolderPicker(ModalScreen[str | None], inherit_bindings=False):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(Text(self.title_text, style="bold"), classes="dialog-title")
-            yield OptionList(*[Option(Text(sanitize(n)), id=str(i)) for i, n in enumerate(self.names)])
+            yield FolderList(*[Option(Text(sanitize(n)), id=str(i)) for i, n in enumerate(self.names)])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -54,7 +66,7 @@ class SaveAttachmentDialog(ModalScreen[Path | None], inherit_bindings=False):
         with Vertical(classes="dialog"):
             title = Text(f"Save {sanitize(self.filename)} to folder:", style="bold")
             yield Static(title, classes="dialog-title")
-            field = Input(str(self.folder), id="save-folder")
+            field = FolderField(str(self.folder), id="save-folder")
             field.cursor_blink = False
             yield field
 

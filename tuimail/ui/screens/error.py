@@ -12,7 +12,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tuimail.mail.sanitize import sanitize
-from tuimail.ui.bindings import ERROR_BINDINGS
+from tuimail.ui.bindings import ERROR_BINDINGS, with_ids
+
+
+class ChoiceButton(Button, inherit_bindings=False):
+    """A Button whose key (Enter presses it) has an id: ``button.press``."""
+
+    BINDINGS: ClassVar[list[BindingType]] = with_ids(Button, "button")
 
 
 class ErrorScreen(ModalScreen[str], inherit_bindings=False):
@@ -36,8 +42,8 @@ class ErrorScreen(ModalScreen[str], inherit_bindings=False):
                 yield Static(Text(sanitize(self.where)), id="error-where")
             yield Static(Text(sanitize(self.detail)), id="error-detail")
             with Horizontal(id="error-buttons"):
-                yield Button("Retry (r)", id="retry", variant="primary")
-                yield Button("Quit (q)", id="quit", variant="error")
+                yield ChoiceButton("Retry (r)", id="retry", variant="primary")
+                yield ChoiceButton("Quit (q)", id="quit", variant="error")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
