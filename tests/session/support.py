@@ -90,6 +90,19 @@ def other_connection(host: str, port: int, username: str = USER, password: str =
     return client
 
 
+async def as_other_client(port: int, action: Callable[[IMAPClient], object]) -> None:
+    """Run ``action`` on a second connection to 127.0.0.1:``port`` (off the loop), then log out."""
+
+    def run() -> None:
+        client = other_connection("127.0.0.1", port)
+        try:
+            action(client)
+        finally:
+            client.logout()
+
+    await asyncio.to_thread(run)
+
+
 def snapshot_flags(host: str, port: int, username: str = USER, password: str = PASSWORD) -> dict[str, Any]:
     """Every mailbox and every message's flags, read with EXAMINE (changes nothing)."""
     client = other_connection(host, port, username, password)

@@ -8,6 +8,7 @@ import socket
 from collections.abc import Iterator
 
 import pytest
+from imapclient import IMAPClient
 
 from tuimail.demo.server import PymapServer
 from tuimail.mail.mailbox_tree import MailboxNode
@@ -16,6 +17,7 @@ from tuimail.session import messages as m
 from .support import (
     PASSWORD,
     USER,
+    as_other_client,
     make_message,
     other_connection,
     pymap_thread,
@@ -159,13 +161,7 @@ async def test_new_mail_while_idle_is_reported(trace: TraceLines) -> None:
         async with started(server.port) as (session, got):
             opened = await got.wait_for(m.MailboxOpened)
             await got.wait_for(m.MailboxCounts)
-
-            def append() -> None:
-                client = other_connection("127.0.0.1", server.port)
-                client.append("INBOX", make_message(99, "Fresh mail"))
-                client.logout()
-
-            await asyncio.to_thread(append)
+            await as_other_client(server.port, lambda c: c.append("INBOX", make_message(99, "Fresh mail")))
             changed = await got.wait_for(m.MailboxChanged)
             assert changed.exists == 6 and changed.epoch > opened.epoch
             session.want_rows(0, 1)
@@ -239,14 +235,11 @@ async def test_flag_change_by_another_client_updates_the_row() -> None:
             opened = await got.wait_for(m.MailboxOpened)
             await got.wait_for(m.MailboxCounts)
 
-            def flag_newest() -> None:
-                client = other_connection("127.0.0.1", server.port)
+            def flag_newest(client: IMAPClient) -> None:
                 client.select_folder("INBOX")
-                newest = max(client.search("ALL"))
-                client.add_flags([newest], ["\\Flagged", "\\Seen"])
-                client.logout()
+                client.add_flags([max(client.search("ALL"))], ["\\Flagged", "\\Seen"])
 
-            await asyncio.to_thread(flag_newest)
+            await as_other_client(server.port, flag_newest)
             rows = await got.wait_for(m.RowsLoaded, lambda r: 0 in r.rows)
             assert rows.epoch == opened.epoch
             assert rows.rows[0].flagged and not rows.rows[0].unread
@@ -261,13 +254,7 @@ async def test_other_mailboxes_counts_are_kept_current(monkeypatch: pytest.Monke
     with pymap_thread(seeded(3)) as server:
         async with started(server.port) as (session, got):
             await got.wait_for(m.MailboxCounts, lambda c: c.name == "INBOX")
-
-            def append_to_archive() -> None:
-                client = other_connection("127.0.0.1", server.port)
-                client.append("Archive", make_message(77, "Filed away"))
-                client.logout()
-
-            await asyncio.to_thread(append_to_archive)
+            await as_other_client(server.port, lambda c: c.append("Archive", make_message(77, "Filed away")))
             counts = await got.wait_for(m.MailboxCounts, lambda c: c.name == "Archive" and c.total == 4)
             assert counts.unread == 1
 
@@ -278,14 +265,12 @@ async def test_expunge_by_another_client_shrinks_the_list() -> None:
             opened = await got.wait_for(m.MailboxOpened)
             await got.wait_for(m.MailboxCounts)
 
-            def expunge_oldest() -> None:
-                client = other_connection("127.0.0.1", server.port)
+            def expunge_oldest(client: IMAPClient) -> None:
                 client.select_folder("INBOX")
                 client.delete_messages([min(client.search("ALL"))])
                 client.expunge()
-                client.logout()
 
-            await asyncio.to_thread(expunge_oldest)
+            await as_other_client(server.port, expunge_oldest)
             changed = await got.wait_for(m.MailboxChanged)
             assert changed.exists == 3 and changed.epoch > opened.epoch
             session.want_rows(0, 3, changed.epoch)
