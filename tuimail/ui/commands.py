@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.fuzzy import Matcher
 
 from tuimail.mail.sanitize import sanitize
 
@@ -28,37 +29,51 @@ ACTIONS: list[tuple[str, str, str]] = [
 ]
 
 
+def highlighted(matcher: Matcher, text: str) -> Content:
+    """``text`` as plain Content with the matched letters styled.
+
+    Textual's ``Matcher.highlight`` parses its argument as markup; mailbox and
+    theme names are not ours to parse (mailbox names come from the server).
+    """
+    content = Content(text)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    if score:
+        for offset in offsets:
+            if not text[offset].isspace():
+                content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
+
+
 class TuimailCommands(Provider):
-    """Themes, mailboxes (open) and message actions."""
+    """Themes, mailboxes (open) and message actions.  Every prompt is plain text, never markup."""
 
     def _main(self) -> MainScreen | None:
         return getattr(self.app, "main_screen", None)
 
-    def _candidates(self) -> list[tuple[str, Content | None, Callable[[], Any], str]]:
-        out: list[tuple[str, Content | None, Callable[[], Any], str]] = []
+    def _candidates(self) -> list[tuple[str, Callable[[], Any], str]]:
+        out: list[tuple[str, Callable[[], Any], str]] = []
         for text, action, help_text in ACTIONS:
-            out.append((text, None, partial(self.app.run_action, action, self._main()), help_text))
+            out.append((text, partial(self.app.run_action, action, self._main()), help_text))
         for name in sorted(self.app.available_themes):
-            out.append((f"Theme: {name}", None, partial(setattr, self.app, "theme", name), "Switch theme"))
+            switch = partial(setattr, self.app, "theme", name)
+            out.append((f"Theme: {sanitize(name)}", switch, "Switch theme"))
         main = self._main()
         if main is not None:
             from tuimail.ui.screens.main import flatten
 
             for node in flatten(main.mailboxes):
                 if node.selectable:
-                    # Mailbox names come from the server: plain Content, never markup.
                     shown = "Open mailbox: " + sanitize(node.name)
-                    out.append((shown, Content(shown), partial(main.session.open_mailbox, node.name), ""))
+                    out.append((shown, partial(main.session.open_mailbox, node.name), ""))
         return out
 
     async def discover(self) -> Hits:
-        for text, display, callback, help_text in self._candidates():
-            yield DiscoveryHit(display if display is not None else text, callback, text=text, help=help_text)
+        for text, callback, help_text in self._candidates():
+            yield DiscoveryHit(Content(text), callback, text=text, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for text, display, callback, help_text in self._candidates():
+        for text, callback, help_text in self._candidates():
             score = matcher.match(text)
             if score > 0:
-                shown = display if display is not None else matcher.highlight(text)
-                yield Hit(score, shown, callback, text=text, help=help_text)
+                yield Hit(score, highlighted(matcher, text), callback, text=text, help=help_text)

@@ -25,9 +25,14 @@ class HelpScreen(ModalScreen[None], inherit_bindings=False):
         self.rows = all_binding_rows(keymap or {})
 
     def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body"):
+            yield Static(self.table(), id="help-table")
+
+    def table(self) -> Table:
+        """The bindings as a Rich table; every cell is plain Text (a str would be Rich markup)."""
         table = Table(
-            title="tuimail keys",
-            caption="Remap any key in config.toml: [keymap] <id> = \"keys\"",
+            title=Text("tuimail keys"),
+            caption=Text('Remap any key in config.toml: [keymap] <id> = "keys"'),
             expand=True,
             box=None,
             header_style="bold",
@@ -38,8 +43,7 @@ class HelpScreen(ModalScreen[None], inherit_bindings=False):
         table.add_column("Id", style="dim", no_wrap=True)
         for row in self.rows:
             table.add_row(Text(row.area), Text(row.keys), Text(row.description), Text(row.binding_id))
-        with VerticalScroll(id="help-body"):
-            yield Static(table, id="help-table")
+        return table
 
     def action_dismiss(self, result: None = None) -> None:  # type: ignore[override]
         self.dismiss(None)
