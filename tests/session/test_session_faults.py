@@ -17,7 +17,7 @@ from tests.imap.scripted_server import Peer, greet, scripted_server
 from tuimail.session import messages as m
 from tuimail.session import session as session_module
 
-from .support import started
+from .support import account_for, started
 
 FETCH_LINE = (
     b'* 1 FETCH (UID 1 FLAGS (\\Seen) INTERNALDATE "01-Mar-2024 09:00:00 +0000" RFC822.SIZE 10 '
@@ -52,8 +52,10 @@ async def idle_then_silence(peer: Peer, tag: bytes, rest: bytes) -> None:
     await peer.line()  # never the tagged OK
 
 
-def one_inbox_server(overrides: Callable[[int], dict[bytes, Handler]]) -> Callable[[Peer], Awaitable[None]]:
-    """A server with one message in INBOX; ``overrides(n)`` changes commands on connection ``n``."""
+def one_inbox_server(
+    overrides: Callable[[int], dict[bytes, Handler]], capabilities: bytes = b"IMAP4rev1 IDLE UIDPLUS"
+) -> Callable[[Peer], Awaitable[None]]:
+    """Every mailbox holds one message; ``overrides(n)`` changes commands on connection ``n``."""
     connections = 0
 
     async def script(peer: Peer) -> None:
@@ -61,7 +63,7 @@ def one_inbox_server(overrides: Callable[[int], dict[bytes, Handler]]) -> Callab
         connections += 1
         handlers: dict[bytes, Handler] = {b"IDLE": normal_idle, b"FETCH": normal_fetch}
         handlers.update(overrides(connections))
-        greet(peer, b"IMAP4rev1 IDLE UIDPLUS")
+        greet(peer, capabilities)
         while True:
             tag, name, rest = await peer.command()
             if name in handlers:
@@ -164,3 +166,21 @@ async def test_request_before_idle_is_accepted_ends_that_idle_for_good() -> None
     first, second = [i for i, name in enumerate(sent) if name == "FETCH"][:2]
     assert sent[first - 2 : first] == ["IDLE", "DONE"], sent
     assert sent[first + 1 : second] == ["IDLE", "DONE"], sent
+
+
+async def test_delete_in_trash_without_uidplus_changes_nothing_and_says_why() -> None:
+    """No UID EXPUNGE: a plain EXPUNGE would also remove other clients' \\Deleted mail, so nothing is sent."""
+    script = one_inbox_server(lambda n: {}, capabilities=b"IMAP4rev1 IDLE")
+    async with scripted_server(script) as server:
+        async with started(account_for(server.port, trash_folder="Trash")) as (session, got):
+            await got.wait_for(m.MailboxOpened)
+            session.open_mailbox("Trash")
+            opened = await got.wait_for(m.MailboxOpened, lambda o: o.name == "Trash")
+            session.want_rows(0, 1, opened.epoch)
+            row = (await got.wait_for(m.RowsLoaded)).rows[0]
+            session.delete(row)
+            notice = await got.wait_for(m.Notice, lambda n: n.severity == "error")
+            assert "UIDPLUS" in notice.text
+    assert not server.errors, server.errors
+    sent = commands_sent(bytes(server.received))
+    assert not {"STORE", "UID STORE", "EXPUNGE", "UID EXPUNGE", "MOVE", "UID MOVE"} & set(sent), sent

@@ -635,6 +635,11 @@ class Session:
         assert self._imap is not None
         trash = self.account.trash_folder
         if self.mailbox == trash:
+            if not self._caps & {"UIDPLUS", "IMAP4REV2"}:
+                # Without UID EXPUNGE only a plain EXPUNGE could remove it, and that would also
+                # remove every other message marked \Deleted (another client's): never.
+                self.post(m.Notice("Cannot delete for good: the server lacks UID EXPUNGE (UIDPLUS)", "error"))
+                return
             await self._imap.uid_store(summary.uid, "+FLAGS", ["\\Deleted"])
             await self._imap.uid_expunge(summary.uid)
             self.post(m.Notice("Message deleted"))
