@@ -9,7 +9,7 @@ the raw source; ``s`` then an attachment's number posts
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Unpack
 
 from rich.console import Group
 from rich.table import Table
@@ -18,11 +18,11 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.widgets import Static
 
 from tuimail.mail.sanitize import sanitize
 
+from .base import WidgetArgs, WidgetMessage
 from .row_format import format_size
 
 if TYPE_CHECKING:
@@ -80,38 +80,18 @@ class EnvelopeViewer(VerticalScroll, can_focus=True, inherit_bindings=False):
     EnvelopeViewer.raw > #viewer-attachments { display: none; }
     """
 
-    class SaveAttachment(Message):
+    class SaveAttachment(WidgetMessage["EnvelopeViewer"]):
         """The user asked to save the attachment with this ``index`` (as listed)."""
 
         def __init__(self, viewer: EnvelopeViewer, index: int) -> None:
-            super().__init__()
-            self.viewer = viewer
+            super().__init__(viewer)
             self.index = index
 
-        @property
-        def control(self) -> EnvelopeViewer:
-            return self.viewer
-
-    class RawRequested(Message):
+    class RawRequested(WidgetMessage["EnvelopeViewer"]):
         """The user asked for the raw source, which the viewer does not have yet."""
 
-        def __init__(self, viewer: EnvelopeViewer) -> None:
-            super().__init__()
-            self.viewer = viewer
-
-        @property
-        def control(self) -> EnvelopeViewer:
-            return self.viewer
-
-    def __init__(
-        self,
-        *,
-        name: str | None = None,
-        id: str | None = None,  # noqa: A002 - Textual's name
-        classes: str | None = None,
-        disabled: bool = False,
-    ) -> None:
-        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+    def __init__(self, **widget: Unpack[WidgetArgs]) -> None:
+        super().__init__(**widget)
         self.add_class("empty")
         self._rendered: RenderedMessage | None = None
         self._raw: bytes | None = None

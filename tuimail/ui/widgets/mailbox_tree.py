@@ -9,18 +9,18 @@ show as ``(n)`` once known, bold when there is unread mail, and are kept current
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Unpack
 
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from tuimail.mail.mailbox_tree import SPECIAL_USE_ICONS, MailboxNode
 from tuimail.mail.sanitize import sanitize
 
+from .base import WidgetArgs, WidgetMessage
 from .styles import component_style
 
 __all__ = ["MailboxTree"]
@@ -69,28 +69,15 @@ class MailboxTree(Tree[MailboxNode], inherit_bindings=False):
     MailboxTree > .mailbox-tree--noselect { color: $text-muted; text-style: italic; }
     """
 
-    class MailboxChosen(Message):
+    class MailboxChosen(WidgetMessage["MailboxTree"]):
         """The user chose the selectable mailbox ``name`` (full server name)."""
 
         def __init__(self, tree: MailboxTree, name: str) -> None:
-            super().__init__()
-            self.tree = tree
+            super().__init__(tree)
             self.name = name
 
-        @property
-        def control(self) -> MailboxTree:
-            return self.tree
-
-    def __init__(
-        self,
-        label: str = "Mailboxes",
-        *,
-        name: str | None = None,
-        id: str | None = None,  # noqa: A002 - Textual's name
-        classes: str | None = None,
-        disabled: bool = False,
-    ) -> None:
-        super().__init__(Text(label), name=name, id=id, classes=classes, disabled=disabled)
+    def __init__(self, label: str = "Mailboxes", **widget: Unpack[WidgetArgs]) -> None:
+        super().__init__(Text(label), **widget)
         self.show_root = False
         self.guide_depth = 2
         self._by_name: dict[str, TreeNode[MailboxNode]] = {}

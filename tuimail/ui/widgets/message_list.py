@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Unpack
 
 from rich.segment import Segment
 from rich.style import Style
@@ -33,6 +33,7 @@ from textual.strip import Strip
 
 from tuimail.mail.sanitize import sanitize
 
+from .base import WidgetArgs, WidgetMessage
 from .row_format import (
     ANSWERED_GLYPH,
     ATTACHMENT_GLYPH,
@@ -95,6 +96,15 @@ class _StopRow(int):
         Message.stop(self._message, stop)
 
 
+class _RowMessage(WidgetMessage["MessageList"]):
+    """About the message at ``row`` of the list (``summary``: its data, if loaded)."""
+
+    def __init__(self, message_list: MessageList, row: int, summary: MessageSummary | None) -> None:
+        super().__init__(message_list)
+        self.row = row
+        self.summary = summary
+
+
 class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
     """Newest-first list of a mailbox's messages, rendered a line at a time."""
 
@@ -152,7 +162,7 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
     MessageList > .message-list--deleted { color: $text-disabled; text-style: strike; }
     """
 
-    class RowsWanted(Message):
+    class RowsWanted(WidgetMessage["MessageList"]):
         """Rows ``start`` (inclusive) to ``stop`` (exclusive) are needed and have no data yet.
 
         ``stop`` is an ``int`` that can still be called as Textual's
@@ -160,8 +170,7 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         """
 
         def __init__(self, message_list: MessageList, start: int, stop: int) -> None:
-            super().__init__()
-            self.message_list = message_list
+            super().__init__(message_list)
             self.start = start
             self._stop_row = stop
 
@@ -170,38 +179,16 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
             """The first row after the wanted range (also callable: stops propagation)."""
             return _StopRow(self._stop_row, self)
 
-        @property
-        def control(self) -> MessageList:
-            return self.message_list
-
         def __repr__(self) -> str:
             return f"RowsWanted({self.start}, {self.stop})"
 
-    class Highlighted(Message):
+    class Highlighted(_RowMessage):
         """The cursor moved to ``row`` (``summary`` is None while its data is not loaded)."""
 
-        def __init__(self, message_list: MessageList, row: int, summary: MessageSummary | None) -> None:
-            super().__init__()
-            self.message_list = message_list
-            self.row = row
-            self.summary = summary
-
-        @property
-        def control(self) -> MessageList:
-            return self.message_list
-
-    class Opened(Message):
+    class Opened(_RowMessage):
         """The user opened the message at ``row`` (Enter, or a double click)."""
 
-        def __init__(self, message_list: MessageList, row: int, summary: MessageSummary) -> None:
-            super().__init__()
-            self.message_list = message_list
-            self.row = row
-            self.summary = summary
-
-        @property
-        def control(self) -> MessageList:
-            return self.message_list
+        summary: MessageSummary
 
     def __init__(
         self,
@@ -209,12 +196,9 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         cache_size: int = 2048,
         empty_text: str = "No messages",
         show_header: bool = True,
-        name: str | None = None,
-        id: str | None = None,  # noqa: A002 - Textual's name
-        classes: str | None = None,
-        disabled: bool = False,
+        **widget: Unpack[WidgetArgs],
     ) -> None:
-        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        super().__init__(**widget)
         self._count = 0
         self._rows: dict[int, MessageSummary] = {}
         self._requested = bytearray()

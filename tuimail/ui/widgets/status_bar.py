@@ -6,7 +6,7 @@ mailbox name comes from the server, the account name from the config).
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Unpack
 
 from rich.style import Style
 from rich.text import Text
@@ -14,6 +14,7 @@ from textual.widget import Widget
 
 from tuimail.mail.sanitize import sanitize
 
+from .base import WidgetArgs
 from .styles import component_style
 
 __all__ = ["StatusBar"]
@@ -59,15 +60,8 @@ class StatusBar(Widget):
     StatusBar > .status-bar--read-only { background: $warning; color: $background; text-style: bold; }
     """
 
-    def __init__(
-        self,
-        *,
-        name: str | None = None,
-        id: str | None = None,  # noqa: A002 - Textual's name
-        classes: str | None = None,
-        disabled: bool = False,
-    ) -> None:
-        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+    def __init__(self, **widget: Unpack[WidgetArgs]) -> None:
+        super().__init__(**widget)
         self.account = ""
         self.mailbox: str | None = None
         self.total: int | None = None
