@@ -54,7 +54,7 @@ COUNTS_INTERVAL = 120.0
 COMMAND_TIMEOUT = 60.0
 #: Longest wait for the server to end IDLE after DONE (RFC 2177 §3); then the connection counts as lost.
 IDLE_DONE_TIMEOUT = 30.0
-#: Longest wait for the session thread's loop to start.
+#: Longest wait for the session thread's loop to start, and for its tasks to end once cancelled.
 THREAD_START_TIMEOUT = 10.0
 
 Post = Callable[[Message], Any]
@@ -163,7 +163,8 @@ class Session:
                 for task in pending:
                     task.cancel()
                 with contextlib.suppress(Exception):
-                    loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+                    if pending:  # bounded: a task that ignores its cancellation is left behind
+                        loop.run_until_complete(asyncio.wait(pending, timeout=THREAD_START_TIMEOUT))
                     loop.run_until_complete(loop.shutdown_asyncgens())
                 loop.close()
 
