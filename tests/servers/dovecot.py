@@ -44,6 +44,8 @@ SPECIAL_USE = {
 
 POOL_SIZE = 200
 START_TIMEOUT = 30.0
+#: Starts tried when a port picked as free was taken before Dovecot bound it (parallel test runs).
+START_ATTEMPTS = 3
 
 
 def find_dovecot() -> str | None:
@@ -90,6 +92,10 @@ def _free_ports(count: int) -> list[int]:
     finally:
         for sock in sockets:
             sock.close()
+
+
+class _PortTaken(RuntimeError):
+    """Dovecot could not bind a port picked as free."""
 
 
 class DovecotServer:
@@ -236,9 +242,25 @@ service anvil {{
     # -- process ----------------------------------------------------------
 
     def start(self) -> None:
-        """Write the config and start Dovecot; return once both ports accept."""
+        """Write the config and start Dovecot; return once both ports accept.
+
+        Free ports are picked, then bound by Dovecot: another process may take
+        one in between; Dovecot then exits at once, and is started again on
+        other ports (at most ``START_ATTEMPTS`` times).
+        """
         self.port, self.tls_port = _free_ports(2)
         self._write_files()
+        for attempt in range(1, START_ATTEMPTS + 1):
+            try:
+                self._launch()
+                return
+            except _PortTaken:
+                if attempt == START_ATTEMPTS:
+                    raise
+                self.port, self.tls_port = _free_ports(2)
+                self.config_path.write_text(self._config_text())
+
+    def _launch(self) -> None:
         self._process = subprocess.Popen(
             [self.binary, "-F", "-c", str(self.config_path)],
             stdin=subprocess.DEVNULL,
@@ -251,9 +273,11 @@ service anvil {{
         while pending:
             if self._process.poll() is not None:
                 output = self._process.stdout.read().decode(errors="replace") if self._process.stdout else ""
-                raise RuntimeError(
-                    f"dovecot exited with {self._process.returncode}:\n{output}\n{self.log_tail()}"
-                )
+                detail = f"dovecot exited with {self._process.returncode}:\n{output}\n{self.log_tail()}"
+                if self._process.stdout is not None:
+                    self._process.stdout.close()
+                self._process = None
+                raise (_PortTaken if "Address already in use" in detail else RuntimeError)(detail)
             if time.monotonic() > deadline:
                 self.stop()
                 raise RuntimeError(f"dovecot did not listen within {START_TIMEOUT}s\n{self.log_tail()}")
