@@ -60,6 +60,18 @@ def test_recorded_fetches_agree(name: str) -> None:
     assert compared > 20
 
 
+def test_body_nested_deeper_than_the_one_regex_is_still_lazy_and_agrees() -> None:
+    body = '("TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 1)'
+    for level in range(5):  # BODY_V_RE validates three multipart levels at most
+        body = f'({body}("IMAGE" "PNG" NIL NIL NIL "BASE64" 9) "MIXED{level}")'
+    line = f"* 1 FETCH (BODYSTRUCTURE {body} UID 3)\r\n".encode()
+    fast_result, slow_result = both_ways(line)
+    lazy = fast_result.data.attr["BODYSTRUCTURE"]
+    assert isinstance(lazy, fast.LazyBodyTypeMultipart)
+    assert lazy == slow_result.data.attr["BODYSTRUCTURE"] and repr(fast_result) == repr(slow_result)
+    assert lazy.subtype == "MIXED4" and fast_result.data.attr["UID"] == 3
+
+
 def test_lazy_values_are_their_types() -> None:
     line = (b'* 1 FETCH (ENVELOPE ("d" "s" (("A" NIL "a" "x.org")) NIL NIL NIL NIL NIL NIL "<i>") '
             b'BODYSTRUCTURE (("TEXT" "PLAIN" ("CHARSET" "utf-8") NIL NIL "7BIT" 1 1)'

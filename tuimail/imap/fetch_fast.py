@@ -304,38 +304,6 @@ def body(s: str, pos: int, depth: int, strings_plain: bool) -> tuple[BodyStructu
 # --- lazy values: validated now, built on first access ------------------------
 
 
-def _scan_body(s: str, pos: int, depth: int) -> tuple[int, str] | None:
-    """Where the body at s[pos] ends and its kind ("MULTIPART", "TEXT" or
-    "BASIC"), when :func:`body` would build it; else None.  Matches the
-    same regular expressions without building anything."""
-    if depth > MAX_DEPTH:
-        return None
-    if s.startswith("((", pos):
-        p = pos + 1
-        while s.startswith("(", p):
-            sub = _scan_body(s, p, depth + 1)
-            if sub is None:
-                return None
-            p = sub[0]
-            if s.startswith(" (", p):
-                p += 1
-        if not s.startswith(" ", p):
-            return None
-        m = MPART_TAIL_RE.match(s, p + 1)
-        if m is None:
-            return None
-        return m.end(), "MULTIPART"
-    m = BODY_1PART_RE.match(s, pos)
-    if m is None:
-        return None
-    media = m.group(1).upper()
-    if media == "TEXT":
-        return (m.end(), "TEXT") if m.group(8) is not None else None
-    if m.group(8) is not None or (media == "MESSAGE" and m.group(2).upper() in ("RFC822", "GLOBAL")):
-        return None
-    return m.end(), "BASIC"
-
-
 class _Lazy:
     """Mixin for a value whose fields are built from ``_lazy_src`` (the
     matched text, and whether it is free of 8-bit junk) on first access."""
@@ -345,6 +313,16 @@ class _Lazy:
     _lazy_fields: tuple[str, ...] = ()
     _lazy_base: type = object
     _lazy_setters: tuple[Any, ...] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Take the fields, and their slots' setters, from the dataclass
+        this value stands for (the first one in the MRO)."""
+        super().__init_subclass__(**kwargs)
+        base = next((b for b in cls.__mro__[1:] if "__dataclass_fields__" in b.__dict__), None)
+        if base is not None:
+            cls._lazy_base = base
+            cls._lazy_fields = tuple(vars(base)["__dataclass_fields__"])
+            cls._lazy_setters = tuple(base.__dict__[f].__set__ for f in cls._lazy_fields)
 
     def _lazy_values(self) -> tuple[Any, ...]:
         raise NotImplementedError
@@ -371,22 +349,10 @@ class _Lazy:
     __hash__ = None  # type: ignore[assignment]
 
 
-def _fields(cls: type) -> tuple[str, ...]:
-    return tuple(cls.__dataclass_fields__)  # type: ignore[attr-defined]
-
-
-def _setters(cls: type) -> tuple[Any, ...]:
-    """The slot descriptors' setters, in field order (set without __init__)."""
-    return tuple(cls.__dict__[f].__set__ for f in _fields(cls))
-
-
 class LazyEnvelope(_Lazy, Envelope):
     """An :class:`Envelope` built from its text when first used."""
 
     __slots__ = ("_lazy_src",)
-    _lazy_fields = _fields(Envelope)
-    _lazy_base = Envelope
-    _lazy_setters = _setters(Envelope)
 
     def _lazy_values(self) -> tuple[Any, ...]:
         text, plain = self._lazy_src
@@ -409,31 +375,23 @@ class LazyBodyTypeMultipart(_LazyBody, BodyTypeMultipart):
     """A :class:`BodyTypeMultipart` built from its text when first used."""
 
     __slots__ = ("_lazy_src",)
-    _lazy_fields = _fields(BodyTypeMultipart)
-    _lazy_base = BodyTypeMultipart
-    _lazy_setters = _setters(BodyTypeMultipart)
 
 
 class LazyBodyTypeText(_LazyBody, BodyTypeText):
     """A :class:`BodyTypeText` built from its text when first used."""
 
     __slots__ = ("_lazy_src",)
-    _lazy_fields = _fields(BodyTypeText)
-    _lazy_base = BodyTypeText
-    _lazy_setters = _setters(BodyTypeText)
 
 
 class LazyBodyTypeBasic(_LazyBody, BodyTypeBasic):
     """A :class:`BodyTypeBasic` built from its text when first used."""
 
     __slots__ = ("_lazy_src",)
-    _lazy_fields = _fields(BodyTypeBasic)
-    _lazy_base = BodyTypeBasic
-    _lazy_setters = _setters(BodyTypeBasic)
 
 
 _LAZY_BODY: dict[str, type[LazyBodyTypeMultipart | LazyBodyTypeText | LazyBodyTypeBasic]] = {
     "MULTIPART": LazyBodyTypeMultipart, "TEXT": LazyBodyTypeText, "BASIC": LazyBodyTypeBasic}
+_KIND = {BodyTypeMultipart: "MULTIPART", BodyTypeText: "TEXT", BodyTypeBasic: "BASIC"}
 _new = object.__new__
 
 
@@ -459,11 +417,12 @@ def lazy_body(s: str, pos: int, depth: int, plain: bool) -> tuple[BodyStructure,
             kind = "MULTIPART"
         else:
             kind = "TEXT" if s[pos + 1 : pos + 7].upper() == '"TEXT"' else "BASIC"
-    else:
-        found = _scan_body(s, pos, depth)
-        if found is None:
+    else:  # nested deeper than BODY_V_RE goes: matched part by part
+        built = body_values(s, pos, depth, plain)
+        if built is None:
             return None
-        end, kind = found
+        kind = _KIND[built[0]]
+        end = built[2]
     if s.find("\\", pos, end) >= 0:
         return None
     value = _new(_LAZY_BODY[kind])

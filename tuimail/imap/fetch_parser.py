@@ -193,14 +193,8 @@ class FetchParser(Scanner):
 
     def gm_labels(self) -> list[str]:
         """X-GM-LABELS "(" [astring / flag *(SP ...)] ")" (Gmail)."""
-        self.expect("(")
         labels: list[str] = []
-        self.accept_sp()
-        while not self.accept(")"):
-            if labels:
-                self.sp()
-                if self.accept(")"):
-                    break
+        for _ in self.items():
             if self.accept("\\"):
                 labels.append("\\" + self.atom())
             else:
@@ -405,14 +399,8 @@ class FetchParser(Scanner):
         """body-fld-param = "(" string SP string *(SP string SP string) ")" / nil."""
         if self.is_nil():
             return None
-        self.expect("(")
         out: dict[str, Any] = {}
-        self.accept_sp()
-        while not self.accept(")"):
-            if out:
-                self.sp()
-                if self.accept(")"):
-                    break
+        for _ in self.items():
             key = self.string().upper()
             self.sp()
             out[key] = self.nstring()

@@ -292,13 +292,7 @@ class ResponseParser(FetchParser):
 
     def code_badcharset(self) -> list[str]:
         """ "BADCHARSET" [SP "(" charset *(SP charset) ")"]."""
-        out: list[str] = []
-        self.expect("(")
-        while not self.accept(")"):
-            if out:
-                self.sp()
-            out.append(self.astring())
-        return out
+        return [self.astring() for _ in self.items()]
 
     def code_copyuid(self) -> CopyUIDData:
         """resp-code-copy = "COPYUID" SP nz-number SP uid-set SP uid-set."""
@@ -350,11 +344,8 @@ class ResponseParser(FetchParser):
         name = self.mailbox()
         extended: dict[str, Any] = {}
         if self.accept_sp() and self.peek() == "(":
-            self.expect("(")
             self.enter()
-            while not self.accept(")"):
-                if extended:
-                    self.sp()
+            for _ in self.items():
                 key = self.astring().upper()
                 self.sp()
                 value = self.value()
@@ -369,14 +360,8 @@ class ResponseParser(FetchParser):
         self.sp()
         mailbox = self.mailbox()
         self.sp()
-        self.expect("(")
         attr: dict[str, Any] = {}
-        self.accept_sp()
-        while not self.accept(")"):
-            if attr:
-                self.sp()
-                if self.accept(")"):
-                    break
+        for _ in self.items():
             key = self.atom().upper()
             self.sp()
             if key == "MAILBOXID":
@@ -555,14 +540,8 @@ class ResponseParser(FetchParser):
         self.sp()
         if self.is_nil():
             return None
-        self.expect("(")
         out: dict[str, str | None] = {}
-        self.accept_sp()
-        while not self.accept(")"):
-            if out:
-                self.sp()
-                if self.accept(")"):
-                    break
+        for _ in self.items():
             key = self.string()
             self.sp()
             out[key] = self.nstring()
@@ -577,12 +556,8 @@ class ResponseParser(FetchParser):
         self.sp()
         root = self.astring()
         self.sp()
-        self.expect("(")
         resources: dict[str, tuple[int, int]] = {}
-        self.accept_sp()
-        while not self.accept(")"):
-            if resources:
-                self.sp()
+        for _ in self.items():
             name = self.atom().upper()
             self.sp()
             usage = self.number()

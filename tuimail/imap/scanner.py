@@ -15,6 +15,7 @@ Line text is decoded as UTF-8; bytes that are not UTF-8 are kept with
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any, NoReturn
 
 from .errors import ParseError
@@ -345,17 +346,25 @@ class Scanner:
         self.pos = m.end()
         return self._str(m.group())
 
-    def value_list(self, *, nil_is_none: bool = True) -> list[Any]:
+    def items(self) -> Iterator[None]:
+        """ "(" [item *(SP item)] ")": yields once before each item, which
+        the caller reads.  Spaces after "(" and before ")" are tolerated
+        (several servers send them)."""
         self.expect("(")
-        self.enter()
-        out: list[Any] = []
         self.accept_sp()
+        first = True
         while not self.accept(")"):
-            if out:
+            if not first:
                 self.sp()
                 if self.accept(")"):
-                    break
-            out.append(self.value(nil_is_none=nil_is_none))
+                    return
+            first = False
+            yield
+
+    def value_list(self, *, nil_is_none: bool = True) -> list[Any]:
+        """ "(" [value *(SP value)] ")", nesting bounded by MAX_DEPTH."""
+        self.enter()
+        out = [self.value(nil_is_none=nil_is_none) for _ in self.items()]
         self.leave()
         return out
 
