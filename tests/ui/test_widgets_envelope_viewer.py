@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
 
 from tuimail.mail.render import AttachmentInfo, RenderedMessage, render_message
 from tuimail.ui.widgets import EnvelopeViewer
@@ -51,11 +55,30 @@ def screen_text(app: App[None]) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
-async def test_headers_body_and_attachments_are_shown() -> None:
+@asynccontextmanager
+async def showing(
+    message: RenderedMessage | None, raw: bytes | None = None
+) -> AsyncIterator[tuple[ViewerApp, Pilot[None], EnvelopeViewer]]:
+    """A focused viewer showing ``message`` (``raw`` alone: the source), laid out."""
     app = ViewerApp()
     async with app.run_test(size=SIZE) as pilot:
-        app.query_one(EnvelopeViewer).show_message(MESSAGE)
+        viewer = app.query_one(EnvelopeViewer)
+        if message is not None:
+            viewer.show_message(message, raw)
+        elif raw is not None:
+            viewer.show_raw(raw)
         await pilot.pause()
+        yield app, pilot, viewer
+
+
+async def press(pilot: Pilot[None], *keys: str) -> None:
+    """Press ``keys`` and let the viewer redraw."""
+    await pilot.press(*keys)
+    await pilot.pause()
+
+
+async def test_headers_body_and_attachments_are_shown() -> None:
+    async with showing(MESSAGE) as (app, pilot, viewer):
         text = screen_text(app)
         expected = [
             ("From:", "Alice Example <alice@example.org>"),
@@ -71,13 +94,8 @@ async def test_headers_body_and_attachments_are_shown() -> None:
 
 
 async def test_attachments_are_listed_with_index_name_type_and_size() -> None:
-    app = ViewerApp()
-    async with app.run_test(size=SIZE) as pilot:
-        viewer = app.query_one(EnvelopeViewer)
-        viewer.show_message(MESSAGE)
-        await pilot.pause()
-        await pilot.press("G")
-        await pilot.pause()
+    async with showing(MESSAGE) as (app, pilot, viewer):
+        await press(pilot, "G")
         lines = screen_text(app).splitlines()
         pdf = next(line for line in lines if "report.pdf" in line)
         assert "[1]" in pdf and "application/pdf" in pdf and "121K" in pdf
@@ -86,61 +104,39 @@ async def test_attachments_are_listed_with_index_name_type_and_size() -> None:
 
 
 async def test_j_k_space_and_page_keys_scroll_the_message() -> None:
-    app = ViewerApp()
-    async with app.run_test(size=SIZE) as pilot:
-        viewer = app.query_one(EnvelopeViewer)
-        viewer.show_message(MESSAGE)
-        await pilot.pause()
-        await pilot.press("j", "j")
-        await pilot.pause()
+    async with showing(MESSAGE) as (app, pilot, viewer):
+        await press(pilot, "j", "j")
         assert viewer.scroll_y == 2
-        await pilot.press("k")
-        await pilot.pause()
+        await press(pilot, "k")
         assert viewer.scroll_y == 1
-        await pilot.press("space")
-        await pilot.pause()
+        await press(pilot, "space")
         after_space = viewer.scroll_y
         assert after_space > 20
-        await pilot.press("pagedown")
-        await pilot.pause()
+        await press(pilot, "pagedown")
         assert viewer.scroll_y > after_space
-        await pilot.press("pageup", "pageup")
-        await pilot.pause()
+        await press(pilot, "pageup", "pageup")
         assert viewer.scroll_y == 1
-        await pilot.press("G")
-        await pilot.pause()
+        await press(pilot, "G")
         assert viewer.scroll_y == viewer.max_scroll_y
-        await pilot.press("g")
-        await pilot.pause()
+        await press(pilot, "g")
         assert viewer.scroll_y == 0
 
 
 async def test_a_new_message_starts_at_the_top() -> None:
-    app = ViewerApp()
-    async with app.run_test(size=SIZE) as pilot:
-        viewer = app.query_one(EnvelopeViewer)
-        viewer.show_message(MESSAGE)
-        await pilot.pause()
-        await pilot.press("G")
-        await pilot.pause()
+    async with showing(MESSAGE) as (app, pilot, viewer):
+        await press(pilot, "G")
         viewer.show_message(MESSAGE)
         await pilot.pause()
         assert viewer.scroll_y == 0
 
 
 async def test_s_then_a_number_asks_to_save_that_attachment() -> None:
-    app = ViewerApp()
-    async with app.run_test(size=SIZE) as pilot:
-        app.query_one(EnvelopeViewer).show_message(MESSAGE)
-        await pilot.pause()
-        await pilot.press("s", "2")
-        await pilot.pause()
+    async with showing(MESSAGE) as (app, pilot, viewer):
+        await press(pilot, "s", "2")
         assert app.saves == [2]
-        await pilot.press("s", "escape", "1")
-        await pilot.pause()
+        await press(pilot, "s", "escape", "1")
         assert app.saves == [2]
-        await pilot.press("s", "1")
-        await pilot.pause()
+        await press(pilot, "s", "1")
         assert app.saves == [2, 1]
 
 
@@ -150,70 +146,46 @@ async def test_save_waits_for_enter_when_a_longer_number_could_follow() -> None:
         attachments=[AttachmentInfo(index=i, filename=f"f{i}.txt", content_type="text/plain", size=i)
                      for i in range(1, 13)],
     )
-    app = ViewerApp()
-    async with app.run_test(size=SIZE) as pilot:
-        app.query_one(EnvelopeViewer).show_message(many)
-        await pilot.pause()
-        await pilot.press("s", "1")
-        await pilot.pause()
+    async with showing(many) as (app, pilot, viewer):
+        await press(pilot, "s", "1")
         assert app.saves == []  # 1, or 10, 11, 12?
-        await pilot.press("1")
-        await pilot.pause()
+        await press(pilot, "1")
         assert app.saves == [11]
-        await pilot.press("s", "1", "enter")
-        await pilot.pause()
+        await press(pilot, "s", "1", "enter")
         assert app.saves == [11, 1]
-        await pilot.press("s", "9")
-        await pilot.pause()
+        await press(pilot, "s", "9")
         assert app.saves == [11, 1, 9]
 
 
 async def test_save_with_no_attachments_does_nothing() -> None:
-    app = ViewerApp()
-    async with app.run_test(size=SIZE) as pilot:
-        viewer = app.query_one(EnvelopeViewer)
-        viewer.show_message(RenderedMessage(from_="a", to="b", cc="", date="", subject="s", body="x"))
-        await pilot.pause()
-        await pilot.press("s", "1")
-        await pilot.pause()
+    plain = RenderedMessage(from_="a", to="b", cc="", date="", subject="s", body="x")
+    async with showing(plain) as (app, pilot, _viewer):
+        await press(pilot, "s", "1")
         assert app.saves == []
 
 
 async def test_raw_source_is_shown_sanitised_and_r_toggles_it() -> None:
-    app = ViewerApp()
-    async with app.run_test(size=SIZE) as pilot:
-        viewer = app.query_one(EnvelopeViewer)
-        viewer.show_message(render_message(RAW), RAW)
-        await pilot.pause()
+    async with showing(render_message(RAW), RAW) as (app, pilot, viewer):
         assert "café" in screen_text(app)
-        await pilot.press("r")
-        await pilot.pause()
+        await press(pilot, "r")
         assert viewer.showing_raw
         text = screen_text(app)
         assert "Subject: =?utf-8?q?caf=C3=A9?=" in text
         assert "hello \u241b[2J world" in text
         assert "\x1b" not in text
-        await pilot.press("r")
-        await pilot.pause()
+        await press(pilot, "r")
         assert not viewer.showing_raw
         assert "Subject: =?utf-8?q?" not in screen_text(app)
 
 
 async def test_show_raw_without_a_message_shows_the_source() -> None:
-    app = ViewerApp()
-    async with app.run_test(size=SIZE) as pilot:
-        app.query_one(EnvelopeViewer).show_raw(RAW)
-        await pilot.pause()
+    async with showing(None, RAW) as (app, pilot, _viewer):
         assert "Content-Type: text/plain" in screen_text(app)
 
 
 async def test_r_without_the_raw_source_asks_for_it() -> None:
-    app = ViewerApp()
-    async with app.run_test(size=SIZE) as pilot:
-        app.query_one(EnvelopeViewer).show_message(MESSAGE)
-        await pilot.pause()
-        await pilot.press("r")
-        await pilot.pause()
+    async with showing(MESSAGE) as (app, pilot, viewer):
+        await press(pilot, "r")
         assert app.raw_requests == 1
 
 
@@ -223,10 +195,7 @@ async def test_markup_and_controls_in_the_message_are_shown_literally() -> None:
         subject="[red]Pay now[/red] \x1b]0;title\x07", body="[link=http://evil]click[/link]\n\x1b[31mred",
         attachments=[AttachmentInfo(index=1, filename="[i]x[/i].exe\u202egpj", content_type="app/x", size=1)],
     )
-    app = ViewerApp()
-    async with app.run_test(size=SIZE) as pilot:
-        app.query_one(EnvelopeViewer).show_message(hostile)
-        await pilot.pause()
+    async with showing(hostile) as (app, pilot, viewer):
         text = screen_text(app)
         assert "[b]Boss[/b]" in text
         assert "[red]Pay now[/red] \u241b]0;title\u2407" in text
@@ -237,11 +206,7 @@ async def test_markup_and_controls_in_the_message_are_shown_literally() -> None:
 
 
 async def test_clear_empties_the_viewer() -> None:
-    app = ViewerApp()
-    async with app.run_test(size=SIZE) as pilot:
-        viewer = app.query_one(EnvelopeViewer)
-        viewer.show_message(MESSAGE)
-        await pilot.pause()
+    async with showing(MESSAGE) as (app, pilot, viewer):
         viewer.clear()
         await pilot.pause()
         text = screen_text(app)
@@ -254,11 +219,6 @@ async def test_a_huge_body_is_cut_with_a_note() -> None:
 
     huge = RenderedMessage(from_="a", to="b", cc="", date="", subject="big",
                            body=("x" * 99 + "\n") * (BODY_DISPLAY_LIMIT // 100 + 500))
-    app = ViewerApp()
-    async with app.run_test(size=SIZE) as pilot:
-        viewer = app.query_one(EnvelopeViewer)
-        viewer.show_message(huge)
-        await pilot.pause()
-        await pilot.press("G")
-        await pilot.pause()
+    async with showing(huge) as (app, pilot, viewer):
+        await press(pilot, "G")
         assert "50,000 more characters not shown" in screen_text(app)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from rich.segment import Segment
 from textual.app import App, ComposeResult
 from textual.message import Message
+from textual.pilot import Pilot
 from textual.strip import Strip
 
 from tuimail.mail.summary import MessageSummary
@@ -81,6 +84,35 @@ class ListApp(App[None]):
         return [m for m in self.posted if isinstance(m, kind)]
 
 
+@asynccontextmanager
+async def running(
+    count: int,
+    rows: dict[int, MessageSummary] | None = None,
+    *,
+    app: ListApp | None = None,
+    answer: bool = False,
+    cursor: int | None = None,
+    size: tuple[int, int] = SIZE,
+) -> AsyncIterator[tuple[ListApp, Pilot[None], MessageList]]:
+    """A ListApp whose list has ``count`` messages (``rows`` loaded, the cursor on ``cursor``), laid out."""
+    app = app if app is not None else ListApp(answer=answer)
+    async with app.run_test(size=size) as pilot:
+        widget = app.query_one(MessageList)
+        widget.set_count(count)
+        if rows:
+            widget.set_rows(rows)
+        if cursor is not None:
+            widget.cursor_row = cursor
+        await pilot.pause()
+        yield app, pilot, widget
+
+
+async def press(pilot: Pilot[None], *keys: str) -> None:
+    """Press ``keys`` and let the list redraw (and the app answer RowsWanted)."""
+    await pilot.press(*keys)
+    await pilot.pause()
+
+
 def wanted(app: ListApp) -> list[tuple[int, int]]:
     return [(m.start, m.stop) for m in app.of(MessageList.RowsWanted)]
 
@@ -144,11 +176,7 @@ def test_fit_cuts_with_an_ellipsis_by_cells_not_characters() -> None:
 
 
 async def test_rows_wanted_asks_for_visible_rows_plus_a_page() -> None:
-    app = ListApp()
-    async with app.run_test(size=SIZE) as pilot:
-        widget = app.query_one(MessageList)
-        widget.set_count(10_000)
-        await pilot.pause()
+    async with running(10_000) as (app, pilot, widget):
         height = rows_in_view(widget)
         assert wanted(app) == [(0, 2 * height)]
 
@@ -164,22 +192,13 @@ async def test_rows_wanted_stop_is_the_end_row_and_still_stops_propagation() -> 
 
 
 async def test_rows_wanted_asks_only_for_rows_without_data() -> None:
-    app = ListApp()
-    async with app.run_test(size=SIZE) as pilot:
-        widget = app.query_one(MessageList)
-        widget.set_count(10_000)
-        widget.set_rows({r: summary(r) for r in range(0, 10)})
-        widget.set_rows({r: summary(r) for r in range(20, 25)})
-        await pilot.pause()
+    loaded = {r: summary(r) for r in [*range(0, 10), *range(20, 25)]}
+    async with running(10_000, loaded) as (app, pilot, widget):
         assert wanted(app) == [(10, 20), (25, 2 * rows_in_view(widget))]
 
 
 async def test_rows_already_requested_are_not_asked_again() -> None:
-    app = ListApp()
-    async with app.run_test(size=SIZE) as pilot:
-        widget = app.query_one(MessageList)
-        widget.set_count(10_000)
-        await pilot.pause()
+    async with running(10_000) as (app, pilot, widget):
         height = rows_in_view(widget)
         first = wanted(app)
         widget.scroll_to(y=height, animate=False)  # one page down: rows 40..80 asked already
@@ -191,11 +210,7 @@ async def test_rows_already_requested_are_not_asked_again() -> None:
 
 
 async def test_clear_rows_asks_for_the_visible_rows_again() -> None:
-    app = ListApp(answer=True)
-    async with app.run_test(size=SIZE) as pilot:
-        widget = app.query_one(MessageList)
-        widget.set_count(500)
-        await pilot.pause()
+    async with running(500, answer=True) as (app, pilot, widget):
         assert widget.summary_at(0) is not None
         widget.clear_rows()
         assert widget.summary_at(0) is None
@@ -205,11 +220,7 @@ async def test_clear_rows_asks_for_the_visible_rows_again() -> None:
 
 
 async def test_released_rows_are_asked_again() -> None:
-    app = ListApp()
-    async with app.run_test(size=SIZE) as pilot:
-        widget = app.query_one(MessageList)
-        widget.set_count(1000)
-        await pilot.pause()
+    async with running(1000) as (app, pilot, widget):
         height = rows_in_view(widget)
         assert wanted(app) == [(0, 2 * height)]
         widget.release_rows(5, 10)  # the fetch of these failed
@@ -218,22 +229,13 @@ async def test_released_rows_are_asked_again() -> None:
 
 
 async def test_rows_without_data_show_a_loading_placeholder() -> None:
-    app = ListApp()
-    async with app.run_test(size=SIZE) as pilot:
-        widget = app.query_one(MessageList)
-        widget.set_count(100)
-        widget.set_rows({0: summary(0)})
-        await pilot.pause()
+    async with running(100, {0: summary(0)}) as (app, pilot, widget):
         assert "Subject number 0" in line_of(widget, 0).text
         assert "loading" in line_of(widget, 1).text
 
 
 async def test_set_rows_redraws_a_loaded_line() -> None:
-    app = ListApp()
-    async with app.run_test(size=SIZE) as pilot:
-        widget = app.query_one(MessageList)
-        widget.set_count(100)
-        await pilot.pause()
+    async with running(100) as (app, pilot, widget):
         assert "loading" in screen_lines(app)[1 + 3]  # under the header
         widget.set_rows({3: summary(3, subject="Arrived late")})
         await pilot.pause()
@@ -241,11 +243,7 @@ async def test_set_rows_redraws_a_loaded_line() -> None:
 
 
 async def test_set_count_keeps_the_cursor_in_range() -> None:
-    app = ListApp(answer=True)
-    async with app.run_test(size=SIZE) as pilot:
-        widget = app.query_one(MessageList)
-        widget.set_count(1000)
-        await pilot.pause()
+    async with running(1000, answer=True) as (app, pilot, widget):
         widget.cursor_row = 900
         widget.set_count(50)
         assert widget.cursor_row == 49
@@ -259,13 +257,8 @@ async def test_set_count_keeps_the_cursor_in_range() -> None:
 
 
 async def test_j_and_k_move_the_cursor_and_post_highlighted() -> None:
-    app = ListApp(answer=True)
-    async with app.run_test(size=SIZE) as pilot:
-        widget = app.query_one(MessageList)
-        widget.set_count(1000)
-        await pilot.pause()
-        await pilot.press("j", "j", "down", "k")
-        await pilot.pause()
+    async with running(1000, answer=True) as (app, pilot, widget):
+        await press(pilot, "j", "j", "down", "k")
         assert widget.cursor_row == 2
         rows = [m.row for m in app.of(MessageList.Highlighted)]
         assert rows == [0, 1, 2, 3, 2]  # 0: the cursor row's data arrived
@@ -276,11 +269,7 @@ async def test_j_and_k_move_the_cursor_and_post_highlighted() -> None:
 
 
 async def test_highlighted_is_posted_when_the_cursor_rows_data_arrives() -> None:
-    app = ListApp()
-    async with app.run_test(size=SIZE) as pilot:
-        widget = app.query_one(MessageList)
-        widget.set_count(100)
-        await pilot.pause()
+    async with running(100) as (app, pilot, widget):
         widget.set_rows({1: summary(1)})
         await pilot.pause()
         assert app.of(MessageList.Highlighted) == []
@@ -294,11 +283,7 @@ async def test_highlighted_is_posted_when_the_cursor_rows_data_arrives() -> None
 
 
 async def test_g_and_G_and_home_and_end_jump_to_the_ends() -> None:
-    app = ListApp(answer=True)
-    async with app.run_test(size=SIZE) as pilot:
-        widget = app.query_one(MessageList)
-        widget.set_count(5000)
-        await pilot.pause()
+    async with running(5000, answer=True) as (app, pilot, widget):
         await pilot.press("G")
         assert widget.cursor_row == 4999
         await pilot.press("g")
@@ -311,41 +296,25 @@ async def test_g_and_G_and_home_and_end_jump_to_the_ends() -> None:
 
 
 async def test_page_down_and_page_up_move_by_a_screen() -> None:
-    app = ListApp(answer=True)
-    async with app.run_test(size=SIZE) as pilot:
-        widget = app.query_one(MessageList)
-        widget.set_count(5000)
-        await pilot.pause()
+    async with running(5000, answer=True) as (app, pilot, widget):
         page = rows_in_view(widget) - 1
-        await pilot.press("pagedown")
-        await pilot.pause()
+        await press(pilot, "pagedown")
         assert widget.cursor_row == page
         assert widget.scroll_y <= widget.cursor_row < widget.scroll_y + rows_in_view(widget)
-        await pilot.press("pagedown", "pageup")
-        await pilot.pause()
+        await press(pilot, "pagedown", "pageup")
         assert widget.cursor_row == page
 
 
 async def test_enter_posts_opened_with_the_summary() -> None:
-    app = ListApp(answer=True)
-    async with app.run_test(size=SIZE) as pilot:
-        widget = app.query_one(MessageList)
-        widget.set_count(100)
-        await pilot.pause()
-        await pilot.press("j", "enter")
-        await pilot.pause()
+    async with running(100, answer=True) as (app, pilot, widget):
+        await press(pilot, "j", "enter")
         opened = app.of(MessageList.Opened)
         assert [(m.row, m.summary.uid) for m in opened] == [(1, summary(1).uid)]
 
 
 async def test_enter_on_a_row_not_loaded_opens_nothing() -> None:
-    app = ListApp()
-    async with app.run_test(size=SIZE) as pilot:
-        widget = app.query_one(MessageList)
-        widget.set_count(100)
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+    async with running(100) as (app, pilot, widget):
+        await press(pilot, "enter")
         assert app.of(MessageList.Opened) == []
 
 
@@ -357,22 +326,14 @@ async def test_bindings_have_ids_for_the_keymap() -> None:
 
 
 async def test_keymap_can_remap_a_binding_by_id() -> None:
-    app = ListApp(answer=True)
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(100, answer=True) as (app, pilot, widget):
         app.set_keymap({"message_list.cursor_down": "n"})
-        widget = app.query_one(MessageList)
-        widget.set_count(100)
-        await pilot.pause()
         await pilot.press("n", "n")
         assert widget.cursor_row == 2
 
 
 async def test_clicking_a_row_moves_the_cursor_there() -> None:
-    app = ListApp(answer=True)
-    async with app.run_test(size=SIZE) as pilot:
-        widget = app.query_one(MessageList)
-        widget.set_count(100)
-        await pilot.pause()
+    async with running(100, answer=True) as (app, pilot, widget):
         await pilot.click(MessageList, offset=(30, 1 + 5))  # under the header
         assert widget.cursor_row == 5
         await pilot.click(MessageList, offset=(30, 0))  # the header: no row
@@ -388,12 +349,7 @@ async def test_markup_and_control_characters_in_mail_are_shown_literally() -> No
         subject="[bold red]urgent[/] \x1b[31mred\x1b[0m \u202eevil",
         from_="[link=http://x]Bank[/link]\x07",
     )
-    app = ListApp()
-    async with app.run_test(size=SIZE) as pilot:
-        widget = app.query_one(MessageList)
-        widget.set_count(10)
-        widget.set_rows({0: hostile})
-        await pilot.pause()
+    async with running(10, {0: hostile}) as (app, pilot, widget):
         text = line_of(widget, 0).text
         assert "[bold red]urgent[/]" in text
         assert "\u241b[31mred\u241b[0m" in text
@@ -407,18 +363,13 @@ async def test_markup_and_control_characters_in_mail_are_shown_literally() -> No
 
 
 async def test_a_column_header_stays_on_the_first_line() -> None:
-    app = ListApp(answer=True)
-    async with app.run_test(size=SIZE) as pilot:
-        widget = app.query_one(MessageList)
-        widget.set_count(5000)
-        await pilot.pause()
+    async with running(5000, answer=True) as (app, pilot, widget):
         header = screen_lines(app)[0]
         assert header.split() == ["Date", "From", "Subject", "Size"]
         first = screen_lines(app)[1]
         assert first.index("Sender 0") == header.index("From")
         assert first.index("Subject number 0") == header.index("Subject")
-        await pilot.press("G")
-        await pilot.pause()
+        await press(pilot, "G")
         assert screen_lines(app)[0] == header
 
 
@@ -427,14 +378,9 @@ async def test_the_header_can_be_turned_off() -> None:
         def compose(self) -> ComposeResult:
             yield MessageList(show_header=False)
 
-    app = NoHeader(answer=True)
-    async with app.run_test(size=SIZE) as pilot:
-        widget = app.query_one(MessageList)
-        widget.set_count(5000)
-        await pilot.pause()
+    async with running(5000, app=NoHeader(answer=True)) as (app, pilot, widget):
         assert "Subject number 0" in screen_lines(app)[0]
-        await pilot.press("G")
-        await pilot.pause()
+        await press(pilot, "G")
         assert widget.scroll_y == 5000 - widget.size.height
         assert "Subject number 4999" in screen_lines(app)[widget.size.height - 1]
 
@@ -442,12 +388,7 @@ async def test_the_header_can_be_turned_off() -> None:
 async def test_row_shows_flags_date_from_subject_and_size() -> None:
     row = summary(0, flags=frozenset({"\\Seen", "\\Flagged", "\\Answered"}), has_attachment=True,
                   date=datetime(2026, 6, 15, 7, 45), size=3 * 1024 * 1024)
-    app = ListApp()
-    async with app.run_test(size=SIZE) as pilot:
-        widget = app.query_one(MessageList)
-        widget.set_count(10)
-        widget.set_rows({0: row})
-        await pilot.pause()
+    async with running(10, {0: row}) as (app, pilot, widget):
         text = line_of(widget, 0).text
         assert text.startswith(f"  {FLAGGED_GLYPH}↩{ATTACHMENT_GLYPH} ")
         assert "07:45" in text and "Sender 0" in text and "Subject number 0" in text
@@ -456,13 +397,8 @@ async def test_row_shows_flags_date_from_subject_and_size() -> None:
 
 
 async def test_unread_rows_are_bold_and_read_rows_are_not() -> None:
-    app = ListApp()
-    async with app.run_test(size=SIZE) as pilot:
-        widget = app.query_one(MessageList)
-        widget.set_count(10)
-        widget.set_rows({0: summary(0, flags=frozenset()), 1: summary(1)})
-        widget.cursor_row = 5
-        await pilot.pause()
+    rows = {0: summary(0, flags=frozenset()), 1: summary(1)}
+    async with running(10, rows, cursor=5) as (app, pilot, widget):
 
         def subject_segment(row: int) -> Segment:
             return next(s for s in line_of(widget, row) if "Subject number" in s.text)
@@ -474,13 +410,8 @@ async def test_unread_rows_are_bold_and_read_rows_are_not() -> None:
 
 
 async def test_flagged_star_uses_the_themes_flagged_colour() -> None:
-    app = ListApp()
-    async with app.run_test(size=SIZE) as pilot:
-        widget = app.query_one(MessageList)
-        widget.set_count(10)
-        widget.set_rows({0: summary(0, flags=frozenset({"\\Seen", "\\Flagged"}))})
-        widget.cursor_row = 5
-        await pilot.pause()
+    rows = {0: summary(0, flags=frozenset({"\\Seen", "\\Flagged"}))}
+    async with running(10, rows, cursor=5) as (app, pilot, widget):
         star = next(s for s in line_of(widget, 0) if s.text == FLAGGED_GLYPH)
         assert star.style.color.triplet.hex == "#ffb454"  # tuimail-dark's message-flagged
         app.theme = "tuimail-light"
@@ -490,24 +421,14 @@ async def test_flagged_star_uses_the_themes_flagged_colour() -> None:
 
 
 async def test_the_cursor_row_is_highlighted() -> None:
-    app = ListApp(answer=True)
-    async with app.run_test(size=SIZE) as pilot:
-        widget = app.query_one(MessageList)
-        widget.set_count(10)
-        await pilot.pause()
-        await pilot.press("j")
-        await pilot.pause()
+    async with running(10, answer=True) as (app, pilot, widget):
+        await press(pilot, "j")
         backgrounds = [list(line_of(widget, row))[-1].style.bgcolor for row in range(3)]
         assert backgrounds[1] != backgrounds[0] == backgrounds[2]
 
 
 async def test_narrow_list_drops_the_size_column() -> None:
-    app = ListApp()
-    async with app.run_test(size=(50, 20)) as pilot:
-        widget = app.query_one(MessageList)
-        widget.set_count(10)
-        widget.set_rows({0: summary(0, size=5 * 1024 * 1024)})
-        await pilot.pause()
+    async with running(10, {0: summary(0, size=5 * 1024 * 1024)}, size=(50, 20)) as (app, pilot, widget):
         text = line_of(widget, 0).text
         assert "5.0M" not in text and "Sender 0" in text
         assert line_of(widget, 0).cell_length == widget.scrollable_content_region.width
@@ -517,13 +438,8 @@ async def test_narrow_list_drops_the_size_column() -> None:
 
 
 async def test_100000_rows_G_scrolls_to_the_end_and_renders_the_last_rows() -> None:
-    app = ListApp(answer=True)
-    async with app.run_test(size=SIZE) as pilot:
-        widget = app.query_one(MessageList)
-        widget.set_count(100_000)
-        await pilot.pause()
-        await pilot.press("G")
-        await pilot.pause()
+    async with running(100_000, answer=True) as (app, pilot, widget):
+        await press(pilot, "G")
         await pilot.pause()
         assert widget.cursor_row == 99_999
         assert widget.scroll_y == 100_000 - rows_in_view(widget)
@@ -536,14 +452,9 @@ async def test_100000_rows_G_scrolls_to_the_end_and_renders_the_last_rows() -> N
 
 async def test_rendering_does_not_grow_with_the_mailbox() -> None:
     """The line cache stays bounded however far the user scrolls."""
-    app = ListApp(answer=True, cache_size=200)
-    async with app.run_test(size=SIZE) as pilot:
-        widget = app.query_one(MessageList)
-        widget.set_count(100_000)
-        await pilot.pause()
+    async with running(100_000, app=ListApp(answer=True, cache_size=200)) as (app, pilot, widget):
         for _ in range(10):  # 400 rows drawn, twice the cache
-            await pilot.press("pagedown")
-        await pilot.pause()
+            await press(pilot, "pagedown")
         assert widget.cursor_row == 10 * (rows_in_view(widget) - 1)
         assert len(widget._cache) == 200
         assert len(widget._rows) < 1000
@@ -553,13 +464,8 @@ async def test_rendering_does_not_grow_with_the_mailbox() -> None:
 async def test_muted_columns_stay_readable_in_every_theme(theme: str) -> None:
     """``$text-muted`` is an ``auto`` colour: it must be resolved against the list's
     background, not left as the default white (invisible on a light theme)."""
-    app = ListApp()
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(10, {0: summary(0, date=datetime(2024, 3, 4))}, cursor=5) as (app, pilot, widget):
         app.theme = theme
-        widget = app.query_one(MessageList)
-        widget.set_count(10)
-        widget.set_rows({0: summary(0, date=datetime(2024, 3, 4))})
-        widget.cursor_row = 5
         await pilot.pause()
         date = next(s for s in line_of(widget, 0) if "2024-03-04" in s.text)
         assert date.style is not None and date.style.color is not None and date.style.bgcolor is not None
@@ -568,11 +474,7 @@ async def test_muted_columns_stay_readable_in_every_theme(theme: str) -> None:
 
 
 async def test_double_clicking_a_row_opens_it() -> None:
-    app = ListApp(answer=True)
-    async with app.run_test(size=SIZE) as pilot:
-        widget = app.query_one(MessageList)
-        widget.set_count(100)
-        await pilot.pause()
+    async with running(100, answer=True) as (app, pilot, widget):
         await pilot.double_click(MessageList, offset=(30, 1 + 4))
         await pilot.pause()
         assert [m.row for m in app.of(MessageList.Opened)] == [4]
@@ -580,11 +482,7 @@ async def test_double_clicking_a_row_opens_it() -> None:
 
 @pytest.mark.parametrize("width", [8, 20, 33, 61, 200])
 async def test_rows_fill_the_width_exactly_at_any_width(width: int) -> None:
-    app = ListApp()
-    async with app.run_test(size=(width, 10)) as pilot:
-        widget = app.query_one(MessageList)
-        widget.set_count(3)
-        widget.set_rows({0: summary(0, has_attachment=True, subject="日本語の件名 " * 20), 1: summary(1)})
-        await pilot.pause()
+    rows = {0: summary(0, has_attachment=True, subject="日本語の件名 " * 20), 1: summary(1)}
+    async with running(3, rows, size=(width, 10)) as (app, pilot, widget):
         for row in range(3):
             assert line_of(widget, row).cell_length == widget.scrollable_content_region.width
