@@ -126,6 +126,7 @@ class Session:
         self._pending = 0
         self._quiet: asyncio.Event | None = None
         self._keepalive: asyncio.Task[None] | None = None
+        self._reconnect_task: asyncio.Task[None] | None = None
         self._updates: Any = None
         self._closing = False
         self._reconnecting = False
@@ -298,7 +299,9 @@ class Session:
         if kind == "lost" and self.mailbox is not None and not self._closing:
             await self._drop_client()  # nothing more goes to the dead connection
             self.post(m.SessionFailed(kind, title, f"{describe(exc)}: reconnecting", fatal=False))
-            asyncio.ensure_future(self._reconnect())
+            if self._reconnect_task is None or self._reconnect_task.done():
+                # kept in an attribute: the loop holds tasks only weakly
+                self._reconnect_task = asyncio.ensure_future(self._reconnect())
             return
         await self._drop_client()
         self.post(m.ConnectionState("offline", title))
