@@ -51,7 +51,7 @@ POLL_INTERVAL = 30.0
 #: How often the other mailboxes' counts are refreshed (seconds); IDLE is renewed as often.
 COUNTS_INTERVAL = 120.0
 #: Longest wait for any one command's answer (seconds); then the connection counts as lost.
-COMMAND_TIMEOUT = 60.0
+COMMAND_TIMEOUT = 120.0
 #: Longest wait for the server to end IDLE after DONE (RFC 2177 §3); then the connection counts as lost.
 IDLE_DONE_TIMEOUT = 30.0
 #: Longest wait for the session thread's loop to start, and for its tasks to end once cancelled.
