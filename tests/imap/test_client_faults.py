@@ -144,6 +144,42 @@ async def test_oversized_literal_fails_at_once_without_waiting_for_data() -> Non
         assert isinstance(info.value.__cause__, ResponseTooLargeError)
 
 
+async def test_oversized_literal_drops_the_connection_and_fails_every_command() -> None:
+    client_left = asyncio.Event()
+
+    async def script(peer: Peer) -> None:
+        await _selected(peer)
+        await peer.command()
+        await peer.command()
+        peer.send(b"* 1 FETCH (BODY[] {99999999999}\r\n")  # and never the data
+        try:
+            while True:
+                await peer.line()
+        except ConnectionError:
+            client_left.set()  # the client closed its end: the connection is dropped
+
+    async with scripted_server(script) as server:
+        imap = await IMAP.connect("127.0.0.1", server.port, tls="none", max_response_size=1024 * 1024)
+        await imap.select("INBOX")
+        updates = imap.updates()
+        in_flight = [
+            asyncio.create_task(imap.uid_fetch(1, "BODY[]")),
+            asyncio.create_task(imap.uid_search(["ALL"])),
+            asyncio.create_task(imap.noop()),  # may still be waiting its turn: fails too
+        ]
+        # wait_for only guards against a hang; nothing here depends on timing
+        results = await asyncio.wait_for(asyncio.gather(*in_flight, return_exceptions=True), 30)
+        assert all(isinstance(r, ConnectionLost) for r in results), results
+        cause = results[0].__cause__
+        assert isinstance(cause, ResponseTooLargeError), cause
+        assert "99999999999" in str(cause) and "1048576" in str(cause)  # what and which limit
+        assert imap.closed
+        assert [u async for u in updates] == []  # subscribers are told it is over
+        await asyncio.wait_for(client_left.wait(), 30)
+        with pytest.raises(ConnectionLost):
+            await imap.noop()
+
+
 async def test_command_timeout_raises_and_closes_the_connection() -> None:
     async def script(peer: Peer) -> None:
         greet(peer)
