@@ -23,8 +23,11 @@ import ssl
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import trustme
+
+from tuimail.imap import IMAP
 
 
 class Peer:
@@ -100,6 +103,12 @@ class Peer:
     def close(self) -> None:
         self.writer.close()
 
+    async def send_and_close(self, data: bytes) -> None:
+        """Send ``data`` (a BYE, say), see it leave, and hang up."""
+        self.send(data)
+        await self.drain()
+        self.close()
+
 
 Script = Callable[[Peer], Awaitable[None]]
 
@@ -145,6 +154,26 @@ async def scripted_server(script: Script) -> AsyncIterator[Running]:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await server.wait_closed()
+
+
+def answering(capabilities: bytes, name: bytes, reply: bytes) -> Script:
+    """A script that greets with ``capabilities``, answers the command
+    ``name`` with ``tag reply`` (a refusal, say) and waits."""
+
+    async def script(peer: Peer) -> None:
+        greet(peer, capabilities)
+        await peer.expect(name, reply)
+        await peer.line()
+
+    return script
+
+
+@contextlib.asynccontextmanager
+async def scripted_client(script: Script, **connect: Any) -> AsyncIterator[tuple[Running, IMAP]]:
+    """A :func:`scripted_server` and a plaintext client connected to it
+    (``connect``: further arguments of :meth:`IMAP.connect`)."""
+    async with scripted_server(script) as server:
+        yield server, await IMAP.connect("127.0.0.1", server.port, tls="none", **connect)
 
 
 class ScriptCA:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.imap.scripted_server import Peer, greet, scripted_server
-from tuimail.imap import IMAP, ConnectionLost, ResponseTooLargeError
+from tests.imap.scripted_server import Peer, greet, scripted_client
+from tuimail.imap import ConnectionLost, ResponseTooLargeError
 
 
 async def _login_then_compress(peer: Peer, after_ok: bytes) -> bytes:
@@ -27,8 +27,7 @@ async def test_compression_starts_mid_packet_right_after_the_ok() -> None:
         peer.send(b"* OK [ALERT] second\r\n" + tag + b" OK noop done\r\n")
         await peer.expect(b"LOGOUT", b"OK bye")
 
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+    async with scripted_client(script) as (server, imap):
         alerts = imap.updates()
         await imap.login("joe", "pw")
         assert imap.compressed
@@ -46,8 +45,7 @@ async def test_corrupt_compressed_stream_ends_the_connection() -> None:
         peer.writer.write(b"\xff\xff\xff\xff not deflate at all")
         await peer.line()
 
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+    async with scripted_client(script) as (server, imap):
         await imap.login("joe", "pw")
         with pytest.raises(ConnectionLost, match="compressed"):
             await imap.noop()
@@ -59,8 +57,7 @@ async def test_compression_can_be_declined() -> None:
         await peer.expect(b"LOGIN", b"OK [CAPABILITY IMAP4rev1 COMPRESS=DEFLATE] logged in")
         await peer.expect(b"NOOP")
 
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none", compress=False)
+    async with scripted_client(script, compress=False) as (server, imap):
         await imap.login("joe", "pw")
         await imap.noop()
         assert not imap.compressed
@@ -75,8 +72,7 @@ async def test_decompression_bomb_stops_at_the_response_size_limit() -> None:
         peer.send(b"* OK " + b"A" * (64 * 1024 * 1024) + b"\r\n")
         await peer.line()
 
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none", max_response_size=1024 * 1024)
+    async with scripted_client(script, max_response_size=1024 * 1024) as (server, imap):
         await imap.login("joe", "pw")
         with pytest.raises(ConnectionLost) as info:
             await imap.noop()

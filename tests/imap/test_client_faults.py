@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from tests.imap.scripted_server import Peer, greet, scripted_server
+from tests.imap.scripted_server import Peer, greet, scripted_client, scripted_server
 from tuimail.imap import (
     IMAP,
     BadResponseError,
@@ -34,8 +34,7 @@ async def test_lost_connection_fails_every_command_in_flight_and_later_ones() ->
         await peer.command()
         peer.close()
 
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+    async with scripted_client(script) as (server, imap):
         await imap.select("INBOX")
         fetch = asyncio.create_task(imap.fetch(1, "FLAGS"))
         search = asyncio.create_task(imap.search(["ALL"]))
@@ -50,12 +49,9 @@ async def test_bye_mid_command_raises_bye_error_with_server_text() -> None:
     async def script(peer: Peer) -> None:
         await _selected(peer)
         await peer.command()
-        peer.send(b"* BYE [UNAVAILABLE] server shutting down\r\n")
-        await peer.drain()
-        peer.close()
+        await peer.send_and_close(b"* BYE [UNAVAILABLE] server shutting down\r\n")
 
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+    async with scripted_client(script) as (server, imap):
         updates = imap.updates()
         await imap.select("INBOX")
         with pytest.raises(ByeResponseError) as info:
@@ -93,8 +89,7 @@ async def test_no_and_bad_raise_distinct_errors_with_text_and_code(
         await peer.expect(b"SELECT", answer)
         await peer.expect(b"NOOP")
 
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+    async with scripted_client(script) as (server, imap):
         with pytest.raises(error) as info:
             await imap.select("Nowhere")
         assert isinstance(info.value, NoResponseError) == (error is NoResponseError)
@@ -111,8 +106,7 @@ async def test_garbage_response_ends_the_connection_with_parse_error_cause() -> 
         peer.send(b"\x00\x01garbage (((\r\n")
         await peer.line()
 
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+    async with scripted_client(script) as (server, imap):
         with pytest.raises(ConnectionLost) as info:
             await imap.noop()
         assert isinstance(info.value.__cause__, ParseError)
@@ -136,8 +130,7 @@ async def test_oversized_literal_fails_at_once_without_waiting_for_data() -> Non
         peer.send(b"* 1 FETCH (BODY[] {99999999999}\r\n")  # then nothing: the client must not wait
         await peer.line()
 
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none", max_response_size=1024 * 1024)
+    async with scripted_client(script, max_response_size=1024 * 1024) as (server, imap):
         await imap.select("INBOX")
         with pytest.raises(ConnectionLost) as info:
             await imap.fetch(1, "BODY[]")
@@ -158,8 +151,7 @@ async def test_oversized_literal_drops_the_connection_and_fails_every_command() 
         except ConnectionError:
             client_left.set()  # the client closed its end: the connection is dropped
 
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none", max_response_size=1024 * 1024)
+    async with scripted_client(script, max_response_size=1024 * 1024) as (server, imap):
         await imap.select("INBOX")
         updates = imap.updates()
         in_flight = [
@@ -186,8 +178,7 @@ async def test_command_timeout_raises_and_closes_the_connection() -> None:
         await peer.command()  # never answered
         await peer.line()
 
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none", command_timeout=0.2)
+    async with scripted_client(script, command_timeout=0.2) as (server, imap):
         with pytest.raises(CommandTimeout):
             await imap.noop()
         assert imap.closed
@@ -209,8 +200,7 @@ async def test_unknown_tag_and_unexpected_continuation_are_ignored() -> None:
         peer.send(b"X999 OK [ALERT] not yours\r\n+ send me something\r\n" + tag + b" OK done\r\n")
         await peer.expect(b"NOOP")
 
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+    async with scripted_client(script) as (server, imap):
         await imap.noop()
         await imap.noop()
         lines = bytes(server.received).split(b"\r\n")
@@ -227,8 +217,7 @@ async def test_literal_refused_by_server_is_never_sent() -> None:
         peer.send(tag + b" NO [OVERQUOTA] mailbox full\r\n")
         await peer.expect(b"NOOP")
 
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+    async with scripted_client(script) as (server, imap):
         with pytest.raises(NoResponseError) as info:
             await imap.append("INBOX", secret)
         assert info.value.code is not None and info.value.code.name == "OVERQUOTA"
@@ -250,8 +239,7 @@ async def test_synchronising_literal_waits_for_continuation() -> None:
         assert await peer.line() == b"\r\n"
         peer.send(tag + b" OK [APPENDUID 7 42] appended\r\n")
 
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+    async with scripted_client(script) as (server, imap):
         result = await imap.append("INBOX", message)
         assert result is not None and result.uidvalidity == 7 and list(result.assigned_uids) == [42]
     assert not server.errors, server.errors

@@ -7,8 +7,8 @@ import asyncio
 
 import pytest
 
-from tests.imap.scripted_server import Peer, greet, scripted_server
-from tuimail.imap import IMAP, BadResponseError, ByeResponseError, ConnectionLost, InvalidStateError
+from tests.imap.scripted_server import Peer, answering, greet, scripted_client
+from tuimail.imap import BadResponseError, ByeResponseError, ConnectionLost, InvalidStateError
 
 
 async def test_stop_before_the_server_accepts_sends_done_once_accepted() -> None:
@@ -24,8 +24,7 @@ async def test_stop_before_the_server_accepts_sends_done_once_accepted() -> None
         peer.send(tag + b" OK idle done\r\n")
         await peer.expect(b"NOOP")
 
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+    async with scripted_client(script) as (server, imap):
         idle = imap.idle()
         starting = asyncio.create_task(idle.start())
         while b"IDLE" not in server.received:
@@ -39,13 +38,8 @@ async def test_stop_before_the_server_accepts_sends_done_once_accepted() -> None
 
 
 async def test_idle_refused_by_server_raises_on_start() -> None:
-    async def script(peer: Peer) -> None:
-        greet(peer, b"IMAP4rev1 IDLE")
-        await peer.expect(b"IDLE", b"BAD not now")
-        await peer.line()
-
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+    script = answering(b"IMAP4rev1 IDLE", b"IDLE", b"BAD not now")
+    async with scripted_client(script) as (_, imap):
         with pytest.raises(BadResponseError, match="not now"):
             async with imap.idle():
                 pass
@@ -56,8 +50,7 @@ async def test_idle_without_capability_is_refused_before_sending() -> None:
         greet(peer, b"IMAP4rev1")
         await peer.line()
 
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+    async with scripted_client(script) as (server, imap):
         with pytest.raises(InvalidStateError):
             async with imap.idle():
                 pass
@@ -68,12 +61,9 @@ async def test_idle_iteration_ends_when_server_says_bye() -> None:
     async def script(peer: Peer) -> None:
         greet(peer, b"IMAP4rev1 IDLE")
         await peer.command()
-        peer.send(b"+ idling\r\n* 4 EXISTS\r\n* BYE idle timeout\r\n")
-        await peer.drain()
-        peer.close()
+        await peer.send_and_close(b"+ idling\r\n* 4 EXISTS\r\n* BYE idle timeout\r\n")
 
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+    async with scripted_client(script) as (server, imap):
         seen = []
         with pytest.raises((ByeResponseError, ConnectionLost)):
             async with imap.idle() as updates:

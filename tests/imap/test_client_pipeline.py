@@ -8,8 +8,8 @@ import asyncio
 
 import pytest
 
-from tests.imap.scripted_server import Peer, greet, scripted_server
-from tuimail.imap import IMAP, SequenceSet
+from tests.imap.scripted_server import Peer, greet, scripted_client
+from tuimail.imap import SequenceSet
 from tuimail.imap.command import Command
 from tuimail.imap.pipeline import Pipeline
 
@@ -73,29 +73,31 @@ def test_pipeline_rules(first: Command, second: Command, allowed: bool) -> None:
     assert _in_flight(first).can_send(second) is allowed
 
 
-def test_commands_that_could_be_confused_keep_their_order() -> None:
-    pipeline = _in_flight(_cmd("FETCH", "1:5"))
-    blocked, later = _cmd("FETCH", "3:7"), _cmd("FETCH", "7")
-    pipeline.enqueue(blocked)
-    pipeline.enqueue(later)
-    # 'later' could go with what is in flight, but not before a FETCH it overlaps.
-    assert pipeline.next_to_send() is None
-
-
-def test_read_only_commands_overtake_unrelated_waiting_reads() -> None:
-    pipeline = _in_flight(_cmd("SEARCH"))
-    second_search, fetch = _cmd("SEARCH"), _cmd("FETCH", "9")
-    pipeline.enqueue(second_search)
-    pipeline.enqueue(fetch)
-    assert pipeline.next_to_send() is fetch
-
-
-def test_nothing_overtakes_a_state_change() -> None:
-    pipeline = _in_flight(_cmd("FETCH", "1"))
-    store, fetch = _cmd("STORE", "2"), _cmd("FETCH", "3")
-    pipeline.enqueue(store)
-    pipeline.enqueue(fetch)
-    assert pipeline.next_to_send() is None
+@pytest.mark.parametrize(
+    ("in_flight", "queued", "sent_next"),
+    [
+        # The second FETCH could go with what is in flight, but not before one it overlaps.
+        pytest.param(
+            _cmd("FETCH", "1:5"), [_cmd("FETCH", "3:7"), _cmd("FETCH", "7")], None,
+            id="commands_that_could_be_confused_keep_their_order",
+        ),
+        pytest.param(
+            _cmd("SEARCH"), [_cmd("SEARCH"), _cmd("FETCH", "9")], 1,
+            id="read_only_commands_overtake_unrelated_waiting_reads",
+        ),
+        pytest.param(
+            _cmd("FETCH", "1"), [_cmd("STORE", "2"), _cmd("FETCH", "3")], None,
+            id="nothing_overtakes_a_state_change",
+        ),
+    ],
+)
+def test_which_waiting_command_is_sent_next(
+    in_flight: Command, queued: list[Command], sent_next: int | None
+) -> None:
+    pipeline = _in_flight(in_flight)
+    for cmd in queued:
+        pipeline.enqueue(cmd)
+    assert pipeline.next_to_send() is (None if sent_next is None else queued[sent_next])
 
 
 def test_nothing_else_is_sent_while_a_literal_is_being_written() -> None:
@@ -126,8 +128,7 @@ async def test_interleaved_responses_reach_their_own_commands() -> None:
         )
         await peer.line()
 
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+    async with scripted_client(script) as (server, imap):
         await imap.select("INBOX")
         results = await asyncio.gather(
             imap.fetch("1:2", "FLAGS"),

@@ -12,8 +12,8 @@ import logging
 import pytest
 import scramp
 
-from tests.imap.scripted_server import Peer, greet, scripted_server
-from tuimail.imap import IMAP, AuthenticationError, SecurityError
+from tests.imap.scripted_server import Peer, answering, greet, scripted_client
+from tuimail.imap import AuthenticationError, SecurityError
 
 PASSWORD = "s3cr\u00e9t-pa55"
 TOKEN = "ya29.token-VALUE"
@@ -64,8 +64,7 @@ async def test_plain_sends_authzid_user_password_with_or_without_sasl_ir(
         seen.append(_unb64(initial))
         peer.send(tag + b" OK [CAPABILITY IMAP4rev1 IDLE] logged in\r\n")
 
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+    async with scripted_client(script) as (server, imap):
         await imap.authenticate("PLAIN", "joe", PASSWORD)
         assert imap.state == "authenticated" and "IDLE" in imap.capabilities
     assert seen == [b"\0joe\0" + PASSWORD.encode()]
@@ -86,8 +85,7 @@ async def _answers_to_challenges(mech: str, challenges: list[bytes], *args: str)
             answers.append(_unb64(await peer.line()))
         peer.send(tag + b" OK [CAPABILITY IMAP4rev1] ok\r\n")
 
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+    async with scripted_client(script) as (server, imap):
         await imap.authenticate(mech, *args)
     return answers
 
@@ -118,8 +116,7 @@ async def _token_error_exchange(mech: str, *args: str, **kwargs: str | int) -> l
         received.append(_unb64(await peer.line()))
         peer.send(tag + b" NO [AUTHENTICATIONFAILED] invalid token\r\n")
 
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+    async with scripted_client(script) as (server, imap):
         with pytest.raises(AuthenticationError) as info:
             await imap.authenticate(mech, *args, **kwargs)
         assert info.value.code is not None and info.value.code.name == "AUTHENTICATIONFAILED"
@@ -150,8 +147,7 @@ async def test_oauthbearer_sends_gs2_header_host_port_and_token(caplog: pytest.L
         received.append(_unb64(initial))
         peer.send(tag + b" OK [CAPABILITY IMAP4rev1] ok\r\n")
 
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+    async with scripted_client(script) as (server, imap):
         await imap.authenticate(
             "OAUTHBEARER", "joe,x=y@example.com", TOKEN, host="imap.example.com", port=993
         )
@@ -176,8 +172,7 @@ async def test_external_and_anonymous_send_their_single_message(
         received.append(initial)
         peer.send(tag + b" OK [CAPABILITY IMAP4rev1] ok\r\n")
 
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+    async with scripted_client(script) as (server, imap):
         await imap.authenticate(mech, *args)
     # RFC 4959: an empty initial response is sent as "=".
     assert received == [_b64(expected) if expected else b"="]
@@ -212,8 +207,7 @@ async def test_scram_sha_256_verifies_the_server_signature(
             peer.send(tag + b" OK [CAPABILITY IMAP4rev1] ok\r\n")
         await peer.line()
 
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+    async with scripted_client(script) as (server, imap):
         if tamper:
             with pytest.raises(SecurityError, match="signature"):
                 await imap.authenticate("SCRAM-SHA-256", "joe", PASSWORD)
@@ -237,8 +231,7 @@ async def test_scram_refuses_absurd_iteration_counts() -> None:
         peer.send(tag + b" BAD cancelled\r\n")
         await peer.line()
 
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+    async with scripted_client(script) as (server, imap):
         with pytest.raises(SecurityError, match="iterations"):
             await imap.authenticate("SCRAM-SHA-1", "joe", PASSWORD)
         await imap.logout()
@@ -257,8 +250,7 @@ async def test_login_arguments_are_redacted_even_as_literals(caplog: pytest.LogC
         await peer.line()
         peer.send(tag + b" OK [CAPABILITY IMAP4rev1] ok\r\n")
 
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+    async with scripted_client(script) as (server, imap):
         await imap.login("joe", password)
     assert not server.errors, server.errors
     _secret_free(caplog, PASSWORD, "break-")
@@ -266,13 +258,8 @@ async def test_login_arguments_are_redacted_even_as_literals(caplog: pytest.LogC
 
 
 async def test_rejected_login_raises_authentication_error() -> None:
-    async def script(peer: Peer) -> None:
-        greet(peer, b"IMAP4rev1 AUTH=PLAIN")
-        await peer.expect(b"LOGIN", b"NO [AUTHENTICATIONFAILED] Authentication failed.")
-        await peer.line()
-
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+    script = answering(b"IMAP4rev1 AUTH=PLAIN", b"LOGIN", b"NO [AUTHENTICATIONFAILED] Authentication failed.")
+    async with scripted_client(script) as (_, imap):
         with pytest.raises(AuthenticationError) as info:
             await imap.login("joe", "wrong")
         assert info.value.text == "Authentication failed."

@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from tests.imap.scripted_server import Peer, ScriptCA, greet, scripted_server
+from tests.imap.scripted_server import Peer, ScriptCA, greet, scripted_client, scripted_server
 from tuimail.imap import IMAP, CommandTimeout, SecurityError
 
 
@@ -133,8 +133,7 @@ async def test_login_is_refused_when_server_advertises_logindisabled() -> None:
         greet(peer, b"IMAP4rev1 LOGINDISABLED AUTH=PLAIN")
         await peer.expect(b"LOGOUT")
 
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+    async with scripted_client(script) as (server, imap):
         with pytest.raises(SecurityError, match="LOGINDISABLED"):
             await imap.login("joe", "secret")
         await imap.logout()
@@ -173,7 +172,6 @@ async def test_preauth_greeting_is_accepted_on_explicit_plaintext() -> None:
         peer.send(b"* PREAUTH [CAPABILITY IMAP4rev1 IDLE] logged in as joe\r\n")
         await peer.expect(b"LOGOUT")
 
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+    async with scripted_client(script) as (server, imap):
         assert imap.state == "authenticated" and "IDLE" in imap.capabilities
         await imap.logout()

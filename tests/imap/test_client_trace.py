@@ -8,8 +8,7 @@ import logging
 
 import pytest
 
-from tests.imap.scripted_server import Peer, greet, scripted_server
-from tuimail.imap import IMAP
+from tests.imap.scripted_server import Peer, greet, scripted_client
 from tuimail.imap.trace import MAX_LOGGED
 
 
@@ -23,8 +22,7 @@ async def test_trace_escapes_controls_and_shortens_long_responses(caplog: pytest
         await peer.expect(b"LOGOUT")
 
     caplog.set_level(logging.DEBUG, logger="tuimail.imap.protocol")
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+    async with scripted_client(script) as (server, imap):
         await imap.noop()
         await imap.logout()
     messages = [r.getMessage() for r in caplog.records if r.name == "tuimail.imap.protocol"]
@@ -47,8 +45,7 @@ async def test_trace_is_silent_unless_debug_is_enabled(caplog: pytest.LogCapture
         await peer.expect(b"LOGOUT")
 
     caplog.set_level(logging.INFO, logger="tuimail.imap.protocol")
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+    async with scripted_client(script) as (server, imap):
         await imap.login("joe", "secret")
         await imap.logout()
     assert not server.errors, server.errors

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.imap.scripted_server import Peer, greet, scripted_server
-from tuimail.imap import IMAP, ByeResponseError, MailboxState, SequenceSet, UntaggedResponse, VanishedData
+from tests.imap.scripted_server import Peer, greet, scripted_client
+from tuimail.imap import ByeResponseError, MailboxState, SequenceSet, UntaggedResponse, VanishedData
 from tuimail.imap.types import FetchData, ResponseCode, ResponseText
 from tuimail.imap.unsolicited import Hub
 
@@ -70,8 +70,7 @@ async def test_selected_state_is_kept_current_and_updates_published() -> None:
         )
         await peer.expect(b"LOGOUT", b"OK bye")
 
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+    async with scripted_client(script) as (server, imap):
         updates = imap.updates()
         state = await imap.select("INBOX")
         assert (state.exists, state.recent, state.uidvalidity, state.uidnext) == (5, 1, 42, 11)
@@ -94,12 +93,9 @@ async def test_subscription_ends_when_the_connection_closes() -> None:
     async def script(peer: Peer) -> None:
         greet(peer)
         await peer.command()
-        peer.send(b"* OK [ALERT] going away\r\n* BYE bye\r\n")
-        await peer.drain()
-        peer.close()
+        await peer.send_and_close(b"* OK [ALERT] going away\r\n* BYE bye\r\n")
 
-    async with scripted_server(script) as server:
-        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+    async with scripted_client(script) as (server, imap):
         updates = imap.updates()
         with pytest.raises(ByeResponseError):
             await imap.noop()
