@@ -4,179 +4,139 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from datetime import timedelta
 
-from tests.session.pilot_support import FIXED_NOW, main_screen, until, until_loaded
-from tests.session.support import BASE, account_for, make_message, pymap_thread, seeded
+from tests.session.pilot_support import main_screen, until, until_loaded
+from tests.session.support import account_for, make_message, pymap_thread, seeded
+from tests.ui.support import SIZE, app_on, make_app, one_message
 from tuimail.ui.app import TuimailApp
 from tuimail.ui.bindings import APP_BINDINGS, MAIN_BINDINGS
 from tuimail.ui.screens import ErrorScreen, HelpScreen
 from tuimail.ui.widgets import MessageList
 
-SIZE = (120, 40)
-
-
-def make_app(port: int, **kwargs: object) -> TuimailApp:
-    app = TuimailApp(account_for(port), clock=lambda: FIXED_NOW, theme_dirs=[], **kwargs)  # type: ignore[arg-type]
-    app.NOTIFICATION_TIMEOUT = 600  # type: ignore[misc]  # notices stay while the test reads them
-    return app
-
 
 async def test_inbox_opens_newest_first_with_counts() -> None:
-    with pymap_thread(seeded(30, unseen_every=3)) as server:
-        app = make_app(server.port)
-        async with app.run_test(size=SIZE) as pilot:
-            main = await until_loaded(pilot, app)
-            assert main.message_list.count == 30
-            assert main.message_list.summary_at(0).subject == "Message number 30"
-            await until(pilot, lambda: main.unread == 10, what="unread count")
-            assert main.total == 30
+    async with app_on(seeded(30, unseen_every=3)) as (app, pilot, main):
+        assert main.message_list.count == 30
+        assert main.message_list.summary_at(0).subject == "Message number 30"
+        await until(pilot, lambda: main.unread == 10, what="unread count")
+        assert main.total == 30
 
 
 async def test_navigation_keys_move_the_cursor() -> None:
-    with pymap_thread(seeded(60)) as server:
-        app = make_app(server.port)
-        async with app.run_test(size=SIZE) as pilot:
-            main = await until_loaded(pilot, app)
-            ml = main.message_list
-            assert app.focused is ml
-            await pilot.press("j", "j", "down")
-            assert ml.cursor_row == 3
-            await pilot.press("k", "up")
-            assert ml.cursor_row == 1
-            await pilot.press("G")
-            assert ml.cursor_row == 59
-            await pilot.press("g")
-            assert ml.cursor_row == 0
-            await pilot.press("end")
-            assert ml.cursor_row == 59
-            await pilot.press("home", "pagedown")
-            assert ml.cursor_row > 1
-            await pilot.press("pageup")
-            assert ml.cursor_row == 0
-            await pilot.press("G")
-            await until(pilot, lambda: ml.summary_at(59) is not None, what="last rows fetched lazily")
-            assert ml.summary_at(59).subject == "Message number 1"
+    async with app_on(seeded(60)) as (app, pilot, main):
+        ml = main.message_list
+        assert app.focused is ml
+        await pilot.press("j", "j", "down")
+        assert ml.cursor_row == 3
+        await pilot.press("k", "up")
+        assert ml.cursor_row == 1
+        await pilot.press("G")
+        assert ml.cursor_row == 59
+        await pilot.press("g")
+        assert ml.cursor_row == 0
+        await pilot.press("end")
+        assert ml.cursor_row == 59
+        await pilot.press("home", "pagedown")
+        assert ml.cursor_row > 1
+        await pilot.press("pageup")
+        assert ml.cursor_row == 0
+        await pilot.press("G")
+        await until(pilot, lambda: ml.summary_at(59) is not None, what="last rows fetched lazily")
+        assert ml.summary_at(59).subject == "Message number 1"
 
 
 async def test_enter_opens_message_and_escape_goes_back() -> None:
-    with pymap_thread(seeded(10)) as server:
-        app = make_app(server.port)
-        async with app.run_test(size=SIZE) as pilot:
-            main = await until_loaded(pilot, app)
-            await pilot.press("j", "enter")
-            await until(pilot, lambda: main.viewer.rendered is not None, what="message shown")
-            assert main.viewer.rendered.subject == "Message number 9"
-            assert "Body of message 9." in main.viewer.rendered.body
-            assert main._within(main.viewer)
-            await pilot.press("escape")
-            assert app.focused is main.message_list
-            await until(pilot, lambda: not main.message_list.summary_at(1).unread, what="marked read")
+    async with app_on(seeded(10)) as (app, pilot, main):
+        await pilot.press("j", "enter")
+        await until(pilot, lambda: main.viewer.rendered is not None, what="message shown")
+        assert main.viewer.rendered.subject == "Message number 9"
+        assert "Body of message 9." in main.viewer.rendered.body
+        assert main._within(main.viewer)
+        await pilot.press("escape")
+        assert app.focused is main.message_list
+        await until(pilot, lambda: not main.message_list.summary_at(1).unread, what="marked read")
 
 
 async def test_tab_moves_between_panes() -> None:
-    with pymap_thread(seeded(3)) as server:
-        app = make_app(server.port)
-        async with app.run_test(size=SIZE) as pilot:
-            main = await until_loaded(pilot, app)
-            await pilot.press("tab")
-            assert main._within(main.viewer)
-            await pilot.press("tab")
-            assert app.focused is main.mailbox_tree
-            await pilot.press("tab")
-            assert app.focused is main.message_list
-            await pilot.press("shift+tab")
-            assert app.focused is main.mailbox_tree
+    async with app_on(seeded(3)) as (app, pilot, main):
+        await pilot.press("tab")
+        assert main._within(main.viewer)
+        await pilot.press("tab")
+        assert app.focused is main.mailbox_tree
+        await pilot.press("tab")
+        assert app.focused is main.message_list
+        await pilot.press("shift+tab")
+        assert app.focused is main.mailbox_tree
 
 
 async def test_choosing_a_mailbox_in_the_tree_opens_it() -> None:
-    with pymap_thread(seeded(5)) as server:
-        app = make_app(server.port)
-        async with app.run_test(size=SIZE) as pilot:
-            main = await until_loaded(pilot, app)
-            main.mailbox_tree.focus()
-            main.mailbox_tree.select_mailbox("Archive")
-            await pilot.press("enter")
-            await until(pilot, lambda: main.mailbox == "Archive", what="Archive open")
-            await until(pilot, lambda: main.message_list.summary_at(0) is not None, what="Archive rows")
-            assert main.message_list.count == 3
-            assert app.focused is main.message_list
+    async with app_on(seeded(5)) as (app, pilot, main):
+        main.mailbox_tree.focus()
+        main.mailbox_tree.select_mailbox("Archive")
+        await pilot.press("enter")
+        await until(pilot, lambda: main.mailbox == "Archive", what="Archive open")
+        await until(pilot, lambda: main.message_list.summary_at(0) is not None, what="Archive rows")
+        assert main.message_list.count == 3
+        assert app.focused is main.message_list
 
 
 async def test_help_screen_lists_every_binding_and_closes() -> None:
-    with pymap_thread(seeded(3)) as server:
-        app = make_app(server.port)
-        async with app.run_test(size=SIZE) as pilot:
-            await until_loaded(pilot, app)
-            await pilot.press("question_mark")
-            assert isinstance(app.screen, HelpScreen)
-            shown = {(row.binding_id, row.keys) for row in app.screen.rows}
-            for binding in [*APP_BINDINGS, *MAIN_BINDINGS, *MessageList.BINDINGS]:
-                assert any(binding_id == binding.id for binding_id, _ in shown)  # type: ignore[union-attr]
-            assert ("message_list.cursor_down", "j, down") in shown
-            assert ("app.help", "?") in shown
-            await pilot.press("escape")
-            assert not isinstance(app.screen, HelpScreen)
+    async with app_on(seeded(3)) as (app, pilot, _main):
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        shown = {(row.binding_id, row.keys) for row in app.screen.rows}
+        for binding in [*APP_BINDINGS, *MAIN_BINDINGS, *MessageList.BINDINGS]:
+            assert any(binding_id == binding.id for binding_id, _ in shown)  # type: ignore[union-attr]
+        assert ("message_list.cursor_down", "j, down") in shown
+        assert ("app.help", "?") in shown
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
 
 
 async def test_read_only_app_refuses_changes_and_says_why() -> None:
-    with pymap_thread(seeded(5, unseen_every=1)) as server:
-        app = make_app(server.port, read_only=True)
-        async with app.run_test(size=SIZE) as pilot:
-            main = await until_loaded(pilot, app)
-            await pilot.press("enter")
-            await until(pilot, lambda: main.viewer.rendered is not None, what="message shown")
-            await pilot.press("escape")
-            for key in ("u", "f", "d", "a", "m", "c"):
-                await pilot.press(key)
-            await until(pilot, lambda: len(app._notifications) >= 6, what="six refusals")
-            messages = [n.message for n in app._notifications]
-            assert all("read-only" in text for text in messages)
-            assert main.message_list.summary_at(0).unread  # opening did not mark it read
-            assert main.message_list.count == 5
+    async with app_on(seeded(5, unseen_every=1), read_only=True) as (app, pilot, main):
+        await pilot.press("enter")
+        await until(pilot, lambda: main.viewer.rendered is not None, what="message shown")
+        await pilot.press("escape")
+        for key in ("u", "f", "d", "a", "m", "c"):
+            await pilot.press(key)
+        await until(pilot, lambda: len(app._notifications) >= 6, what="six refusals")
+        messages = [n.message for n in app._notifications]
+        assert all("read-only" in text for text in messages)
+        assert main.message_list.summary_at(0).unread  # opening did not mark it read
+        assert main.message_list.count == 5
 
 
 async def test_keymap_from_config_remaps_a_binding() -> None:
-    with pymap_thread(seeded(3)) as server:
-        app = make_app(server.port, keymap={"message.toggle_flag": "x"})
-        async with app.run_test(size=SIZE) as pilot:
-            main = await until_loaded(pilot, app)
-            assert not main.message_list.summary_at(0).flagged
-            await pilot.press("f")  # no longer bound
-            await pilot.press("x")
-            await until(pilot, lambda: main.message_list.summary_at(0).flagged, what="flagged with x")
+    async with app_on(seeded(3), keymap={"message.toggle_flag": "x"}) as (app, pilot, main):
+        assert not main.message_list.summary_at(0).flagged
+        await pilot.press("f")  # no longer bound
+        await pilot.press("x")
+        await until(pilot, lambda: main.message_list.summary_at(0).flagged, what="flagged with x")
 
 
 async def test_control_characters_never_reach_the_screen() -> None:
     hostile = "[b]x[/b] \x1b]0;pwn\x07 \u202eevil\u202c"
-    boxes = {"INBOX": [(make_message(1, hostile), [], BASE + timedelta(hours=1))]}
-    with pymap_thread(boxes) as server:
-        app = make_app(server.port)
-        async with app.run_test(size=SIZE) as pilot:
-            main = await until_loaded(pilot, app)
-            await pilot.press("enter")
-            await until(pilot, lambda: main.viewer.rendered is not None, what="message shown")
-            await pilot.pause()
-            row = "".join(segment.text for y in range(3) for segment in main.message_list.render_line(y))
-            assert "[b]x[/b]" in row
-            screen = app.export_screenshot()
-            assert "\x1b" not in screen and "\u202e" not in screen
-            for text in [row, main.viewer.rendered.subject]:
-                assert not any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 or c in "\u202e\u202c" for c in text)
+    async with app_on(one_message(hostile)) as (app, pilot, main):
+        await pilot.press("enter")
+        await until(pilot, lambda: main.viewer.rendered is not None, what="message shown")
+        await pilot.pause()
+        row = "".join(segment.text for y in range(3) for segment in main.message_list.render_line(y))
+        assert "[b]x[/b]" in row
+        screen = app.export_screenshot()
+        assert "\x1b" not in screen and "\u202e" not in screen
+        for text in [row, main.viewer.rendered.subject]:
+            assert not any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 or c in "\u202e\u202c" for c in text)
 
 
 async def test_markup_like_subject_is_shown_literally() -> None:
     hostile = "[bold red]URGENT[/] [@click=app.quit]click[/]"
-    boxes = {"INBOX": [(make_message(1, hostile), [], BASE + timedelta(hours=1))]}
-    with pymap_thread(boxes) as server:
-        app = make_app(server.port)
-        async with app.run_test(size=SIZE) as pilot:
-            main = await until_loaded(pilot, app)
-            assert main.message_list.summary_at(0).subject == hostile
-            await pilot.press("enter")
-            await until(pilot, lambda: main.viewer.rendered is not None, what="message shown")
-            assert main.viewer.rendered.subject == hostile
-            assert app.is_running
+    async with app_on(one_message(hostile)) as (app, pilot, main):
+        assert main.message_list.summary_at(0).subject == hostile
+        await pilot.press("enter")
+        await until(pilot, lambda: main.viewer.rendered is not None, what="message shown")
+        assert main.viewer.rendered.subject == hostile
+        assert app.is_running
 
 
 async def test_wrong_password_shows_error_screen_with_retry_and_quit() -> None:
@@ -210,23 +170,20 @@ async def test_unreachable_host_shows_error_screen() -> None:
 async def test_command_palette_opens_with_colon_and_switches_mailbox_and_theme() -> None:
     from textual.command import CommandList, CommandPalette
 
-    with pymap_thread(seeded(3)) as server:
-        app = make_app(server.port)
-        async with app.run_test(size=SIZE) as pilot:
-            main = await until_loaded(pilot, app)
-            await pilot.press("colon")
-            assert isinstance(app.screen, CommandPalette)
-            await pilot.press(*"Open mailbox: Archive")
-            await until(pilot, lambda: app.screen.query_one(CommandList).option_count > 0, what="hits")
-            await pilot.press("enter")
-            await until(pilot, lambda: main.mailbox == "Archive", what="Archive open")
-            await until(pilot, lambda: app.screen is main, what="palette closed")
-            await pilot.press("ctrl+p")
-            await until(pilot, lambda: isinstance(app.screen, CommandPalette), what="palette on ctrl+p")
-            await pilot.press(*"Theme: tuimail-light")
-            await until(pilot, lambda: app.screen.query_one(CommandList).option_count > 0, what="hits")
-            await pilot.press("enter")
-            await until(pilot, lambda: app.theme == "tuimail-light", what="theme switched")
+    async with app_on(seeded(3)) as (app, pilot, main):
+        await pilot.press("colon")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"Open mailbox: Archive")
+        await until(pilot, lambda: app.screen.query_one(CommandList).option_count > 0, what="hits")
+        await pilot.press("enter")
+        await until(pilot, lambda: main.mailbox == "Archive", what="Archive open")
+        await until(pilot, lambda: app.screen is main, what="palette closed")
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette), what="palette on ctrl+p")
+        await pilot.press(*"Theme: tuimail-light")
+        await until(pilot, lambda: app.screen.query_one(CommandList).option_count > 0, what="hits")
+        await pilot.press("enter")
+        await until(pilot, lambda: app.theme == "tuimail-light", what="theme switched")
 
 
 async def test_lost_connection_is_reported_and_the_app_reconnects() -> None:
@@ -259,43 +216,37 @@ async def test_lost_connection_is_reported_and_the_app_reconnects() -> None:
 async def test_server_text_in_notifications_is_never_markup() -> None:
     from tuimail.session import messages as sm
 
-    with pymap_thread(seeded(1)) as server:
-        app = make_app(server.port)
-        async with app.run_test(size=SIZE) as pilot:
-            main = await until_loaded(pilot, app)
-            hostile = "NO [@click=app.quit]quit[/] \x1b[2J"
-            main.post_message(sm.Notice(hostile, "error"))
-            main.post_message(sm.SessionFailed("lost", "[b]t[/b]", hostile, fatal=False))
-            await until(pilot, lambda: len(app._notifications) >= 2, what="two notifications")
-            for note in app._notifications:
-                assert note.markup is False
-                assert "[@click=app.quit]quit[/]" in note.message and "\x1b" not in note.message
-            assert app.is_running
+    async with app_on(seeded(1)) as (app, pilot, main):
+        hostile = "NO [@click=app.quit]quit[/] \x1b[2J"
+        main.post_message(sm.Notice(hostile, "error"))
+        main.post_message(sm.SessionFailed("lost", "[b]t[/b]", hostile, fatal=False))
+        await until(pilot, lambda: len(app._notifications) >= 2, what="two notifications")
+        for note in app._notifications:
+            assert note.markup is False
+            assert "[@click=app.quit]quit[/]" in note.message and "\x1b" not in note.message
+        assert app.is_running
 
 
 async def test_new_mail_keeps_the_cursor_on_the_same_message_and_toggles_the_right_row() -> None:
     from tests.session.support import other_connection
 
-    with pymap_thread(seeded(5, unseen_every=1)) as server:
-        app = make_app(server.port)
-        async with app.run_test(size=SIZE) as pilot:
-            main = await until_loaded(pilot, app)
-            await pilot.press("j")
-            chosen = main.message_list.summary_at(1)
-            assert chosen is not None and chosen.unread
+    async with app_on(seeded(5, unseen_every=1)) as (app, pilot, main):
+        await pilot.press("j")
+        chosen = main.message_list.summary_at(1)
+        assert chosen is not None and chosen.unread
 
-            def append() -> None:
-                client = other_connection("127.0.0.1", server.port)
-                client.append("INBOX", make_message(50, "Brand new"))
-                client.logout()
+        def append() -> None:
+            client = other_connection("127.0.0.1", app.account.port)
+            client.append("INBOX", make_message(50, "Brand new"))
+            client.logout()
 
-            await pilot.pause()
-            await asyncio.to_thread(append)
-            await until(pilot, lambda: main.total == 6, what="new mail counted")
-            await until(pilot, lambda: main.message_list.summary_at(0) is not None, what="rows reloaded")
-            await until(pilot, lambda: main.message_list.summary_at(2) is not None, what="rows reloaded")
-            assert main.message_list.cursor_row == 2
-            assert main.message_list.summary_at(2).uid == chosen.uid
-            await pilot.press("u")
-            await until(pilot, lambda: not main.message_list.summary_at(2).unread, what="row 2 read")
-            assert main.message_list.summary_at(1).unread and main.message_list.summary_at(0).unread
+        await pilot.pause()
+        await asyncio.to_thread(append)
+        await until(pilot, lambda: main.total == 6, what="new mail counted")
+        await until(pilot, lambda: main.message_list.summary_at(0) is not None, what="rows reloaded")
+        await until(pilot, lambda: main.message_list.summary_at(2) is not None, what="rows reloaded")
+        assert main.message_list.cursor_row == 2
+        assert main.message_list.summary_at(2).uid == chosen.uid
+        await pilot.press("u")
+        await until(pilot, lambda: not main.message_list.summary_at(2).unread, what="row 2 read")
+        assert main.message_list.summary_at(1).unread and main.message_list.summary_at(0).unread

@@ -7,8 +7,9 @@ from pathlib import Path
 from textual.command import CommandList, CommandPalette
 from textual.fuzzy import Matcher
 
-from tests.session.pilot_support import FIXED_NOW, until, until_loaded
-from tests.session.support import account_for, pymap_thread, seeded
+from tests.session.pilot_support import until
+from tests.session.support import seeded
+from tests.ui.support import app_on
 from tuimail.ui.app import TuimailApp
 from tuimail.ui.commands import highlighted
 
@@ -32,19 +33,16 @@ async def test_palette_shows_markup_like_mailbox_and_theme_names_literally(tmp_p
     (tmp_path / "sly.toml").write_text(f'name = "{MARKUP_THEME}"\nprimary = "#ff0000"\n')
     boxes = seeded(3)
     boxes[MARKUP_MAILBOX] = []
-    with pymap_thread(boxes) as server:
-        app = TuimailApp(account_for(server.port), clock=lambda: FIXED_NOW, theme_dirs=[tmp_path])
-        async with app.run_test(size=(120, 40)) as pilot:
-            await until_loaded(pilot, app)
-            await pilot.press("colon")
-            assert isinstance(app.screen, CommandPalette)
-            await pilot.press(*"Boss")
-            await until(pilot, lambda: any("Boss" in p for p in prompts(app)), what="mailbox hit")
-            assert any(("Open mailbox: " + MARKUP_MAILBOX) in p for p in prompts(app))
-            for _ in "Boss":
-                await pilot.press("backspace")
-            await pilot.press(*"sly")
-            await until(pilot, lambda: any("sly" in p for p in prompts(app)), what="theme hit")
-            assert any(("Theme: " + MARKUP_THEME) in p for p in prompts(app))
-            await pilot.press("enter")
-            await until(pilot, lambda: app.theme == MARKUP_THEME, what="theme switched")
+    async with app_on(boxes, theme_dirs=[tmp_path]) as (app, pilot, _main):
+        await pilot.press("colon")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"Boss")
+        await until(pilot, lambda: any("Boss" in p for p in prompts(app)), what="mailbox hit")
+        assert any(("Open mailbox: " + MARKUP_MAILBOX) in p for p in prompts(app))
+        for _ in "Boss":
+            await pilot.press("backspace")
+        await pilot.press(*"sly")
+        await until(pilot, lambda: any("sly" in p for p in prompts(app)), what="theme hit")
+        assert any(("Theme: " + MARKUP_THEME) in p for p in prompts(app))
+        await pilot.press("enter")
+        await until(pilot, lambda: app.theme == MARKUP_THEME, what="theme switched")

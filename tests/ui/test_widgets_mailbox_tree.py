@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
 
 from tuimail.imap.types import MailboxList
 from tuimail.mail.mailbox_tree import SPECIAL_USE_ICONS, MailboxNode, build_tree
@@ -51,15 +55,22 @@ class TreeApp(App[None]):
         self.chosen.append(message.name)
 
 
+@asynccontextmanager
+async def running_tree() -> AsyncIterator[tuple[TreeApp, Pilot[None], MailboxTree]]:
+    """A focused MailboxTree showing TREE (not yet laid out: callers pause when they need it)."""
+    app = TreeApp()
+    async with app.run_test(size=SIZE) as pilot:
+        yield app, pilot, app.query_one(MailboxTree)
+
+
 def lines(tree: MailboxTree) -> list[str]:
     return [tree.render_line(y).text.rstrip() for y in range(tree.size.height)]
 
 
 async def test_mailboxes_are_shown_in_order_with_special_use_icons() -> None:
-    app = TreeApp()
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_tree() as (app, pilot, tree):
         await pilot.pause()
-        shown = [line for line in lines(app.query_one(MailboxTree)) if line.strip()]
+        shown = [line for line in lines(tree) if line.strip()]
         assert shown[0].startswith(SPECIAL_USE_ICONS["\\Inbox"] + " INBOX")
         assert shown[1].startswith(SPECIAL_USE_ICONS["\\Drafts"] + " Drafts")
         assert shown[2].startswith(SPECIAL_USE_ICONS["\\Sent"] + " Sent")
@@ -74,9 +85,7 @@ async def test_tree_from_build_tree_shows_every_mailbox() -> None:
         MailboxList(attr=frozenset({"\\Sent"}), delim="/", name="Sent Items"),
         MailboxList(attr=frozenset(), delim="/", name="a/b"),
     ]
-    app = TreeApp()
-    async with app.run_test(size=SIZE) as pilot:
-        tree = app.query_one(MailboxTree)
+    async with running_tree() as (app, pilot, tree):
         tree.set_mailboxes(build_tree(lists))
         await pilot.pause()
         text = "\n".join(lines(tree))
@@ -84,9 +93,7 @@ async def test_tree_from_build_tree_shows_every_mailbox() -> None:
 
 
 async def test_unread_counts_show_in_brackets_and_bold_when_positive() -> None:
-    app = TreeApp()
-    async with app.run_test(size=SIZE) as pilot:
-        tree = app.query_one(MailboxTree)
+    async with running_tree() as (app, pilot, tree):
         tree.update_counts("Drafts", 12, 340)
         tree.update_counts("Sent", 0, 20)
         await pilot.pause()
@@ -100,9 +107,7 @@ async def test_unread_counts_show_in_brackets_and_bold_when_positive() -> None:
 
 
 async def test_update_counts_keeps_the_tree_current() -> None:
-    app = TreeApp()
-    async with app.run_test(size=SIZE) as pilot:
-        tree = app.query_one(MailboxTree)
+    async with running_tree() as (app, pilot, tree):
         tree.update_counts("INBOX", 3, 10)
         await pilot.pause()
         assert lines(tree)[0].endswith("(3)")
@@ -114,9 +119,7 @@ async def test_update_counts_keeps_the_tree_current() -> None:
 
 
 async def test_counts_survive_a_new_mailbox_list() -> None:
-    app = TreeApp()
-    async with app.run_test(size=SIZE) as pilot:
-        tree = app.query_one(MailboxTree)
+    async with running_tree() as (app, pilot, tree):
         tree.update_counts("Sent", 7, 70)
         tree.set_mailboxes(TREE)
         await pilot.pause()
@@ -124,8 +127,7 @@ async def test_counts_survive_a_new_mailbox_list() -> None:
 
 
 async def test_enter_on_a_mailbox_posts_mailbox_chosen() -> None:
-    app = TreeApp()
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_tree() as (app, pilot, tree):
         await pilot.pause()
         await pilot.press("enter")
         await pilot.press("j", "j", "enter")
@@ -134,11 +136,10 @@ async def test_enter_on_a_mailbox_posts_mailbox_chosen() -> None:
 
 
 async def test_a_mailbox_that_cannot_be_selected_is_not_chosen() -> None:
-    app = TreeApp()
-    async with app.run_test(size=SIZE) as pilot:
+    async with running_tree() as (app, pilot, tree):
         await pilot.pause()
         await pilot.press("j", "j", "j", "j")
-        assert app.query_one(MailboxTree).current_mailbox == "Projects"
+        assert tree.current_mailbox == "Projects"
         await pilot.press("enter")
         await pilot.pause()
         assert app.chosen == []
@@ -149,9 +150,7 @@ async def test_a_mailbox_that_cannot_be_selected_is_not_chosen() -> None:
 
 
 async def test_markup_in_a_mailbox_name_is_shown_literally() -> None:
-    app = TreeApp()
-    async with app.run_test(size=SIZE) as pilot:
-        tree = app.query_one(MailboxTree)
+    async with running_tree() as (app, pilot, tree):
         tree.set_mailboxes([node("[bold]x[/bold]\x1b[2J", display_name="[bold]x[/bold]\x1b[2J")])
         await pilot.pause()
         assert "[bold]x[/bold]\u241b[2J" in lines(tree)[0]
@@ -159,9 +158,7 @@ async def test_markup_in_a_mailbox_name_is_shown_literally() -> None:
 
 
 async def test_the_cursor_stays_on_its_mailbox_when_the_list_is_refreshed() -> None:
-    app = TreeApp()
-    async with app.run_test(size=SIZE) as pilot:
-        tree = app.query_one(MailboxTree)
+    async with running_tree() as (app, pilot, tree):
         await pilot.pause()
         await pilot.press("j", "j", "j")
         assert tree.current_mailbox == "Trash"
@@ -171,9 +168,7 @@ async def test_the_cursor_stays_on_its_mailbox_when_the_list_is_refreshed() -> N
 
 
 async def test_select_mailbox_right_after_a_new_list_moves_the_cursor_there() -> None:
-    app = TreeApp()
-    async with app.run_test(size=SIZE) as pilot:
-        tree = app.query_one(MailboxTree)
+    async with running_tree() as (app, pilot, tree):
         tree.set_mailboxes(TREE)
         tree.select_mailbox("Projects/tuimail")
         assert tree.current_mailbox == "Projects/tuimail"
@@ -185,9 +180,7 @@ async def test_select_mailbox_right_after_a_new_list_moves_the_cursor_there() ->
 
 
 async def test_selecting_a_mailbox_in_a_collapsed_folder_expands_it() -> None:
-    app = TreeApp()
-    async with app.run_test(size=SIZE) as pilot:
-        tree = app.query_one(MailboxTree)
+    async with running_tree() as (app, pilot, tree):
         await pilot.press("j", "j", "j", "j", "space")  # Projects: collapse
         await pilot.pause()
         assert "tuimail" not in "".join(lines(tree))
