@@ -38,8 +38,8 @@ class HelpScreen(ModalScreen[None], inherit_bindings=False):
             header_style="bold",
         )
         table.add_column("Where", no_wrap=True)
-        table.add_column("Keys", no_wrap=True, style="bold")
-        table.add_column("Does")
+        table.add_column("Keys", style="bold", max_width=22, overflow="fold")
+        table.add_column("Does", ratio=1, min_width=24)
         table.add_column("Id", style="dim", no_wrap=True)
         for row in self.rows:
             table.add_row(Text(row.area), Text(row.keys), Text(row.description), Text(row.binding_id))
