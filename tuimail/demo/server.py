@@ -69,6 +69,9 @@ SASL_MECHANISMS: list[str] = ["PLAIN", "LOGIN", "CRAM-MD5"]
 
 _log = logging.getLogger(__name__)
 
+#: Longest wait for the server's thread to listen.
+THREAD_START_TIMEOUT = 30.0
+
 
 class _Config(_DictConfig):
     """pymap's dict-backend config with quiet, test-friendly settings."""
@@ -329,7 +332,9 @@ class PymapServer:
 
         thread = threading.Thread(target=run, name="tuimail-pymap", daemon=True)
         thread.start()
-        started.wait()
+        if not started.wait(THREAD_START_TIMEOUT):
+            loop.call_soon_threadsafe(loop.stop)
+            raise RuntimeError(f"the IMAP server did not start within {THREAD_START_TIMEOUT:g}s")
         if failure:
             thread.join()
             raise failure[0]
