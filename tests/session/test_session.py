@@ -177,6 +177,15 @@ async def test_wrong_password_is_reported_as_auth_failure() -> None:
             assert failed.kind == "auth" and failed.fatal
 
 
+async def test_change_asked_for_without_a_connection_is_reported_not_dropped() -> None:
+    with pymap_thread() as server:
+        async with started(server.port, password="wrong") as (session, got):
+            await got.wait_for(m.SessionFailed)
+            session.toggle_flagged(object())  # no connection: nothing can be sent
+            notice = await got.wait_for(m.Notice)
+            assert "not connected" in notice.text and "toggle flag" in notice.text
+
+
 async def test_unreachable_host_is_reported() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
