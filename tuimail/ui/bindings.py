@@ -147,6 +147,7 @@ def binding_areas() -> list[tuple[str, type[DOMNode]]]:
     from tuimail.ui.screens import ErrorScreen, FolderPicker, HelpScreen, MainScreen, SaveAttachmentDialog
     from tuimail.ui.screens.dialogs import FolderField, FolderList
     from tuimail.ui.screens.error import ChoiceButton
+    from tuimail.ui.screens.help import HelpBody
     from tuimail.ui.widgets import EnvelopeViewer, MailboxTree, MessageList
 
     return [
@@ -156,6 +157,7 @@ def binding_areas() -> list[tuple[str, type[DOMNode]]]:
         ("Mailboxes", MailboxTree),
         ("Message", EnvelopeViewer),
         ("Help", HelpScreen),
+        ("Help", HelpBody),
         ("Error", ErrorScreen),
         ("Dialogs", FolderPicker),
         ("Dialogs", SaveAttachmentDialog),

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Generic, TypedDict, TypeVar
 
+from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
 
-__all__ = ["WidgetArgs", "WidgetMessage"]
+__all__ = ["ImmediateScroll", "WidgetArgs", "WidgetMessage"]
 
 W = TypeVar("W", bound=Widget)
 
@@ -31,3 +32,26 @@ class WidgetMessage(Message, Generic[W]):
     @property
     def control(self) -> W:
         return self.widget
+
+
+class ImmediateScroll(VerticalScroll):
+    """A VerticalScroll whose scrolling actions are immediate (no animation): a reader
+    pages through mail and help quickly.  Subclasses bind the keys (with ids)."""
+
+    def action_scroll_down(self) -> None:
+        self.scroll_relative(y=1, animate=False)
+
+    def action_scroll_up(self) -> None:
+        self.scroll_relative(y=-1, animate=False)
+
+    def action_page_down(self) -> None:
+        self.scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        self.scroll_page_up(animate=False)
+
+    def action_scroll_home(self) -> None:
+        self.scroll_home(animate=False)
+
+    def action_scroll_end(self) -> None:
+        self.scroll_end(animate=False)

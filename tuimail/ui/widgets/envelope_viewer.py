@@ -17,12 +17,11 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tuimail.mail.sanitize import sanitize
 
-from .base import WidgetArgs, WidgetMessage
+from .base import ImmediateScroll, WidgetArgs, WidgetMessage
 from .row_format import format_size
 
 if TYPE_CHECKING:
@@ -36,7 +35,7 @@ RAW_DISPLAY_LIMIT = 2 * 1024 * 1024
 BODY_DISPLAY_LIMIT = 1_000_000
 
 
-class EnvelopeViewer(VerticalScroll, can_focus=True, inherit_bindings=False):
+class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
     """Headers (From, To, Cc, Date, Subject), the body as text, the attachment list."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -203,26 +202,6 @@ class EnvelopeViewer(VerticalScroll, can_focus=True, inherit_bindings=False):
         return Group(title, table)
 
     # ------------------------------------------------------------------ actions
-
-    # Scrolling is immediate (no animation): a reader pages through mail quickly.
-
-    def action_scroll_down(self) -> None:
-        self.scroll_relative(y=1, animate=False)
-
-    def action_scroll_up(self) -> None:
-        self.scroll_relative(y=-1, animate=False)
-
-    def action_page_down(self) -> None:
-        self.scroll_page_down(animate=False)
-
-    def action_page_up(self) -> None:
-        self.scroll_page_up(animate=False)
-
-    def action_scroll_home(self) -> None:
-        self.scroll_home(animate=False)
-
-    def action_scroll_end(self) -> None:
-        self.scroll_end(animate=False)
 
     def action_toggle_raw(self) -> None:
         """Switch between the decoded message and its raw source."""
