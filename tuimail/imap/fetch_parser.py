@@ -126,10 +126,7 @@ class FetchParser(Scanner):
     def section_item(self, name: str) -> tuple[str, Any]:
         """BODY[section]<origin> SP nstring, BINARY[...] SP (nstring/literal8),
         BINARY.SIZE[...] SP number (RFC 9051 §7.5.2, RFC 3516)."""
-        m = _SECTION_RE.match(self.s, self.pos)
-        if m is None:
-            self.error("expected section")
-        self.pos = m.end()
+        m = self.take(_SECTION_RE, "section")
         section = m.group(1).upper()
         if '"' in section:  # HEADER.FIELDS ("Content-Type"): keyed unquoted
             section = _QUOTED_FIELD_RE.sub(r"\1", section)
@@ -150,11 +147,7 @@ class FetchParser(Scanner):
 
     def flag_list(self) -> list[str]:
         """flag-list = "(" [flag *(SP flag)] ")"; flags kept as sent."""
-        m = _FLAGS_RE.match(self.s, self.pos)
-        if m is None:
-            self.error("expected flag list")
-        self.pos = m.end()
-        flags = m.group(1).split()
+        flags = self.take(_FLAGS_RE, "flag list").group(1).split()
         if self.dirty:
             flags = [fix_8bit(f) for f in flags]
         return flags

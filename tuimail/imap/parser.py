@@ -143,10 +143,7 @@ class ResponseParser(FetchParser):
 
     def response_tagged(self) -> TaggedResponse:
         """response-tagged = tag SP resp-cond-state CRLF."""
-        m = _TAG_RE.match(self.s)
-        if m is None:
-            self.error("expected tag, '*' or '+'")
-        self.pos = m.end()
+        m = self.take(_TAG_RE, "tag, '*' or '+'")
         self.expect(" ")
         name = self.atom().upper()
         if name not in ("OK", "NO", "BAD"):
@@ -164,11 +161,7 @@ class ResponseParser(FetchParser):
         if m is not None:
             return self.message_data(m)
         self.pos = 2
-        nm = _NAME_RE.match(s, 2)
-        if nm is None:
-            self.error("expected response name")
-        name = nm.group().upper()
-        self.pos = nm.end()
+        name = self.take(_NAME_RE, "response name").group().upper()
         if name in _CONDITIONS:
             return UntaggedResponse(name, self.resp_text_after_name(), self.data)
         method = _UNTAGGED.get(name)
@@ -313,12 +306,9 @@ class ResponseParser(FetchParser):
         return self.objectid()
 
     def sequence_set(self) -> SequenceSet:
-        m = _SEQ_SET_RE.match(self.s, self.pos)
-        if m is None:
-            self.error("expected sequence-set")
-        self.pos = m.end()
+        text = self.take(_SEQ_SET_RE, "sequence-set").group()
         try:
-            return SequenceSet(m.group())
+            return SequenceSet(text)
         except (ParseError, ValueError) as e:
             self.error(str(e))
 
@@ -433,10 +423,7 @@ class ResponseParser(FetchParser):
     def partial_data(self) -> PartialResult:
         """ "PARTIAL" SP "(" partial-range SP partial-results ")" (RFC 9394)."""
         self.expect("(")
-        m = _PARTIAL_RANGE_RE.match(self.s, self.pos)
-        if m is None:
-            self.error("expected partial-range")
-        self.pos = m.end()
+        m = self.take(_PARTIAL_RANGE_RE, "partial-range")
         self.sp()
         results = None if self.is_nil() else self.sequence_set()
         self.expect(")")

@@ -195,12 +195,18 @@ class Scanner:
             return True
         return False
 
+    def take(self, regex: re.Pattern[str], what: str) -> re.Match[str]:
+        """Match ``regex`` here and move past it; a ParseError saying
+        "expected <what>" when it does not match."""
+        m = regex.match(self.s, self.pos)
+        if m is None:
+            self.error(f"expected {what}")
+        self.pos = m.end()
+        return m
+
     def sp(self) -> None:
         """SP; extra spaces are tolerated (several servers send them)."""
-        m = _SP_RE.match(self.s, self.pos)
-        if m is None:
-            self.error("expected SP")
-        self.pos = m.end()
+        self.take(_SP_RE, "SP")
 
     def accept_sp(self) -> bool:
         m = _SP_RE.match(self.s, self.pos)
@@ -221,11 +227,7 @@ class Scanner:
     # --- atoms and numbers ---------------------------------------------
 
     def atom(self) -> str:
-        m = _ATOM_RE.match(self.s, self.pos)
-        if m is None:
-            self.error("expected atom")
-        self.pos = m.end()
-        return m.group()
+        return self.take(_ATOM_RE, "atom").group()
 
     def number(self) -> int:
         """number / number64 / nz-number (RFC 9051 §9)."""
@@ -262,11 +264,7 @@ class Scanner:
         return data
 
     def quoted(self) -> str:
-        m = _QUOTED_RE.match(self.s, self.pos)
-        if m is None:
-            self.error("expected quoted string")
-        self.pos = m.end()
-        text = m.group(1)
+        text = self.take(_QUOTED_RE, "quoted string").group(1)
         if "\\" in text:
             text = unescape(text)
         return self._str(text)
@@ -304,11 +302,7 @@ class Scanner:
         c = self.peek()
         if c == '"' or c == "{" or (c == "~" and self.pos in self.lits):
             return self.string()
-        m = _ASTRING_ATOM_RE.match(self.s, self.pos)
-        if m is None:
-            self.error("expected astring")
-        self.pos = m.end()
-        return self._str(m.group())
+        return self._str(self.take(_ASTRING_ATOM_RE, "astring").group())
 
     def mailbox(self) -> str:
         """mailbox: astring, decoded from modified UTF-7 unless UTF8=ACCEPT."""

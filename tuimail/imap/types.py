@@ -274,8 +274,19 @@ class ContentDisposition:
     param: dict[str, str] | None = None
 
 
+class _SinglePart:
+    """What the non-multipart body types share."""
+
+    __slots__ = ()
+
+    @property
+    def multipart(self) -> bool:
+        """False: this part is not multipart/* (Net::IMAP's ``multipart?``)."""
+        return False
+
+
 @dataclass(slots=True, unsafe_hash=True)
-class BodyTypeBasic:
+class BodyTypeBasic(_SinglePart):
     """body-type-basic: ``media-basic SP body-fields`` plus body-ext-1part
     (RFC 9051 §9).  ``media_type``/``subtype`` are upper case; ``param``
     keys are upper case.  Extension fields are None when not sent."""
@@ -293,13 +304,9 @@ class BodyTypeBasic:
     location: str | None = None
     extension: list[Any] | None = None
 
-    @property
-    def multipart(self) -> bool:
-        return False
-
 
 @dataclass(slots=True, unsafe_hash=True)
-class BodyTypeText:
+class BodyTypeText(_SinglePart):
     """body-type-text: ``media-text SP body-fields SP body-fld-lines``."""
 
     media_type: str
@@ -316,13 +323,9 @@ class BodyTypeText:
     location: str | None = None
     extension: list[Any] | None = None
 
-    @property
-    def multipart(self) -> bool:
-        return False
-
 
 @dataclass(slots=True, unsafe_hash=True)
-class BodyTypeMessage:
+class BodyTypeMessage(_SinglePart):
     """body-type-msg: ``media-message SP body-fields SP envelope SP body SP
     body-fld-lines`` (message/rfc822, message/global)."""
 
@@ -341,10 +344,6 @@ class BodyTypeMessage:
     language: list[str] | None = None
     location: str | None = None
     extension: list[Any] | None = None
-
-    @property
-    def multipart(self) -> bool:
-        return False
 
 
 @dataclass(slots=True, unsafe_hash=True)
