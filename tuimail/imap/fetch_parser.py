@@ -207,17 +207,13 @@ class FetchParser(Scanner):
     def envelope_slow(self) -> Envelope:
         self.expect("(")
         self.accept_sp()
-        date = self.nstring()
-        self.sp()
-        subject = self.nstring()
+        date, subject = self.nstrings(2)
         lists: list[list[Address] | None] = []
         for _ in range(6):
             self.sp()
             lists.append(self.address_list())
         self.sp()
-        in_reply_to = self.nstring()
-        self.sp()
-        message_id = self.nstring()
+        in_reply_to, message_id = self.nstrings(2)
         self.accept_sp()
         self.expect(")")
         fr, se, rt, to, cc, bcc = lists
@@ -236,15 +232,10 @@ class FetchParser(Scanner):
             out.append(self.address())
 
     def address(self) -> Address:
+        """address = "(" addr-name SP addr-adl SP addr-mailbox SP addr-host ")"."""
         self.expect("(")
         self.accept_sp()
-        name = self.nstring()
-        self.sp()
-        route = self.nstring()
-        self.sp()
-        mailbox = self.nstring()
-        self.sp()
-        host = self.nstring()
+        name, route, mailbox, host = self.nstrings(4)
         self.accept_sp()
         self.expect(")")
         return Address(name, route, mailbox, host)
@@ -303,11 +294,7 @@ class FetchParser(Scanner):
         self.sp()
         param = self.body_fld_param()
         self.sp()
-        cid = self.nstring()
-        self.sp()
-        desc = self.nstring()
-        self.sp()
-        enc = self.nstring()
+        cid, desc, enc = self.nstrings(3)
         self.sp()
         size = self.number()
         ext = {}

@@ -397,9 +397,7 @@ class ResponseParser(FetchParser):
             tag = self.string()
             self.accept_sp()
             self.expect(")")
-        while self.accept_sp():
-            if self.at_end():
-                break
+        while self.more():
             key = self.atom().upper()
             if key == "UID" and not data:
                 uid = True
@@ -558,9 +556,7 @@ class ResponseParser(FetchParser):
         self.sp()
         mailbox = self.mailbox()
         roots: list[str] = []
-        while self.accept_sp():
-            if self.at_end():
-                break
+        while self.more():
             roots.append(self.astring())
         return MailboxQuotaRoot(mailbox, roots)
 
@@ -569,9 +565,7 @@ class ResponseParser(FetchParser):
         self.sp()
         mailbox = self.mailbox()
         out: list[MailboxACLItem] = []
-        while self.accept_sp():
-            if self.at_end():
-                break
+        while self.more():
             user = self.astring()
             self.sp()
             out.append(MailboxACLItem(user, self.astring(), mailbox))

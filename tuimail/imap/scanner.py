@@ -215,6 +215,11 @@ class Scanner:
         self.pos = m.end()
         return True
 
+    def more(self) -> bool:
+        """SP before one more item of a ``*(SP item)`` run that ends the
+        line; False at the end (trailing spaces tolerated)."""
+        return self.accept_sp() and not self.at_end()
+
     def enter(self) -> None:
         """Count one level of parenthesis nesting; bounded by MAX_DEPTH."""
         self.depth += 1
@@ -282,6 +287,14 @@ class Scanner:
         if self.is_nil():
             return None
         return self.string()
+
+    def nstrings(self, count: int) -> list[str | None]:
+        """``count`` nstrings separated by SP (address and body fields)."""
+        out = [self.nstring()]
+        for _ in range(count - 1):
+            self.sp()
+            out.append(self.nstring())
+        return out
 
     def nstring_bytes(self) -> bytes | None:
         """nstring as message data: bytes (``BODY[...]``, ``RFC822``...)."""
