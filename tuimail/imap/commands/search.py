@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any, overload
 
 from ..encoder import Atom, needs_charset, search_criteria
-from ..types import ESearchResult, SearchResult, ThreadMember
+from ..types import ESearchResult, SearchResult, ThreadMember, UntaggedResponse
 from .base import CommandsBase
 
 Criteria = Iterable[Any] | str
@@ -73,12 +73,7 @@ class SearchCommands(CommandsBase):
         esearch = self.has("ESEARCH") or self.has("IMAP4REV2")
         if return_ is None and not esearch:
             cmd = await self._run(name, *args, collect=("SEARCH",))
-            numbers: list[int] = []
-            modseq = None
-            for data in self._data(cmd.responses, "SEARCH"):
-                numbers.extend(data)
-                modseq = getattr(data, "modseq", None) or modseq
-            return SearchResult(numbers, modseq)
+            return self._numbers(cmd.responses, "SEARCH")
         options = [Atom(o.upper()) for o in (return_ if return_ is not None else ("ALL",))]
         cmd = await self._run(name, Atom("RETURN"), options, *args, collect=("ESEARCH",), correlated=True)
         results: list[ESearchResult] = self._data(cmd.responses, "ESEARCH")
@@ -103,9 +98,14 @@ class SearchCommands(CommandsBase):
         self._require("SORT")
         args = [[Atom(k.upper()) for k in keys], Atom(charset), *search_criteria(criteria)]
         cmd = await self._run(name, *args, collect=("SORT",))
+        return self._numbers(cmd.responses, "SORT")
+
+    def _numbers(self, responses: Iterable[UntaggedResponse], name: str) -> SearchResult:
+        """The numbers of every SEARCH or SORT response, in order, and the
+        last MODSEQ sent (RFC 7162 §3.1.5)."""
         numbers: list[int] = []
         modseq = None
-        for data in self._data(cmd.responses, "SORT"):
+        for data in self._data(responses, name):
             numbers.extend(data)
             modseq = getattr(data, "modseq", None) or modseq
         return SearchResult(numbers, modseq)
