@@ -68,6 +68,18 @@ DIALOG_BINDINGS: list[BindingType] = [
     Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
 ]
 
+def reader_bindings(prefix: str) -> list[BindingType]:
+    """Keys that scroll a text being read (a message, the help), ids ``<prefix>.<what>``."""
+    return [
+        Binding("j,down", "scroll_down", "Scroll down", show=False, id=f"{prefix}.scroll_down"),
+        Binding("k,up", "scroll_up", "Scroll up", show=False, id=f"{prefix}.scroll_up"),
+        Binding("space,pagedown", "page_down", "Page down", show=False, id=f"{prefix}.page_down"),
+        Binding("b,pageup", "page_up", "Page up", show=False, id=f"{prefix}.page_up"),
+        Binding("g,home", "scroll_home", "Top", show=False, id=f"{prefix}.top"),
+        Binding("G,end", "scroll_end", "Bottom", show=False, id=f"{prefix}.bottom"),
+    ]
+
+
 #: The actions that change something on the server (refused in read-only mode).
 WRITE_ACTIONS = ("toggle_read", "toggle_flag", "delete", "archive", "move", "copy")
 

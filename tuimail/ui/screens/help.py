@@ -7,25 +7,18 @@ from typing import ClassVar
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tuimail.ui.bindings import HELP_BINDINGS, all_binding_rows
+from tuimail.ui.bindings import HELP_BINDINGS, all_binding_rows, reader_bindings
 from tuimail.ui.widgets.base import ImmediateScroll
 
 
 class HelpBody(ImmediateScroll, inherit_bindings=False):
     """The scrolling body of the help screen; its keys have ids (``help.<what>``)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "scroll_down", "Scroll down", show=False, id="help.scroll_down"),
-        Binding("k,up", "scroll_up", "Scroll up", show=False, id="help.scroll_up"),
-        Binding("space,pagedown", "page_down", "Page down", show=False, id="help.page_down"),
-        Binding("b,pageup", "page_up", "Page up", show=False, id="help.page_up"),
-        Binding("g,home", "scroll_home", "Top", show=False, id="help.top"),
-        Binding("G,end", "scroll_end", "Bottom", show=False, id="help.bottom"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = reader_bindings("help")
 
 
 class HelpScreen(ModalScreen[None], inherit_bindings=False):

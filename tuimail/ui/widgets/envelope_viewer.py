@@ -20,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from tuimail.mail.sanitize import sanitize
+from tuimail.ui.bindings import reader_bindings
 
 from .base import ImmediateScroll, WidgetArgs, WidgetMessage
 from .row_format import format_size
@@ -39,12 +40,7 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
     """Headers (From, To, Cc, Date, Subject), the body as text, the attachment list."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "scroll_down", "Scroll down", show=False, id="viewer.scroll_down"),
-        Binding("k,up", "scroll_up", "Scroll up", show=False, id="viewer.scroll_up"),
-        Binding("space,pagedown", "page_down", "Page down", show=False, id="viewer.page_down"),
-        Binding("b,pageup", "page_up", "Page up", show=False, id="viewer.page_up"),
-        Binding("g,home", "scroll_home", "Top", show=False, id="viewer.top"),
-        Binding("G,end", "scroll_end", "Bottom", show=False, id="viewer.bottom"),
+        *reader_bindings("viewer"),
         Binding("r", "toggle_raw", "Raw source", id="viewer.toggle_raw"),
         Binding("s", "save_attachment", "Save attachment", id="viewer.save_attachment"),
     ]
