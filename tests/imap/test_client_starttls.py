@@ -128,6 +128,25 @@ async def test_starttls_with_untrusted_certificate_fails_before_credentials() ->
     assert b"LOGIN" not in server.received
 
 
+async def test_starttls_ok_followed_by_plaintext_fails_before_credentials(ca: ScriptCA) -> None:
+    """A server (or a man in the middle) that says OK to STARTTLS and then
+    goes on in plaintext: the handshake fails, nothing falls back."""
+
+    async def script(peer: Peer) -> None:
+        greet(peer, b"IMAP4rev1 STARTTLS AUTH=PLAIN")
+        await peer.expect(b"STARTTLS", b"OK go ahead")
+        await peer.drain()
+        await peer.read_exactly(5)  # the start of the client's TLS hello
+        peer.send(b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] still plaintext\r\n")
+        await peer.line()
+
+    async with scripted_server(script) as server:
+        with pytest.raises(SecurityError, match="TLS handshake"):
+            await IMAP.connect("localhost", server.port, tls="starttls", ssl_context=ca.client_context())
+    assert b"LOGIN" not in server.received and b"AUTHENTICATE" not in server.received
+    assert b"CAPABILITY" not in server.received.split(b"STARTTLS", 1)[1]
+
+
 async def test_login_is_refused_when_server_advertises_logindisabled() -> None:
     async def script(peer: Peer) -> None:
         greet(peer, b"IMAP4rev1 LOGINDISABLED AUTH=PLAIN")
