@@ -68,6 +68,7 @@ DIALOG_BINDINGS: list[BindingType] = [
     Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
 ]
 
+
 def reader_bindings(prefix: str) -> list[BindingType]:
     """Keys that scroll a text being read (a message, the help), ids ``<prefix>.<what>``."""
     return [
