@@ -297,6 +297,19 @@ def test_acl() -> None:
         MailboxACLItem("fred", "lrswi", "INBOX"), MailboxACLItem("anyone", "lr", "INBOX")]
 
 
+def test_parenthesised_lists_tolerate_spaces_inside_the_parentheses() -> None:
+    """Every "(" item *(SP item) ")" is read alike: spaces after "(" and
+    before ")" are a quirk some servers have, never an error."""
+    quota = data(b"* QUOTA root ( STORAGE 10 512 )\r\n")
+    assert quota == MailboxQuota("root", 10, 512, {"STORAGE": (10, 512)})
+    assert data(b"* STATUS box ( MESSAGES 3 )\r\n") == StatusData("box", {"MESSAGES": 3})
+    assert data(b'* ID ( "name" "x" )\r\n') == {"name": "x"}
+    listed = data(b'* LIST () "/" box ( CHILDINFO ("SUBSCRIBED") )\r\n')
+    assert listed.extended == {"CHILDINFO": ["SUBSCRIBED"]}
+    tagged = parse_response(b"a NO [BADCHARSET ( UTF-8 )] x\r\n")
+    assert isinstance(tagged, TaggedResponse) and tagged.data.code == ResponseCode("BADCHARSET", ["UTF-8"])
+
+
 def test_unknown_untagged_responses_are_kept() -> None:
     r = parse_response(b"* NOOP froopy snood\r\n")
     assert r.name == "NOOP" and r.data == UnparsedData("froopy snood")
