@@ -37,6 +37,38 @@ async def test_stop_before_the_server_accepts_sends_done_once_accepted() -> None
     assert not server.errors, server.errors
 
 
+async def test_start_cancelled_before_the_server_accepts_ends_idle_instead_of_looping() -> None:
+    """A caller that gives up waiting for "+" (e.g. a timeout) must not leave
+    an IDLE behind that keeps restarting itself after every command."""
+    accept = asyncio.Event()
+
+    async def script(peer: Peer) -> None:
+        greet(peer, b"IMAP4rev1 IDLE")
+        tag, name, _ = await peer.command()
+        assert name == b"IDLE"
+        await accept.wait()
+        peer.send(b"+ idling\r\n")
+        assert await peer.line() == b"DONE\r\n"
+        peer.send(tag + b" OK idle done\r\n")
+        await peer.expect(b"NOOP")
+        await peer.expect(b"NOOP")
+
+    async with scripted_client(script) as (server, imap):
+        idle = imap.idle()
+        starting = asyncio.create_task(idle.start())
+        while b"IDLE" not in server.received:
+            await asyncio.sleep(0.01)
+        starting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await starting
+        accept.set()
+        await imap.noop()
+        await imap.noop()
+        assert idle.rounds == 1
+    assert server.received.count(b"IDLE") == 1
+    assert not server.errors, server.errors
+
+
 async def test_idle_refused_by_server_raises_on_start() -> None:
     script = answering(b"IMAP4rev1 IDLE", b"IDLE", b"BAD not now")
     async with scripted_client(script) as (_, imap):

@@ -71,6 +71,11 @@ class Idle:
         started = asyncio.ensure_future(self._started.wait())
         try:
             await asyncio.wait({started, self._runner}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            # The caller gave up waiting for "+": end this IDLE (DONE once
+            # accepted) rather than leave it restarting after every command.
+            self._stop_nowait()
+            raise
         finally:
             started.cancel()
         if self._runner.done() and self._error is not None and not self._accepted:
