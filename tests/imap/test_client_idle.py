@@ -7,12 +7,14 @@ import asyncio
 
 import pytest
 
-from tests.imap.scripted_server import Peer, answering, greet, scripted_client
+from tests.imap.scripted_server import Peer, Running, Script, answering, greet, scripted_client
 from tuimail.imap import BadResponseError, ByeResponseError, ConnectionLost, InvalidStateError
+from tuimail.imap.idle import Idle
 
 
-async def test_stop_before_the_server_accepts_sends_done_once_accepted() -> None:
-    accept = asyncio.Event()
+def idle_accepted_late(accept: asyncio.Event, noops: int) -> Script:
+    """A server that answers IDLE with "+" only once ``accept`` is set,
+    then wants DONE, then ``noops`` NOOPs and nothing else (no new IDLE)."""
 
     async def script(peer: Peer) -> None:
         greet(peer, b"IMAP4rev1 IDLE")
@@ -22,13 +24,25 @@ async def test_stop_before_the_server_accepts_sends_done_once_accepted() -> None
         peer.send(b"+ idling\r\n")
         assert await peer.line() == b"DONE\r\n"
         peer.send(tag + b" OK idle done\r\n")
-        await peer.expect(b"NOOP")
+        for _ in range(noops):
+            await peer.expect(b"NOOP")
 
-    async with scripted_client(script) as (server, imap):
+    return script
+
+
+async def idle_sent(server: Running, idle: Idle) -> asyncio.Task[None]:
+    """Start ``idle`` and return once the server has received IDLE."""
+    starting = asyncio.create_task(idle.start())
+    while b"IDLE" not in server.received:
+        await asyncio.sleep(0.01)
+    return starting
+
+
+async def test_stop_before_the_server_accepts_sends_done_once_accepted() -> None:
+    accept = asyncio.Event()
+    async with scripted_client(idle_accepted_late(accept, noops=1)) as (server, imap):
         idle = imap.idle()
-        starting = asyncio.create_task(idle.start())
-        while b"IDLE" not in server.received:
-            await asyncio.sleep(0.01)
+        starting = await idle_sent(server, idle)
         stopping = asyncio.create_task(idle.stop())
         await asyncio.sleep(0)
         accept.set()
@@ -41,23 +55,9 @@ async def test_start_cancelled_before_the_server_accepts_ends_idle_instead_of_lo
     """A caller that gives up waiting for "+" (e.g. a timeout) must not leave
     an IDLE behind that keeps restarting itself after every command."""
     accept = asyncio.Event()
-
-    async def script(peer: Peer) -> None:
-        greet(peer, b"IMAP4rev1 IDLE")
-        tag, name, _ = await peer.command()
-        assert name == b"IDLE"
-        await accept.wait()
-        peer.send(b"+ idling\r\n")
-        assert await peer.line() == b"DONE\r\n"
-        peer.send(tag + b" OK idle done\r\n")
-        await peer.expect(b"NOOP")
-        await peer.expect(b"NOOP")
-
-    async with scripted_client(script) as (server, imap):
+    async with scripted_client(idle_accepted_late(accept, noops=2)) as (server, imap):
         idle = imap.idle()
-        starting = asyncio.create_task(idle.start())
-        while b"IDLE" not in server.received:
-            await asyncio.sleep(0.01)
+        starting = await idle_sent(server, idle)
         starting.cancel()
         with pytest.raises(asyncio.CancelledError):
             await starting
