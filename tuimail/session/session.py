@@ -38,6 +38,7 @@ from typing import Any
 from textual.message import Message
 
 from tuimail.config import Account, PasswordError, get_password
+from tuimail.imap.unsolicited import Subscription
 
 from . import messages as m
 from .guard import GuardedClient, ReadOnlyRefused
@@ -127,7 +128,7 @@ class Session:
         self._quiet: asyncio.Event | None = None
         self._keepalive: asyncio.Task[None] | None = None
         self._reconnect_task: asyncio.Task[None] | None = None
-        self._updates: Any = None
+        self._updates: Subscription | None = None
         self._closing = False
         self._reconnecting = False
         # state of the selected mailbox (touched on the session loop only)
@@ -401,6 +402,8 @@ class Session:
 
     async def _drop_client(self) -> None:
         imap, self._imap = self._imap, None
+        if self._updates is not None:
+            self._updates.close()
         self._updates = None
         if imap is not None:
             with contextlib.suppress(Exception):
@@ -670,27 +673,15 @@ class Session:
     def _subscribe_updates(self) -> None:
         """Ask the client for unsolicited responses (FETCH flag changes)."""
         assert self._imap is not None
-        updates = getattr(self._imap.client, "updates", None)
-        self._updates = None
-        if updates is not None:
-            with contextlib.suppress(Exception):
-                self._updates = updates()
+        self._updates = self._imap.client.updates()
 
     def _drain_updates(self) -> None:
         queue = self._updates
-        if queue is None or not hasattr(queue, "get_nowait"):
+        if queue is None:
             return
-        while True:
-            try:
-                response = queue.get_nowait()
-            except Exception:  # noqa: BLE001 - QueueEmpty or a closed subscription
-                return
-            if response is None:
-                return
-            if getattr(response, "name", "") == "FETCH":
-                seqno = getattr(response.data, "seqno", None)
-                if isinstance(seqno, int):
-                    self._changed_seqnos.add(seqno)
+        while (response := queue.get_nowait()) is not None:
+            if response.name == "FETCH":
+                self._changed_seqnos.add(response.data.seqno)
 
     async def _check_updates(self) -> None:
         """Compare the client's mailbox state with ours; post what changed."""
