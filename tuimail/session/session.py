@@ -423,7 +423,7 @@ class Session:
         imap = self._imap
         if imap is None:
             return set()
-        return {str(c).upper() for c in (getattr(imap.client, "capabilities", None) or ())}
+        return set(imap.client.capabilities)
 
     async def _list_mailboxes(self) -> None:
         """LIST "" "*" (RFC 9051 §6.3.9) with counts; posts MailboxesLoaded."""
@@ -504,11 +504,11 @@ class Session:
         imap = self._imap
         state = await (imap.examine(name) if self.read_only else imap.select(name))
         self.mailbox = name
-        self.exists = int(getattr(state, "exists", 0) or 0)
+        self.exists = state.exists
         self.epoch += 1
         self._changed_seqnos.clear()
         self._raw_cache.clear()
-        read_only = bool(getattr(state, "read_only", self.read_only)) or self.read_only
+        read_only = state.read_only or self.read_only
         self.post(m.MailboxOpened(name, self.exists, read_only, self.epoch))
         await self._count_unseen()
         self._ensure_keepalive()
@@ -689,9 +689,9 @@ class Session:
         if imap is None or self.mailbox is None:
             return
         self._drain_updates()
-        selected = getattr(imap.client, "selected", None)
-        exists = getattr(selected, "exists", None)
-        if isinstance(exists, int) and exists != self.exists:
+        selected = imap.client.selected
+        exists = selected.exists if selected is not None else None
+        if exists is not None and exists != self.exists:
             self.exists = exists
             self.epoch += 1
             self._changed_seqnos.clear()
