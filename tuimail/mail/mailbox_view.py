@@ -225,9 +225,13 @@ class MailboxView:
 
     def _set_uids(self, uids: array[int]) -> None:
         _check(self.name, len(uids))
+        old = self._uids
+        # Positions stay valid when the new order only fills in what was not known.
+        agrees = len(uids) == len(old) and all(a == b for a, b in zip(old, uids, strict=True) if a)
         self._uids = array("I", uids)
         self._unknown = self._uids.count(0)
         present = set(self._uids)
         for uid in [uid for uid in self._summaries if uid not in present]:
             del self._summaries[uid]
-        self.removals += 1  # positions learnt before this are void
+        if not agrees:
+            self.removals += 1  # positions learnt before this are void

@@ -50,6 +50,9 @@ __all__ = ["Session"]
 
 _log = logging.getLogger(__name__)
 
+#: Rows fetched as soon as a mailbox is open, before the list asks (a tall screen's worth).
+FIRST_PAGE = 100
+
 Post = Callable[[Any], Any]
 Work = Callable[..., Awaitable[Afterwards]]
 
@@ -96,6 +99,7 @@ class Session:
         self._recovery: asyncio.Task[None] | None = None
         #: The mailbox to be in (kept across reconnections).
         self.mailbox: str | None = None
+        self._connections = 0  # logged in how many times
 
     # ------------------------------------------------------------------ thread
 
@@ -252,13 +256,14 @@ class Session:
         if replace or self._client is not None:
             await self._drop_client()
         ok = await self.connector.keep_trying(self._establish, reason)
-        if ok and reason != "connecting":
+        if ok and self._connections > 1:
             self.post(m.Notice("Reconnected", "information"))
 
     async def _establish(self) -> None:
         """Connect, list, and open the mailbox the user was in (INBOX if it is gone)."""
         assert self._gate is not None
         client = await self.connector.connect()
+        self._connections += 1
         try:
             async with self._gate.request():
                 self._client = client
@@ -286,6 +291,9 @@ class Session:
             self.post(m.Notice(f"{name} is gone; opened INBOX", "warning"))
             view = await self.selected.open(client, "INBOX")
         self.mailbox = view.name
+        # The newest page at once (the list opens on it); the rest when the list asks.
+        newest = view.missing_seqnos(range(min(FIRST_PAGE, view.exists)))
+        await self.selected.fetch_seqnos(client, view, newest)
         self._schedule("learn the message order", lambda c: self.selected.load_uid_order(c, view))
         self._schedule("count unread messages", lambda c: self.selected.load_unseen(c, view))
 

@@ -3,19 +3,24 @@
 Shaped like toolong's ``LogLines``: a :class:`~textual.scroll_view.ScrollView`
 whose :meth:`MessageList.render_line` renders one row on demand (O(1) per row)
 and keeps rendered rows in an LRU cache of :class:`~textual.strip.Strip`.
-The widget never fetches anything: rows it has no data for are drawn as a
-loading placeholder and asked for with :class:`MessageList.RowsWanted`
-(the visible rows plus a page either side, each row asked once); the
-session answers with :meth:`MessageList.set_rows`, which refreshes only
-those lines.
 
-Row 0 is the newest message.  Mail text (sender, subject) is sanitised and
-put into :class:`~rich.segment.Segment` objects as plain text, never markup.
-The first screen line is a column header that does not scroll (``show_header``).
+Its rows are those of a :class:`~tuimail.mail.mailbox_view.MailboxView` (the
+UI's replica of the open mailbox): row 0 is the newest message.  The widget
+never fetches anything: rows without a summary are drawn as a loading
+placeholder and asked for with :class:`MessageList.RowsWanted` (the visible
+rows plus a page either side, each asked once).  :meth:`apply_changes` applies
+the session's changes to the view and redraws only what they touch: new mail
+comes in at the top and the cursor stays on its message; an expunged row goes
+and the rows below it move up; no loaded row goes back to "loading".
+
+Mail text (sender, subject) is sanitised and put into
+:class:`~rich.segment.Segment` objects as plain text, never markup.  The first
+screen line is a column header that does not scroll (``show_header``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, Unpack
@@ -27,11 +32,12 @@ from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.color import Color, ColorParseError
 from textual.geometry import Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tuimail.mail.mailbox_view import MailboxView
 from tuimail.mail.sanitize import sanitize
+from tuimail.mail.view_changes import Added, FlagsChanged, Loaded, Removed, UidsKnown, ViewChange
 
 from .base import WidgetArgs, WidgetMessage
 from .row_format import (
@@ -80,20 +86,6 @@ class _RowStyles:
     muted: Style
     loading: Style
     deleted: Style
-
-
-class _StopRow(int):
-    """``RowsWanted.stop``: the end row, and still callable as ``Message.stop()``."""
-
-    _message: Message
-
-    def __new__(cls, value: int, message: Message) -> _StopRow:
-        row = super().__new__(cls, value)
-        row._message = message
-        return row
-
-    def __call__(self, stop: bool = True) -> None:
-        Message.stop(self._message, stop)
 
 
 class _RowMessage(WidgetMessage["MessageList"]):
@@ -163,24 +155,19 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
     """
 
     class RowsWanted(WidgetMessage["MessageList"]):
-        """Rows ``start`` (inclusive) to ``stop`` (exclusive) are needed and have no data yet.
+        """Summaries are wanted for these sequence numbers of view ``generation``, as it was
+        after ``removals`` rows had been removed (positions of another state are stale)."""
 
-        ``stop`` is an ``int`` that can still be called as Textual's
-        ``Message.stop()`` (which Textual itself calls when bubbling).
-        """
-
-        def __init__(self, message_list: MessageList, start: int, stop: int) -> None:
+        def __init__(
+            self, message_list: MessageList, generation: int, removals: int, seqnos: tuple[int, ...]
+        ) -> None:
             super().__init__(message_list)
-            self.start = start
-            self._stop_row = stop
-
-        @property
-        def stop(self) -> _StopRow:  # type: ignore[override]
-            """The first row after the wanted range (also callable: stops propagation)."""
-            return _StopRow(self._stop_row, self)
+            self.generation = generation
+            self.removals = removals
+            self.seqnos = seqnos
 
         def __repr__(self) -> str:
-            return f"RowsWanted({self.start}, {self.stop})"
+            return f"RowsWanted({self.generation}, {self.removals}, {len(self.seqnos)} rows)"
 
     class Highlighted(_RowMessage):
         """The cursor moved to ``row`` (``summary`` is None while its data is not loaded)."""
@@ -199,9 +186,9 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         **widget: Unpack[WidgetArgs],
     ) -> None:
         super().__init__(**widget)
-        self._count = 0
-        self._rows: dict[int, MessageSummary] = {}
-        self._requested = bytearray()
+        self._view = MailboxView("", 0, generation=-1)
+        self._asked: set[int] = set()  # sequence numbers asked for (stable while none is removed)
+        self._failed: dict[int, str] = {}  # sequence number -> why its summary could not be had
         self._cursor = 0
         self._cache: LRUCache[tuple[int, int], Strip] = LRUCache(cache_size)
         self._cache_width = -1
@@ -216,9 +203,14 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
     # ----------------------------------------------------------------- public API
 
     @property
+    def view(self) -> MailboxView:
+        """The rows shown (the UI's replica of the open mailbox)."""
+        return self._view
+
+    @property
     def count(self) -> int:
         """Number of messages (rows) in the list."""
-        return self._count
+        return self._view.exists
 
     @property
     def cursor_row(self) -> int:
@@ -229,72 +221,113 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
     def cursor_row(self, row: int) -> None:
         self._move_cursor(row)
 
+    @property
+    def cursor_uid(self) -> int | None:
+        """UID of the message under the cursor, if known."""
+        return self._view.uid_at_row(self._cursor) if self._view.exists else None
+
     def summary_at(self, row: int) -> MessageSummary | None:
         """The summary loaded for ``row``, or None if not loaded (or out of range)."""
-        return self._rows.get(row)
+        return self._view.summary_at_row(row)
 
-    def set_count(self, total: int) -> None:
-        """Set the number of messages; drops all rows, rendered lines and requests.
+    def show(self, view: MailboxView) -> None:
+        """Show another view (a mailbox just opened): cursor on the newest message."""
+        self._view = view
+        self._cursor = 0
+        self._reset()
+        self.scroll_to(y=0, animate=False, immediate=True)
+        if self.is_mounted:
+            self.post_message(self.Highlighted(self, 0, view.summary_at_row(0)))
 
-        Rows are newest-first, so a new count shifts every row: the caller sends
-        fresh rows in answer to the :class:`RowsWanted` that follow.  The cursor
-        is kept in range.
+    def apply_changes(self, changes: Iterable[ViewChange]) -> None:
+        """Apply the session's changes to the view, in order, redrawing only what they touch.
+
+        The cursor stays on its message: new mail (rows added at the top) and
+        removals above it move it with its row; when its own message goes, it
+        stays where it was, on the next (older) message, as in mutt and aerc.
         """
-        total = max(0, total)
-        self._count = total
-        self._rows.clear()
-        self._requested = bytearray(total)
-        self._cache.clear()
-        self.virtual_size = Size(0, total + self._header)
-        old = self._cursor
-        self._cursor = min(self._cursor, max(total - 1, 0))
-        self._schedule_wanted()
-        self.refresh()
-        if self._cursor != old and self.is_mounted:
-            self.post_message(self.Highlighted(self, self._cursor, None))
-
-    def set_rows(self, rows: dict[int, MessageSummary]) -> None:
-        """Store loaded summaries by row and redraw just those lines."""
-        count = self._count
-        cursor_was_empty = self._cursor not in self._rows
-        stored: list[int] = []
-        for row, summary in rows.items():
-            if 0 <= row < count:
-                self._rows[row] = summary
-                stored.append(row)
-        if not stored:
-            return
-        if len(stored) > 256:
-            self._cache.clear()
-            self.refresh()
+        view = self._view
+        cursor, cursor_uid = self._cursor, self.cursor_uid
+        scroll = round(self.scroll_y)
+        touched: set[int] = set()  # UIDs whose row must be redrawn
+        structure = False
+        for change in changes:
+            if isinstance(change, Added):
+                if view.exists:
+                    cursor += change.count
+                    if scroll > 0:
+                        scroll += change.count
+                structure = True
+            elif isinstance(change, Removed):
+                row = view.row_of_seqno(change.seqno)
+                if row < cursor:
+                    cursor -= 1
+                if row < scroll:
+                    scroll -= 1
+                structure = True
+            elif isinstance(change, UidsKnown):
+                removals = view.removals
+                view.apply(change)
+                structure = structure or view.removals != removals  # else only UIDs were filled in
+                continue
+            elif isinstance(change, FlagsChanged):
+                touched.add(change.uid)
+            elif isinstance(change, Loaded):
+                touched.update(summary.uid for _, summary in change.placements)
+                for seqno, _ in change.placements:
+                    self._failed.pop(seqno, None)
+            view.apply(change)
+        if cursor_uid is not None and (row := view.row_of_uid(cursor_uid)) is not None:
+            cursor = row
+        self._cursor = max(0, min(cursor, view.exists - 1))
+        if structure:
+            self._reset(keep_scroll=True)
+            if scroll != round(self.scroll_y):
+                self.scroll_to(y=scroll, animate=False, immediate=True)
         else:
-            top = round(self.scroll_y)
-            bottom = top + self._rows_in_view()
-            discard = self._cache.discard
-            for row in stored:
-                discard((row, _PLAIN))
-                discard((row, _CURSOR))
-                discard((row, _CURSOR_BLURRED))
-                if top <= row < bottom:
-                    self._refresh_row(row)
-        if cursor_was_empty and self._cursor in rows and self.is_mounted:
-            self.post_message(self.Highlighted(self, self._cursor, self._rows[self._cursor]))
+            self._redraw(uid for uid in touched if uid)
+        if self.is_mounted and (structure or cursor_uid is None or cursor_uid in touched):
+            self.post_message(self.Highlighted(self, self._cursor, view.summary_at_row(self._cursor)))
 
-    def release_rows(self, start: int, stop: int) -> None:
-        """Forget that rows ``start``..``stop`` were asked for (say the fetch failed),
-        so they are asked again if still in view or when scrolled to."""
-        start, stop = max(0, start), min(self._count, stop)
-        if start < stop:
-            self._requested[start:stop] = bytes(stop - start)
-            self._schedule_wanted()
+    def rows_failed(self, seqnos: Iterable[int], reason: str) -> None:
+        """These rows could not be loaded: drawn as failed (asked again once rows move)."""
+        for seqno in seqnos:
+            self._failed[seqno] = reason
+            self._cache_discard(self._view.row_of_seqno(seqno))
+            self._refresh_row(self._view.row_of_seqno(seqno))
 
-    def clear_rows(self) -> None:
-        """Forget all loaded rows and requests (keeps the count); visible rows are asked again."""
-        self._rows.clear()
-        self._requested = bytearray(self._count)
+    def move_to_uid(self, uid: int) -> bool:
+        """Put the cursor on message ``uid``; False if its row is not known."""
+        row = self._view.row_of_uid(uid)
+        if row is None:
+            return False
+        self._move_cursor(row)
+        return True
+
+    def _reset(self, *, keep_scroll: bool = False) -> None:
+        """Rows moved: forget rendered lines and requests; the visible rows are asked again."""
+        self._asked.clear()
+        self._failed.clear()
         self._cache.clear()
+        self.virtual_size = Size(0, self._view.exists + self._header)
         self._schedule_wanted()
         self.refresh()
+
+    def _redraw(self, uids: Iterable[int]) -> None:
+        view = self._view
+        top = round(self.scroll_y)
+        bottom = top + self._rows_in_view()
+        for uid in uids:
+            row = view.row_of_uid(uid)
+            if row is None:
+                continue
+            self._cache_discard(row)
+            if top <= row < bottom:
+                self._refresh_row(row)
+
+    def _cache_discard(self, row: int) -> None:
+        for variant in (_PLAIN, _CURSOR, _CURSOR_BLURRED):
+            self._cache.discard((row, variant))
 
     # ------------------------------------------------------------------ rendering
 
@@ -365,8 +398,9 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         if y < self._header:
             return self._render_header(styles)
         row = round(self.scroll_y) + y - self._header
-        if row >= self._count:
-            if row == 0 and self._count == 0 and self.empty_text:
+        view = self._view
+        if row >= view.exists:
+            if row == 0 and view.exists == 0 and self.empty_text:
                 return Strip([Segment(fit("  " + self.empty_text, width), styles.base + styles.muted)], width)
             return Strip.blank(width, styles.base)
         if row == self._cursor:
@@ -376,11 +410,13 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         key = (row, variant)
         strip = self._cache.get(key)
         if strip is None:
-            summary = self._rows.get(row)
+            summary = view.summary_at_row(row)
             if summary is None:
-                if not self._requested[row]:
+                seqno = view.seqno_of_row(row)
+                failed = self._failed.get(seqno)
+                if failed is None and seqno not in self._asked:
                     self._schedule_wanted()
-                strip = self._render_loading(variant, styles)
+                strip = self._render_loading(variant, styles, failed)
             else:
                 strip = self._render_row(summary, variant, styles)
                 self._cache[key] = strip
@@ -399,11 +435,12 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
             text += " " + fit_right("Size", columns.size - 1) + " "
         return Strip([Segment(fit(text, columns.width), styles.header)], columns.width)
 
-    def _render_loading(self, variant: int, styles: _RowStyles) -> Strip:
+    def _render_loading(self, variant: int, styles: _RowStyles, failed: str | None = None) -> Strip:
         columns = self._columns
         base = (styles.base, styles.cursor, styles.cursor_blurred)[variant]
         lead = columns.flags + (columns.date + 1 if columns.date else 0)
-        text = fit(" " * lead + "⋯ loading", columns.width)
+        what = "⋯ loading" if failed is None else "⚠ could not load: " + sanitize(failed)
+        text = fit(" " * lead + what, columns.width)
         return Strip([Segment(text, base + styles.loading)], columns.width)
 
     def _render_row(self, summary: MessageSummary, variant: int, styles: _RowStyles) -> Strip:
@@ -457,30 +494,21 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
             self.call_later(self._post_wanted)
 
     def _post_wanted(self) -> None:
-        """Post RowsWanted for rows in view plus a page either side that have no data and
-        were not asked for already (each contiguous run of such rows one message)."""
+        """Post RowsWanted for rows in view plus a page either side that have no summary
+        and were not asked for already (one message for them all)."""
         self._wanted_scheduled = False
-        count = self._count
+        view = self._view
+        count = view.exists
         if not count:
             return
         height = self._rows_in_view()
         top = round(self.scroll_y)
-        start = max(0, top - height)
-        stop = min(count, top + 2 * height)
-        rows = self._rows
-        requested = self._requested
-        run_start = -1
-        for row in range(start, stop):
-            missing = not requested[row] and row not in rows
-            if missing:
-                requested[row] = 1
-                if run_start < 0:
-                    run_start = row
-            elif run_start >= 0:
-                self.post_message(self.RowsWanted(self, run_start, row))
-                run_start = -1
-        if run_start >= 0:
-            self.post_message(self.RowsWanted(self, run_start, stop))
+        rows = range(max(0, top - height), min(count, top + 2 * height))
+        asked, failed = self._asked, self._failed
+        wanted = tuple(s for s in view.missing_seqnos(rows) if s not in asked and s not in failed)
+        if wanted:
+            asked.update(wanted)
+            self.post_message(self.RowsWanted(self, view.generation, view.removals, wanted))
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
@@ -492,9 +520,9 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
     # ------------------------------------------------------------------- cursor
 
     def _move_cursor(self, row: int) -> None:
-        if self._count == 0:
+        if self._view.exists == 0:
             return
-        row = max(0, min(row, self._count - 1))
+        row = max(0, min(row, self._view.exists - 1))
         old = self._cursor
         if row == old:
             self._scroll_to_cursor()
@@ -503,7 +531,7 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         self._refresh_row(old)
         self._refresh_row(row)
         self._scroll_to_cursor()
-        self.post_message(self.Highlighted(self, row, self._rows.get(row)))
+        self.post_message(self.Highlighted(self, row, self._view.summary_at_row(row)))
 
     def _scroll_to_cursor(self) -> None:
         if self.scrollable_content_region.height <= self._header:
@@ -532,7 +560,7 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         self._move_cursor(0)
 
     def action_cursor_last(self) -> None:
-        self._move_cursor(self._count - 1)
+        self._move_cursor(self._view.exists - 1)
 
     def action_page_down(self) -> None:
         page = max(self._rows_in_view() - 1, 1)
@@ -545,8 +573,8 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         self._move_cursor(self._cursor - page)
 
     def action_open(self) -> None:
-        summary = self._rows.get(self._cursor)
-        if summary is not None and self._count:
+        summary = self._view.summary_at_row(self._cursor)
+        if summary is not None:
             self.post_message(self.Opened(self, self._cursor, summary))
 
     def on_click(self, event: events.Click) -> None:
@@ -556,7 +584,7 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         if offset.y < self._header:
             return
         row = round(self.scroll_y) + offset.y - self._header
-        if row >= self._count:
+        if row >= self._view.exists:
             return
         self._move_cursor(row)
         if event.chain >= 2:

@@ -24,6 +24,7 @@ _STATE_CLASS = {
     "connected": "good",
     "idle": "good",
     "connecting": "busy",
+    "waiting": "busy",
     "reconnecting": "busy",
     "authenticating": "busy",
     "offline": "bad",
@@ -67,6 +68,7 @@ class StatusBar(Widget):
         self.total: int | None = None
         self.unread: int | None = None
         self.connection = "offline"
+        self.detail = ""
         self.read_only = False
 
     def update_status(
@@ -77,13 +79,15 @@ class StatusBar(Widget):
         unread: int | None,
         connection: str,
         read_only: bool,
+        detail: str = "",
     ) -> None:
-        """Replace everything the bar shows."""
+        """Replace everything the bar shows; ``detail`` says more about the connection."""
         self.account = account
         self.mailbox = mailbox
         self.total = total
         self.unread = unread
         self.connection = connection
+        self.detail = detail
         self.read_only = read_only
         self.refresh()
 
@@ -114,6 +118,8 @@ class StatusBar(Widget):
         kind = _STATE_CLASS.get(state.lower(), "busy")
         text.append_text(separator)
         text.append(f"{_STATE_GLYPH[kind]} {state}", style(kind))
+        if self.detail:
+            text.append(f": {sanitize(self.detail)}", style(kind))
         return text
 
     def render(self) -> Text:
