@@ -16,7 +16,7 @@ from imapclient import IMAPClient
 
 from tuimail.demo.server import PymapServer
 from tuimail.mail.mailbox_tree import MailboxNode
-from tuimail.mail.view_changes import Added, FlagsChanged, Loaded, Removed
+from tuimail.mail.view_changes import Added, FlagsChanged, Removed
 from tuimail.session import messages as m
 from tuimail.session import session as session_module
 from tuimail.session.failures import FailureKind
