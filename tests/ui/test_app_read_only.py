@@ -17,9 +17,9 @@ from tests.servers.info import ServerInfo
 from tests.session.pilot_support import FIXED_NOW, until, until_loaded
 from tests.session.support import make_message, other_connection, snapshot_flags
 from tuimail.config import Account
+from tuimail.mail.mailbox_tree import iter_nodes as flatten
 from tuimail.ui.app import TuimailApp
 from tuimail.ui.screens import ErrorScreen
-from tuimail.mail.mailbox_tree import iter_nodes as flatten
 
 SEED: dict[str, list[tuple[int, list[str]]]] = {
     "INBOX": [(1, []), (2, ["\\Seen"]), (3, ["\\Flagged"]), (4, ["\\Seen", "\\Answered"]), (5, ["$Label1"])],

@@ -105,6 +105,7 @@ class Connector:
         Between tries the state is "offline" with the reason and the time of
         the next try."""
         delays = backoff(self._first_delay)
+        first = True
         while True:
             self._post(m.ConnectionChanged("reconnecting", reason))
             try:
@@ -123,6 +124,9 @@ class Connector:
                     return False
                 delay = next(delays)
                 self._post(m.ConnectionChanged("offline", reason, retry_at=time.time() + delay))
+                if first:  # once per outage: the status bar counts down the rest
+                    first = False
+                    self._post(m.Notice(f"{reason}. Trying again in {delay:g} s, and on.", "warning"))
                 await asyncio.sleep(delay)
                 continue
             return True

@@ -234,7 +234,9 @@ class Session:
                 lost = f"lost the connection to {self.account.host} ({detail})"
                 self.post(m.ActionFailed(action, f"Could not {action}: {lost}"))
             if client is not None and client is self._client:
-                self._lost(f"{title(FailureKind.LOST)} to {self.account.host}: {detail}")
+                reason = f"{title(FailureKind.LOST)} to {self.account.host} ({detail})"
+                self.post(m.Notice(f"{reason}. Reconnecting…", "warning"))
+                self._lost(reason)
         else:
             self.post(m.SessionFailed(kind, title(kind), detail))
 

@@ -236,7 +236,7 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         self._cursor = 0
         self._reset()
         self.scroll_to(y=0, animate=False, immediate=True)
-        if self.is_mounted:
+        if self.is_mounted and view.summary_at_row(0) is not None:
             self.post_message(self.Highlighted(self, 0, view.summary_at_row(0)))
 
     def apply_changes(self, changes: Iterable[ViewChange]) -> None:
@@ -286,7 +286,8 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
                 self.scroll_to(y=scroll, animate=False, immediate=True)
         else:
             self._redraw(uid for uid in touched if uid)
-        if self.is_mounted and (structure or cursor_uid is None or cursor_uid in touched):
+        now = self.cursor_uid
+        if self.is_mounted and now is not None and (now != cursor_uid or now in touched):
             self.post_message(self.Highlighted(self, self._cursor, view.summary_at_row(self._cursor)))
 
     def rows_failed(self, seqnos: Iterable[int], reason: str) -> None:
