@@ -18,7 +18,7 @@ from tuimail.demo.server import PymapServer
 from tuimail.mail.mailbox_tree import MailboxNode
 from tuimail.mail.view_changes import Added, FlagsChanged, Removed
 from tuimail.session import messages as m
-from tuimail.session import session as session_module
+from tuimail.session import selected as selected_module
 from tuimail.session.failures import FailureKind
 
 from .support import (
@@ -76,7 +76,7 @@ async def test_first_page_comes_at_once_and_older_rows_on_request() -> None:
     with pymap_thread(seeded(130)) as server:
         async with started(server.port) as (session, got):
             opened = await got.wait_for(m.MailboxOpened)
-            first = session_module.FIRST_PAGE
+            first = selected_module.FIRST_PAGE
             await got.until(lambda: None not in got.subjects()[:first], what="the first page")
             assert got.subjects()[:3] == [f"Message number {n}" for n in (130, 129, 128)]
             assert got.subjects()[first:] == [None] * (130 - first)  # nothing else until asked

@@ -26,9 +26,9 @@ from typing import Any
 
 from tuimail.imap.errors import NoResponseError
 from tuimail.imap.sequence_set import STAR, SequenceSet
-from tuimail.imap.types import FetchData, UntaggedResponse, VanishedData
+from tuimail.imap.types import FetchData, ResponseText, UntaggedResponse, VanishedData
 from tuimail.imap.unsolicited import Subscription
-from tuimail.mail.mailbox_view import MailboxView
+from tuimail.mail.mailbox_view import MailboxView, TooManyMessages
 from tuimail.mail.summary import MessageSummary
 from tuimail.mail.unread import UnreadCount
 from tuimail.mail.view_changes import Added, FlagsChanged, Loaded, Removed, UidsKnown, ViewChange
@@ -43,6 +43,8 @@ _log = logging.getLogger(__name__)
 
 #: Summaries fetched per FETCH command.
 FETCH_BATCH = 200
+#: Rows fetched as soon as a mailbox is open, before the list asks (a tall screen's worth).
+FIRST_PAGE = 100
 #: Tries to learn the UID order while other clients keep expunging.
 UID_ORDER_TRIES = 3
 
@@ -117,7 +119,17 @@ class SelectedMailbox:
         self._post(m.MailboxOpened(view.replica()))
         self._post_counts()
         self._pump = asyncio.ensure_future(self._run_pump(updates, view))
+        # The newest page at once (the list opens on it); the rest when the list asks;
+        # the UID order and the unread count after the first screen.
+        await self.fetch_seqnos(client, view, view.missing_seqnos(range(min(FIRST_PAGE, view.exists))))
+        self._schedule("learn the message order", lambda c: self.load_uid_order(c, view))
+        self._schedule("count unread messages", lambda c: self.load_unseen(c, view))
         return view
+
+    async def reopen(self, client: SessionClient, view: MailboxView) -> None:
+        """Select the mailbox again (a new generation): after lost updates or a new UIDVALIDITY."""
+        if self.view is view:
+            await self.open(client, view.name)
 
     def close(self) -> None:
         """Forget the open mailbox (before another is selected, or the connection is dropped)."""
@@ -141,7 +153,12 @@ class SelectedMailbox:
                 response = await updates.get()
                 if response is None:
                     return
-                self._apply_updates(view, [response, *self._take(updates)])
+                try:
+                    self._apply_updates(view, [response, *self._take(updates)])
+                except Exception:  # a bug must not silently stop the view from following the server
+                    _log.exception("applying updates to %s failed; selecting it again", view.name)
+                    self._schedule("select again", lambda c: self.reopen(c, view))
+                    return
 
     @staticmethod
     def _take(updates: Subscription) -> list[UntaggedResponse]:
@@ -157,7 +174,19 @@ class SelectedMailbox:
             if pending:
                 self._apply_updates(self.view, pending)
 
+    def _check_stream(self, view: MailboxView) -> bool:
+        """False (and the mailbox is selected again) when updates were lost: the buffer overflowed."""
+        if self._updates is not None and self._updates.dropped:
+            dropped = self._updates.dropped
+            _log.warning("%d updates of %s were dropped; selecting it again", dropped, view.name)
+            self._updates.dropped = 0
+            self._schedule("select again", lambda c: self.reopen(c, view))
+            return False
+        return True
+
     def _apply_updates(self, view: MailboxView, responses: list[UntaggedResponse]) -> None:
+        if not self._check_stream(view):
+            return
         changes: list[ViewChange] = []
         ours: set[int] = set()
         new_rows = 0
@@ -166,9 +195,12 @@ class SelectedMailbox:
             name, data = response.name, response.data
             if name == "EXISTS" and isinstance(data, int):
                 if data > view.exists:
-                    change: ViewChange = Added(data - view.exists)
-                    new_rows += data - view.exists
-                    self._apply(view, change, changes)
+                    try:
+                        self._apply(view, Added(data - view.exists), changes)
+                    except TooManyMessages as exc:
+                        self._post(m.Notice(str(exc), "error"))
+                        continue
+                    new_rows += changes[-1].count  # type: ignore[union-attr]
                 elif data < view.exists:
                     resync = True  # EXISTS never shrinks without EXPUNGE (RFC 9051 §7.4.1)
             elif name == "EXPUNGE" and isinstance(data, int):
@@ -187,6 +219,15 @@ class SelectedMailbox:
                         uid = view.uid_of_seqno(data.seqno) or 0
                     flagset = frozenset(str(f) for f in flags)
                     self._apply(view, FlagsChanged(data.seqno, uid, flagset), changes)
+            elif name == "OK" and isinstance(data, ResponseText) and data.code is not None:
+                code = data.code
+                new = code.data if code.name == "UIDVALIDITY" and isinstance(code.data, int) else None
+                if new is not None and new != view.uidvalidity:
+                    # Every UID known is void (RFC 9051 §2.3.1.1): start over.
+                    rebuilt = f"{view.name} was rebuilt on the server (new UIDVALIDITY)"
+                    self._post(m.Notice(rebuilt, "warning"))
+                    self._schedule("select again", lambda c: self.reopen(c, view))
+                    break
         if changes:
             self._post(m.ViewChanged(view.generation, tuple(changes), frozenset(ours)))
             self._post_counts()

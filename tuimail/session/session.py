@@ -50,9 +50,6 @@ __all__ = ["Session"]
 
 _log = logging.getLogger(__name__)
 
-#: Rows fetched as soon as a mailbox is open, before the list asks (a tall screen's worth).
-FIRST_PAGE = 100
-
 Post = Callable[[Any], Any]
 Work = Callable[..., Awaitable[Afterwards]]
 
@@ -293,11 +290,6 @@ class Session:
             self.post(m.Notice(f"{name} is gone; opened INBOX", "warning"))
             view = await self.selected.open(client, "INBOX")
         self.mailbox = view.name
-        # The newest page at once (the list opens on it); the rest when the list asks.
-        newest = view.missing_seqnos(range(min(FIRST_PAGE, view.exists)))
-        await self.selected.fetch_seqnos(client, view, newest)
-        self._schedule("learn the message order", lambda c: self.selected.load_uid_order(c, view))
-        self._schedule("count unread messages", lambda c: self.selected.load_unseen(c, view))
 
     def _start_keeping(self, client: SessionClient) -> None:
         assert self.keepalive is not None and self.watchdog is not None
