@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from typing import Any
 
 __all__ = ["RequestGate"]
 
@@ -70,8 +71,8 @@ class RequestGate:
         """Wait for ``coro`` to end, a request to arrive or ``timeout``; then cancel ``coro``.
 
         An exception ``coro`` ended with is raised here."""
-        task = asyncio.ensure_future(coro)
-        waker = asyncio.ensure_future(self.wake.wait())
+        task: asyncio.Future[Any] = asyncio.ensure_future(coro)
+        waker: asyncio.Future[Any] = asyncio.ensure_future(self.wake.wait())
         try:
             done, _ = await asyncio.wait({task, waker}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
         finally:

@@ -214,9 +214,8 @@ class SelectedMailbox:
             elif name == "FETCH" and isinstance(data, FetchData):
                 flags = data.attr.get("FLAGS")
                 if isinstance(flags, list | tuple):
-                    uid = data.attr.get("UID")
-                    if not isinstance(uid, int):
-                        uid = view.uid_of_seqno(data.seqno) or 0
+                    said = data.attr.get("UID")
+                    uid = said if isinstance(said, int) else view.uid_of_seqno(data.seqno) or 0
                     flagset = frozenset(str(f) for f in flags)
                     self._apply(view, FlagsChanged(data.seqno, uid, flagset), changes)
             elif name == "OK" and isinstance(data, ResponseText) and data.code is not None:

@@ -249,7 +249,7 @@ class Session:
         current = asyncio.current_task()
         if self._recovery is not None and self._recovery is not current and not self._recovery.done():
             self._recovery.cancel()
-        self._recovery = current  # type: ignore[assignment]
+        self._recovery = current
         while self._gate is None:
             await asyncio.sleep(0)
         if replace or self._client is not None:
