@@ -284,6 +284,9 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
             self._reset(keep_scroll=True)
             if scroll != round(self.scroll_y):
                 self.scroll_to(y=scroll, animate=False, immediate=True)
+        elif len(touched) > 256:  # cheaper to redraw everything than to find each row
+            self._cache.clear()
+            self.refresh()
         else:
             self._redraw(uid for uid in touched if uid)
         now = self.cursor_uid
