@@ -1,0 +1,205 @@
+"""Drive programs in a private tmux server and watch their screen from outside.
+
+One tmux server per benchmark (its own socket name, no user config); every
+program runs in its own detached session of a fixed size, started through
+``env -i`` with exactly the environment given.  Panes stay after their
+program exits (``remain-on-exit``) so a crash leaves its last screen to show.
+
+Times are ``time.perf_counter()`` seconds; :meth:`Pane.wait_for` polls
+``capture-pane`` (one tmux client call per poll, about every ``poll``
+seconds) and returns the moment the poll that first saw the text was sent.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class ScreenTimeout(RuntimeError):
+    """The text did not appear in time (the message holds the last screen)."""
+
+
+class PaneDied(RuntimeError):
+    """The program exited before the text appeared (the message holds its last screen)."""
+
+
+def _tmux_binary() -> str:
+    found = shutil.which("tmux")
+    if found is None:
+        raise RuntimeError("tmux is not installed (apt-get install tmux)")
+    return found
+
+
+def tmux_version() -> str:
+    return subprocess.run([_tmux_binary(), "-V"], capture_output=True, text=True, check=True).stdout.strip()
+
+
+@dataclass
+class Pane:
+    """One program running in a tmux pane."""
+
+    server: TmuxServer
+    session: str
+    pane_id: str
+    pid: int
+    started: float  # perf_counter just before tmux was asked to start it
+    started_wall: float  # time.time() at the same moment
+    polls: int = field(default=0)
+
+    def _tmux(self, *args: str) -> str:
+        return self.server.tmux(*args)
+
+    def screen(self) -> str:
+        return self._tmux("capture-pane", "-p", "-t", self.pane_id)
+
+    def _screen_and_dead(self) -> tuple[str, bool]:
+        out = self._tmux(
+            "capture-pane", "-p", "-t", self.pane_id, ";", "display-message", "-p", "-t", self.pane_id,
+            "@@dead=#{pane_dead}",
+        )
+        text, _, dead = out.rpartition("@@dead=")
+        return text, dead.strip() == "1"
+
+    def dead(self) -> bool:
+        return self._tmux("display-message", "-p", "-t", self.pane_id, "#{pane_dead}").strip() == "1"
+
+    def wait_for(self, text: str, *, timeout: float, poll: float = 0.01) -> float:
+        """Poll the screen until it shows ``text``; the perf_counter time of that poll."""
+        deadline = time.perf_counter() + timeout
+        screen = ""
+        while True:
+            at = time.perf_counter()
+            screen, dead = self._screen_and_dead()
+            self.polls += 1
+            if text in screen:
+                return at
+            if dead:
+                raise PaneDied(f"the program exited before {text!r} appeared; last screen:\n{screen}")
+            if at > deadline:
+                raise ScreenTimeout(f"{text!r} did not appear within {timeout:.0f} s; last screen:\n{screen}")
+            rest = poll - (time.perf_counter() - at)
+            if rest > 0:
+                time.sleep(rest)
+
+    def send_keys(self, *keys: str) -> float:
+        """Send tmux key names (``G``, ``End``, ``q``...); the perf_counter time just before."""
+        at = time.perf_counter()
+        self._tmux("send-keys", "-t", self.pane_id, *keys)
+        return at
+
+    def rss_bytes(self) -> int:
+        """Resident set size of the program and all its descendants (Linux /proc)."""
+        return sum(_rss(pid) for pid in _descendants(self.pid))
+
+    def stop(self, quit_keys: Sequence[str], *, timeout: float = 10.0) -> bool:
+        """Quit with the program's own keys; kill it when it does not exit within ``timeout``.
+
+        Returns True when it exited by itself.
+        """
+        clean = False
+        if not self.dead():
+            self.send_keys(*quit_keys)
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                if self.dead():
+                    clean = True
+                    break
+                time.sleep(0.05)
+            if not clean:
+                for pid in reversed(_descendants(self.pid)):
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+        else:
+            clean = True
+        self._tmux("kill-session", "-t", self.session)
+        return clean
+
+
+class TmuxServer:
+    """A private tmux server (own socket, no config file) for one benchmark run."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.binary = _tmux_binary()
+        self.socket = f"tuimail-bench-{os.getpid()}"
+        self.width = width
+        self.height = height
+        self._count = 0
+        # A keeper session holds the server up between programs.
+        self.tmux("-f", "/dev/null", "new-session", "-d", "-s", "keeper", "-x", str(width), "-y", str(height),
+                  "sleep 100000000", prefix=False)
+        self.tmux("set-option", "-g", "remain-on-exit", "on")
+        self.tmux("set-option", "-g", "status", "off")
+        self.tmux("set-option", "-g", "default-size", f"{width}x{height}")
+        self.tmux("set-option", "-g", "escape-time", "0")
+
+    def tmux(self, *args: str, prefix: bool = True) -> str:
+        command = [self.binary, "-L", self.socket, *args]
+        done = subprocess.run(command, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} failed: {done.stderr.strip()}")
+        return done.stdout
+
+    def launch(self, argv: Sequence[str], env: Mapping[str, str], cwd: Path) -> Pane:
+        """Start ``argv`` in a new pane of ``width`` x ``height`` with exactly ``env``."""
+        self._count += 1
+        session = f"run{self._count}"
+        command = ["env", "-i", *(f"{k}={v}" for k, v in env.items()), *argv]
+        started_wall = time.time()
+        started = time.perf_counter()
+        out = self.tmux(
+            "new-session", "-d", "-s", session, "-x", str(self.width), "-y", str(self.height),
+            "-c", str(cwd), "-P", "-F", "#{pane_id} #{pane_pid} #{pane_width}x#{pane_height}",
+            "--", *command,
+        )
+        pane_id, pid, size = out.split()
+        if size != f"{self.width}x{self.height}":
+            raise RuntimeError(f"tmux made a {size} pane, not {self.width}x{self.height}")
+        return Pane(self, session, pane_id, int(pid), started, started_wall)
+
+    def close(self) -> None:
+        subprocess.run([self.binary, "-L", self.socket, "kill-server"], capture_output=True)
+
+
+def _children_map() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as stat:
+                fields = stat.read().rpartition(")")[2].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    return children
+
+
+def _descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it, parents first."""
+    children = _children_map()
+    out, todo = [], [pid]
+    while todo:
+        current = todo.pop(0)
+        out.append(current)
+        todo.extend(children.get(current, []))
+    return out
+
+
+def _rss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
