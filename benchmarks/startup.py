@@ -200,29 +200,39 @@ def one_program(
 def traced_tuimail(
     tmux: TmuxServer, program: peers.Tuimail, state: Path, account: peers.Account, args: argparse.Namespace
 ) -> list[str]:
-    """Start tuimail once, cold, with its protocol trace; summarise the trace up to its first screen."""
+    """Start tuimail cold, then warm (same state), with its protocol trace; summarise each
+    trace up to the first screen, and the ``--linger`` seconds after it."""
     shutil.rmtree(state, ignore_errors=True)
     program.prepare(state, account)
-    trace = state / "protocol.log"
-    launch = program.traced_launch(state, trace)
-    pane = tmux.launch(launch.argv, launch.env, launch.cwd)
-    try:
-        seen = pane.wait_for(corpus.NEWEST_SUBJECT, timeout=args.timeout, poll=args.poll_ms / 1000)
-    except (ScreenTimeout, PaneDied) as exc:
+    lines: list[str] = []
+    for phase in ("cold", "warm"):
+        trace = state / f"protocol-{phase}.log"
+        launch = program.traced_launch(state, trace)
+        pane = tmux.launch(launch.argv, launch.env, launch.cwd)
+        try:
+            seen = pane.wait_for(corpus.NEWEST_SUBJECT, timeout=args.timeout, poll=args.poll_ms / 1000)
+        except (ScreenTimeout, PaneDied) as exc:
+            pane.stop(program.quit_keys)
+            return [*lines, f"traced tuimail {phase} start failed: {exc}"]
+        first_screen = seen - pane.started
+        time.sleep(args.linger)
         pane.stop(program.quit_keys)
-        return [f"traced tuimail run failed: {exc}"]
-    first_screen = seen - pane.started
-    time.sleep(args.linger)
-    pane.stop(program.quit_keys)
-    until = pane.started_wall + first_screen
-    summary = trace_summary.summarise(trace, pane.started_wall, until)
-    lines = trace_summary.format_summary(summary, first_screen)
-    after = trace_summary.summarise(trace, pane.started_wall, until + args.linger)
-    lines.append(
-        f"  within {args.linger:.1f} s after it: {len(after.commands) - len(summary.commands)} more "
-        f"client lines, {after.envelopes - summary.envelopes} more envelopes"
-    )
+        until = pane.started_wall + first_screen
+        summary = trace_summary.summarise(trace, pane.started_wall, until)
+        lines += trace_summary.format_summary(summary, first_screen, phase)
+        after = trace_summary.summarise(trace, pane.started_wall, until + args.linger)
+        lines.append(
+            f"  within {args.linger:.1f} s after it: {len(after.commands) - len(summary.commands)} more "
+            f"client lines, {after.envelopes - summary.envelopes} more envelopes"
+        )
     return lines
+
+
+def load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
 
 
 # --------------------------------------------------------------------- report
@@ -346,6 +356,7 @@ def main(argv: list[str] | None = None) -> int:
         rounds = [("warm-up", None)] * args.warmup + [(f"run {r + 1}", results) for r in range(args.runs)]
         for index, (label, sink) in enumerate(rounds):
             shift = index % len(programs)
+            say(f"  ({label}: load average {load_average()})")
             for program in programs[shift:] + programs[:shift]:
                 try:
                     state = state_root / f"{program.name}-{index}"
@@ -357,6 +368,9 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_trace:
             tuimail = next(p for p in programs if isinstance(p, peers.Tuimail))
             trace_lines = traced_tuimail(tmux, tuimail, state_root / "tuimail-traced", account, args)
+        if tmux.polls:
+            each = tmux.poll_seconds / tmux.polls * 1000
+            say(f"  {tmux.polls} screen polls, {each:.1f} ms each on average")
     finally:
         if tmux is not None:
             tmux.close()

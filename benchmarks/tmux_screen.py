@@ -78,6 +78,8 @@ class Pane:
             at = time.perf_counter()
             screen, dead = self._screen_and_dead()
             self.polls += 1
+            self.server.polls += 1
+            self.server.poll_seconds += time.perf_counter() - at
             if text in screen:
                 return at
             if dead:
@@ -133,6 +135,8 @@ class TmuxServer:
         self.width = width
         self.height = height
         self._count = 0
+        self.polls = 0  # screen polls made, and the seconds they took (one tmux client call each)
+        self.poll_seconds = 0.0
         # A keeper session holds the server up between programs.
         self.tmux("-f", "/dev/null", "new-session", "-d", "-s", "keeper", "-x", str(width), "-y", str(height),
                   "sleep 100000000", prefix=False)

@@ -76,9 +76,9 @@ def summarise(path: Path, launched_wall: float, until_wall: float) -> TraceSumma
     return out
 
 
-def format_summary(summary: TraceSummary, first_screen: float) -> list[str]:
+def format_summary(summary: TraceSummary, first_screen: float, phase: str) -> list[str]:
     lines = [
-        f"tuimail protocol trace up to its first screen ({first_screen:.3f} s after launch):",
+        f"tuimail protocol trace, {phase} start, up to its first screen ({first_screen:.3f} s after launch):",
         f"  first byte sent {summary.first_send:.3f} s after launch" if summary.first_send is not None
         else "  nothing sent",
         f"  {len(summary.commands)} client lines/commands in {summary.round_trips} round trips "
