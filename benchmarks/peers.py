@@ -105,10 +105,13 @@ class Tuimail(Program):
     def version(self) -> str:
         done = subprocess.run([str(self.executable), "--version"], capture_output=True, text=True)
         out = done.stdout.strip()
+        git = ["git", "-C", str(REPO)]
+        # the last commit that changed the app, and whether the app is edited since
         commit = subprocess.run(
-            ["git", "-C", str(REPO), "describe", "--always", "--dirty"], capture_output=True, text=True
+            [*git, "log", "-1", "--format=%h", "--", "tuimail"], capture_output=True, text=True
         ).stdout.strip()
-        return f"{out} ({commit})" if commit else out
+        edited = subprocess.run([*git, "diff", "--quiet", "HEAD", "--", "tuimail"]).returncode
+        return f"{out} (tuimail/ at {commit}{', edited' if edited else ''})" if commit else out
 
     def prepare(self, state: Path, account: Account) -> None:
         _make_dirs(state)

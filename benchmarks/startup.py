@@ -41,6 +41,7 @@ import os
 import platform
 import pwd
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -300,8 +301,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _stop_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds through the clean-up below (Dovecot, tmux, folders)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _stop_on_signal)
+    signal.signal(signal.SIGINT, _stop_on_signal)  # also when started in the background
     wanted = [n.strip() for n in args.programs.split(",") if n.strip()]
     programs = [p for p in peers.all_programs() if p.name in wanted]
     missing = [p.name for p in programs if not p.available()]
