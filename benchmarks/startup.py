@@ -65,7 +65,9 @@ from tests.servers.dovecot import DovecotServer, find_dovecot  # noqa: E402
 
 MEASURES = [
     ("cold", "first screen, cold (s)"),
+    ("cold_cpu", "  its CPU time (s)"),
     ("warm", "second start, warm (s)"),
+    ("warm_cpu", "  its CPU time (s)"),
     ("jump", "jump to oldest (s)"),
     ("rss", "memory, RSS (MB)"),
 ]
@@ -172,6 +174,7 @@ def one_program(
         try:
             seen = pane.wait_for(corpus.NEWEST_SUBJECT, timeout=args.timeout, poll=poll)
             figures[phase] = seen - pane.started
+            figures[f"{phase}_cpu"] = pane.cpu_seconds()
             if phase == "cold":
                 figures["rss"] = settle_rss(pane) / 1e6
                 pressed = pane.send_keys(*program.jump_keys)
@@ -253,7 +256,7 @@ def table(results: Results, programs: list[peers.Program]) -> list[str]:
     lines = [head, "-" * len(head)]
     for key, title in MEASURES:
         values = {n: results.median(n, key) for n in names}
-        digits = 1 if key == "rss" else 3
+        digits = 1 if key == "rss" else 2 if key.endswith("_cpu") else 3
         row = f"{title:26}" + "".join(
             f"{values[n]:>10.{digits}f}" if values[n] is not None else f"{'-':>10}" for n in names
         )
@@ -267,7 +270,8 @@ def all_runs(results: Results, programs: list[peers.Program]) -> list[str]:
     for program in programs:
         for key, title in MEASURES:
             values = results.figures.get(program.name, {}).get(key, [])
-            shown = ", ".join(f"{v:.1f}" if key == "rss" else f"{v:.3f}" for v in values)
+            digits = 1 if key == "rss" else 2 if key.endswith("_cpu") else 3
+            shown = ", ".join(f"{v:.{digits}f}" for v in values)
             lines.append(f"  {program.name:8} {title:26} {shown}")
     return lines
 

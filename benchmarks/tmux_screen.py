@@ -101,6 +101,10 @@ class Pane:
         """Resident set size of the program and all its descendants (Linux /proc)."""
         return sum(_rss(pid) for pid in _descendants(self.pid))
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time so far of the program and all its descendants (Linux /proc)."""
+        return sum(_cpu(pid) for pid in _descendants(self.pid))
+
     def stop(self, quit_keys: Sequence[str], *, timeout: float = 10.0) -> bool:
         """Quit with the program's own keys; kill it when it does not exit within ``timeout``.
 
@@ -267,6 +271,18 @@ def _descendants(pid: int) -> list[int]:
         out.append(current)
         todo.extend(children.get(current, []))
     return out
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime (fields 14 and 15 of proc(5))
 
 
 def _rss(pid: int) -> int:
