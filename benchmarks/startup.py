@@ -123,8 +123,8 @@ def prewarm(account: peers.Account, count: int) -> tuple[float, float]:
         status, _ = imap.fetch("1:*", "(UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE)")
         fetched = time.perf_counter() - started
         for seq, subject in ((str(count), corpus.NEWEST_SUBJECT), ("1", corpus.OLDEST_SUBJECT)):
-            _, data = imap.fetch(seq, "(BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
-            got = data[0][1].decode() if isinstance(data[0], tuple) else ""
+            _, answer = imap.fetch(seq, "(BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+            got = answer[0][1].decode() if isinstance(answer[0], tuple) else ""
             if subject not in got:
                 raise RuntimeError(f"message {seq} has {got.strip()!r}, expected {subject!r}")
         imap.logout()

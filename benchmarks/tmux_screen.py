@@ -215,7 +215,7 @@ class ControlClient:
             if line.startswith(b"%begin "):
                 number = line.split()[2]
                 break
-        lines = []
+        lines: list[bytes] = []
         while True:
             line = self._out.readline()
             if not line:
