@@ -129,6 +129,10 @@ class MailboxView:
         seqno = self.seqno_of_uid(uid)
         return None if seqno is None else len(self._uids) - seqno
 
+    def depth_at_row(self, row: int) -> int:
+        """Thread depth of a row: none in the mailbox's own order."""
+        return 0
+
     def summary(self, uid: int) -> MessageSummary | None:
         return self._summaries.get(uid)
 
@@ -212,6 +216,9 @@ class MailboxView:
             self._summaries[uid] = dataclasses.replace(summary, flags=flags)
 
     def _place(self, seqno: int, summary: MessageSummary) -> None:
+        if seqno == 0 and summary.uid > 0:
+            self._summaries[summary.uid] = summary  # position not known yet (a listing shows it)
+            return
         if not 1 <= seqno <= len(self._uids) or summary.uid <= 0:
             return
         old = self._uids[seqno - 1]

@@ -43,7 +43,7 @@ class FlagsChanged:
 
 @dataclass(frozen=True, slots=True)
 class Loaded:
-    """Summaries arrived, each with the sequence number it is at."""
+    """Summaries arrived, each with the sequence number it is at (0: not known yet)."""
 
     placements: tuple[tuple[int, MessageSummary], ...]
 

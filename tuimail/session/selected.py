@@ -81,6 +81,7 @@ class SelectedMailbox:
         self._updates: Subscription | None = None
         self._pump: asyncio.Task[None] | None = None
         self._inflight: set[int] = set()
+        self._inflight_uids: set[int] = set()
         self._ours: set[int] = set()
         self._counts: tuple[int | None, int] | None = None
         self._recount_scheduled = False
@@ -352,6 +353,32 @@ class SelectedMailbox:
             missing = tuple(s for s in chunk if s not in got and s <= view.exists)
             if missing:
                 self._post(m.RowsFailed(view.generation, missing, "the server sent no data for it"))
+
+    async def want_uids(self, client: SessionClient, generation: int, uids: list[int]) -> None:
+        """Summaries of these UIDs (a listing's rows), by UID FETCH, in batches."""
+        view = self.view
+        self.drain()
+        if view is None or view.generation != generation:
+            return
+        busy = self._inflight_uids
+        wanted = [uid for uid in dict.fromkeys(uids) if view.summary(uid) is None and uid not in busy]
+        for start in range(0, len(wanted), FETCH_BATCH):
+            chunk = wanted[start : start + FETCH_BATCH]
+            self._inflight_uids.update(chunk)
+            try:
+                data = await client.uid_fetch_summaries(chunk)
+            finally:
+                self._inflight_uids.difference_update(chunk)
+            self.drain()
+            if self.view is not view:
+                return
+            placements: list[tuple[int, MessageSummary]] = []
+            for fd in data:
+                if "UID" in fd.attr and "ENVELOPE" in fd.attr:
+                    summary = MessageSummary.from_fetch(fd)
+                    placements.append((view.seqno_of_uid(summary.uid) or 0, summary))
+            if placements:
+                self.post_changes([Loaded(tuple(placements))])
 
     def place_fetched_flags(self, data: Iterable[FetchData]) -> set[int]:
         """Flags a command's FETCH responses report (UID STORE, a body fetch), placed by UID.

@@ -137,6 +137,10 @@ class Session:
         """Summaries for these positions of the UI's view; ViewChanged (Loaded) follows."""
         self._submit("load messages", self.selected.want_rows, generation, removals, list(seqnos), quiet=True)
 
+    def want_summaries(self, generation: int, uids: Sequence[int]) -> None:
+        """Summaries of these UIDs (rows of a search, sort or thread listing)."""
+        self._submit("load messages", self.selected.want_uids, generation, list(uids), quiet=True)
+
     def open_message(self, uid: int) -> None:
         """Fetch and render message ``uid`` (marking it read unless read-only); MessageLoaded follows."""
         self._submit("open the message", self.actions.open_message, uid)

@@ -35,6 +35,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tuimail.mail.listed_rows import ListedRows
 from tuimail.mail.mailbox_view import MailboxView
 from tuimail.mail.sanitize import sanitize
 from tuimail.mail.view_changes import Added, FlagsChanged, Loaded, Removed, UidsKnown, ViewChange
@@ -44,6 +45,7 @@ from .row_format import (
     ANSWERED_GLYPH,
     ATTACHMENT_GLYPH,
     FLAGGED_GLYPH,
+    SELECTED_GLYPH,
     UNREAD_GLYPH,
     Columns,
     fit,
@@ -86,6 +88,8 @@ class _RowStyles:
     muted: Style
     loading: Style
     deleted: Style
+    selected: Style
+    selected_marker: Style
 
 
 class _RowMessage(WidgetMessage["MessageList"]):
@@ -122,6 +126,8 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         "message-list--muted",
         "message-list--loading",
         "message-list--deleted",
+        "message-list--selected",
+        "message-list--selected-marker",
     }
 
     DEFAULT_CSS = """
@@ -152,6 +158,8 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
     MessageList > .message-list--muted { color: $text-muted; }
     MessageList > .message-list--loading { color: $text-disabled; text-style: italic; }
     MessageList > .message-list--deleted { color: $text-disabled; text-style: strike; }
+    MessageList > .message-list--selected { background: $primary 30%; }
+    MessageList > .message-list--selected-marker { color: $primary; text-style: bold; }
     """
 
     class RowsWanted(WidgetMessage["MessageList"]):
@@ -159,12 +167,19 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         after ``removals`` rows had been removed (positions of another state are stale)."""
 
         def __init__(
-            self, message_list: MessageList, generation: int, removals: int, seqnos: tuple[int, ...]
+            self,
+            message_list: MessageList,
+            generation: int,
+            removals: int,
+            seqnos: tuple[int, ...],
+            uids: tuple[int, ...] = (),
         ) -> None:
             super().__init__(message_list)
             self.generation = generation
             self.removals = removals
             self.seqnos = seqnos
+            #: In a listing: the UIDs wanted (their positions may not be known).
+            self.uids = uids
 
         def __repr__(self) -> str:
             return f"RowsWanted({self.generation}, {self.removals}, {len(self.seqnos)} rows)"
@@ -187,7 +202,10 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
     ) -> None:
         super().__init__(**widget)
         self._view = MailboxView("", 0, generation=-1)
-        self._asked: set[int] = set()  # sequence numbers asked for (stable while none is removed)
+        self._rows: MailboxView | ListedRows = self._view  # what is listed: the mailbox, or a listing
+        #: UIDs the user selected (marked on their rows); the screen owns the set.
+        self.selected: set[int] = set()
+        self._asked: set[int] = set()  # sequence numbers (or UIDs, in a listing) asked for
         self._failed: dict[int, str] = {}  # sequence number -> why its summary could not be had
         self._cursor = 0
         self._cache: LRUCache[tuple[int, int], Strip] = LRUCache(cache_size)
@@ -208,9 +226,14 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         return self._view
 
     @property
+    def rows(self) -> MailboxView | ListedRows:
+        """What the list shows: the mailbox's own order, or a listing (search, sort, threads)."""
+        return self._rows
+
+    @property
     def count(self) -> int:
-        """Number of messages (rows) in the list."""
-        return self._view.exists
+        """Number of rows in the list."""
+        return self._rows.row_count
 
     @property
     def cursor_row(self) -> int:
@@ -224,20 +247,36 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
     @property
     def cursor_uid(self) -> int | None:
         """UID of the message under the cursor, if known."""
-        return self._view.uid_at_row(self._cursor) if self._view.exists else None
+        return self._rows.uid_at_row(self._cursor) if self._rows.row_count else None
 
     def summary_at(self, row: int) -> MessageSummary | None:
         """The summary loaded for ``row``, or None if not loaded (or out of range)."""
-        return self._view.summary_at_row(row)
+        return self._rows.summary_at_row(row)
+
+    def uids_in_rows(self) -> list[int]:
+        """Every known UID the list shows (for "select all")."""
+        rows = self._rows
+        return [uid for row in range(rows.row_count) if (uid := rows.uid_at_row(row))]
 
     def show(self, view: MailboxView) -> None:
         """Show another view (a mailbox just opened): cursor on the newest message."""
         self._view = view
-        self._cursor = 0
+        self._show_rows(view, None)
+
+    def show_rows(self, rows: ListedRows | None, *, cursor_uid: int | None = None) -> None:
+        """List ``rows`` (over the current view), or the mailbox's own order again (None);
+        the cursor goes to ``cursor_uid`` if listed, else to the first row."""
+        self._show_rows(rows if rows is not None else self._view, cursor_uid)
+
+    def _show_rows(self, rows: MailboxView | ListedRows, cursor_uid: int | None) -> None:
+        self._rows = rows
+        row = rows.row_of_uid(cursor_uid) if cursor_uid is not None else None
+        self._cursor = row or 0
         self._reset()
         self.scroll_to(y=0, animate=False, immediate=True)
-        if self.is_mounted and view.summary_at_row(0) is not None:
-            self.post_message(self.Highlighted(self, 0, view.summary_at_row(0)))
+        self._scroll_to_cursor()
+        if self.is_mounted:
+            self.post_message(self.Highlighted(self, self._cursor, rows.summary_at_row(self._cursor)))
 
     def apply_changes(self, changes: Iterable[ViewChange]) -> None:
         """Apply the session's changes to the view, in order, redrawing only what they touch.
@@ -245,25 +284,33 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         The cursor stays on its message: new mail (rows added at the top) and
         removals above it move it with its row; when its own message goes, it
         stays where it was, on the next (older) message, as in mutt and aerc.
+        A listing (search, sort, threads) loses the rows of expunged messages.
         """
         view = self._view
+        listing = self._rows if isinstance(self._rows, ListedRows) else None
         cursor, cursor_uid = self._cursor, self.cursor_uid
         scroll = round(self.scroll_y)
         touched: set[int] = set()  # UIDs whose row must be redrawn
+        gone: list[int] = []
         structure = False
         for change in changes:
             if isinstance(change, Added):
-                if view.exists:
+                if listing is None and view.exists:
                     cursor += change.count
                     if scroll > 0:
                         scroll += change.count
-                structure = True
+                structure = structure or listing is None
             elif isinstance(change, Removed):
-                row = view.row_of_seqno(change.seqno)
-                if row < cursor:
-                    cursor -= 1
-                if row < scroll:
-                    scroll -= 1
+                uid = change.uid or view.uid_of_seqno(change.seqno) or 0
+                if listing is None:
+                    row = view.row_of_seqno(change.seqno)
+                    if row < cursor:
+                        cursor -= 1
+                    if row < scroll:
+                        scroll -= 1
+                elif uid:
+                    gone.append(uid)
+                self.selected.discard(uid)
                 structure = True
             elif isinstance(change, UidsKnown):
                 removals = view.removals
@@ -277,9 +324,16 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
                 for seqno, _ in change.placements:
                     self._failed.pop(seqno, None)
             view.apply(change)
-        if cursor_uid is not None and (row := view.row_of_uid(cursor_uid)) is not None:
+        if listing is not None and gone:
+            for row in listing.drop(gone):
+                if row < cursor:
+                    cursor -= 1
+                if row < scroll:
+                    scroll -= 1
+        rows = self._rows
+        if cursor_uid is not None and (row := rows.row_of_uid(cursor_uid)) is not None:
             cursor = row
-        self._cursor = max(0, min(cursor, view.exists - 1))
+        self._cursor = max(0, min(cursor, rows.row_count - 1))
         if structure:
             self._reset(keep_scroll=True)
             if scroll != round(self.scroll_y):
@@ -291,18 +345,22 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
             self._redraw(uid for uid in touched if uid)
         now = self.cursor_uid
         if self.is_mounted and now is not None and (now != cursor_uid or now in touched):
-            self.post_message(self.Highlighted(self, self._cursor, view.summary_at_row(self._cursor)))
+            self.post_message(self.Highlighted(self, self._cursor, rows.summary_at_row(self._cursor)))
+
+    def redraw_uids(self, uids: Iterable[int]) -> None:
+        """Redraw the rows of these messages (their selection mark changed)."""
+        self._redraw(uids)
 
     def rows_failed(self, seqnos: Iterable[int], reason: str) -> None:
         """These rows could not be loaded: drawn as failed (asked again once rows move)."""
         for seqno in seqnos:
             self._failed[seqno] = reason
-            self._cache_discard(self._view.row_of_seqno(seqno))
-            self._refresh_row(self._view.row_of_seqno(seqno))
+        self._cache.clear()
+        self.refresh()
 
     def move_to_uid(self, uid: int) -> bool:
         """Put the cursor on message ``uid``; False if its row is not known."""
-        row = self._view.row_of_uid(uid)
+        row = self._rows.row_of_uid(uid)
         if row is None:
             return False
         self._move_cursor(row)
@@ -313,12 +371,12 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         self._asked.clear()
         self._failed.clear()
         self._cache.clear()
-        self.virtual_size = Size(0, self._view.exists + self._header)
+        self.virtual_size = Size(0, self._rows.row_count + self._header)
         self._schedule_wanted()
         self.refresh()
 
     def _redraw(self, uids: Iterable[int]) -> None:
-        view = self._view
+        view = self._rows
         top = round(self.scroll_y)
         bottom = top + self._rows_in_view()
         for uid in uids:
@@ -379,6 +437,8 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
             muted=part("muted"),
             loading=part("loading"),
             deleted=part("deleted"),
+            selected=self.get_component_rich_style("message-list--selected"),
+            selected_marker=part("selected-marker"),
         )
         return self._styles
 
@@ -402,9 +462,9 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         if y < self._header:
             return self._render_header(styles)
         row = round(self.scroll_y) + y - self._header
-        view = self._view
-        if row >= view.exists:
-            if row == 0 and view.exists == 0 and self.empty_text:
+        rows = self._rows
+        if row >= rows.row_count:
+            if row == 0 and rows.row_count == 0 and self.empty_text:
                 return Strip([Segment(fit("  " + self.empty_text, width), styles.base + styles.muted)], width)
             return Strip.blank(width, styles.base)
         if row == self._cursor:
@@ -414,15 +474,15 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         key = (row, variant)
         strip = self._cache.get(key)
         if strip is None:
-            summary = view.summary_at_row(row)
+            summary = rows.summary_at_row(row)
             if summary is None:
-                seqno = view.seqno_of_row(row)
-                failed = self._failed.get(seqno)
-                if failed is None and seqno not in self._asked:
+                key_of_row = rows.uid_at_row(row) if isinstance(rows, ListedRows) else rows.seqno_of_row(row)
+                failed = self._failed.get(key_of_row or 0)
+                if failed is None and key_of_row not in self._asked:
                     self._schedule_wanted()
                 strip = self._render_loading(variant, styles, failed)
             else:
-                strip = self._render_row(summary, variant, styles)
+                strip = self._render_row(summary, variant, styles, rows.depth_at_row(row))
                 self._cache[key] = strip
         return strip
 
@@ -447,10 +507,13 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         text = fit(" " * lead + what, columns.width)
         return Strip([Segment(text, base + styles.loading)], columns.width)
 
-    def _render_row(self, summary: MessageSummary, variant: int, styles: _RowStyles) -> Strip:
+    def _render_row(self, summary: MessageSummary, variant: int, styles: _RowStyles, depth: int = 0) -> Strip:
         """One row as segments of plain text; O(1) in the number of messages."""
         columns = self._columns
         base = (styles.base, styles.cursor, styles.cursor_blurred)[variant]
+        marked = summary.uid in self.selected
+        if marked:
+            base = base + styles.selected
         text_style = base
         if summary.unread:
             text_style = text_style + styles.unread
@@ -461,7 +524,7 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         if summary.has_attachment:
             clip = Segment(ATTACHMENT_GLYPH, base + styles.attachment)
         segments = [
-            blank,
+            Segment(SELECTED_GLYPH, base + styles.selected_marker) if marked else blank,
             Segment(UNREAD_GLYPH, text_style + styles.unread_marker) if summary.unread else blank,
             Segment(FLAGGED_GLYPH, text_style + styles.flagged) if summary.flagged else blank,
             Segment(ANSWERED_GLYPH, text_style + styles.answered) if summary.answered else blank,
@@ -479,6 +542,8 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
             segments.append(blank)
             subject_style = text_style + styles.flagged if summary.flagged else text_style
             subject = sanitize(summary.subject) or "(no subject)"
+            if depth:
+                subject = "  " * min(depth - 1, 12) + "└─" + subject
             segments.append(Segment(fit(subject, columns.subject), subject_style))
         if columns.size:
             segments.append(blank)
@@ -501,18 +566,24 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         """Post RowsWanted for rows in view plus a page either side that have no summary
         and were not asked for already (one message for them all)."""
         self._wanted_scheduled = False
-        view = self._view
-        count = view.exists
+        source = self._rows
+        count = source.row_count
         if not count:
             return
         height = self._rows_in_view()
         top = round(self.scroll_y)
         rows = range(max(0, top - height), min(count, top + 2 * height))
         asked, failed = self._asked, self._failed
-        wanted = tuple(s for s in view.missing_seqnos(rows) if s not in asked and s not in failed)
+        if isinstance(source, ListedRows):
+            uids = tuple(u for u in source.missing_uids(rows) if u not in asked and u not in failed)
+            if uids:
+                asked.update(uids)
+                self.post_message(self.RowsWanted(self, source.generation, source.removals, (), uids))
+            return
+        wanted = tuple(s for s in source.missing_seqnos(rows) if s not in asked and s not in failed)
         if wanted:
             asked.update(wanted)
-            self.post_message(self.RowsWanted(self, view.generation, view.removals, wanted))
+            self.post_message(self.RowsWanted(self, source.generation, source.removals, wanted))
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
@@ -524,9 +595,9 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
     # ------------------------------------------------------------------- cursor
 
     def _move_cursor(self, row: int) -> None:
-        if self._view.exists == 0:
+        if self._rows.row_count == 0:
             return
-        row = max(0, min(row, self._view.exists - 1))
+        row = max(0, min(row, self._rows.row_count - 1))
         old = self._cursor
         if row == old:
             self._scroll_to_cursor()
@@ -535,7 +606,7 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         self._refresh_row(old)
         self._refresh_row(row)
         self._scroll_to_cursor()
-        self.post_message(self.Highlighted(self, row, self._view.summary_at_row(row)))
+        self.post_message(self.Highlighted(self, row, self._rows.summary_at_row(row)))
 
     def _scroll_to_cursor(self) -> None:
         if self.scrollable_content_region.height <= self._header:
@@ -564,7 +635,7 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         self._move_cursor(0)
 
     def action_cursor_last(self) -> None:
-        self._move_cursor(self._view.exists - 1)
+        self._move_cursor(self._rows.row_count - 1)
 
     def action_page_down(self) -> None:
         page = max(self._rows_in_view() - 1, 1)
@@ -577,7 +648,7 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         self._move_cursor(self._cursor - page)
 
     def action_open(self) -> None:
-        summary = self._view.summary_at_row(self._cursor)
+        summary = self._rows.summary_at_row(self._cursor)
         if summary is not None:
             self.post_message(self.Opened(self, self._cursor, summary))
 
@@ -588,7 +659,7 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         if offset.y < self._header:
             return
         row = round(self.scroll_y) + offset.y - self._header
-        if row >= self._view.exists:
+        if row >= self._rows.row_count:
             return
         self._move_cursor(row)
         if event.chain >= 2:
