@@ -275,8 +275,8 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         self._reset()
         self.scroll_to(y=0, animate=False, immediate=True)
         self._scroll_to_cursor()
-        if self.is_mounted:
-            self.post_message(self.Highlighted(self, self._cursor, rows.summary_at_row(self._cursor)))
+        if self.is_mounted and (summary := rows.summary_at_row(self._cursor)) is not None:
+            self.post_message(self.Highlighted(self, self._cursor, summary))
 
     def apply_changes(self, changes: Iterable[ViewChange]) -> None:
         """Apply the session's changes to the view, in order, redrawing only what they touch.
