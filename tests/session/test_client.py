@@ -58,6 +58,8 @@ FACADE_READS: dict[str, Call] = {
     "list_mailboxes": lambda c: c.list_mailboxes(special_use=False, status=None),
     "status": lambda c: c.status("Trash"),
     "noop": lambda c: c.noop(),
+    "message_ids": lambda c: c.message_ids([1]),
+    "uids_by_message_id": lambda c: c.uids_by_message_id(["<m1@example.com>"]),
 }
 #: Not commands, or not worth a round trip here: state, streams, the end.
 FACADE_OTHER = {"has", "updates", "idle", "abort", "logout"}

@@ -217,8 +217,9 @@ async def test_request_before_idle_is_accepted_ends_that_idle_for_good() -> None
     assert sent[first + 1 : second] == ["IDLE", "DONE"], sent
 
 
-async def test_delete_in_trash_without_uidplus_changes_nothing_and_says_why() -> None:
-    """No UID EXPUNGE: a plain EXPUNGE would also remove other clients' \\Deleted mail, so nothing is sent."""
+async def test_delete_in_trash_without_uidplus_marks_and_says_so_but_never_expunges() -> None:
+    """No UID EXPUNGE: a plain EXPUNGE would also remove other clients' \\Deleted mail, so only
+    \\Deleted is set (by UID), and the user is told the message stays until the trash is emptied."""
     script = one_inbox_server(lambda n: {}, capabilities=b"IMAP4rev1 IDLE")
     async with scripted_server(script) as server:
         async with started(account_for(server.port, trash_folder="Trash")) as (session, got):
@@ -228,7 +229,9 @@ async def test_delete_in_trash_without_uidplus_changes_nothing_and_says_why() ->
             await got.until(lambda: got.subjects() == ["Hello"], what="the row")
             session.delete([1])
             failed = await got.wait_for(m.ActionFailed)
+            assert failed.text.startswith("Marked 1 message deleted, not removed")
             assert "UIDPLUS" in failed.text
     assert not server.errors, server.errors
     sent = commands_sent(bytes(server.received))
-    assert not {"STORE", "UID STORE", "EXPUNGE", "UID EXPUNGE", "MOVE", "UID MOVE"} & set(sent), sent
+    assert "UID STORE" in sent
+    assert not {"STORE", "EXPUNGE", "UID EXPUNGE", "MOVE", "UID MOVE", "CLOSE"} & set(sent), sent

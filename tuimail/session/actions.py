@@ -15,12 +15,13 @@ is never taken for a silent server.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from tuimail.imap.types import FetchData
+from tuimail.imap.types import CopyUIDData, FetchData
 from tuimail.mail.render import render_message, save_attachment
 from tuimail.mail.view_changes import FlagsChanged, ViewChange
 
@@ -28,7 +29,8 @@ from . import messages as m
 from .client import SessionClient
 from .failures import LocalFailure
 from .mailboxes import MailboxDirectory
-from .selected import SelectedMailbox
+from .selected import SelectedMailbox, expand
+from .undo import UndoHistory, UndoStep
 
 __all__ = ["Actions", "Afterwards"]
 
@@ -65,6 +67,7 @@ class Actions:
         post: Callable[[Any], Any],
         selected: SelectedMailbox,
         directory: MailboxDirectory,
+        connect: Callable[[], Awaitable[SessionClient]],
         *,
         trash_folder: str,
         archive_folder: str,
@@ -72,6 +75,8 @@ class Actions:
         self._post = post
         self.selected = selected
         self.directory = directory
+        self._connect = connect
+        self.history = UndoHistory()
         self.trash_folder = trash_folder
         self.archive_folder = archive_folder
         self._raw: OrderedDict[tuple[str, int | None, int], bytes] = OrderedDict()
@@ -154,11 +159,32 @@ class Actions:
     # ------------------------------------------------------------------ changes
 
     async def set_flag(self, client: SessionClient, uids: Sequence[int], flag: str, on: bool) -> Afterwards:
-        """UID STORE ±FLAGS (flag); a UID the server no longer has is reported as not done."""
-        await self._store(client, uids, flag, on)
+        """UID STORE ±FLAGS (flag); a UID the server no longer has is reported as not done.
+
+        Leaves an undo step for the messages whose flag really changed."""
+        view = self.selected.view
+        if view is None:
+            return None
+        self.selected.drain()
+        changing = [uid for uid in uids if (s := view.summary(uid)) is None or (flag in s.flags) != on]
+        done = await self._store(client, uids, flag, on)
+        changed = [uid for uid in changing if uid in done]
+        if changed:
+            mailbox = view.name
+
+            async def inverse(client: SessionClient) -> str:
+                async with self._in(client, mailbox) as (there, here):
+                    if here:
+                        await self._store(there, changed, flag, not on)
+                    else:
+                        await there.store_flags(changed, [flag], add=not on)
+                return f"{_flag_words(flag, not on)} {_count(len(changed))} again"
+
+            self.history.push(UndoStep(f"{_flag_words(flag, on)} {_count(len(changed))}", inverse))
         return None
 
-    async def _store(self, client: SessionClient, uids: Sequence[int], flag: str, on: bool) -> None:
+    async def _store(self, client: SessionClient, uids: Sequence[int], flag: str, on: bool) -> list[int]:
+        """UID STORE; returns the UIDs the change reached."""
         self.selected.drain()
         result = await client.store_flags(uids, [flag], add=on)
         self.selected.drain()
@@ -171,6 +197,7 @@ class Actions:
         if gone:
             what = {"\\Seen": "marked", "\\Flagged": "flagged"}.get(flag, "changed")
             self._post(m.ActionFailed("flag", _gone(what, len(gone)), tuple(gone)))
+        return [uid for uid in uids if uid not in gone]
 
     def _assume_flags(self, uids: Sequence[int], flag: str, on: bool) -> None:
         view = self.selected.view
@@ -186,8 +213,12 @@ class Actions:
             changes.append(FlagsChanged(seqno, uid, frozenset(flags)))
         self.selected.post_changes(changes)
 
-    async def move(self, client: SessionClient, uids: Sequence[int], target: str, verb: str) -> Afterwards:
-        """UID MOVE (or COPY + STORE + UID EXPUNGE of those UIDs); then at most one STATUS of the target."""
+    async def move(
+        self, client: SessionClient, uids: Sequence[int], target: str, verb: str, *, record: bool = True
+    ) -> Afterwards:
+        """UID MOVE (or COPY + STORE + UID EXPUNGE of those UIDs); then at most one STATUS of the target.
+
+        Leaves an undo step that moves them back (by COPYUID, else by Message-ID)."""
         view = self.selected.view
         if view is None:
             return None
@@ -198,10 +229,14 @@ class Actions:
         present = [uid for uid in uids if uid in view]
         gone = [uid for uid in uids if uid not in present]
         moved: list[int] = []
+        copyuid: CopyUIDData | None = None
+        ids: dict[int, str] = {}
         if present:
+            if record and not client.has("UIDPLUS", "IMAP4REV2"):
+                ids = await client.message_ids(present)  # no COPYUID will say where they went
             self.selected.expect_removal(present)
             try:
-                await client.move(present, target)
+                copyuid = await client.move(present, target)
             finally:
                 self.selected.drain()
                 self.selected.forget_expected(present)
@@ -215,11 +250,38 @@ class Actions:
             left = f"Not {verb}: the server left {_count(len(not_moved))} in {view.name}"
             self._post(m.ActionFailed(verb, left, tuple(not_moved)))
         if moved:
+            if record:
+                self._record_move(view.name, target, moved, copyuid, ids, verb)
             await self.directory.refresh_one(client, target)
         return None
 
+    def _record_move(
+        self,
+        source: str,
+        target: str,
+        moved: list[int],
+        copyuid: CopyUIDData | None,
+        ids: dict[int, str],
+        verb: str,
+    ) -> None:
+        there_uids = _mapped(copyuid, moved)
+        message_ids = [ids[uid] for uid in moved if ids.get(uid)]
+
+        async def inverse(client: SessionClient) -> str:
+            async with self._in(client, target) as (there, here):
+                uids = there_uids or await there.uids_by_message_id(message_ids)
+                if not uids:
+                    return f"Nothing to move back: the messages are no longer in {target}"
+                if here:
+                    await self.move(there, uids, source, "moved back", record=False)
+                else:
+                    await there.move(uids, source)
+            return f"Moved {_count(len(uids))} back to {source}"
+
+        self.history.push(UndoStep(f"{verb.capitalize()} {_count(len(moved))} to {target}", inverse))
+
     async def copy(self, client: SessionClient, uids: Sequence[int], target: str) -> Afterwards:
-        """UID COPY; with UIDPLUS the COPYUID answer says which were copied."""
+        """UID COPY; with UIDPLUS the COPYUID answer says which were copied (and undo removes them)."""
         view = self.selected.view
         if view is None:
             return None
@@ -227,6 +289,7 @@ class Actions:
         present = [uid for uid in uids if uid in view]
         gone = [uid for uid in uids if uid not in present]
         copied: list[int] = []
+        copyuid: CopyUIDData | None = None
         if present:
             copyuid = await client.copy(present, target)
             if copyuid is not None:
@@ -239,6 +302,20 @@ class Actions:
                 copied = present  # no way to tell: the server said OK
         if copied:
             self._post(m.ActionDone("copy", f"{_count(len(copied)).capitalize()} copied to {target}"))
+            copies = _mapped(copyuid, copied)
+            if copies:
+
+                async def inverse(client: SessionClient) -> str:
+                    async with self._in(client, target) as (there, here):
+                        await there.delete_for_good(copies)
+                        if here:
+                            self.selected.drain()
+                    return f"Removed the {_count(len(copies), 'copy')} from {target}"
+
+                self.history.push(UndoStep(f"Copied {_count(len(copied))} to {target}", inverse))
+            else:
+                said = f"The copy to {target} cannot be undone: the server did not say which copies it made"
+                self.history.push(UndoStep(f"Copied {_count(len(copied))} to {target}", None, said))
             await self.directory.refresh_one(client, target)
         missed = [uid for uid in uids if uid not in copied]
         if missed:
@@ -246,22 +323,29 @@ class Actions:
         return None
 
     async def delete(self, client: SessionClient, uids: Sequence[int]) -> Afterwards:
-        """To the trash (UID MOVE); in the trash itself, \\Deleted + UID EXPUNGE of exactly those UIDs."""
+        """To the trash (UID MOVE); in the trash itself, \\Deleted + UID EXPUNGE of exactly those UIDs.
+
+        Without UIDPLUS nothing is expunged (a plain EXPUNGE would also remove other
+        clients' deleted mail): the messages are marked \\Deleted, and that is said."""
         view = self.selected.view
         if view is None:
             return None
         if view.name != self.trash:
             return await self.move(client, uids, self.trash, "moved")
-        if not client.has("UIDPLUS", "IMAP4REV2"):
-            self._post(
-                m.ActionFailed(
-                    "delete", "Not deleted: the server lacks UID EXPUNGE (UIDPLUS), and a plain EXPUNGE "
-                    "would also remove other clients' deleted mail", tuple(uids)
-                )
-            )
-            return None
         self.selected.drain()
         present = [uid for uid in uids if uid in view]
+        if not client.has("UIDPLUS", "IMAP4REV2"):
+            marked = await self._store(client, present, "\\Deleted", True) if present else []
+            if marked:
+                self._post(
+                    m.ActionFailed(
+                        "delete",
+                        f"Marked {_count(len(marked))} deleted, not removed: the server lacks UID EXPUNGE "
+                        "(UIDPLUS), and a plain EXPUNGE would also remove other clients' deleted mail",
+                        tuple(marked),
+                    )
+                )
+            return None
         if present:
             self.selected.expect_removal(present)
             try:
@@ -272,7 +356,59 @@ class Actions:
         deleted = [uid for uid in present if uid not in view]
         if deleted:
             self._post(m.ActionDone("delete", f"{_count(len(deleted)).capitalize()} deleted for good"))
+            said = f"{_count(len(deleted)).capitalize()} deleted for good cannot come back"
+            self.history.push(UndoStep(f"Deleted {_count(len(deleted))} for good", None, said))
         missed = [uid for uid in uids if uid not in deleted]
         if missed:
             self._post(m.ActionFailed("delete", _gone("deleted", len(missed)), tuple(missed)))
         return None
+
+    async def undo(self, client: SessionClient) -> Afterwards:
+        """Take the last step back; says what was undone (or why it cannot be)."""
+        step = self.history.pop()
+        if step is None:
+            self._post(m.ActionFailed("undo", "Nothing to undo"))
+            return None
+        if step.inverse is None:
+            self._post(m.ActionFailed("undo", step.said or f"Cannot undo: {step.what}"))
+            return None
+        text = await step.inverse(client)
+        self._post(m.ActionDone("undo", text))
+        return None
+
+    @contextlib.asynccontextmanager
+    async def _in(self, client: SessionClient, mailbox: str) -> AsyncIterator[tuple[SessionClient, bool]]:
+        """A connection with ``mailbox`` selected: the session's own when it is the open one
+        (``here`` True), else a short second connection (the open mailbox's view stays as it is)."""
+        if self.selected.name == mailbox:
+            yield client, True
+            return
+        side = await self._connect()
+        try:
+            await side.open(mailbox)
+            yield side, False
+        finally:
+            try:
+                await asyncio.wait_for(side.logout(), 5.0)
+            except Exception:  # noqa: BLE001 - a side connection that will not close is dropped
+                side.abort("done")
+
+
+def _flag_words(flag: str, on: bool) -> str:
+    if flag == "\\Seen":
+        return "Marked read" if on else "Marked unread"
+    if flag == "\\Flagged":
+        return "Flagged" if on else "Unflagged"
+    return f"{'Set' if on else 'Cleared'} {flag} on"
+
+
+def _mapped(copyuid: CopyUIDData | None, uids: Sequence[int]) -> list[int]:
+    """The UIDs ``uids`` got where they were copied or moved (COPYUID, RFC 4315 §3), in order."""
+    if copyuid is None:
+        return []
+    source = expand(copyuid.source_uids, len(uids) * 2 + 16)
+    assigned = expand(copyuid.assigned_uids, len(uids) * 2 + 16)
+    if source is None or assigned is None or len(source) != len(assigned):
+        return []
+    mapping = dict(zip(source, assigned, strict=True))
+    return [mapping[uid] for uid in uids if uid in mapping]

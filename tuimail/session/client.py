@@ -19,6 +19,7 @@ list.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from typing import Any
 
@@ -140,6 +141,21 @@ class SessionClient:
             result: ESearchResult = await self._imap.uid_search(criteria, return_=["ALL"])
             return result.all if result.all is not None else SequenceSet()
         return SequenceSet(list(await self._imap.uid_search(criteria)))
+
+    async def message_ids(self, uids: UidSet) -> dict[int, str]:
+        """UID FETCH uids (ENVELOPE): each message's Message-ID (RFC 5322 §3.6.4), where it has one."""
+        out: dict[int, str] = {}
+        for fd in await self._imap.uid_fetch(_uids(uids), "(UID ENVELOPE)"):
+            uid, envelope = fd.attr.get("UID"), fd.attr.get("ENVELOPE")
+            message_id = getattr(envelope, "message_id", None)
+            if isinstance(uid, int) and isinstance(message_id, str) and message_id.strip():
+                out[uid] = message_id.strip()
+        return out
+
+    async def uids_by_message_id(self, message_ids: Iterable[str]) -> list[int]:
+        """UID SEARCH HEADER Message-ID (RFC 9051 §6.4.4) for each, issued together: the UIDs found."""
+        searches = [self._imap.uid_search(["HEADER", "Message-ID", mid]) for mid in message_ids]
+        return [uid for result in await asyncio.gather(*searches) for uid in result]
 
     # ----------------------------------------------------------- changes (UID)
 

@@ -70,10 +70,11 @@ class Connector:
     def where(self) -> str:
         return f"{self.account.host}:{self.account.effective_port}"
 
-    async def connect(self) -> SessionClient:
-        """A logged-in connection."""
+    async def connect(self, *, quiet: bool = False) -> SessionClient:
+        """A logged-in connection (``quiet``: a second one, which the status bar does not follow)."""
         account = self.account
-        self._post(m.ConnectionChanged("connecting", self.where))
+        if not quiet:
+            self._post(m.ConnectionChanged("connecting", self.where))
         password = self._password
         if password is None:
             password = await asyncio.to_thread(get_password, account)

@@ -85,6 +85,7 @@ class Session:
             post,
             self.selected,
             self.directory,
+            lambda: self.connector.connect(quiet=True),
             trash_folder=account.trash_folder,
             archive_folder=account.archive_folder,
         )
@@ -169,6 +170,10 @@ class Session:
     def copy(self, uids: Sequence[int], target: str) -> None:
         """UID COPY to ``target``."""
         self._write("copy", self.actions.copy, list(uids), target)
+
+    def undo(self) -> None:
+        """Take the last action back."""
+        self._write("undo", self.actions.undo)
 
     async def _archive(self, client: SessionClient, uids: list[int]) -> Afterwards:
         return await self.actions.move(client, uids, self.actions.archive, "archived")
