@@ -98,7 +98,7 @@ async def test_read_only_app_refuses_changes_and_says_why() -> None:
         await pilot.press("enter")
         await until(pilot, lambda: main.viewer.rendered is not None, what="message shown")
         await pilot.press("escape")
-        for key in ("u", "f", "d", "a", "m", "c"):
+        for key in ("r", "f", "d", "a", "m", "c", "u"):
             await pilot.press(key)
         await until(pilot, lambda: len(app._notifications) >= 6, what="six refusals")
         messages = [n.message for n in app._notifications]
@@ -249,6 +249,6 @@ async def test_new_mail_keeps_the_cursor_on_the_same_message_and_toggles_the_rig
         await until(pilot, lambda: main.message_list.summary_at(2) is not None, what="rows reloaded")
         assert main.message_list.cursor_row == 2
         assert main.message_list.summary_at(2).uid == chosen.uid
-        await pilot.press("u")
+        await pilot.press("r")
         await until(pilot, lambda: not main.message_list.summary_at(2).unread, what="row 2 read")
         assert main.message_list.summary_at(1).unread and main.message_list.summary_at(0).unread

@@ -29,7 +29,7 @@ SEED: dict[str, list[tuple[int, list[str]]]] = {
     "Projects": [(40, [])],
     "Projects/tuimail": [(41, ["\\Flagged"]), (42, [])],
 }
-CHANGING_KEYS = ("u", "f", "d", "delete", "a", "m", "c")
+CHANGING_KEYS = ("r", "f", "d", "delete", "a", "m", "c", "u")
 
 
 def seed(info: ServerInfo) -> None:

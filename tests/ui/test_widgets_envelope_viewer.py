@@ -164,13 +164,13 @@ async def test_save_with_no_attachments_does_nothing() -> None:
 async def test_raw_source_is_shown_sanitised_and_r_toggles_it() -> None:
     async with showing(render_message(RAW), RAW) as (app, pilot, viewer):
         assert "café" in screen_text(app)
-        await press(pilot, "r")
+        await press(pilot, "H")
         assert viewer.showing_raw
         text = screen_text(app)
         assert "Subject: =?utf-8?q?caf=C3=A9?=" in text
         assert "hello \u241b[2J world" in text
         assert "\x1b" not in text
-        await press(pilot, "r")
+        await press(pilot, "H")
         assert not viewer.showing_raw
         assert "Subject: =?utf-8?q?" not in screen_text(app)
 
@@ -182,7 +182,7 @@ async def test_show_raw_without_a_message_shows_the_source() -> None:
 
 async def test_r_without_the_raw_source_changes_nothing() -> None:
     async with showing(MESSAGE) as (app, pilot, viewer):
-        await press(pilot, "r")
+        await press(pilot, "H")
         assert not viewer.showing_raw and viewer.rendered is MESSAGE
 
 

@@ -345,4 +345,3 @@ class Session:
             with contextlib.suppress(BaseException):
                 await self._recovery
         await self._drop_client()
-

@@ -51,8 +51,10 @@ class TuimailApp(App[None], inherit_bindings=False):
         theme_dirs: list[Path] | None = None,
         connect_timeout: float = 20.0,
         warnings: list[str] | None = None,
+        bulk_threshold: int = 20,
     ) -> None:
         super().__init__()
+        self.bulk_threshold = bulk_threshold
         self.account = account
         self.read_only = read_only or account.read_only
         self.keymap = dict(keymap or {})
@@ -88,6 +90,7 @@ class TuimailApp(App[None], inherit_bindings=False):
             read_only=self.read_only,
             download_folder=self.download_folder,
             clock=self.clock,
+            bulk_threshold=self.bulk_threshold,
         )
         self.push_screen(self.main_screen)
         self.sub_title = self.account.name + (" (read-only)" if self.read_only else "")

@@ -41,12 +41,13 @@ MAIN_BINDINGS: list[BindingType] = [
     Binding("tab", "focus_next_pane", "Next pane", show=False, id="main.next_pane"),
     Binding("shift+tab", "focus_previous_pane", "Previous pane", show=False, id="main.previous_pane"),
     Binding("escape", "back", "Back", show=False, id="main.back"),
-    Binding("u", "toggle_read", "Read/unread", id="message.toggle_read"),
+    Binding("r", "toggle_read", "Read/unread", id="message.toggle_read"),
     Binding("f", "toggle_flag", "Flag", id="message.toggle_flag"),
     Binding("d,delete", "delete", "Delete", id="message.delete"),
     Binding("a", "archive", "Archive", id="message.archive"),
     Binding("m", "move", "Move", id="message.move"),
     Binding("c", "copy", "Copy", show=False, id="message.copy"),
+    Binding("u", "undo", "Undo", id="message.undo"),
     SCREEN_BINDINGS[2],  # copy selected text (tab and shift+tab move between panes)
 ]
 

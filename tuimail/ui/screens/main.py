@@ -35,6 +35,7 @@ from tuimail.session import messages as sm
 from tuimail.ui.bindings import MAIN_BINDINGS
 from tuimail.ui.widgets import EnvelopeViewer, MailboxTree, MessageList, StatusBar
 
+from .confirm import ConfirmDialog
 from .dialogs import FolderPicker, SaveAttachmentDialog
 from .error import ErrorScreen
 
@@ -62,12 +63,15 @@ class MainScreen(Screen[None], inherit_bindings=False):
         read_only: bool,
         download_folder: Path,
         clock: Callable[[], datetime] | None = None,
+        bulk_threshold: int = 20,
     ) -> None:
         super().__init__()
         self.session = session
         self.account_name = account_name
         self.read_only = read_only
         self.download_folder = download_folder
+        #: Actions on more messages than this ask first.
+        self.bulk_threshold = bulk_threshold
         self.clock = clock
         self.mailbox: str | None = None
         self.generation = -1
@@ -137,7 +141,14 @@ class MainScreen(Screen[None], inherit_bindings=False):
         if self.retry_at is not None and self.connection == "offline":
             detail += f"; next try in {max(0, round(self.retry_at - time.time()))} s"
         self.query_one(StatusBar).update_status(
-            self.account_name, self.mailbox, self.total, self.unread, self.connection, self.read_only, detail
+            self.account_name,
+            self.mailbox,
+            self.total,
+            self.unread,
+            self.connection,
+            self.read_only,
+            detail,
+            selected=len(self.message_list.selected),
         )
 
     def say(self, text: str, *, title: str = "", severity: str = "information") -> None:
@@ -237,7 +248,9 @@ class MainScreen(Screen[None], inherit_bindings=False):
 
     def on_action_failed(self, message: sm.ActionFailed) -> None:
         read_only = message.text.endswith("read-only")
-        self.say(message.text, title="Read-only" if read_only else "", severity="warning")
+        rolled_back = self.message_list.drop_pending(message.uids or None)
+        text = message.text + (" (shown as it was)" if rolled_back else "")
+        self.say(text, title="Read-only" if read_only else "", severity="warning")
 
     def on_notice(self, message: sm.Notice) -> None:
         self.say(message.text, severity=message.severity)
@@ -250,6 +263,10 @@ class MainScreen(Screen[None], inherit_bindings=False):
     @on(MessageList.RowsWanted)
     def _rows_wanted(self, message: MessageList.RowsWanted) -> None:
         self.session.want_rows(message.generation, message.removals, message.seqnos)
+
+    @on(MessageList.SelectionChanged)
+    def _selection_changed(self, message: MessageList.SelectionChanged) -> None:
+        self._update_status()
 
     @on(MessageList.Highlighted)
     def _highlighted(self, message: MessageList.Highlighted) -> None:
@@ -326,9 +343,11 @@ class MainScreen(Screen[None], inherit_bindings=False):
         return focused is not None and (focused is pane or pane in focused.ancestors)
 
     def action_back(self) -> None:
-        """Esc: from the message back to the list; from the list, close the message."""
+        """Esc: from the message back to the list; then clear the selection; then close the message."""
         if self._within(self.viewer):
             self.message_list.focus()
+        elif self.message_list.clear_selection():
+            return
         elif self.focused is self.message_list and self.opened_uid is not None:
             self._close_message()
         else:
@@ -349,23 +368,84 @@ class MainScreen(Screen[None], inherit_bindings=False):
             self.say("No message selected", severity="warning")
         return summary
 
+    def _targets(self) -> list[MessageSummary]:
+        """The selection (when there is one and the list, not the viewer, has the focus), else the
+        one message the user is looking at."""
+        selected = self.message_list.selected
+        if selected and not self._within(self.viewer) and not self._within(self.mailbox_tree):
+            view = self.view
+            return [s for uid in sorted(selected) if (s := view.summary(uid)) is not None]
+        target = self._target()
+        return [target] if target is not None else []
+
+    def _confirmed(
+        self, count: int, sentence: str, then: Callable[[], None], *, always: bool = False
+    ) -> None:
+        """Run ``then`` at once, or, for more than the bulk threshold (or ``always``), once the user
+        has confirmed ``sentence``; Escape changes nothing."""
+        if (count <= self.bulk_threshold and not always) or self.read_only:
+            then()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                then()
+
+        self.app.push_screen(ConfirmDialog(sentence), answered)
+
     def action_toggle_read(self) -> None:
-        if (summary := self._target()) is not None:
-            self.session.set_flag([summary.uid], "\\Seen", summary.unread)
+        targets = self._targets()
+        if targets:
+            unread = any(s.unread for s in targets)  # mixed: mark them all read
+            self._optimistic_flag(targets, "\\Seen", unread)
+            self.session.set_flag([s.uid for s in targets], "\\Seen", unread)
 
     def action_toggle_flag(self) -> None:
-        if (summary := self._target()) is not None:
-            self.session.set_flag([summary.uid], "\\Flagged", not summary.flagged)
+        targets = self._targets()
+        if targets:
+            on = not all(s.flagged for s in targets)
+            self._optimistic_flag(targets, "\\Flagged", on)
+            self.session.set_flag([s.uid for s in targets], "\\Flagged", on)
+
+    def _optimistic_flag(self, targets: list[MessageSummary], flag: str, on: bool) -> None:
+        """Show the change at once; the session's answer confirms it (or it is rolled back)."""
+        if self.read_only:
+            return
+        self.message_list.show_pending_flags(
+            {s.uid: (s.flags | {flag}) if on else (s.flags - {flag}) for s in targets}
+        )
 
     def action_delete(self) -> None:
-        if (summary := self._target()) is not None:
-            self._leaving(summary)
-            self.session.delete([summary.uid])
+        targets = self._targets()
+        if not targets:
+            return
+        in_trash = self.mailbox is not None and self.mailbox == self.session.actions.trash
+        count = len(targets)
+        what = f"{count:,} message{'s' if count != 1 else ''}"
+        if in_trash:
+            sentence = f"{what} will be deleted for good: this cannot be undone"
+        else:
+            sentence = f"{what} will move to {self.session.actions.trash}"
+        self._confirmed(count, sentence, lambda: self._remove(targets, self.session.delete), always=in_trash)
 
     def action_archive(self) -> None:
-        if (summary := self._target()) is not None:
+        targets = self._targets()
+        if targets:
+            count = len(targets)
+            sentence = f"{count:,} messages will move to {self.session.actions.archive}"
+            self._confirmed(count, sentence, lambda: self._remove(targets, self.session.archive))
+
+    def _remove(self, targets: list[MessageSummary], request: Callable[[list[int]], None]) -> None:
+        uids = [s.uid for s in targets]
+        for summary in targets:
             self._leaving(summary)
-            self.session.archive([summary.uid])
+        if not self.read_only:
+            self.message_list.show_leaving(uids)
+            self.message_list.clear_selection()
+        request(uids)
+
+    def action_undo(self) -> None:
+        self.session.undo()
 
     def _leaving(self, summary: MessageSummary) -> None:
         """``summary`` is being deleted, archived or moved away: if it is the open message,
@@ -388,20 +468,27 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self._pick_folder("Copy to", "copy")
 
     def _pick_folder(self, title: str, verb: str) -> None:
-        summary = self._target()
-        if summary is None:
+        targets = self._targets()
+        if not targets:
             return
-        uid = summary.uid
+        uids = [s.uid for s in targets]
         if self.read_only:
             # Let the session refuse (it says why) without asking for a folder first.
-            getattr(self.session, verb)([uid], "")
+            getattr(self.session, verb)(uids, "")
             return
         names = [n.name for n in iter_nodes(self.mailboxes) if n.selectable and n.name != self.mailbox]
 
         def chosen(name: str | None) -> None:
-            if name:
-                if verb == "move":
-                    self._leaving(summary)
-                getattr(self.session, verb)([uid], name)
+            if not name:
+                return
+            count = len(targets)
+            if verb == "move":
+                sentence = f"{count:,} messages will move to {name}"
+                self._confirmed(
+                    count, sentence, lambda: self._remove(targets, lambda u: self.session.move(u, name))
+                )
+            else:
+                sentence = f"{count:,} messages will be copied to {name}"
+                self._confirmed(count, sentence, lambda: self.session.copy(uids, name))
 
         self.app.push_screen(FolderPicker(title, names), chosen)

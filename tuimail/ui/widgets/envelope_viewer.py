@@ -41,7 +41,7 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *reader_bindings("viewer"),
-        Binding("r", "toggle_raw", "Raw source", id="viewer.toggle_raw"),
+        Binding("H", "toggle_raw", "Raw source", id="viewer.toggle_raw"),
         Binding("s", "save_attachment", "Save attachment", id="viewer.save_attachment"),
     ]
 
@@ -128,7 +128,7 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
         body = Text(sanitize(rendered.body[:BODY_DISPLAY_LIMIT], multiline=True))
         if len(rendered.body) > BODY_DISPLAY_LIMIT:
             more = len(rendered.body) - BODY_DISPLAY_LIMIT
-            body.append(f"\n[… {more:,} more characters not shown; r shows the raw source]", style="italic")
+            body.append(f"\n[… {more:,} more characters not shown; H shows the raw source]", style="italic")
         self.query_one("#viewer-body", Static).update(body)
         attachments = self.query_one("#viewer-attachments", Static)
         attachments.update(self._attachments(rendered))

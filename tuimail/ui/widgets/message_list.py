@@ -20,6 +20,7 @@ screen line is a column header that does not scroll (``show_header``).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -112,6 +113,10 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         Binding("pageup", "page_up", "Page up", show=False, id="message_list.page_up"),
         Binding("pagedown", "page_down", "Page down", show=False, id="message_list.page_down"),
         Binding("enter", "open", "Open", id="message_list.open"),
+        Binding("space", "select", "Select", show=False, id="message_list.select"),
+        Binding(
+            "asterisk", "select_all", "Select all", key_display="*", show=False, id="message_list.select_all"
+        ),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -184,6 +189,9 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         def __repr__(self) -> str:
             return f"RowsWanted({self.generation}, {self.removals}, {len(self.seqnos)} rows)"
 
+    class SelectionChanged(WidgetMessage["MessageList"]):
+        """The set of selected messages changed (``control.selected``)."""
+
     class Highlighted(_RowMessage):
         """The cursor moved to ``row`` (``summary`` is None while its data is not loaded)."""
 
@@ -203,8 +211,11 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         super().__init__(**widget)
         self._view = MailboxView("", 0, generation=-1)
         self._rows: MailboxView | ListedRows = self._view  # what is listed: the mailbox, or a listing
-        #: UIDs the user selected (marked on their rows); the screen owns the set.
+        #: UIDs the user selected (marked on their rows).
         self.selected: set[int] = set()
+        #: Shown at once, before the server confirms: new flags by UID, and messages leaving.
+        self._pending_flags: dict[int, frozenset[str]] = {}
+        self._leaving: set[int] = set()
         self._asked: set[int] = set()  # sequence numbers (or UIDs, in a listing) asked for
         self._failed: dict[int, str] = {}  # sequence number -> why its summary could not be had
         self._cursor = 0
@@ -261,6 +272,9 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
     def show(self, view: MailboxView) -> None:
         """Show another view (a mailbox just opened): cursor on the newest message."""
         self._view = view
+        self.selected.clear()
+        self._pending_flags.clear()
+        self._leaving.clear()
         self._show_rows(view, None)
 
     def show_rows(self, rows: ListedRows | None, *, cursor_uid: int | None = None) -> None:
@@ -311,6 +325,8 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
                 elif uid:
                     gone.append(uid)
                 self.selected.discard(uid)
+                self._leaving.discard(uid)
+                self._pending_flags.pop(uid, None)
                 structure = True
             elif isinstance(change, UidsKnown):
                 removals = view.removals
@@ -319,6 +335,7 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
                 continue
             elif isinstance(change, FlagsChanged):
                 touched.add(change.uid)
+                self._pending_flags.pop(change.uid, None)  # the server's answer replaces the guess
             elif isinstance(change, Loaded):
                 touched.update(summary.uid for _, summary in change.placements)
                 for seqno, _ in change.placements:
@@ -346,6 +363,27 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         now = self.cursor_uid
         if self.is_mounted and now is not None and (now != cursor_uid or now in touched):
             self.post_message(self.Highlighted(self, self._cursor, rows.summary_at_row(self._cursor)))
+
+    def show_pending_flags(self, flags: dict[int, frozenset[str]]) -> None:
+        """Draw these messages with these flags until the session's answer comes."""
+        self._pending_flags.update(flags)
+        self._redraw(flags)
+
+    def show_leaving(self, uids: Iterable[int]) -> None:
+        """Draw these messages as going (dimmed, struck out) until the server has removed them."""
+        uids = list(uids)
+        self._leaving.update(uids)
+        self._redraw(uids)
+
+    def drop_pending(self, uids: Iterable[int] | None) -> bool:
+        """The server refused: draw these (None: all pending) as they really are; True if any was."""
+        chosen = set(self._pending_flags) | self._leaving if uids is None else set(uids)
+        dropped = [
+            uid for uid in chosen if self._pending_flags.pop(uid, None) is not None or uid in self._leaving
+        ]
+        self._leaving.difference_update(chosen)
+        self._redraw(dropped)
+        return bool(dropped)
 
     def redraw_uids(self, uids: Iterable[int]) -> None:
         """Redraw the rows of these messages (their selection mark changed)."""
@@ -511,13 +549,16 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         """One row as segments of plain text; O(1) in the number of messages."""
         columns = self._columns
         base = (styles.base, styles.cursor, styles.cursor_blurred)[variant]
+        pending = self._pending_flags.get(summary.uid)
+        if pending is not None:
+            summary = dataclasses.replace(summary, flags=pending)
         marked = summary.uid in self.selected
         if marked:
             base = base + styles.selected
         text_style = base
         if summary.unread:
             text_style = text_style + styles.unread
-        if summary.deleted:
+        if summary.deleted or summary.uid in self._leaving:
             text_style = text_style + styles.deleted
         blank = Segment(" ", base)
         clip = Segment("  ", base)
@@ -646,6 +687,37 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         page = max(self._rows_in_view() - 1, 1)
         self.scroll_to(y=max(0, round(self.scroll_y) - page), animate=False, immediate=True)
         self._move_cursor(self._cursor - page)
+
+    def action_select(self) -> None:
+        """Select or deselect the message under the cursor, then move down (neomutt's tag with $resolve)."""
+        uid = self.cursor_uid
+        if uid is None:
+            self.app.bell()
+            return
+        if uid in self.selected:
+            self.selected.discard(uid)
+        else:
+            self.selected.add(uid)
+        self._redraw([uid])
+        self.post_message(self.SelectionChanged(self))
+        self._move_cursor(self._cursor + 1)
+
+    def action_select_all(self) -> None:
+        """Select every message the list shows (the mailbox, or a search result)."""
+        self.selected.update(self.uids_in_rows())
+        self._cache.clear()
+        self.refresh()
+        self.post_message(self.SelectionChanged(self))
+
+    def clear_selection(self) -> bool:
+        """Deselect everything; False if nothing was selected."""
+        if not self.selected:
+            return False
+        self.selected.clear()
+        self._cache.clear()
+        self.refresh()
+        self.post_message(self.SelectionChanged(self))
+        return True
 
     def action_open(self) -> None:
         summary = self._rows.summary_at_row(self._cursor)

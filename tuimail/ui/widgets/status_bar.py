@@ -70,6 +70,8 @@ class StatusBar(Widget):
         self.connection = "offline"
         self.detail = ""
         self.read_only = False
+        self.selected = 0
+        self.listing = ""
 
     def update_status(
         self,
@@ -80,6 +82,9 @@ class StatusBar(Widget):
         connection: str,
         read_only: bool,
         detail: str = "",
+        *,
+        selected: int = 0,
+        listing: str = "",
     ) -> None:
         """Replace everything the bar shows; ``detail`` says more about the connection."""
         self.account = account
@@ -89,6 +94,8 @@ class StatusBar(Widget):
         self.connection = connection
         self.detail = detail
         self.read_only = read_only
+        self.selected = selected
+        self.listing = listing
         self.refresh()
 
     def status_text(self) -> Text:
@@ -114,6 +121,12 @@ class StatusBar(Widget):
             text.append(f"{self.total:,} message{'' if self.total == 1 else 's'}")
             if self.unread is not None:
                 text.append(f", {self.unread:,} unread")
+        if self.listing:
+            text.append_text(separator)
+            text.append(sanitize(self.listing), style("busy"))
+        if self.selected:
+            text.append_text(separator)
+            text.append(f"{self.selected:,} selected", style("account"))
         state = sanitize(self.connection)
         kind = _STATE_CLASS.get(state.lower(), "busy")
         text.append_text(separator)
