@@ -137,12 +137,12 @@ def move_aside(path: Path, reason: str) -> Path:
 
 
 def _classify(conn: sqlite3.Connection) -> str | None:
-    """None when the file is ours (or empty), else why it is not."""
+    """None when the file is ours, "empty" for an empty one, else why it is not ours."""
     app_id = conn.execute("PRAGMA application_id").fetchone()[0]
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if not tables and app_id == 0 and version == 0:
-        return None
+        return "empty"
     if app_id != APPLICATION_ID:
         return "foreign"
     if version != SCHEMA_VERSION:
@@ -184,24 +184,25 @@ def open_database(path: Path) -> tuple[sqlite3.Connection, str | None]:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise _unavailable(path.parent, e) from None
+        conn: sqlite3.Connection | None = None
         try:
             conn = connect(path)
-        except sqlite3.Error as e:
-            raise _unavailable(path, e) from None
-        try:
             reason = _classify(conn)
-            if reason is None:
+            if reason == "empty":
                 conn.execute("PRAGMA journal_mode = WAL")
                 _create(conn)
                 reason = _classify(conn)  # another process may have created something else
             if reason is None:
+                conn.execute("PRAGMA journal_mode = WAL")
                 return conn, note
         except sqlite3.Error as e:
-            if not is_corruption(e):
+            if conn is not None:
                 conn.close()
+            if not is_corruption(e):
                 raise _unavailable(path, e) from None
             reason = "corrupt"
-        conn.close()
+        else:
+            conn.close()
         try:
             target = move_aside(path, reason)
         except OSError as e:
