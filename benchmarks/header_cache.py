@@ -231,7 +231,8 @@ def main() -> None:
         print(f"peer: Dovecot on 127.0.0.1, SELECT + UID FETCH of the newest {n} + from_fetch")
         row("time", pair(peer["server_med"], peer["server_best"]))
         row(f"ratio peer / newest({n}), medians", f"{peer['server_med'] / r['newest_med']:9.1f}x")
-        row("ratio peer / open + newest after open", f"{peer['server_med'] / r['warm_first_screen']:9.1f}x")
+        warm = r["open"] + r["warm_first_screen"]
+        row("ratio peer / (open + state + newest)", f"{peer['server_med'] / warm:9.1f}x")
 
 
 if __name__ == "__main__":

@@ -46,7 +46,8 @@ def summary(uid: int, **changes: object) -> MessageSummary:
 
 
 def aside(path: Path) -> list[Path]:
-    return sorted(p for p in path.parent.glob(path.name + ".aside-*") if not p.name.endswith(("-wal", "-shm")))
+    found = path.parent.glob(path.name + ".aside-*")
+    return sorted(p for p in found if not p.name.endswith(("-wal", "-shm")))
 
 
 def integrity(path: Path) -> str:
