@@ -172,6 +172,29 @@ def test_damage_found_by_a_read_is_rebuilt_without_an_error(tmp_path: Path) -> N
         assert_works(cache)
 
 
+def test_a_file_another_process_has_already_replaced_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "headers.sqlite3"
+    fill(path)
+    with HeaderCache.open(path, check=False) as cache:
+        mailbox = cache.mailbox("acct", "INBOX", 1)
+        assert [s.uid for s in mailbox.newest(1)] == [2000]
+        # Meanwhile another process found the file damaged, moved it aside and
+        # started a new one; this process still has the old file open.
+        old = path.with_name("moved-by-the-other-process")
+        for suffix in ("", "-wal", "-shm"):
+            if path.with_name(path.name + suffix).exists():
+                os.rename(path.with_name(path.name + suffix), old.with_name(old.name + suffix))
+        damage(old)
+        with HeaderCache.open(path) as other:
+            other.mailbox("acct", "INBOX", 1).put([summary(7)])
+        assert mailbox.get([1]) == {}  # the damaged old file, noticed
+        assert cache.flush(30)
+        # The new file is sound: it is used, not moved aside.
+        assert aside(path) == []
+        assert mailbox.get([1, 7]) == {7: summary(7)}
+        assert cache.available
+
+
 def test_only_the_newest_files_moved_aside_are_kept(tmp_path: Path) -> None:
     path = tmp_path / "headers.sqlite3"
     for n in range(KEEP_ASIDE + 3):

@@ -42,7 +42,7 @@ from tuimail.imap.sequence_set import STAR, SequenceSet
 from tuimail.mail.summary import MessageSummary
 
 from .rows import MAX_FLAGS_BYTES, MAX_ROW_BYTES, RowCodec
-from .schema import CacheUnavailable, connect, is_corruption, move_aside, open_database
+from .schema import CacheUnavailable, connect, is_corruption, move_aside, open_database, quick_check
 from .writer import CacheWriter
 from .writes import (
     ClearCache,
@@ -344,18 +344,22 @@ class HeaderCache:
         return out
 
     def _replace_file(self, reason: str) -> sqlite3.Connection | None:
-        """Called by the writer thread: rename the damaged file aside and start a new one."""
+        """Called by the writer thread when the file looks damaged: rename it
+        aside and start a new one, unless the file now at the path is sound
+        (another process has replaced it already), which is then used."""
         self._rebuilding = True
         self._generation += 1
         self._retire_readers()
+        self._codec.forget_layouts()
         try:
-            _log.warning("header cache: %s %s; moving it aside and starting again", self.path, reason)
-            try:
-                move_aside(self.path, "corrupt")
-            except FileNotFoundError:
-                pass
             conn, _note = open_database(self.path)
-            self._codec.forget_layouts()
+            if quick_check(conn) is None:
+                _log.info("header cache: %s is sound again (replaced by another process)", self.path)
+                return conn
+            conn.close()
+            _log.warning("header cache: %s %s; moving it aside and starting again", self.path, reason)
+            move_aside(self.path, "corrupt")
+            conn, _note = open_database(self.path)
             self._problem = f"{self.path} was {reason}; moved aside and rebuilt"
             return conn
         except (CacheUnavailable, OSError) as e:

@@ -30,6 +30,7 @@ __all__ = [
     "is_corruption",
     "move_aside",
     "open_database",
+    "quick_check",
 ]
 
 _log = logging.getLogger("tuimail.mail.cache")
@@ -134,6 +135,22 @@ def move_aside(path: Path, reason: str) -> Path:
         for p in (old, old.with_name(old.name + "-wal"), old.with_name(old.name + "-shm")):
             p.unlink(missing_ok=True)
     return target
+
+
+def quick_check(conn: sqlite3.Connection) -> str | None:
+    """None when SQLite's ``quick_check`` finds the file sound, else what it found.
+    Errors other than damage (a lock held too long) count as sound: they say
+    nothing about the file."""
+    try:
+        rows = conn.execute("PRAGMA quick_check(1)").fetchall()
+    except sqlite3.Error as e:
+        if is_corruption(e):
+            return str(e)
+        _log.info("header cache: quick_check could not run: %s", e)
+        return None
+    if rows == [("ok",)]:
+        return None
+    return str(rows[0][0]) if rows else "no answer from quick_check"
 
 
 def _classify(conn: sqlite3.Connection) -> str | None:

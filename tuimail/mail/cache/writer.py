@@ -22,7 +22,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .schema import is_corruption
+from .schema import is_corruption, quick_check
 from .writes import ClearCache, WriteContext, WriteOp
 
 __all__ = ["CacheWriter"]
@@ -229,17 +229,9 @@ class CacheWriter:
     def _check(self, generation: int) -> None:
         if self._conn is None or generation != self._generation():
             return
-        try:
-            rows = self._conn.execute("PRAGMA quick_check(1)").fetchall()
-            damaged = rows != [("ok",)]
-            detail = str(rows[0][0]) if rows else "no answer"
-        except sqlite3.Error as e:
-            if not is_corruption(e):
-                _log.info("header cache: quick_check could not run: %s", e)
-                return
-            damaged, detail = True, str(e)
-        if damaged:
-            self._replace_file(f"damaged ({detail})")
+        problem = quick_check(self._conn)
+        if problem is not None:
+            self._replace_file(f"damaged ({problem})")
 
     def _replace_file(self, reason: str) -> None:
         if self._conn is not None:
