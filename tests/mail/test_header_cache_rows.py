@@ -183,10 +183,13 @@ def test_tampered_rows_read_as_misses(path: Path, tampered: sqlite3.Connection) 
         assert mailbox.get(SequenceSet("1:*")).keys() == got.keys()
 
 
-def test_a_huge_stored_state_value_is_ignored(path: Path, tampered: sqlite3.Connection) -> None:
+def test_tampered_state_values_are_ignored(path: Path, tampered: sqlite3.Connection) -> None:
     tampered.execute("UPDATE mailbox SET highest_modseq = -5, uidnext = 'x', last_full_sync = 1e300")
     with HeaderCache.open(path) as cache:
         assert cache.state("acct", "INBOX") == MailboxState(1, None, None, None)
+    tampered.execute("UPDATE mailbox SET uidvalidity = 'one'")
+    with HeaderCache.open(path) as cache:
+        assert cache.state("acct", "INBOX") is None
 
 
 def test_the_codec_refuses_what_it_cannot_store() -> None:

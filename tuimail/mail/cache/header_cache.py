@@ -99,6 +99,8 @@ def _state_of(row: tuple[Any, ...] | None) -> MailboxState | None:
     if row is None:
         return None
     uidvalidity, highest, uidnext, synced = row
+    if not valid_modseq(uidvalidity):  # any stored 63-bit number; not one from a tampered file
+        return None
     when = None
     if isinstance(synced, int | float):
         try:
@@ -216,7 +218,7 @@ class HeaderCache:
         """The cached rows of one mailbox with this UIDVALIDITY.  When the file
         holds another UIDVALIDITY for it, its rows are dropped (the drop is
         queued like any write; until then the old rows are not shown)."""
-        if isinstance(uidvalidity, bool) or not isinstance(uidvalidity, int) or not valid_modseq(uidvalidity):
+        if not valid_modseq(uidvalidity):  # a number SQLite can store (UIDVALIDITY is 32-bit)
             _log.info("header cache: not caching %r: UIDVALIDITY %r out of range", name, uidvalidity)
             return MailboxCache(self, None)
         key = MailboxKey(str(account), str(name), uidvalidity)
