@@ -159,8 +159,9 @@ def test_tampered_rows_read_as_misses(path: Path, tampered: sqlite3.Connection) 
 
     _set(tampered, 4, "summary", with_value(4, "subject", 12345))  # wrong type
     _set(tampered, 5, "summary", with_value(5, "has_attachment", 1))  # an int is not a bool
-    _set(tampered, 6, "summary", with_value(6, "date", {"d": "not a date"}))
+    _set(tampered, 6, "summary", with_value(6, "date", {"d": ["not a date", 0]}))
     _set(tampered, 7, "summary", with_value(7, "date", {"x": 1}))  # unknown tag
+    _set(tampered, 3, "summary", with_value(3, "date", {"d": ["2026-01-01T00:00:00", 86_400_000_000]}))
     _set(tampered, 8, "summary", with_value(8, "seqno", [1, 2]))  # an untagged list
     _set(tampered, 9, "summary", b"\xff\xfe not utf-8")
     _set(tampered, 10, "summary", b"[" * 100_000)  # deep nesting (and too long)
@@ -177,9 +178,9 @@ def test_tampered_rows_read_as_misses(path: Path, tampered: sqlite3.Connection) 
     with HeaderCache.open(path) as cache:
         mailbox = cache.mailbox("acct", "INBOX", 1)
         got = mailbox.get(range(1, 21))
-        assert sorted(got) == [1, 2, 3, 20]
+        assert sorted(got) == [1, 2, 20]
         assert all(got[u] == summary(u) for u in got)
-        assert [s.uid for s in mailbox.newest(100)] == [20, 3, 2, 1]
+        assert [s.uid for s in mailbox.newest(100)] == [20, 2, 1]
         assert mailbox.get(SequenceSet("1:*")).keys() == got.keys()
 
 

@@ -12,7 +12,8 @@ class gains a field, new rows get a new layout and old rows still read:
 - a field the row has and the class no longer has is ignored.
 
 Values in the array are JSON, with three tagged forms (``ROW_FORMAT`` 1):
-``{"d": iso-8601}`` for a datetime (its UTC offset kept), ``{"s": [...]}``
+``{"d": [local ISO 8601 time, UTC offset in microseconds or null]}`` for a
+datetime (any offset kept exactly, even one that ISO 8601 cannot write), ``{"s": [...]}``
 for a frozenset and ``{"t": [...]}`` for a tuple.
 
 The file is not trusted on the way back: every value is checked against
@@ -29,7 +30,7 @@ import operator
 import types
 import typing
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from tuimail.mail.summary import MessageSummary
@@ -72,7 +73,9 @@ def _encode_value(value: Any) -> Any:
     if value is None or isinstance(value, str | bool | int | float):
         return value
     if isinstance(value, datetime):
-        return {"d": value.isoformat()}
+        offset = value.utcoffset()
+        micros = None if offset is None else offset // timedelta(microseconds=1)
+        return {"d": [value.replace(tzinfo=None).isoformat(), micros]}
     if isinstance(value, frozenset | set):
         return {"s": sorted((_encode_value(v) for v in value), key=repr)}
     if isinstance(value, tuple | list):
@@ -85,8 +88,14 @@ def _decode_value(value: Any) -> Any:
         if len(value) != 1:
             raise ValueError("unknown tagged value")
         ((tag, inner),) = value.items()
-        if tag == "d" and isinstance(inner, str):
-            return datetime.fromisoformat(inner)
+        if tag == "d" and isinstance(inner, list) and len(inner) == 2 and isinstance(inner[0], str):
+            local, micros = inner
+            when = datetime.fromisoformat(local)
+            if micros is None:
+                return when
+            if not isinstance(micros, int) or isinstance(micros, bool):
+                raise ValueError("bad UTC offset")
+            return when.replace(tzinfo=timezone(timedelta(microseconds=micros)))
         if tag == "s" and isinstance(inner, list):
             return frozenset(_decode_value(v) for v in inner)
         if tag == "t" and isinstance(inner, list):
