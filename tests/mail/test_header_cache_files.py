@@ -15,6 +15,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -150,13 +151,25 @@ def test_damage_inside_the_file_is_found_at_open_and_rebuilt(tmp_path: Path) -> 
     path = tmp_path / "headers.sqlite3"
     fill(path)
     damage(path)
-    with HeaderCache.open(path) as cache:  # the writer's quick_check runs first
-        assert cache.flush(30)
+    with HeaderCache.open(path) as cache:
+        assert cache.flush(30)  # a flush runs the writer's quick_check first
         assert cache.problem is not None and "damaged" in cache.problem
         assert cache.mailbox("acct", "INBOX", 1).newest(5) == []
         assert_works(cache)
     (moved,) = aside(path)
     assert "corrupt" in moved.name
+
+
+def test_damage_is_found_soon_after_open_without_a_flush(tmp_path: Path) -> None:
+    path = tmp_path / "headers.sqlite3"
+    fill(path)
+    damage(path)
+    with HeaderCache.open(path) as cache:
+        deadline = time.monotonic() + 30
+        while not aside(path) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(aside(path)) == 1
+        assert_works(cache)
 
 
 def test_damage_found_by_a_read_is_rebuilt_without_an_error(tmp_path: Path) -> None:

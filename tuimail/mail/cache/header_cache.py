@@ -174,8 +174,9 @@ class HeaderCache:
 
         Never raises for the file's sake: a damaged, foreign or unknown-version
         file is moved aside and rebuilt; no usable folder gives a cache that
-        stores nothing.  With ``check``, the writer thread first runs SQLite's
-        ``quick_check`` and rebuilds a file damaged inside.
+        stores nothing.  With ``check``, the writer thread runs SQLite's
+        ``quick_check`` once the start is over (2 s later, or at the first
+        :meth:`flush`) and rebuilds a file damaged inside.
         """
         where = Path(path) if path is not None else default_cache_path()
         try:

@@ -19,6 +19,7 @@ import logging
 import queue
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -31,6 +32,9 @@ _log = logging.getLogger("tuimail.mail.cache")
 
 #: Writes applied in one transaction at most.
 MAX_BATCH = 256
+#: Seconds after start before the file is looked over, so the check does not
+#: compete with drawing the first screen.
+CHECK_DELAY = 2.0
 #: Attempts of a batch that found the file locked by another process.
 LOCKED_ATTEMPTS = 3
 _SQLITE_BUSY = 5
@@ -48,20 +52,13 @@ class _Stop:
 
 
 @dataclass(frozen=True, slots=True)
-class _Check:
-    """Run ``PRAGMA quick_check`` and rebuild a damaged file (generation: the file checked)."""
-
-    generation: int
-
-
-@dataclass(frozen=True, slots=True)
 class _Rebuild:
     """A reader saw damage in this generation of the file."""
 
     generation: int
 
 
-_Item = WriteOp | _Barrier | _Stop | _Check | _Rebuild
+_Item = WriteOp | _Barrier | _Stop | _Rebuild
 
 
 def _is_locked(error: sqlite3.Error) -> bool:
@@ -90,12 +87,15 @@ class CacheWriter:
         self._queue: queue.SimpleQueue[_Item] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="tuimail-header-cache", daemon=True)
         self._closing = False
+        self._check_due: float | None = None
         self.failed: str | None = None
 
     def start(self, *, check: bool = True) -> None:
-        """Start the thread; with ``check``, first look the file over for damage."""
+        """Start the thread; with ``check``, look the file over for damage
+        (``quick_check``) once the start is over: after :data:`CHECK_DELAY`
+        seconds, or before the first flush, whichever comes first."""
         if check:
-            self._queue.put(_Check(self._generation()))
+            self._check_due = time.monotonic() + CHECK_DELAY
         self._thread.start()
 
     @property
@@ -136,7 +136,12 @@ class CacheWriter:
     def _run(self) -> None:
         try:
             while True:
-                items = [self._queue.get()]
+                try:
+                    wait = None if self._check_due is None else max(0.0, self._check_due - time.monotonic())
+                    items = [self._queue.get(timeout=wait)]
+                except queue.Empty:
+                    self._check_now()
+                    continue
                 while len(items) < MAX_BATCH:
                     try:
                         items.append(self._queue.get_nowait())
@@ -144,6 +149,8 @@ class CacheWriter:
                         break
                 if not self._handle(items):
                     return
+                if self._check_due is not None and time.monotonic() >= self._check_due:
+                    self._check_now()
         finally:
             if self._conn is not None:
                 self._conn.close()
@@ -161,15 +168,14 @@ class CacheWriter:
         """Apply items in order; False after a stop."""
         batch: list[WriteOp] = []
         for item in items:
-            if isinstance(item, _Barrier | _Stop | _Check | _Rebuild):
+            if isinstance(item, _Barrier | _Stop | _Rebuild):
                 self._commit(batch)
                 batch = []
                 if isinstance(item, _Barrier):
+                    self._check_now()
                     item.done.set()
                 elif isinstance(item, _Stop):
                     return False
-                elif isinstance(item, _Check):
-                    self._check(item.generation)
                 elif item.generation == self._generation():
                     self._replace_file("damaged (seen by a read)")
             else:
@@ -225,6 +231,12 @@ class CacheWriter:
             self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.Error as e:  # the rows are gone; the space comes back later
             _log.info("header cache: VACUUM after clear failed: %s", e)
+
+    def _check_now(self) -> None:
+        """The check asked for at start, if it has not run yet."""
+        if self._check_due is not None:
+            self._check_due = None
+            self._check(self._generation())
 
     def _check(self, generation: int) -> None:
         if self._conn is None or generation != self._generation():
