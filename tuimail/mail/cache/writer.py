@@ -30,8 +30,10 @@ __all__ = ["CacheWriter"]
 
 _log = logging.getLogger("tuimail.mail.cache")
 
-#: Writes applied in one transaction at most.
+#: Writes applied in one transaction at most, and rows (about) at most: a
+#: transaction holds the file's write lock, which other processes wait for.
 MAX_BATCH = 256
+MAX_BATCH_ROWS = 20_000
 #: Seconds after start before the file is looked over, so the check does not
 #: compete with drawing the first screen.
 CHECK_DELAY = 2.0
@@ -59,6 +61,10 @@ class _Rebuild:
 
 
 _Item = WriteOp | _Barrier | _Stop | _Rebuild
+
+
+def _weight(item: _Item) -> int:
+    return item.weight if isinstance(item, WriteOp) else 1
 
 
 def _is_locked(error: sqlite3.Error) -> bool:
@@ -142,11 +148,13 @@ class CacheWriter:
                 except queue.Empty:
                     self._check_now()
                     continue
-                while len(items) < MAX_BATCH:
+                rows = _weight(items[0])
+                while len(items) < MAX_BATCH and rows < MAX_BATCH_ROWS:
                     try:
                         items.append(self._queue.get_nowait())
                     except queue.Empty:
                         break
+                    rows += _weight(items[-1])
                 if not self._handle(items):
                     return
                 if self._check_due is not None and time.monotonic() >= self._check_due:
@@ -184,16 +192,16 @@ class CacheWriter:
         return True
 
     def _commit(self, batch: list[WriteOp]) -> None:
+        try:
+            self._write(batch)
+        finally:
+            for op in batch:
+                op.release()
+
+    def _write(self, batch: list[WriteOp]) -> None:
         if not batch or self.failed is not None or self._conn is None:
             return
         conn = self._conn
-        try:
-            for op in batch:
-                op.prepare(self._ctx.codec)
-        except Exception as e:  # a bug in a write must not kill the thread silently
-            _log.exception("header cache: preparing a write failed")
-            self._fail(f"{type(e).__name__}: {e}")
-            return
         for attempt in range(1, LOCKED_ATTEMPTS + 1):
             try:
                 conn.execute("BEGIN IMMEDIATE")

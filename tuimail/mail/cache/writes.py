@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from tuimail.imap.sequence_set import STAR, SequenceSet
 from tuimail.mail.summary import MessageSummary
 
-from .rows import MAX_UID, ROW_FORMAT, EncodedRow, RowCodec, encode_flags
+from .rows import MAX_UID, ROW_FORMAT, RowCodec, encode_flags
 
 __all__ = [
     "ClearCache",
@@ -44,6 +44,8 @@ __all__ = [
 MAX_MODSEQ = 2**63 - 1
 
 Modseqs = int | Mapping[int, int] | None
+#: Rows encoded, and let go of, at a time.
+CHUNK_ROWS = 1000
 
 
 def valid_uid(uid: object) -> bool:
@@ -92,16 +94,20 @@ class WriteContext:
 
 
 class WriteOp:
-    """One write: ``prepare`` runs before the writer's transaction (work that
-    needs no lock on the file), ``apply`` inside it."""
+    """One write, applied inside the writer's transaction."""
 
     __slots__ = ()
 
-    def prepare(self, codec: RowCodec) -> None:
-        """Nothing to do ahead, unless a write says otherwise."""
+    @property
+    def weight(self) -> int:
+        """About how many rows the write touches (the writer bounds its transactions by it)."""
+        return 1
 
     def apply(self, conn: sqlite3.Connection, ctx: WriteContext) -> None:
         raise NotImplementedError
+
+    def release(self) -> None:
+        """Let go of what the write holds, once it is done with (or dropped)."""
 
 
 def _mailbox_id(conn: sqlite3.Connection, key: MailboxKey) -> int | None:
@@ -139,39 +145,52 @@ class EnsureMailbox(WriteOp):
             )
 
 
-@dataclass(frozen=True, slots=True)
+_UPSERT = (
+    "INSERT INTO message (mailbox_id, uid, flags, size, modseq, layout, summary) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (mailbox_id, uid) DO UPDATE SET flags = excluded.flags, size = excluded.size,"
+    " modseq = coalesce(excluded.modseq, message.modseq), layout = excluded.layout,"
+    " summary = excluded.summary"
+    " WHERE excluded.modseq IS NULL OR message.modseq IS NULL OR excluded.modseq >= message.modseq"
+)
+
+
+@dataclass(slots=True)
 class PutSummaries(WriteOp):
-    """Insert or replace rows (not one whose stored MODSEQ is newer)."""
+    """Insert or replace rows (not one whose stored MODSEQ is newer).
+
+    Rows are encoded a chunk at a time and let go of at once: a hundred
+    thousand encoded rows alive together would set off the garbage
+    collector's full passes (and freeing them in one go holds the
+    interpreter's lock), either of which stalls the caller's event loop.
+    """
 
     key: MailboxKey
-    summaries: Sequence[MessageSummary]
+    summaries: list[MessageSummary]
     modseq: Modseqs = None
-    encoded: list[EncodedRow] = field(default_factory=list, init=False, repr=False, compare=False)
 
-    def prepare(self, codec: RowCodec) -> None:
-        """Encode the rows outside the transaction (it holds the file's write lock)."""
-        if not self.encoded:
-            self.encoded.extend(row for row in map(codec.encode, self.summaries) if row is not None)
+    @property
+    def weight(self) -> int:
+        return max(1, len(self.summaries))
 
     def apply(self, conn: sqlite3.Connection, ctx: WriteContext) -> None:
         mailbox_id = _mailbox_id(conn, self.key)
         if mailbox_id is None:
             return
-        self.prepare(ctx.codec)
         layout = ctx.layout(conn)
-        rows = [
-            (mailbox_id, row.uid, row.flags, row.size, _modseq_for(self.modseq, row.uid), layout, row.summary)
-            for row in self.encoded
-        ]
-        conn.executemany(
-            "INSERT INTO message (mailbox_id, uid, flags, size, modseq, layout, summary)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (mailbox_id, uid) DO UPDATE SET flags = excluded.flags, size = excluded.size,"
-            " modseq = coalesce(excluded.modseq, message.modseq), layout = excluded.layout,"
-            " summary = excluded.summary"
-            " WHERE excluded.modseq IS NULL OR message.modseq IS NULL OR excluded.modseq >= message.modseq",
-            rows,
-        )
+        modseq = self.modseq
+        for start in range(0, len(self.summaries), CHUNK_ROWS):
+            chunk = [row for row in map(ctx.codec.encode, self.summaries[start : start + CHUNK_ROWS]) if row]
+            conn.executemany(
+                _UPSERT,
+                [
+                    (mailbox_id, r.uid, r.flags, r.size, _modseq_for(modseq, r.uid), layout, r.summary)
+                    for r in chunk
+                ],
+            )
+
+    def release(self) -> None:
+        while self.summaries:
+            del self.summaries[-CHUNK_ROWS:]
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,8 +198,16 @@ class SetFlags(WriteOp):
     """Replace the flags of rows the cache holds (rows it lacks stay absent)."""
 
     key: MailboxKey
-    flags: Mapping[int, frozenset[str]]
+    flags: dict[int, frozenset[str]]
     modseq: Modseqs = None
+
+    @property
+    def weight(self) -> int:
+        return max(1, len(self.flags))
+
+    def release(self) -> None:
+        while self.flags:
+            self.flags.popitem()
 
     def apply(self, conn: sqlite3.Connection, ctx: WriteContext) -> None:
         mailbox_id = _mailbox_id(conn, self.key)
