@@ -16,7 +16,10 @@ Times the real :class:`tuimail.mail.cache.HeaderCache` in a temporary folder:
 * count, the file size, and ``clear()`` with the size after it;
 * stall:   the longest gap between ticks of an asyncio loop (1 ms sleeps)
            that hands over the 100,000 summaries in pages while the writer
-           thread commits them (the issue's target: never over 50 ms).
+           thread commits them (the issue's target: never over 50 ms), and
+           the longest garbage-collector pass meanwhile: a full pass walks
+           every live object, the 100,000 summaries included, in whichever
+           thread sets it off.
 
 Peer, in the same run: the same first screen fetched from a Dovecot on
 127.0.0.1 (when installed) over a logged-in connection: ``SELECT INBOX``
@@ -34,10 +37,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import random
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -165,10 +170,34 @@ def bench_cache(rows: int, repeat: int) -> dict[str, float]:
     return out
 
 
-async def loop_stall(rows: int) -> float:
+class GCWatch:
+    """Garbage-collector passes while installed: (seconds, generation, thread name)."""
+
+    def __init__(self) -> None:
+        self.passes: list[tuple[float, int, str]] = []
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            elapsed = time.perf_counter() - self._started
+            self.passes.append((elapsed, info["generation"], threading.current_thread().name))
+
+    def __enter__(self) -> GCWatch:
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self)
+
+
+async def loop_stall(rows: int) -> tuple[float, GCWatch]:
     """The longest gap between ticks of an asyncio loop that hands ``rows``
-    summaries to a cache in pages while its writer thread commits them."""
+    summaries to a cache in pages while its writer thread commits them, and
+    the garbage collector's passes meanwhile."""
     summaries = make_summaries(rows)
+    gc.collect()
     longest = 0.0
     done = False
 
@@ -184,15 +213,16 @@ async def loop_stall(rows: int) -> float:
     with tempfile.TemporaryDirectory(prefix="tuimail-cache-bench-") as folder:
         cache = HeaderCache.open(Path(folder) / "headers.sqlite3")
         mailbox = cache.mailbox("bench", "INBOX", 1)
-        tick = asyncio.create_task(ticker())
-        for start in range(0, rows, PAGE):
-            mailbox.put(summaries[start : start + PAGE])
-            await asyncio.sleep(0)
-        await asyncio.to_thread(cache.flush)
-        done = True
-        await tick
+        with GCWatch() as watch:
+            tick = asyncio.create_task(ticker())
+            for start in range(0, rows, PAGE):
+                mailbox.put(summaries[start : start + PAGE])
+                await asyncio.sleep(0)
+            await asyncio.to_thread(cache.flush)
+            done = True
+            await tick
         cache.close()
-    return longest
+    return longest, watch
 
 
 async def bench_dovecot(repeat: int) -> dict[str, float] | None:
@@ -255,7 +285,7 @@ def main() -> None:
     args = parser.parse_args()
 
     r = bench_cache(args.rows, args.repeat)
-    stall = asyncio.run(loop_stall(args.rows))
+    stall, watch = asyncio.run(loop_stall(args.rows))
     peer = asyncio.run(bench_dovecot(args.repeat))
 
     n = FIRST_SCREEN
@@ -272,6 +302,11 @@ def main() -> None:
     row("uids(), 1 range", pair(r["uids1_med"], r["uids1_best"]))
     row(f"uids(), {r['ranges']:,.0f} ranges", pair(r["uidsgap_med"], r["uidsgap_best"]))
     row("longest asyncio loop stall during the put", ms(stall))
+    if watch.passes:
+        seconds, generation, thread = max(watch.passes)
+        full = sum(1 for p in watch.passes if p[1] == 2)
+        row("  longest GC pass meanwhile", f"{ms(seconds)}   (generation {generation}, in {thread};"
+            f" {full} full passes of {len(watch.passes)})")
     row("file size", f"{r['size'] / 1e6:9.2f} MB   ({r['size'] / args.rows:,.0f} bytes/row)")
     row("clear() + VACUUM", f"{ms(r['clear'])}   size after: {r['size_cleared']:,.0f} bytes")
     if peer is not None:

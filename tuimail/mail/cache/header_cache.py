@@ -443,6 +443,14 @@ class MailboxCache:
         """Every cached UID as a compact set of ranges (QRESYNC's known-uids, RFC 7162 §3.2.5)."""
 
         def query(conn: sqlite3.Connection) -> SequenceSet:
+            count, low, high = conn.execute(
+                f"SELECT count(*), min(uid), max(uid) FROM message WHERE mailbox_id = {_MAILBOX}",
+                self._params(),
+            ).fetchone()
+            if not count:
+                return SequenceSet()
+            if high - low + 1 == count:  # no gaps: one range, without reading every UID
+                return SequenceSet((low, high))
             (text,) = conn.execute(
                 f"SELECT group_concat(uid) FROM message WHERE mailbox_id = {_MAILBOX}", self._params()
             ).fetchone()
