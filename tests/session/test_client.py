@@ -48,6 +48,10 @@ FACADE_WRITES: dict[str, Call] = {
     "move": lambda c: c.move([1], "Trash"),
     "copy": lambda c: c.copy([1], "Trash"),
     "delete_for_good": lambda c: c.delete_for_good([1]),
+    "create": lambda c: c.create("Made"),
+    "rename": lambda c: c.rename("Made", "Renamed"),
+    "subscribe": lambda c: c.subscribe("Renamed", True),
+    "delete_mailbox": lambda c: c.delete_mailbox("Renamed"),
 }
 FACADE_READS: dict[str, Call] = {
     "open": lambda c: c.open("INBOX"),
@@ -103,3 +107,4 @@ async def test_read_write_facade_changes_messages_by_uid_only(trace: TraceLines)
             raise AssertionError(f"a change by sequence number (or an expunge of all): {line}")
     sent = trace.commands()
     assert {"UID STORE", "UID MOVE", "UID COPY", "UID EXPUNGE"} <= set(sent)
+    assert {"CREATE", "RENAME", "SUBSCRIBE", "DELETE"} <= set(sent)

@@ -189,6 +189,28 @@ class SessionClient:
         await self._imap.uid_store(uid_set, "+FLAGS.SILENT", ["\\Deleted"])
         await self._imap.uid_expunge(uid_set)
 
+    # ------------------------------------------------------ mailboxes (changes)
+
+    async def create(self, mailbox: str) -> None:
+        """CREATE (RFC 9051 §6.3.4)."""
+        self._refuse("CREATE")
+        await self._imap.create(mailbox)
+
+    async def rename(self, old: str, new: str) -> None:
+        """RENAME (RFC 9051 §6.3.6)."""
+        self._refuse("RENAME")
+        await self._imap.rename(old, new)
+
+    async def delete_mailbox(self, mailbox: str) -> None:
+        """DELETE (RFC 9051 §6.3.5): the mailbox and every message in it."""
+        self._refuse("DELETE")
+        await self._imap.delete(mailbox)
+
+    async def subscribe(self, mailbox: str, on: bool) -> None:
+        """SUBSCRIBE or UNSUBSCRIBE (RFC 9051 §6.3.7-8)."""
+        self._refuse("SUBSCRIBE" if on else "UNSUBSCRIBE")
+        await (self._imap.subscribe(mailbox) if on else self._imap.unsubscribe(mailbox))
+
     def _refuse(self, command: str) -> None:
         if self.read_only:
             raise ReadOnlyRefused(command)

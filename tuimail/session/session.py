@@ -176,7 +176,23 @@ class Session:
         self._write("undo", self.actions.undo)
 
     async def _archive(self, client: SessionClient, uids: list[int]) -> Afterwards:
-        return await self.actions.move(client, uids, self.actions.archive, "archived")
+        return await self.actions.archive_messages(client, uids, self.account.archive_by_year)
+
+    def create_mailbox(self, name: str) -> None:
+        """CREATE ``name``; the mailbox list follows."""
+        self._write("create the mailbox", self.actions.create_mailbox, name)
+
+    def rename_mailbox(self, old: str, new: str) -> None:
+        """RENAME ``old`` to ``new``."""
+        self._write("rename the mailbox", self.actions.rename_mailbox, old, new)
+
+    def delete_mailbox(self, name: str) -> None:
+        """DELETE ``name`` and everything in it (the UI asks first)."""
+        self._write("delete the mailbox", self.actions.delete_mailbox, name)
+
+    def subscribe(self, name: str, on: bool = True) -> None:
+        """SUBSCRIBE (or UNSUBSCRIBE) ``name``."""
+        self._write("subscribe" if on else "unsubscribe", self.actions.subscribe, name, on)
 
     def _write(self, action: str, work: Work, *args: Any) -> None:
         if self.read_only:
