@@ -269,6 +269,6 @@ async def test_gmail_archive_moves_to_the_all_mailbox_and_delete_to_its_trash() 
             session.delete([1])
             done = await got.wait_for(m.ActionDone)
             assert done.text == "1 message moved to [Gmail]/Bin"
-    assert moves == [b'1 "[Gmail]/All Mail"', b'1 "[Gmail]/Bin"']
+    assert moves == [b'1 "[Gmail]/All Mail"', b"1 [Gmail]/Bin"]  # an atom needs no quotes
     sent = commands_sent(bytes(server.received))
     assert not {"STORE", "UID STORE", "EXPUNGE", "UID EXPUNGE"} & set(sent), sent
