@@ -20,6 +20,7 @@ list.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -27,7 +28,7 @@ from tuimail.imap import IMAP
 from tuimail.imap.idle import Idle
 from tuimail.imap.mailbox_state import MailboxState
 from tuimail.imap.sequence_set import SequenceSet
-from tuimail.imap.types import CopyUIDData, ESearchResult, FetchData, MailboxList
+from tuimail.imap.types import CopyUIDData, ESearchResult, FetchData, MailboxList, ThreadMember
 from tuimail.imap.unsolicited import Subscription
 from tuimail.mail.summary import SUMMARY_ITEMS
 
@@ -35,6 +36,9 @@ __all__ = ["ReadOnlyRefused", "SessionClient", "UidSet"]
 
 #: UIDs as the session passes them: one, several, or a SequenceSet.
 UidSet = int | Iterable[int] | SequenceSet
+
+# FETCH items that set \Seen (RFC 9051 §6.4.5): BODY[...] and BINARY[...] without .PEEK, RFC822(.TEXT).
+_SETS_SEEN = re.compile(r"(?<![.\w])(BODY|BINARY)\[|(?<![.\w])RFC822(\.TEXT)?(?![.\w])", re.IGNORECASE)
 
 #: Updates the session buffers between two looks (a big expunge fits).
 UPDATES_BUFFER = 100_000
@@ -135,12 +139,26 @@ class SessionClient:
         item = "BODY[]" if mark_seen and not self.read_only else "BODY.PEEK[]"
         return await self._imap.uid_fetch(uid, item)
 
-    async def uid_search_all(self, criteria: list[Any]) -> SequenceSet:
+    async def uid_search_all(self, criteria: list[Any], *, charset: str | None = None) -> SequenceSet:
         """UID SEARCH (RETURN (ALL) with ESEARCH, RFC 4731): the matching UIDs, compact."""
         if self.has("ESEARCH", "IMAP4REV2"):
-            result: ESearchResult = await self._imap.uid_search(criteria, return_=["ALL"])
+            result: ESearchResult = await self._imap.uid_search(criteria, charset, return_=["ALL"])
             return result.all if result.all is not None else SequenceSet()
-        return SequenceSet(list(await self._imap.uid_search(criteria)))
+        return SequenceSet(list(await self._imap.uid_search(criteria, charset)))
+
+    async def uid_sort(self, keys: list[str], criteria: list[Any], charset: str = "UTF-8") -> list[int]:
+        """UID SORT (keys) charset criteria (RFC 5256 §3): UIDs in that order."""
+        return list(await self._imap.uid_sort(keys, criteria, charset))
+
+    async def uid_thread(self) -> list[ThreadMember]:
+        """UID THREAD REFERENCES UTF-8 ALL (RFC 5256 §2.2)."""
+        return await self._imap.uid_thread("REFERENCES", ["ALL"], "UTF-8")
+
+    async def uid_fetch_items(self, uids: UidSet | str, items: str) -> list[FetchData]:
+        """UID FETCH of other items (for sorting or threading on the client); never one that sets \\Seen."""
+        if _SETS_SEEN.search(items):
+            raise ReadOnlyRefused(f"UID FETCH {items}") if self.read_only else ValueError(items)
+        return await self._imap.uid_fetch(uids if isinstance(uids, str) else _uids(uids), items)
 
     async def message_ids(self, uids: UidSet) -> dict[int, str]:
         """UID FETCH uids (ENVELOPE): each message's Message-ID (RFC 5322 §3.6.4), where it has one."""

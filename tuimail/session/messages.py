@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Literal
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from tuimail.imap.types import ThreadMember
     from tuimail.mail.mailbox_tree import MailboxNode
     from tuimail.mail.mailbox_view import MailboxView
     from tuimail.mail.render import RenderedMessage
@@ -102,6 +103,29 @@ class RowsFailed(SessionMessage):
     generation: int
     seqnos: tuple[int, ...]
     reason: str
+
+
+@dataclass
+class Listed(SessionMessage):
+    """A listing of the open mailbox: ``kind`` "search" (``title``: the query), "sort" (by
+    ``sort`` keys) or "threads" (``threads``); ``uids`` in display order (search, sort)."""
+
+    generation: int
+    kind: Literal["search", "sort", "threads"]
+    title: str
+    uids: tuple[int, ...]
+    sort: tuple[str, ...] = ()
+    threads: tuple[ThreadMember, ...] = ()
+
+
+@dataclass
+class SearchFailed(SessionMessage):
+    """A query could not be compiled: ``reason``, and where (``position`` in ``text``)."""
+
+    generation: int
+    text: str
+    reason: str
+    position: int
 
 
 @dataclass

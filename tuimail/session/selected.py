@@ -92,7 +92,7 @@ class SelectedMailbox:
 
     # ------------------------------------------------------------ open / close
 
-    async def open(self, client: SessionClient, name: str) -> MailboxView:
+    async def open(self, client: SessionClient, name: str, *, first_page: bool = True) -> MailboxView:
         """SELECT (EXAMINE when read-only) ``name``; posts MailboxOpened with the UI's replica.
 
         The update stream is taken before SELECT is sent, so nothing after it
@@ -122,7 +122,8 @@ class SelectedMailbox:
         self._pump = asyncio.ensure_future(self._run_pump(updates, view))
         # The newest page at once (the list opens on it); the rest when the list asks;
         # the UID order and the unread count after the first screen.
-        await self.fetch_seqnos(client, view, view.missing_seqnos(range(min(FIRST_PAGE, view.exists))))
+        if first_page:
+            await self.fetch_seqnos(client, view, view.missing_seqnos(range(min(FIRST_PAGE, view.exists))))
         self._schedule("learn the message order", lambda c: self.load_uid_order(c, view))
         self._schedule("count unread messages", lambda c: self.load_unseen(c, view))
         return view

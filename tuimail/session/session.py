@@ -42,6 +42,7 @@ from .connector import Connector
 from .failures import FailureKind, classify, describe, title
 from .gate import RequestGate
 from .keepalive import KeepAlive, Watchdog
+from .listings import Listings
 from .mailboxes import MailboxDirectory
 from .selected import SelectedMailbox
 from .worker import LoopThread
@@ -89,6 +90,7 @@ class Session:
             trash_folder=account.trash_folder,
             archive_folder=account.archive_folder,
         )
+        self.listings = Listings(post, self.selected)
         self._gate: RequestGate | None = None
         self.keepalive: KeepAlive | None = None
         self.watchdog: Watchdog | None = None
@@ -170,6 +172,18 @@ class Session:
     def copy(self, uids: Sequence[int], target: str) -> None:
         """UID COPY to ``target``."""
         self._write("copy", self.actions.copy, list(uids), target)
+
+    def search(self, text: str, sort: Sequence[str] = ()) -> None:
+        """Search the open mailbox for ``text`` (the query language); Listed or SearchFailed follows."""
+        self._submit("search", self.listings.search, text, list(sort) or None)
+
+    def sort(self, keys: Sequence[str]) -> None:
+        """The open mailbox in this order (RFC 5256 keys, REVERSE first); Listed follows."""
+        self._submit("sort", self.listings.sort, list(keys))
+
+    def threads(self) -> None:
+        """The open mailbox's threads; Listed follows."""
+        self._submit("thread", self.listings.threads)
 
     def undo(self) -> None:
         """Take the last action back."""
@@ -299,13 +313,17 @@ class Session:
             raise
         self._start_keeping(client)
 
-    async def _open_mailbox(self, client: SessionClient, name: str) -> Afterwards:
-        await self._open(client, name, fallback=False)
+    async def _open_mailbox(self, client: SessionClient, name: str, query: str) -> Afterwards:
+        await self._open(client, name, fallback=False, first_page=not query)
+        if query and self.selected.name == name:
+            await self.listings.search(client, query)
         return None
 
-    async def _open(self, client: SessionClient, name: str, *, fallback: bool) -> None:
+    async def _open(
+        self, client: SessionClient, name: str, *, fallback: bool, first_page: bool = True
+    ) -> None:
         try:
-            view = await self.selected.open(client, name)
+            view = await self.selected.open(client, name, first_page=first_page)
         except TooManyMessages as exc:
             self.post(m.Notice(str(exc), "error"))
             return
