@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Any
 
@@ -302,11 +302,34 @@ def _timestamp(value: datetime | None) -> int:
         return 0
 
 
+# date-time (RFC 9051 §9), which some servers (pymap) put in the envelope.
+_IMAP_DATE_TIME = re.compile(
+    r"\s*(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})\s*", re.ASCII
+)
+_MONTHS = {name: i for i, name in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+
+
+def _parse_imap_date_time(text: str) -> datetime | None:
+    m = _IMAP_DATE_TIME.fullmatch(text)
+    month = _MONTHS.get(m.group(2).lower()) if m else None
+    if m is None or month is None:
+        return None
+    sign = 1 if m.group(7) == "+" else -1
+    offset = timedelta(hours=int(m.group(8)), minutes=int(m.group(9))) * sign
+    try:
+        day, year, hour, minute, second = (int(m.group(i)) for i in (1, 3, 4, 5, 6))
+        return datetime(year, month, day, hour, minute, second, tzinfo=timezone(offset))
+    except ValueError:
+        return None
+
+
 def sent_timestamp(date_header: str | None, internaldate: datetime | None) -> int:
     """The DATE sort value (RFC 5256 §3): the Date header in UTC seconds,
-    or the internal date when the header is missing or does not parse."""
+    or the internal date when the header is missing or does not parse.
+    RFC 5322 dates and IMAP date-time (RFC 9051 §9) are both read."""
     if date_header:
-        parsed = parse_header_date(date_header[:256])
+        header = date_header[:256]
+        parsed = parse_header_date(header) or _parse_imap_date_time(header)
         if parsed is not None:
             stamp = _timestamp(parsed)
             if stamp != 0:

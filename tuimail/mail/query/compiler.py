@@ -182,6 +182,8 @@ class _Compiler:
                 out.extend(self.keys(operand, top))
             return out
         if isinstance(node, Not):
+            if isinstance(node.operand, Not):  # NOT NOT a is a (and some servers refuse it)
+                return self.keys(node.operand.operand, top)
             if top and _is_attachment_term(node.operand) and not self.gmail:
                 assert isinstance(node.operand, Term)
                 return self.term(node.operand, True, True)
