@@ -209,3 +209,14 @@ async def test_ascii_folded_retry_runs_without_charset(seeded: tuple[IMAP, list[
     assert retry is not None and retry.folded and retry.charset is None
     assert retry.text == "from:bob OR subject:Lunch"
     assert sorted(await imap.uid_search(retry.criteria, retry.charset)) == [uids[0], uids[1], uids[2]]
+
+
+async def test_deepest_accepted_query_is_sent_and_answered(seeded: tuple[IMAP, list[int]]) -> None:
+    """The nesting the compiler accepts (60 levels of criteria) is within
+    what tuimail.imap sends and what the servers take."""
+    imap, uids = seeded
+    query = "from:dave"
+    for i in range(15):
+        query = "(" + " OR ".join(f"w{i}x{j}" for j in range(15)) + f" OR {query})"
+    compiled = compile_query(query, today=TODAY)
+    assert await imap.uid_search(compiled.criteria, compiled.charset) == [uids[4]]

@@ -15,6 +15,7 @@ messages and never raises on odd header text.
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -97,6 +98,13 @@ _BLOB = re.compile(r"\[[^\[\]]*\] ?")
 _REFWD = re.compile(r"(?:re|fwd?) ?(?:\[[^\[\]]*\] ?)?:")
 
 
+# Quick tests for subjects with nothing to remove.
+_NEEDS_SPACE_FOLDING = re.compile(r"[\t\r\n]|  ")
+_MAY_LEAD = " ["
+_MAY_TRAIL = " )]"
+_REFWD_START = re.compile(r"re|fw", re.IGNORECASE)
+
+
 @dataclass(frozen=True, slots=True)
 class BaseSubject:
     """A base subject (RFC 5256 §2.1) and whether extracting it removed a
@@ -121,10 +129,16 @@ def extract_base_subject(subject: str | None) -> BaseSubject:
     if not subject:
         return BaseSubject("", False)
     try:
-        text = decode_text(subject)
+        text = decode_text(subject[: MAX_SUBJECT * 4])
     except Exception:  # a decoder must never make sorting fail
         text = str(subject)
-    text = _WHITESPACE_RUN.sub(" ", text[: MAX_SUBJECT * 4])[:MAX_SUBJECT]
+    if _NEEDS_SPACE_FOLDING.search(text):
+        text = _WHITESPACE_RUN.sub(" ", text[: MAX_SUBJECT * 4])
+    text = text[:MAX_SUBJECT]
+    if not text:
+        return BaseSubject("", False)
+    if text[0] not in _MAY_LEAD and text[-1] not in _MAY_TRAIL and not _REFWD_START.match(text):
+        return BaseSubject(text, False)  # nothing to remove: most subjects
     lower = text.translate(_ASCII_LOWER)
     start, end = 0, len(text)
     reply = False
@@ -323,12 +337,40 @@ def _parse_imap_date_time(text: str) -> datetime | None:
         return None
 
 
+# The usual RFC 5322 §3.3 date-time, read quickly: "Tue, 3 Mar 2026 10:00:00 +0100".
+_RFC5322_DATE = re.compile(
+    r"\s*(?:[A-Za-z]{3},\s*)?(\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})\s*",
+    re.ASCII,
+)
+
+
+_DAYS_IN_MONTH = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _quick_timestamp(text: str) -> int | None:
+    m = _RFC5322_DATE.fullmatch(text)
+    if m is None:
+        return None
+    day_s, month_s, year_s, hour_s, minute_s, second_s, sign, zone_h, zone_m = m.groups()
+    month = _MONTHS.get(month_s.lower())
+    day, year, hour, minute, second = int(day_s), int(year_s), int(hour_s), int(minute_s), int(second_s)
+    if month is None or year < 1 or hour > 23 or minute > 59 or second > 59 or int(zone_m) > 59:
+        return None  # the thorough parser decides
+    if not 1 <= day <= _DAYS_IN_MONTH[month] or (month == 2 and day == 29 and not calendar.isleap(year)):
+        return None
+    offset = (int(zone_h) * 60 + int(zone_m)) * 60
+    return calendar.timegm((year, month, day, hour, minute, second)) - (offset if sign == "+" else -offset)
+
+
 def sent_timestamp(date_header: str | None, internaldate: datetime | None) -> int:
     """The DATE sort value (RFC 5256 §3): the Date header in UTC seconds,
     or the internal date when the header is missing or does not parse.
     RFC 5322 dates and IMAP date-time (RFC 9051 §9) are both read."""
     if date_header:
         header = date_header[:256]
+        quick = _quick_timestamp(header)
+        if quick:
+            return quick
         parsed = parse_header_date(header) or _parse_imap_date_time(header)
         if parsed is not None:
             stamp = _timestamp(parsed)

@@ -63,6 +63,11 @@ THREAD_FETCH_ITEMS = "(UID INTERNALDATE ENVELOPE BODY.PEEK[HEADER.FIELDS (REFERE
 _ANGLE = re.compile(r"<([^>]*)>")
 _SPACE = re.compile(r"[ \t\r\n]+")
 _COMMENT = re.compile(r"\([^()]*\)")
+_UNUSUAL = re.compile(r'[ \t\r\n"(\[]')
+# The usual header: "<id@host>" items separated by white space, read at once.
+_SIMPLE_ID = re.compile(r'<([^<>"(\[\s@]*@[^<>"(\[\s]*)>')
+_ONE_SIMPLE_ID = re.compile(r'\s*<([^<>"(\[\s@]*@[^<>"(\[\s]*)>\s*')
+_ONLY_SIMPLE_IDS = re.compile(r'\s*(?:<[^<>"(\[\s@]*@[^<>"(\[\s]*>\s*)+')
 # msg-id (RFC 5322 §3.6.4) with a quoted local part: "<" quoted "@" dot-atom ">"
 _QUOTED_ID = re.compile(r'\s*"((?:[^"\\]|\\.)*)"\s*@\s*([^\s"()\[\]@<>]+)\s*')
 
@@ -72,7 +77,9 @@ def _message_id(content: str) -> str | None:
     an "@" is required; spaces and line breaks are dropped."""
     if "@" not in content:
         return None
-    if not any(c in content for c in '"(['):
+    if _UNUSUAL.search(content) is None:
+        return content
+    if '"' not in content and "(" not in content and "[" not in content:
         return _SPACE.sub("", content)
     # Rare forms: comments, a quoted local part; domain literals are refused.
     content = _COMMENT.sub("", content)
@@ -94,7 +101,12 @@ def message_ids(header: str | None, limit: int | None = None) -> list[str]:
         return []
     if len(header) > _MAX_HEADER:
         header = header[-_MAX_HEADER:]
-    out = [mid for content in _ANGLE.findall(header) if (mid := _message_id(content)) is not None]
+    if one := _ONE_SIMPLE_ID.fullmatch(header):
+        return [one.group(1)]
+    if _ONLY_SIMPLE_IDS.fullmatch(header):
+        out = _SIMPLE_ID.findall(header)
+    else:
+        out = [mid for content in _ANGLE.findall(header) if (mid := _message_id(content)) is not None]
     if limit is not None and len(out) > limit:
         out = out[-limit:]
     return out
@@ -163,7 +175,7 @@ def _header_value(block: object, name: str) -> str | None:
         field, sep, rest = line.partition(":")
         if sep and field.strip().lower() == name:
             value = [rest]
-    return " ".join(value) if value is not None else None
+    return " ".join(value).strip() if value is not None else None
 
 
 # --- link-cut forest ---------------------------------------------------------------------
@@ -263,13 +275,15 @@ class _Containers:
 
     def __init__(self) -> None:
         self.uid: list[int] = []
+        self.item: list[ThreadItem | None] = []
         self.parent: list[int] = []
         self.child_count: list[int] = []
         self.by_id: dict[str, int] = {}
         self.forest = _LinkCutForest()
 
-    def new(self, uid: int = 0) -> int:
-        self.uid.append(uid)
+    def new(self, item: ThreadItem | None = None) -> int:
+        self.uid.append(item.uid if item is not None else 0)
+        self.item.append(item)
         self.parent.append(-1)
         self.child_count.append(0)
         self.forest.add()
@@ -281,18 +295,19 @@ class _Containers:
             node = self.by_id[message_id] = self.new()
         return node
 
-    def for_message(self, uid: int, message_id: str | None) -> int:
+    def for_message(self, item: ThreadItem, message_id: str | None) -> int:
         """Step 1B: the message's container; a missing or duplicate
         Message-ID gets a container of its own."""
         if message_id is not None:
             node = self.by_id.get(message_id)
             if node is None:
-                node = self.by_id[message_id] = self.new(uid)
+                node = self.by_id[message_id] = self.new(item)
                 return node
             if self.uid[node] == 0:
-                self.uid[node] = uid
+                self.uid[node] = item.uid
+                self.item[node] = item
                 return node
-        return self.new(uid)
+        return self.new(item)
 
     def link(self, parent: int, child: int) -> None:
         """Make ``parent`` the parent of ``child`` unless ``child`` has a
@@ -314,22 +329,38 @@ class _Containers:
 
 
 def _link(items: Sequence[ThreadItem]) -> _Containers:
+    """RFC 5256 step 1 over the messages in UID order."""
     containers = _Containers()
+    by_id = containers.by_id
+    parent_of = containers.parent
+    child_count = containers.child_count
+    up = containers.forest.up
+    new = containers.new
+    link = containers.link
     for item in items:
         own_ids = message_ids(item.message_id)
-        own = containers.for_message(item.uid, own_ids[0] if own_ids else None)
+        own = containers.for_message(item, own_ids[0] if own_ids else None)
         refs = message_ids(item.references, MAX_REFERENCES)
         if not refs:
             refs = message_ids(item.in_reply_to)[:1]
-        chain = [containers.for_id(mid) for mid in refs]
-        for parent, child in zip(chain, chain[1:], strict=False):
-            containers.link(parent, child)
-        last = chain[-1] if chain else -1
-        # Step 1C: the message's parent is its last reference.
-        if containers.parent[own] not in (-1, last):
+        # (A) each reference is the parent of the next.
+        last = -1
+        for mid in refs:
+            node = by_id.get(mid)
+            if node is None:
+                node = by_id[mid] = new()
+                if last >= 0:  # a new container: no parent, no children, no loop
+                    parent_of[node] = last
+                    child_count[last] += 1
+                    up[node] = last
+            elif last >= 0:
+                link(last, node)
+            last = node
+        # (C) the message's parent is its last reference.
+        if parent_of[own] not in (-1, last):
             containers.unlink(own)
         if last >= 0:
-            containers.link(last, own)
+            link(last, own)
     return containers
 
 
@@ -339,20 +370,30 @@ def _link(items: Sequence[ThreadItem]) -> _Containers:
 @dataclass(slots=True)
 class _Node:
     uid: int  # 0 for a dummy
-    key: tuple[int, int]  # (sent date, UID) of the message, or of a dummy's first child
+    item: ThreadItem | None
     children: list[_Node]
-    subject: str | None = None
+    # (sent date, UID) of the message, or of a dummy's first child; worked
+    # out when first needed (only children are never compared).
+    sort_key: tuple[int, int] | None = None
+
+
+def _key(node: _Node) -> tuple[int, int]:
+    key = node.sort_key
+    if key is None:
+        item = node.item
+        assert item is not None  # dummies get their key when made
+        key = node.sort_key = (sent_timestamp(item.date, item.internaldate), item.uid)
+    return key
 
 
 def _sorted_children(node: _Node) -> list[_Node]:
-    node.children.sort(key=lambda child: child.key)
+    if len(node.children) > 1:
+        node.children.sort(key=_key)
     return node.children
 
 
 def _dummy(children: list[_Node]) -> _Node:
-    node = _Node(0, (0, 0), children)
-    node.key = min(child.key for child in children)
-    return node
+    return _Node(0, None, children, min(map(_key, children)))
 
 
 def thread_references(items: Iterable[ThreadItem]) -> list[ThreadMember]:
@@ -369,27 +410,24 @@ def thread_references(items: Iterable[ThreadItem]) -> list[ThreadMember]:
 
     # Steps 2-4: drop dummies; a message hangs below its nearest real
     # ancestor, or below the topmost dummy when all its ancestors are dummies.
-    attach = [-2] * count  # what a message below this container hangs from
-    for start in range(count):
+    attach = list(range(count))  # what a message below this container hangs from
+    hanging_dummies = [x for x in range(count) if not uid_of[x] and parent[x] >= 0]
+    for x in hanging_dummies:
+        attach[x] = -2
+    for start in hanging_dummies:
         path = []
         x = start
         while attach[x] == -2:
-            if uid_of[x] or parent[x] < 0:
-                attach[x] = x
-                break
             path.append(x)
             x = parent[x]
         target = attach[x]
         for y in path:
             attach[y] = target
 
-    info = {item.uid: item for item in rows}
     nodes: dict[int, _Node] = {}
-    for index in range(count):
-        if uid_of[index]:
-            item = info[uid_of[index]]
-            stamp = sent_timestamp(item.date, item.internaldate)
-            nodes[index] = _Node(uid_of[index], (stamp, uid_of[index]), [], item.subject)
+    for index, item in enumerate(containers.item):
+        if item is not None:
+            nodes[index] = _Node(item.uid, item, [])
     dummy_children: dict[int, list[_Node]] = {}
     roots: list[_Node] = []
     for index, node in nodes.items():
@@ -406,13 +444,13 @@ def thread_references(items: Iterable[ThreadItem]) -> list[ThreadMember]:
             roots.append(children[0])  # a dummy with one child: the child is the root
         else:
             roots.append(_dummy(children))
-    roots.sort(key=lambda node: node.key)
+    roots.sort(key=_key)
 
     # Step 5: gather threads with the same base subject.
     roots = _gather_by_subject(roots)
 
     # Step 6: siblings by sent date, then UID.
-    roots.sort(key=lambda node: node.key)
+    roots.sort(key=_key)
     return _members(roots)
 
 
@@ -422,8 +460,8 @@ def _gather_by_subject(roots: list[_Node]) -> list[_Node]:
     table: dict[str, _Node] = {}
     replies: dict[int, bool] = {}
     for root in roots:
-        source = root if root.uid else min(root.children, key=lambda child: child.key)
-        subject = extract_base_subject(source.subject)
+        source = root if root.uid else min(root.children, key=_key)
+        subject = extract_base_subject(source.item.subject if source.item else None)
         if not subject.text:
             facts.append(None)
             continue
@@ -450,11 +488,11 @@ def _gather_by_subject(roots: list[_Node]) -> list[_Node]:
             # Both dummies (a dummy always wins the table): the children of
             # both become siblings.
             held.children.extend(root.children)
-            held.key = min(held.key, root.key)
+            held.sort_key = min(_key(held), _key(root))
         elif not held.uid or (reply and not replies[id(held)]):
             held.children.append(root)
             if not held.uid:
-                held.key = min(held.key, root.key)
+                held.sort_key = min(_key(held), _key(root))
         else:
             merged.add(id(held))
             dummy = _dummy([held, root])
