@@ -5,12 +5,14 @@ neither) giving Dovecot's answers."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from tests.interop.helpers import connect
+from tests.servers.dovecot import DovecotServer
 from tests.servers.info import ServerInfo
 from tuimail.imap import IMAP, AppendUIDData, ThreadMember
 from tuimail.mail.sorting import SortItem, fetch_items_for, sort_uids
@@ -185,35 +187,35 @@ async def _client_sort(imap: IMAP, keys: list[str]) -> list[int]:
 
 
 @pytest.fixture
-async def dovecot(dovecot_server: ServerInfo) -> AsyncIterator[IMAP]:
+async def dovecot_imap(dovecot_server: ServerInfo) -> AsyncIterator[IMAP]:
     imap = await connect(dovecot_server)
     yield imap
     await imap._close_quietly()
 
 
 @pytest.fixture
-async def pymap(pymap_server: ServerInfo) -> AsyncIterator[IMAP]:
+async def pymap_imap(pymap_server: ServerInfo) -> AsyncIterator[IMAP]:
     imap = await connect(pymap_server)
     yield imap
     await imap._close_quietly()
 
 
-async def test_client_sort_equals_dovecot_sort_for_every_key(dovecot: IMAP) -> None:
-    await _seed(dovecot, _sort_messages())
+async def test_client_sort_equals_dovecot_sort_for_every_key(dovecot_imap: IMAP) -> None:
+    await _seed(dovecot_imap, _sort_messages())
     for keys in SORT_KEYS:
-        server = await dovecot.uid_sort(keys, ["ALL"])
-        assert await _client_sort(dovecot, keys) == list(server), keys
+        server = await dovecot_imap.uid_sort(keys, ["ALL"])
+        assert await _client_sort(dovecot_imap, keys) == list(server), keys
 
 
-async def test_pymap_fallback_sort_gives_dovecots_order(dovecot: IMAP, pymap: IMAP) -> None:
+async def test_pymap_fallback_sort_gives_dovecots_order(dovecot_imap: IMAP, pymap_imap: IMAP) -> None:
     """pymap has no SORT: fetching only the keys' items there and sorting
     on the client gives the order Dovecot's SORT gives for the same mail."""
-    assert not pymap.has("SORT")
-    dovecot_uids = await _seed(dovecot, _sort_messages(pymap_safe=True))
-    pymap_uids = await _seed(pymap, _sort_messages(pymap_safe=True))
+    assert not pymap_imap.has("SORT")
+    dovecot_uids = await _seed(dovecot_imap, _sort_messages(pymap_safe=True))
+    pymap_uids = await _seed(pymap_imap, _sort_messages(pymap_safe=True))
     for keys in SORT_KEYS:
-        server = [dovecot_uids.index(uid) for uid in await dovecot.uid_sort(keys, ["ALL"])]
-        fallback = [pymap_uids.index(uid) for uid in await _client_sort(pymap, keys)]
+        server = [dovecot_uids.index(uid) for uid in await dovecot_imap.uid_sort(keys, ["ALL"])]
+        fallback = [pymap_uids.index(uid) for uid in await _client_sort(pymap_imap, keys)]
         assert fallback == server, keys
 
 
@@ -307,16 +309,113 @@ def _messages(seed: list[bytes]) -> list[tuple[bytes, datetime]]:
     return [(raw, BASE + timedelta(days=n)) for n, raw in enumerate(seed)]
 
 
-async def test_client_threads_equal_dovecot_thread_references(dovecot: IMAP) -> None:
-    await _seed(dovecot, _messages(_thread_seed()))
-    server = await dovecot.uid_thread("REFERENCES", ["ALL"])
-    client = await _client_threads(dovecot)
+async def test_client_threads_equal_dovecot_thread_references(dovecot_imap: IMAP) -> None:
+    await _seed(dovecot_imap, _messages(_thread_seed()))
+    server = await dovecot_imap.uid_thread("REFERENCES", ["ALL"])
+    client = await _client_threads(dovecot_imap)
     assert client == server
 
 
-async def test_pymap_fallback_threads_give_dovecots_threads(dovecot: IMAP, pymap: IMAP) -> None:
-    assert not pymap.has("THREAD=REFERENCES")
-    dovecot_uids = await _seed(dovecot, _messages(_thread_seed(pymap_safe=True)))
-    pymap_uids = await _seed(pymap, _messages(_thread_seed(pymap_safe=True)))
-    server = _renumber(await dovecot.uid_thread("REFERENCES", ["ALL"]), dovecot_uids)
-    assert _renumber(await _client_threads(pymap), pymap_uids) == server
+async def test_pymap_fallback_threads_give_dovecots_threads(dovecot_imap: IMAP, pymap_imap: IMAP) -> None:
+    assert not pymap_imap.has("THREAD=REFERENCES")
+    dovecot_uids = await _seed(dovecot_imap, _messages(_thread_seed(pymap_safe=True)))
+    pymap_uids = await _seed(pymap_imap, _messages(_thread_seed(pymap_safe=True)))
+    server = _renumber(await dovecot_imap.uid_thread("REFERENCES", ["ALL"]), dovecot_uids)
+    assert _renumber(await _client_threads(pymap_imap), pymap_uids) == server
+
+
+# --- random mailboxes ------------------------------------------------------------------------
+
+
+def _random_sort_mailbox(rng: random.Random, n: int) -> list[tuple[bytes, datetime]]:
+    subjects = [
+        *(
+            "Re: x",
+            "x",
+            "[a] x",
+            "re:x",
+            "Fwd: [b] Re: y (fwd)",
+            "[fwd: y]",
+            "Y",
+            "=?UTF-8?Q?=C3=A9t=C3=A9?=",
+        ),
+        *(
+            "été",
+            "ÉTÉ",
+            "e\u0301te\u0301",
+            "  spaced   out ",
+            "[]",
+            "[a][b]",
+            "Re: [a]",
+            "ß",
+            "ss",
+            "_x",
+            "ǆ",
+        ),
+        *(None, ""),
+    ]
+    addresses = ["ann@x", "Ann <ANN@x>", "bob@x", "_u@x", "=?UTF-8?Q?=C3=89mile?= <emile@x>", "zed@x", None]
+    dates = [None, INVALID_DATE, "Tue, 03 Mar 2026 10:00:00"]
+    out = []
+    for i in range(n):
+        date = rng.choice([_day(rng.randrange(1, 4), rng.randrange(3), rng.randrange(-2, 3)), *dates])
+        raw = _sort_message(
+            i,
+            rng.choice(addresses[:-1]),
+            rng.choice(addresses),
+            rng.choice(addresses),
+            rng.choice(subjects),
+            date,
+            rng.randrange(50),
+        )
+        out.append((raw, BASE + timedelta(hours=rng.randrange(5))))
+    return out
+
+
+def _random_thread_mailbox(rng: random.Random, n: int) -> list[bytes]:
+    subjects = [
+        "alpha",
+        "Re: alpha",
+        "beta",
+        "Fwd: beta",
+        "[x] gamma",
+        "RE: [x] gamma",
+        "gamma (fwd)",
+        "",
+        None,
+    ]
+    out = []
+    for i in range(n):
+        pool = n + 3
+        references = " ".join(f"<m{rng.randrange(pool)}@x>" for _ in range(rng.choice([0, 0, 1, 1, 2, 3, 6])))
+        out.append(
+            _thread_message(
+                rng.choice([f"<m{rng.randrange(pool)}@x>", f"<m{i}@x>", f"<m{i}@x>", None]),
+                rng.choice(subjects),
+                rng.choice([_day(rng.randrange(1, 5), rng.randrange(3)), None, _day(2)]),
+                in_reply_to=rng.choice([None, f"<m{rng.randrange(pool)}@x>"]),
+                references=references or None,
+            )
+        )
+    return out
+
+
+async def test_random_mailboxes_sort_and_thread_as_dovecot_does(dovecot: DovecotServer) -> None:
+    """Seeded random mailboxes (colliding Message-IDs, loops, prefixes,
+    blobs, case and accents, odd dates): client results equal Dovecot's."""
+    for seed in range(12):
+        rng = random.Random(seed)
+        imap = await connect(dovecot.server_info())
+        try:
+            if seed % 2:
+                await _seed(imap, _messages(_random_thread_mailbox(rng, rng.randrange(5, 40))))
+                assert await _client_threads(imap) == await imap.uid_thread("REFERENCES", ["ALL"]), seed
+            else:
+                await _seed(imap, _random_sort_mailbox(rng, rng.randrange(5, 30)))
+                for keys in SORT_KEYS:
+                    assert await _client_sort(imap, keys) == list(await imap.uid_sort(keys, ["ALL"])), (
+                        seed,
+                        keys,
+                    )
+        finally:
+            await imap._close_quietly()
