@@ -298,3 +298,46 @@ def test_sorting_100k_messages() -> None:
     by_size = sort_uids(items, ["SIZE"])
     sizes = [items[uid - 1].size for uid in by_size]
     assert sizes == sorted(sizes)
+
+
+def test_hostile_headers_sort_without_errors() -> None:
+    import random
+
+    rng = random.Random(5)
+    pieces = [
+        "Re:",
+        "[",
+        "]",
+        "(fwd)",
+        "=?UTF-8?Q?",
+        "?=",
+        " ",
+        "\t",
+        "\x00",
+        "\ud800",
+        "\u202e",
+        "é",
+        "ß",
+        "x",
+    ]
+
+    def junk() -> str:
+        return "".join(rng.choice(pieces) for _ in range(rng.randrange(30)))
+
+    items = [
+        SortItem(
+            uid=uid,
+            internaldate=rng.choice([None, T0, datetime(1, 1, 1), datetime(9999, 12, 31, tzinfo=UTC)]),
+            date=rng.choice(
+                [None, junk(), "Tue, 03 Mar 9999 10:00:00 +9999", "Tue, 03 Mar 0000 10:00:00 +0000"]
+            ),
+            from_=junk(),
+            to=junk(),
+            cc=junk(),
+            subject=rng.choice([None, junk()]),
+            size=rng.randrange(2**40),
+        )
+        for uid in range(1, 300)
+    ]
+    for key in ("ARRIVAL", "CC", "DATE", "FROM", "SIZE", "SUBJECT", "TO"):
+        assert sorted(sort_uids(items, [key])) == list(range(1, 300))

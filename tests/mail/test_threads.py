@@ -410,3 +410,50 @@ def test_server_threads_of_any_shape() -> None:
         ThreadRow(6, 1, False, 2),
     ]
     assert flatten_threads([]) == []
+
+
+def _junk(rng: random.Random) -> str | None:
+    pieces = [
+        "<",
+        ">",
+        "@",
+        '"',
+        "(",
+        ")",
+        "[",
+        "]",
+        "\\",
+        " ",
+        "\r\n",
+        "\t",
+        "\x00",
+        "\ud800",
+        "\u202e",
+        "é",
+        "x",
+    ]
+    if rng.random() < 0.1:
+        return None
+    if rng.random() < 0.02:
+        return "<a@b> " * 50_000 + "<" * 100_000
+    return "".join(rng.choice(pieces) for _ in range(rng.randrange(40)))
+
+
+def test_hostile_headers_thread_without_errors_and_keep_every_message() -> None:
+    rng = random.Random(3)
+    items = [
+        ThreadItem(
+            uid=uid,
+            message_id=_junk(rng),
+            in_reply_to=_junk(rng),
+            references=_junk(rng),
+            subject=_junk(rng),
+            date=_junk(rng),
+            internaldate=rng.choice([None, T0, datetime(1, 1, 1), datetime(9999, 12, 31, tzinfo=UTC)]),
+        )
+        for uid in range(1, 400)
+    ]
+    result = thread_references(items)
+    uids = [uid for thread in result for uid in thread_uids(thread)]
+    assert sorted(uids) == list(range(1, 400))
+    assert len(flatten_threads(result)) == 399

@@ -60,7 +60,6 @@ THREAD_FETCH_ITEMS = "(UID INTERNALDATE ENVELOPE BODY.PEEK[HEADER.FIELDS (REFERE
 
 # --- Message-IDs ----------------------------------------------------------------------
 
-_ANGLE = re.compile(r"<([^>]*)>")
 _SPACE = re.compile(r"[ \t\r\n]+")
 _COMMENT = re.compile(r"\([^()]*\)")
 _UNUSUAL = re.compile(r'[ \t\r\n"(\[]')
@@ -94,6 +93,20 @@ def _message_id(content: str) -> str | None:
     return f"{local}@{match.group(2)}"
 
 
+def _angle_contents(text: str) -> list[str]:
+    """The text between each "<" and the next ">" (a linear scan: a regular
+    expression retried at every "<" would be quadratic on "<<<<...")."""
+    out = []
+    pos = 0
+    while (start := text.find("<", pos)) >= 0:
+        end = text.find(">", start + 1)
+        if end < 0:
+            break
+        out.append(text[start + 1 : end])
+        pos = end + 1
+    return out
+
+
 def message_ids(header: str | None, limit: int | None = None) -> list[str]:
     """The valid Message-IDs (RFC 5322 §3.6.4) of a Message-ID, In-Reply-To
     or References header, in order; with ``limit``, only the last ones."""
@@ -106,7 +119,7 @@ def message_ids(header: str | None, limit: int | None = None) -> list[str]:
     if _ONLY_SIMPLE_IDS.fullmatch(header):
         out = _SIMPLE_ID.findall(header)
     else:
-        out = [mid for content in _ANGLE.findall(header) if (mid := _message_id(content)) is not None]
+        out = [mid for content in _angle_contents(header) if (mid := _message_id(content)) is not None]
     if limit is not None and len(out) > limit:
         out = out[-limit:]
     return out
