@@ -354,14 +354,15 @@ def _random_sort_mailbox(rng: random.Random, n: int) -> list[tuple[bytes, dateti
         ),
         *(None, ""),
     ]
-    addresses = ["ann@x", "Ann <ANN@x>", "bob@x", "_u@x", "=?UTF-8?Q?=C3=89mile?= <emile@x>", "zed@x", None]
+    senders = ["ann@x", "Ann <ANN@x>", "bob@x", "_u@x", "=?UTF-8?Q?=C3=89mile?= <emile@x>", "zed@x"]
+    addresses: list[str | None] = [*senders, None]
     dates = [None, INVALID_DATE, "Tue, 03 Mar 2026 10:00:00"]
     out = []
     for i in range(n):
         date = rng.choice([_day(rng.randrange(1, 4), rng.randrange(3), rng.randrange(-2, 3)), *dates])
         raw = _sort_message(
             i,
-            rng.choice(addresses[:-1]),
+            rng.choice(senders),
             rng.choice(addresses),
             rng.choice(addresses),
             rng.choice(subjects),

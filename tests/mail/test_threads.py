@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -34,14 +35,21 @@ def M(seqno: int | None, *children: ThreadMember) -> ThreadMember:
 
 
 def item(
-    uid: int, mid: str | None, subject: str | None = "s", date: int | None = None, **kw: str
+    uid: int,
+    mid: str | None,
+    subject: str | None = "s",
+    date: int | None = None,
+    *,
+    references: str | None = None,
+    in_reply_to: str | None = None,
 ) -> ThreadItem:
     return ThreadItem(
         uid=uid,
         message_id=f"<{mid}@x>" if mid else None,
+        in_reply_to=in_reply_to,
+        references=references,
         subject=subject,
         date=day(date if date is not None else uid),
-        **kw,
     )
 
 
@@ -402,7 +410,7 @@ def test_every_uid_of_a_thread_for_actions_on_a_collapsed_one() -> None:
 
 
 def test_server_threads_of_any_shape() -> None:
-    odd = [M(None), M(None, M(None, M(3), M(4))), M(5, M(None, M(6))), "junk"]  # type: ignore[list-item]
+    odd: list[Any] = [M(None), M(None, M(None, M(3), M(4))), M(5, M(None, M(6))), "junk"]
     assert flatten_threads(odd) == [
         ThreadRow(3, 0, True, 2),
         ThreadRow(4, 0, False, 2),
