@@ -519,13 +519,16 @@ def _members(roots: list[_Node]) -> list[ThreadMember]:
     """The nodes as ThreadMember trees, children ordered (iteratively: a
     thread may be 100,000 messages deep)."""
     out = [ThreadMember(root.uid or None, []) for root in roots]
-    stack = list(zip(roots, out, strict=True))
-    while stack:
-        node, member = stack.pop()
+    nodes = list(roots)
+    members = list(out)
+    while nodes:
+        node = nodes.pop()
+        siblings = members.pop().children
         for child in _sorted_children(node):
-            child_member = ThreadMember(child.uid or None, [])
-            member.children.append(child_member)
-            stack.append((child, child_member))
+            member = ThreadMember(child.uid or None, [])
+            siblings.append(member)
+            nodes.append(child)
+            members.append(member)
     return out
 
 
