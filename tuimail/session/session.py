@@ -132,9 +132,10 @@ class Session:
         """Replace the connection with a new one (the user asked: Ctrl+R)."""
         self._thread.submit(self._recover("reconnecting as asked", replace=True))
 
-    def open_mailbox(self, name: str) -> None:
-        """Select (EXAMINE in read-only mode) ``name``; MailboxOpened follows."""
-        self._submit("open the mailbox", self._open_mailbox, name)
+    def open_mailbox(self, name: str, query: str = "") -> None:
+        """Select (EXAMINE in read-only mode) ``name``; MailboxOpened follows.  With ``query``, no
+        row is fetched but what the search finds (Listed follows)."""
+        self._submit("open the mailbox", self._open_mailbox, name, query)
 
     def want_rows(self, generation: int, removals: int, seqnos: Sequence[int]) -> None:
         """Summaries for these positions of the UI's view; ViewChanged (Loaded) follows."""
