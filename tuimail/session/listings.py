@@ -95,7 +95,7 @@ class Listings:
     async def _filter(self, client: SessionClient, query: CompiledQuery, uids: list[int]) -> list[int]:
         """What the server could not search (has:attachment), from each result's BODYSTRUCTURE."""
         keep: set[int] = set()
-        for start in range(0, len(uids), 1000):
+        for start in range(0, len(uids), 1000):  # nothing is sent for no results
             for fd in await client.uid_fetch_items(uids[start : start + 1000], "(UID BODYSTRUCTURE)"):
                 summary = MessageSummary.from_fetch(fd)
                 if query.accepts(summary):
@@ -107,7 +107,7 @@ class Listings:
         view = self.selected.view
         if view is None:
             return
-        if client.has("SORT"):
+        if client.has("SORT") and view.exists:
             uids = await client.uid_sort(keys, ["ALL"], "UTF-8")
         else:
             uids = await self._sort_on_client(client, keys, None)
@@ -130,6 +130,8 @@ class Listings:
             return
         if client.has("THREAD=REFERENCES"):
             threads = await client.uid_thread()
+        elif view.exists == 0:
+            threads = []
         else:
             data = await client.uid_fetch_items("1:*", THREAD_FETCH_ITEMS)
             threads = thread_references(ThreadItem.from_fetch(fd) for fd in data if "UID" in fd.attr)

@@ -14,14 +14,17 @@ from textual.binding import BindingType
 
 from tuimail.config import Account, default_download_folder
 from tuimail.session.session import Session
-from tuimail.ui.binding_catalogue import Area
+from tuimail.ui.binding_catalogue import Area, BindingRow
 from tuimail.ui.bindings import APP_BINDINGS
 from tuimail.ui.commands import TuimailCommands
+from tuimail.ui.line_commands import COMMANDS
 from tuimail.ui.screens import ErrorScreen, FolderPicker, HelpScreen, MainScreen, SaveAttachmentDialog
+from tuimail.ui.screens.confirm import ConfirmDialog
 from tuimail.ui.screens.dialogs import FolderField, FolderList
 from tuimail.ui.screens.error import ChoiceButton
 from tuimail.ui.screens.help import HelpBody
 from tuimail.ui.widgets import EnvelopeViewer, MailboxTree, MessageList
+from tuimail.ui.widgets.command_line import LineInput
 
 _log = logging.getLogger(__name__)
 
@@ -125,7 +128,7 @@ class TuimailApp(App[None], inherit_bindings=False):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(binding_areas(), self.keymap))
+            self.push_screen(HelpScreen(binding_areas(), self.keymap, command_rows()))
 
     def action_reconnect(self) -> None:
         self.session.reconnect()
@@ -147,4 +150,14 @@ def binding_areas() -> list[Area]:
         ("Folder list", FolderList),
         ("Text field", FolderField),
         ("Buttons", ChoiceButton),
+        ("Command line", LineInput),
+        ("Confirm", ConfirmDialog),
+    ]
+
+
+def command_rows() -> list[BindingRow]:
+    """The ``:`` commands, as help-screen rows."""
+    return [
+        BindingRow("Commands", f":{c.name} {c.usage}".rstrip(), c.help, c.binding_id)
+        for c in COMMANDS.values()
     ]

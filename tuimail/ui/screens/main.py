@@ -114,8 +114,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
                     message_list.now = self.clock  # type: ignore[assignment]
                 yield message_list
                 yield EnvelopeViewer(id="viewer")
-        yield StatusBar(id="status")
         yield CommandLine(id="command-line")
+        yield StatusBar(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
