@@ -119,11 +119,31 @@ class SessionClient:
         """STATUS mailbox (MESSAGES UNSEEN) (RFC 9051 §6.3.11)."""
         return await self._imap.status(mailbox, ["MESSAGES", "UNSEEN"])
 
-    async def open(self, mailbox: str) -> MailboxState:
-        """SELECT, or EXAMINE in read-only mode (RFC 9051 §6.3.2-3)."""
+    async def enable_qresync(self) -> bool:
+        """ENABLE QRESYNC (RFC 7162 §3.2.3) when offered; True once it is on."""
+        if "QRESYNC" in self._imap.enabled:
+            return True
+        if not self.has("QRESYNC"):
+            return False
+        return "QRESYNC" in [c.upper() for c in await self._imap.enable("QRESYNC")]
+
+    @property
+    def qresync(self) -> bool:
+        return "QRESYNC" in self._imap.enabled
+
+    async def open(
+        self, mailbox: str, *, qresync: tuple[int, int, SequenceSet] | None = None
+    ) -> MailboxState:
+        """SELECT, or EXAMINE in read-only mode (RFC 9051 §6.3.2-3); with ``qresync``
+        (uidvalidity, modseq, known UIDs) the server reports what changed since (RFC 7162 §3.2.5)."""
+        condstore = self.has("CONDSTORE") and qresync is None
         if self.read_only:
-            return await self._imap.examine(mailbox)
-        return await self._imap.select(mailbox)
+            return await self._imap.examine(mailbox, condstore=condstore, qresync=qresync)
+        return await self._imap.select(mailbox, condstore=condstore, qresync=qresync)
+
+    async def flags_since(self, modseq: int | None) -> list[FetchData]:
+        """UID FETCH 1:* (FLAGS), only those changed since ``modseq`` with CONDSTORE (RFC 7162 §3.1.4)."""
+        return await self._imap.uid_fetch("1:*", "(UID FLAGS)", changedsince=modseq)
 
     async def fetch_summaries(self, seqnos: SequenceSet) -> list[FetchData]:
         """FETCH seqnos (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE)."""

@@ -33,6 +33,7 @@ from typing import Any
 
 from tuimail.config import Account
 from tuimail.imap.errors import NoResponseError
+from tuimail.mail.cache import HeaderCache
 from tuimail.mail.mailbox_view import TooManyMessages
 
 from . import messages as m
@@ -67,8 +68,11 @@ class Session:
         password: str | None = None,
         ssl_context: ssl.SSLContext | None = None,
         connect_timeout: float = 20.0,
+        cache: HeaderCache | None = None,
     ) -> None:
         self.account = account
+        #: The header cache shared by the app's sessions (None: none).
+        self.cache = cache
         self.post = post
         self.read_only = read_only or account.read_only
         self._thread = LoopThread(f"tuimail-session-{account.name}")
@@ -81,7 +85,8 @@ class Session:
             connect_timeout=connect_timeout,
         )
         self.directory = MailboxDirectory(post)
-        self.selected = SelectedMailbox(post, self._schedule)
+        account_key = f"{account.username}@{account.host}:{account.effective_port}"
+        self.selected = SelectedMailbox(post, self._schedule, cache=cache, account_key=account_key)
         self.actions = Actions(
             post,
             self.selected,
@@ -380,3 +385,5 @@ class Session:
             with contextlib.suppress(BaseException):
                 await self._recovery
         await self._drop_client()
+        if self.cache is not None:
+            await asyncio.to_thread(self.cache.flush, 5.0)

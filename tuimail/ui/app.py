@@ -13,6 +13,7 @@ from textual.app import App
 from textual.binding import BindingType
 
 from tuimail.config import Account, default_download_folder
+from tuimail.mail.cache import HeaderCache
 from tuimail.session.session import Session
 from tuimail.ui.binding_catalogue import Area, BindingRow
 from tuimail.ui.bindings import APP_BINDINGS
@@ -55,9 +56,12 @@ class TuimailApp(App[None], inherit_bindings=False):
         connect_timeout: float = 20.0,
         warnings: list[str] | None = None,
         bulk_threshold: int = 20,
+        cache_path: Path | None = None,
     ) -> None:
         super().__init__()
         self.bulk_threshold = bulk_threshold
+        #: The header cache (rows kept between runs), when a path is given.
+        self.cache = HeaderCache.open(cache_path) if cache_path is not None else None
         self.account = account
         self.read_only = read_only or account.read_only
         self.keymap = dict(keymap or {})
@@ -73,6 +77,7 @@ class TuimailApp(App[None], inherit_bindings=False):
             password=password,
             ssl_context=ssl_context,
             connect_timeout=connect_timeout,
+            cache=self.cache,
         )
         self.main_screen: MainScreen | None = None
         self._warnings = list(warnings or [])
@@ -125,6 +130,8 @@ class TuimailApp(App[None], inherit_bindings=False):
         import asyncio
 
         await asyncio.to_thread(self.session.stop)
+        if self.cache is not None:
+            await asyncio.to_thread(self.cache.close)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
