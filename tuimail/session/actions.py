@@ -30,6 +30,7 @@ from . import messages as m
 from .client import SessionClient
 from .failures import LocalFailure
 from .mailboxes import MailboxDirectory
+from .offline_queue import QueuedAction
 from .selected import SelectedMailbox, expand
 from .undo import UndoHistory, UndoStep
 
@@ -433,6 +434,51 @@ class Actions:
         text = await step.inverse(client)
         self._post(m.ActionDone("undo", text))
         return None
+
+    async def replay(self, client: SessionClient, entry: QueuedAction) -> str | None:
+        """Do one action that waited for the connection; what to tell the user (None: the
+        connection failed, keep it waiting)."""
+        what = entry.describe()
+        try:
+            async with self._in(client, entry.mailbox) as (there, here):
+                uidvalidity = (
+                    self.selected.view.uidvalidity if here and self.selected.view else there.uidvalidity
+                )
+                if uidvalidity != entry.uidvalidity:
+                    return f"Not done: {what} (the mailbox was rebuilt on the server since)"
+                uids = list(entry.uids)
+                if entry.kind == "flag":
+                    flag, on = str(entry.detail.get("flag")), bool(entry.detail.get("on"))
+                    if here:
+                        done = await self._store(there, uids, flag, on)
+                    else:
+                        reported = {
+                            fd.attr.get("UID") for fd in await there.store_flags(uids, [flag], add=on)
+                        }
+                        done = [u for u in uids if u in reported]
+                elif here:
+                    target = (
+                        self.trash
+                        if entry.kind == "delete"
+                        else str(entry.detail.get("target") or self.archive)
+                    )
+                    await self.move(there, uids, target, "moved")
+                    done = uids
+                else:
+                    target = (
+                        self.trash
+                        if entry.kind == "delete"
+                        else str(entry.detail.get("target") or self.archive)
+                    )
+                    copyuid = await there.move(uids, target)
+                    done = uids if copyuid is None else [u for u in uids if u in copyuid.source_uids]
+        except (ConnectionError, TimeoutError):
+            return None
+        except Exception as exc:  # noqa: BLE001 - reported, and the queue moves on
+            return f"Not done: {what} ({exc})"
+        if not done:
+            return f"Not done: {what} (the messages are gone)"
+        return f"Done now that the connection is back: {what}"
 
     @contextlib.asynccontextmanager
     async def _in(self, client: SessionClient, mailbox: str) -> AsyncIterator[tuple[SessionClient, bool]]:

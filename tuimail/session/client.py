@@ -84,6 +84,12 @@ class SessionClient:
         return self._imap.selected
 
     @property
+    def uidvalidity(self) -> int | None:
+        """The selected mailbox's UIDVALIDITY, if one is selected."""
+        selected = self._imap.selected
+        return selected.uidvalidity if selected is not None else None
+
+    @property
     def closed(self) -> bool:
         return self._imap.closed
 

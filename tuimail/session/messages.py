@@ -164,6 +164,14 @@ class ActionFailed(SessionMessage):
 
 
 @dataclass
+class QueueChanged(SessionMessage):
+    """Actions wait for the connection: ``count`` of them (0: none); ``text`` says what changed."""
+
+    count: int
+    text: str = ""
+
+
+@dataclass
 class Notice(SessionMessage):
     """Something for the user to read."""
 

@@ -46,6 +46,8 @@ _log = logging.getLogger(__name__)
 
 #: Summaries fetched per FETCH command.
 FETCH_BATCH = 200
+#: Changes per message to the UI (each applied well inside its 50 ms budget).
+UI_PART = 1000
 #: Rows fetched as soon as a mailbox is open, before the list asks (a tall screen's worth).
 FIRST_PAGE = 100
 #: Tries to learn the UID order while other clients keep expunging.
@@ -98,6 +100,8 @@ class SelectedMailbox:
         self.account_key = account_key
         self._mailbox_cache: MailboxCache | None = None
         self._mailbox_state: MailboxState | None = None
+        #: The mailbox open last, and its UIDVALIDITY (kept while offline: queued actions name it).
+        self.last_opened: tuple[str, int | None] | None = None
         self.view: MailboxView | None = None
         self.unread = UnreadCount()
         self._generation = 0
@@ -158,6 +162,7 @@ class SelectedMailbox:
         elif state.exists != view.exists:
             self._reconcile_count(view, state.exists, exact=qresync is not None)
         self._mailbox_state = state
+        self.last_opened = (view.name, view.uidvalidity)
         self._post_counts()
         # The UID order first where the cached one may be stale (no QRESYNC), then the newest
         # page (the list opens on it); the rest when the list asks; the unread count after.
@@ -334,7 +339,7 @@ class SelectedMailbox:
                     self._schedule("select again", lambda c: self.reopen(c, view))
                     break
         if changes:
-            self._post(m.ViewChanged(view.generation, tuple(changes), frozenset(ours)))
+            self._post_in_parts(view, changes, frozenset(ours))
             self._post_counts()
         if new_rows:
             seqnos = view.missing_seqnos(range(min(new_rows, view.exists)))
@@ -408,8 +413,27 @@ class SelectedMailbox:
         applied: list[ViewChange] = []
         for change in changes:
             self._apply(view, change, applied)
-        self._post(m.ViewChanged(view.generation, tuple(applied), frozenset(ours)))
+        self._post_in_parts(view, applied, frozenset(ours))
         self._post_counts()
+
+    def _post_in_parts(self, view: MailboxView, changes: list[ViewChange], ours: frozenset[int]) -> None:
+        """Post changes to the UI in parts it applies in a few milliseconds each (a sync of a whole
+        mailbox's flags must not stall its event loop); a Loaded of many rows is split too."""
+        part: list[ViewChange] = []
+        for change in changes:
+            if isinstance(change, Loaded) and len(change.placements) > UI_PART:
+                for start in range(0, len(change.placements), UI_PART):
+                    part.append(Loaded(change.placements[start : start + UI_PART]))
+                    if len(part) >= UI_PART // 8:
+                        self._post(m.ViewChanged(view.generation, tuple(part), ours))
+                        part = []
+                continue
+            part.append(change)
+            if len(part) >= UI_PART:
+                self._post(m.ViewChanged(view.generation, tuple(part), ours))
+                part = []
+        if part:
+            self._post(m.ViewChanged(view.generation, tuple(part), ours))
 
     def expect_removal(self, uids: Iterable[int]) -> None:
         """The user's own action is about to remove these UIDs."""

@@ -38,13 +38,14 @@ from tuimail.mail.mailbox_view import TooManyMessages
 
 from . import messages as m
 from .actions import Actions, Afterwards
-from .client import SessionClient
+from .client import ReadOnlyRefused, SessionClient
 from .connector import Connector
 from .failures import FailureKind, classify, describe, title
 from .gate import RequestGate
 from .keepalive import KeepAlive, Watchdog
 from .listings import Listings
 from .mailboxes import MailboxDirectory
+from .offline_queue import OfflineQueue
 from .selected import SelectedMailbox
 from .worker import LoopThread
 
@@ -53,6 +54,8 @@ __all__ = ["Session"]
 _log = logging.getLogger(__name__)
 
 Post = Callable[[Any], Any]
+#: (kind, uids, detail) of an action that may wait in the offline queue.
+Queueable = tuple[str, list[int], dict[str, object]]
 Work = Callable[..., Awaitable[Afterwards]]
 
 
@@ -69,8 +72,11 @@ class Session:
         ssl_context: ssl.SSLContext | None = None,
         connect_timeout: float = 20.0,
         cache: HeaderCache | None = None,
+        queue: OfflineQueue | None = None,
     ) -> None:
         self.account = account
+        #: Actions taken while offline (in memory only when no file is given).
+        self.queue = queue if queue is not None else OfflineQueue(None)
         #: The header cache shared by the app's sessions (None: none).
         self.cache = cache
         self.post = post
@@ -86,6 +92,7 @@ class Session:
         )
         self.directory = MailboxDirectory(post)
         account_key = f"{account.username}@{account.host}:{account.effective_port}"
+        self.account_key = account_key
         self.selected = SelectedMailbox(post, self._schedule, cache=cache, account_key=account_key)
         self.actions = Actions(
             post,
@@ -159,21 +166,23 @@ class Session:
         self._submit("save the attachment", self.actions.save_attachment, uid, index, folder)
 
     def set_flag(self, uids: Sequence[int], flag: str, on: bool) -> None:
-        """Add (``on``) or remove ``flag`` (UID STORE ±FLAGS)."""
+        """Add (``on``) or remove ``flag`` (UID STORE ±FLAGS); queued while offline."""
         what = "mark read or unread" if flag == "\\Seen" else "flag"
-        self._write(what, self.actions.set_flag, list(uids), flag, on)
+        queued = ("flag", list(uids), {"flag": flag, "on": on})
+        self._write(what, self.actions.set_flag, list(uids), flag, on, queue_as=queued)
 
     def delete(self, uids: Sequence[int]) -> None:
-        """Move to the trash (or, in the trash, delete for good with UID EXPUNGE)."""
-        self._write("delete", self.actions.delete, list(uids))
+        """Move to the trash (or, in the trash, delete for good with UID EXPUNGE); queued while offline."""
+        self._write("delete", self.actions.delete, list(uids), queue_as=("delete", list(uids), {}))
 
     def archive(self, uids: Sequence[int]) -> None:
-        """Move to the archive folder."""
-        self._write("archive", self._archive, list(uids))
+        """Move to the archive folder; queued while offline."""
+        self._write("archive", self._archive, list(uids), queue_as=("archive", list(uids), {}))
 
     def move(self, uids: Sequence[int], target: str) -> None:
-        """UID MOVE to ``target``."""
-        self._write("move", self.actions.move, list(uids), target, "moved")
+        """UID MOVE to ``target``; queued while offline."""
+        queued: Queueable = ("move", list(uids), {"target": target})
+        self._write("move", self.actions.move, list(uids), target, "moved", queue_as=queued)
 
     def copy(self, uids: Sequence[int], target: str) -> None:
         """UID COPY to ``target``."""
@@ -214,12 +223,12 @@ class Session:
         """SUBSCRIBE (or UNSUBSCRIBE) ``name``."""
         self._write("subscribe" if on else "unsubscribe", self.actions.subscribe, name, on)
 
-    def _write(self, action: str, work: Work, *args: Any) -> None:
+    def _write(self, action: str, work: Work, *args: Any, queue_as: Queueable | None = None) -> None:
         if self.read_only:
             # Refused here, before anything is scheduled; the client refuses it again below.
             self.post(m.ActionFailed(action, f"Cannot {action}: the session is read-only"))
             return
-        self._submit(action, work, *args)
+        self._thread.submit(self._request(action, work, *args, queue_as=queue_as))
 
     def _submit(self, action: str, work: Work, *args: Any, quiet: bool = False) -> None:
         self._thread.submit(self._request(action, work, *args, quiet=quiet))
@@ -233,7 +242,9 @@ class Session:
 
         asyncio.ensure_future(self._request(action, run, quiet=True))
 
-    async def _request(self, action: str, work: Work, *args: Any, quiet: bool = False) -> None:
+    async def _request(
+        self, action: str, work: Work, *args: Any, quiet: bool = False, queue_as: Queueable | None = None
+    ) -> None:
         """Run one request with the connection to itself; every failure ends in :meth:`_failed`."""
         while self._gate is None:  # the loop state is made by the first thing submitted
             await asyncio.sleep(0)
@@ -243,6 +254,8 @@ class Session:
             async with self._gate.request():
                 client = self._client
                 if client is None:
+                    if queue_as is not None and self._enqueue(action, queue_as):
+                        return
                     if not quiet:  # never dropped silently
                         self.post(m.ActionFailed(action, f"Could not {action}: not connected (offline)"))
                     return
@@ -253,6 +266,43 @@ class Session:
             raise
         except Exception as exc:  # noqa: BLE001 - the one place failures become messages
             await self._failed(exc, action, client, quiet=quiet)
+
+    # ----------------------------------------------------------- offline queue
+
+    def _enqueue(self, action: str, queued: Queueable) -> bool:
+        """Keep an action for when the connection is back; False when it cannot wait."""
+        opened = self.selected.last_opened
+        kind, uids, detail = queued
+        if opened is None or opened[1] is None:
+            return False
+        mailbox, uidvalidity = opened[0], opened[1]
+        if kind == "delete" and mailbox == self.actions.trash:
+            return False  # deleting for good is not done blind
+        entry = self.queue.add(self.account_key, mailbox, uidvalidity, kind, uids, detail)
+        count = self.queue.count(self.account_key)
+        waiting = f"{count} action{'s' if count != 1 else ''} waiting"
+        self.post(
+            m.QueueChanged(count, f"Offline: {entry.describe()} will be done once connected ({waiting})")
+        )
+        return True
+
+    async def _replay(self, client: SessionClient) -> None:
+        """Do what was asked while offline, in order, and say how each went."""
+        pending = await asyncio.to_thread(self.queue.pending, self.account_key)
+        if not pending:
+            return
+        for entry in pending:
+            try:
+                text = await self.actions.replay(client, entry)
+            except ReadOnlyRefused:
+                text = f"Not done: {entry.describe()} (the session is read-only)"
+            if text is not None:  # None: the connection went; the rest waits
+                await asyncio.to_thread(self.queue.remove, entry)
+                self.post(m.Notice(text, "warning" if text.startswith("Not done") else "information"))
+            else:
+                break
+        count = await asyncio.to_thread(self.queue.count, self.account_key)
+        self.post(m.QueueChanged(count))
 
     # ------------------------------------------------------------- failures
 
@@ -314,6 +364,7 @@ class Session:
                 self.post(m.ConnectionChanged("connected"))
                 await self.directory.load(client)
                 await self._open(client, self.mailbox or "INBOX", fallback=True)
+                await self._replay(client)
         except BaseException:
             await self._drop_client()
             raise
