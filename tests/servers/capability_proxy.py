@@ -20,6 +20,9 @@ class CapabilityProxy:
         self._hidden = re.compile(rb" (?:" + words.encode() + rb")(?=[ \]\r])", re.IGNORECASE)
         self.port = 0
         self._server: asyncio.base_events.Server | None = None
+        #: While cut, every connection is dropped and new ones are closed at once (a network outage).
+        self.cut = False
+        self._writers: set[asyncio.StreamWriter] = set()
 
     async def start(self) -> None:
         self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0, limit=1 << 26)
@@ -30,8 +33,22 @@ class CapabilityProxy:
             self._server.close()
             await self._server.wait_closed()
 
+    def cut_off(self) -> None:
+        """Drop every connection, and refuse new ones until :meth:`restore`."""
+        self.cut = True
+        for writer in list(self._writers):
+            writer.close()
+        self._writers.clear()
+
+    def restore(self) -> None:
+        self.cut = False
+
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self.cut:
+            writer.close()
+            return
         up_reader, up_writer = await asyncio.open_connection(*self.target, limit=1 << 26)
+        self._writers.update((writer, up_writer))
 
         async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter, rewrite: bool) -> None:
             try:

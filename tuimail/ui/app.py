@@ -14,6 +14,7 @@ from textual.binding import BindingType
 
 from tuimail.config import Account, default_download_folder
 from tuimail.mail.cache import HeaderCache
+from tuimail.session.offline_queue import OfflineQueue
 from tuimail.session.session import Session
 from tuimail.ui.binding_catalogue import Area, BindingRow
 from tuimail.ui.bindings import APP_BINDINGS
@@ -62,6 +63,7 @@ class TuimailApp(App[None], inherit_bindings=False):
         self.bulk_threshold = bulk_threshold
         #: The header cache (rows kept between runs), when a path is given.
         self.cache = HeaderCache.open(cache_path) if cache_path is not None else None
+        queue_path = cache_path.parent / "offline-queue.sqlite3" if cache_path is not None else None
         self.account = account
         self.read_only = read_only or account.read_only
         self.keymap = dict(keymap or {})
@@ -78,6 +80,7 @@ class TuimailApp(App[None], inherit_bindings=False):
             ssl_context=ssl_context,
             connect_timeout=connect_timeout,
             cache=self.cache,
+            queue=OfflineQueue(queue_path),
         )
         self.main_screen: MainScreen | None = None
         self._warnings = list(warnings or [])
@@ -132,6 +135,23 @@ class TuimailApp(App[None], inherit_bindings=False):
         await asyncio.to_thread(self.session.stop)
         if self.cache is not None:
             await asyncio.to_thread(self.cache.close)
+
+    async def action_quit(self) -> None:
+        """Quit; with actions waiting for the connection, ask first (they wait for the next start)."""
+        waiting = self.main_screen.waiting if self.main_screen is not None else 0
+        if not waiting:
+            self.exit()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        sentence = (
+            f"{waiting} action{'s' if waiting != 1 else ''} still wait for the connection: quit anyway? "
+            "(they are kept and done at the next start)"
+        )
+        self.push_screen(ConfirmDialog(sentence), answered)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

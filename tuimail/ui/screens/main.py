@@ -100,6 +100,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self._found: list[int] = []
         self._relist: Timer | None = None
         self._pending_query: str | None = None
+        #: Actions waiting for the connection (the offline queue).
+        self.waiting = 0
 
     # ---------------------------------------------------------------- layout
 
@@ -163,6 +165,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
             detail,
             selected=len(self.message_list.selected),
             listing=self._listing_label(),
+            waiting=self.waiting,
         )
 
     def _listing_label(self) -> str:
@@ -287,6 +290,12 @@ class MainScreen(Screen[None], inherit_bindings=False):
         rolled_back = self.message_list.drop_pending(message.uids or None)
         text = message.text + (" (shown as it was)" if rolled_back else "")
         self.say(text, title="Read-only" if read_only else "", severity="warning")
+
+    def on_queue_changed(self, message: sm.QueueChanged) -> None:
+        self.waiting = message.count
+        if message.text:
+            self.say(message.text, severity="warning")
+        self._update_status()
 
     def on_notice(self, message: sm.Notice) -> None:
         self.say(message.text, severity=message.severity)
