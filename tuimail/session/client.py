@@ -186,6 +186,11 @@ class SessionClient:
             raise ReadOnlyRefused(f"UID FETCH {items}") if self.read_only else ValueError(items)
         return await self._imap.uid_fetch(uids if isinstance(uids, str) else _uids(uids), items)
 
+    async def uid_search_uids(self, uids: UidSet) -> list[int]:
+        """Which of ``uids`` the selected mailbox still holds (UID SEARCH UID set)."""
+        found = await self.uid_search_all(["UID", _uids(uids)])
+        return [uid for lo, hi in found.ranges for uid in range(lo, hi + 1)][: len(list(_uids(uids)))]
+
     async def message_ids(self, uids: UidSet) -> dict[int, str]:
         """UID FETCH uids (ENVELOPE): each message's Message-ID (RFC 5322 §3.6.4), where it has one."""
         out: dict[int, str] = {}

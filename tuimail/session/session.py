@@ -101,6 +101,8 @@ class Session:
             lambda: self.connector.connect(quiet=True),
             trash_folder=account.trash_folder,
             archive_folder=account.archive_folder,
+            journal=self.queue,
+            account_key=account_key,
         )
         self.listings = Listings(post, self.selected)
         self._gate: RequestGate | None = None
