@@ -69,8 +69,11 @@ class MainScreen(Screen[None], inherit_bindings=False):
         download_folder: Path,
         clock: Callable[[], datetime] | None = None,
         bulk_threshold: int = 20,
+        accounts: Callable[[], str] | None = None,
     ) -> None:
         super().__init__()
+        #: The other accounts and their unread mail, for the status bar.
+        self.other_accounts = accounts or (lambda: "")
         self.session = session
         self.account_name = account_name
         self.read_only = read_only
@@ -166,7 +169,12 @@ class MainScreen(Screen[None], inherit_bindings=False):
             selected=len(self.message_list.selected),
             listing=self._listing_label(),
             waiting=self.waiting,
+            others=self.other_accounts(),
         )
+
+    def refresh_status(self) -> None:
+        """Redraw the status bar (another account's counts changed, or this one is shown again)."""
+        self._update_status()
 
     def _listing_label(self) -> str:
         listing = self.listing
@@ -424,7 +432,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
             if kind == "theme":
                 return sorted(self.app.available_themes)
             if kind == "account":
-                return [self.account_name]
+                return [p.account.name for p in getattr(self.app, "panes", [])] or [self.account_name]
             return []
 
         return complete(before, candidates)
@@ -759,8 +767,9 @@ class MainScreen(Screen[None], inherit_bindings=False):
             self.say(f"No theme {name!r}", severity="warning")
 
     def switch_account(self, name: str) -> None:
-        if name != self.account_name:
-            self.say(f"No other account is open: {name!r}", severity="warning")
+        switch = getattr(self.app, "switch_account", None)
+        if name != self.account_name and (switch is None or not switch(name)):
+            self.say(f"No account {name!r} in the configuration", severity="warning")
 
     def action_move(self) -> None:
         self._pick_folder("Move to", "move")
