@@ -252,3 +252,34 @@ async def test_new_mail_keeps_the_cursor_on_the_same_message_and_toggles_the_rig
         await pilot.press("r")
         await until(pilot, lambda: not main.message_list.summary_at(2).unread, what="row 2 read")
         assert main.message_list.summary_at(1).unread and main.message_list.summary_at(0).unread
+
+
+async def test_j_and_k_in_the_viewer_read_the_next_and_previous_message_and_the_list_follows() -> None:
+    async with app_on(seeded(4)) as (app, pilot, main):
+        await pilot.press("enter")
+        await until(pilot, lambda: main.viewer.rendered is not None, what="first message")
+        assert main._within(main.viewer)
+        await pilot.press("J")
+        await until(
+            pilot,
+            lambda: main.viewer.rendered is not None and main.viewer.rendered.subject == "Message number 3",
+            what="the next one",
+        )
+        assert main.message_list.cursor_row == 1 and main._within(main.viewer)
+        await pilot.press("K")
+        await until(
+            pilot,
+            lambda: main.viewer.rendered is not None and main.viewer.rendered.subject == "Message number 4",
+            what="back",
+        )
+        assert main.message_list.cursor_row == 0
+
+
+async def test_ctrl_d_and_ctrl_u_move_half_a_page_in_the_list() -> None:
+    async with app_on(seeded(60)) as (app, pilot, main):
+        ml = main.message_list
+        half = max((ml.scrollable_content_region.height - 1) // 2, 1)
+        await pilot.press("ctrl+d")
+        assert ml.cursor_row == half
+        await pilot.press("ctrl+u")
+        assert ml.cursor_row == 0

@@ -179,6 +179,11 @@ class TuimailApp(App[None], inherit_bindings=False):
                 return True
         return False
 
+    def action_redraw(self) -> None:
+        """Ctrl+L: draw the whole screen again (after another program scribbled on the terminal)."""
+        self.refresh(repaint=True, layout=True)
+        self.screen.refresh(repaint=True, layout=True)
+
     def action_next_account(self) -> None:
         if len(self.panes) > 1:
             self._show((self.current + 1) % len(self.panes))

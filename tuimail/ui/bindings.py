@@ -26,6 +26,7 @@ APP_BINDINGS: list[BindingType] = [
     Binding("ctrl+p", "command_palette", "Command palette", show=False, id="app.command_palette"),
     Binding("ctrl+r", "reconnect", "Reconnect", show=False, id="app.reconnect"),
     Binding("ctrl+n", "next_account", "Next account", show=False, id="app.next_account"),
+    Binding("ctrl+l", "redraw", "Redraw", show=False, id="app.redraw"),
     # Textual's own App bindings, redefined with ids:
     Binding("ctrl+q", "quit", "Quit at once", show=False, priority=True, id="app.force_quit"),
     Binding("ctrl+c", "help_quit", "How to quit", show=False, system=True, id="app.help_quit"),

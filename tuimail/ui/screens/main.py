@@ -348,6 +348,21 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.viewer.show_note(f"Fetching {sanitize(summary.subject) if summary else 'the message'}…")
         self.session.open_message(uid)
 
+    @on(EnvelopeViewer.Step)
+    def _step(self, message: EnvelopeViewer.Step) -> None:
+        """J/K in the viewer: the next or previous message at once; the list follows."""
+        ml = self.message_list
+        row = ml.cursor_row + message.by
+        if not 0 <= row < ml.count:
+            self.say("No more messages that way", severity="warning")
+            return
+        ml.cursor_row = row
+        summary = ml.summary_at(row)
+        if summary is not None:
+            if self._follow is not None:
+                self._follow.stop()
+            self._open(summary.uid)
+
     @on(MailboxTree.MailboxChosen)
     def _mailbox_chosen(self, message: MailboxTree.MailboxChosen) -> None:
         if message.name != self.mailbox:
