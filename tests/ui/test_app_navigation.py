@@ -169,11 +169,11 @@ async def test_unreachable_host_says_so_and_when_it_tries_again() -> None:
         assert not isinstance(app.screen, ErrorScreen)  # nothing the user must answer
 
 
-async def test_command_palette_opens_with_colon_and_switches_mailbox_and_theme() -> None:
+async def test_command_palette_opens_with_ctrl_p_and_switches_mailbox_and_theme() -> None:
     from textual.command import CommandList, CommandPalette
 
     async with app_on(seeded(3)) as (app, pilot, main):
-        await pilot.press("colon")
+        await pilot.press("ctrl+p")
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"Open mailbox: Archive")
         await until(pilot, lambda: app.screen.query_one(CommandList).option_count > 0, what="hits")
