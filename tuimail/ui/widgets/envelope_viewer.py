@@ -41,10 +41,10 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *reader_bindings("viewer"),
-        Binding("H", "toggle_raw", "Raw source", id="viewer.toggle_raw"),
+        Binding("H", "toggle_raw", "Raw source", show=False, id="viewer.toggle_raw"),
         Binding("s", "save_attachment", "Save attachment", id="viewer.save_attachment"),
-        Binding("J", "step(1)", "Next message", id="viewer.next_message"),
-        Binding("K", "step(-1)", "Previous message", id="viewer.previous_message"),
+        Binding("J", "step(1)", "Next message", show=False, id="viewer.next_message"),
+        Binding("K", "step(-1)", "Previous message", show=False, id="viewer.previous_message"),
         Binding("ctrl+d", "half_page(1)", "Half page down", show=False, id="viewer.half_page_down"),
         Binding("ctrl+u", "half_page(-1)", "Half page up", show=False, id="viewer.half_page_up"),
         Binding("ctrl+f", "page_down", "Page down", show=False, id="viewer.page_down_ctrl"),
