@@ -136,6 +136,7 @@ class TuimailApp(App[None], inherit_bindings=False):
         self._load_themes()
         if self.keymap:
             self.set_keymap(self.keymap)
+            self._check_keymap()
         for index, pane in enumerate(self.panes):
             assert pane.session is not None
             pane.screen = MainScreen(
@@ -157,6 +158,20 @@ class TuimailApp(App[None], inherit_bindings=False):
         for pane in self.panes:
             assert pane.session is not None
             pane.session.start()  # every account stays connected: its counts stay current
+
+    def _check_keymap(self) -> None:
+        """An id in [keymap] that no binding has is said, with the closest id."""
+        import difflib
+
+        from tuimail.ui.binding_catalogue import all_binding_rows
+
+        known = {row.binding_id for row in all_binding_rows(binding_areas())}
+        for binding_id in self.keymap:
+            if binding_id not in known:
+                close = difflib.get_close_matches(binding_id, sorted(known), n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else " (? lists every id)"
+                text = f"[keymap]: no binding has the id {binding_id!r}{hint}"
+                self.notify(text, title="Configuration", severity="warning", timeout=15, markup=False)
 
     def _titles(self) -> None:
         pane = self.panes[self.current]

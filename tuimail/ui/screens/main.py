@@ -217,7 +217,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
             if choice == "retry":
                 self.session.retry()
             else:
-                self.app.exit()
+                self.app.exit(return_code=1, message=f"tuimail: {message.title}: {message.detail}")
 
         self.app.push_screen(ErrorScreen(message.title, message.detail, where=where), done)
 
