@@ -194,6 +194,20 @@ class TuimailApp(App[None], inherit_bindings=False):
                 return True
         return False
 
+    async def action_clear_cache(self) -> None:
+        """Forget every row the header cache holds (the next start fetches them again)."""
+        import asyncio
+
+        cache = self.cache
+        if cache is None or not cache.available:
+            self.notify("No header cache is in use", severity="warning", markup=False)
+            return
+        before = await asyncio.to_thread(cache.size_bytes)
+        await asyncio.to_thread(cache.clear)
+        after = await asyncio.to_thread(cache.size_bytes)
+        freed = max(0, before - after)
+        self.notify(f"Header cache cleared ({freed / 1e6:.1f} MB freed)", markup=False)
+
     def action_redraw(self) -> None:
         """Ctrl+L: draw the whole screen again (after another program scribbled on the terminal)."""
         self.refresh(repaint=True, layout=True)
