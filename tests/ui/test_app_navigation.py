@@ -289,4 +289,5 @@ async def test_ctrl_d_and_ctrl_u_move_half_a_page_in_the_list() -> None:
 async def test_an_unknown_binding_id_in_the_keymap_is_said_with_the_closest_one() -> None:
     async with app_on(seeded(1), keymap={"message.delte": "x"}) as (app, pilot, main):
         texts = [n.message for n in app._notifications]
-        assert any("no binding has the id 'message.delte'; did you mean 'message.delete'?" in t for t in texts)
+        said = "no binding has the id 'message.delte'; did you mean 'message.delete'?"
+        assert any(said in t for t in texts)
