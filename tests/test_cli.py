@@ -166,3 +166,24 @@ def test_log_file_in_the_config_is_a_path_with_the_home_folder_expanded(tmp_path
     assert parse_config({}).log_file is None
     with pytest.raises(ConfigError, match="log_file: must be a string"):
         parse_config({"log_file": 3})
+
+
+def test_an_error_escaping_the_app_is_one_line_and_logged_with_its_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tuimail.ui.app import TuimailApp
+
+    def run(self: TuimailApp) -> None:
+        credentials = f"user:{PASSWORD}"  # a local a traceback with locals would show
+        raise RuntimeError(f"driver failed after {len(credentials)} bytes")
+
+    monkeypatch.setattr(TuimailApp, "run", run)
+    config, log = tmp_path / "config.toml", tmp_path / "t.log"
+    config.write_text('[accounts.a]\nhost = "h"\nusername = "u"\n')
+    assert main(["--config", str(config), "--log", str(log)]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    assert err == f"tuimail: error: stopped on an unexpected error (RuntimeError); the details are in {log}\n"
+    text = log.read_text()
+    assert "Traceback (most recent call last)" in text and "RuntimeError: driver failed after" in text
+    assert PASSWORD not in text
