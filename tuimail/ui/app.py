@@ -21,6 +21,7 @@ from tuimail.ui.screens import ErrorScreen, FolderPicker, HelpScreen, MainScreen
 from tuimail.ui.screens.dialogs import FolderField, FolderList
 from tuimail.ui.screens.error import ChoiceButton
 from tuimail.ui.screens.help import HelpBody
+from tuimail.ui.unexpected import UnexpectedErrors, guard_message_handlers
 from tuimail.ui.widgets import EnvelopeViewer, MailboxTree, MessageList
 
 _log = logging.getLogger(__name__)
@@ -129,6 +130,26 @@ class TuimailApp(App[None], inherit_bindings=False):
 
     def action_reconnect(self) -> None:
         self.session.reconnect()
+
+    # ---------------------------------------------- unexpected errors (issue 10, item 10)
+
+    @property
+    def unexpected_errors(self) -> UnexpectedErrors:
+        """This app's unexpected errors: shown, logged, counted (:mod:`tuimail.ui.unexpected`)."""
+        errors = getattr(self, "_unexpected_errors", None)
+        if errors is None:
+            errors = self._unexpected_errors = UnexpectedErrors(self)
+        return errors
+
+    def on_load(self) -> None:
+        """Before anything is mounted: a handler's error is reported instead of ending its widget."""
+        guard_message_handlers()
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's funnel for errors nobody caught (timers, workers, rendering, compose...) would
+        print a traceback with local variables and exit: here the error is shown, logged, and the
+        app carries on."""
+        self.unexpected_errors.report(error)
 
 
 def binding_areas() -> list[Area]:
