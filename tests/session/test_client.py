@@ -60,9 +60,10 @@ FACADE_READS: dict[str, Call] = {
     "noop": lambda c: c.noop(),
     "message_ids": lambda c: c.message_ids([1]),
     "uids_by_message_id": lambda c: c.uids_by_message_id(["<m1@example.com>"]),
+    "server_id": lambda c: c.server_id({"name": "tuimail"}),
 }
 #: Not commands, or not worth a round trip here: state, streams, the end.
-FACADE_OTHER = {"has", "updates", "idle", "abort", "logout"}
+FACADE_OTHER = {"has", "updates", "idle", "abort", "logout", "tls"}
 
 
 def test_every_method_of_the_facade_is_checked_below() -> None:
