@@ -34,6 +34,7 @@ from tuimail.mail.unread import UnreadCount
 from tuimail.mail.view_changes import Added, FlagsChanged, Loaded, Removed, UidsKnown, ViewChange
 
 from . import messages as m
+from .alerts import AlertReporter
 from .client import SessionClient
 from .failures import describe
 
@@ -85,6 +86,7 @@ class SelectedMailbox:
         self._ours: set[int] = set()
         self._counts: tuple[int | None, int] | None = None
         self._recount_scheduled = False
+        self._alerts = AlertReporter(post)
 
     @property
     def name(self) -> str | None:
@@ -193,6 +195,7 @@ class SelectedMailbox:
         new_rows = 0
         resync = False
         for response in responses:
+            self._alerts.report(response)  # RFC 9051 §7.1: [ALERT] texts reach the user
             name, data = response.name, response.data
             if name == "EXISTS" and isinstance(data, int):
                 if data > view.exists:

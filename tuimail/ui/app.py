@@ -18,6 +18,7 @@ from tuimail.ui.binding_catalogue import Area
 from tuimail.ui.bindings import APP_BINDINGS
 from tuimail.ui.commands import TuimailCommands
 from tuimail.ui.screens import ErrorScreen, FolderPicker, HelpScreen, MainScreen, SaveAttachmentDialog
+from tuimail.ui.screens.account_info import AccountInfoBody, AccountInfoScreen
 from tuimail.ui.screens.dialogs import FolderField, FolderList
 from tuimail.ui.screens.error import ChoiceButton
 from tuimail.ui.screens.help import HelpBody
@@ -163,6 +164,8 @@ def binding_areas() -> list[Area]:
         ("Help", HelpScreen),
         ("Help", HelpBody),
         ("Error", ErrorScreen),
+        ("Account info", AccountInfoScreen),
+        ("Account info", AccountInfoBody),
         ("Dialogs", FolderPicker),
         ("Dialogs", SaveAttachmentDialog),
         ("Folder list", FolderList),

@@ -24,6 +24,7 @@ ACTIONS: list[tuple[str, str, str]] = [
     ("Archive message", "screen.archive", "Move the selected message to the archive folder"),
     ("Move message…", "screen.move", "Move the selected message to another folder"),
     ("Copy message…", "screen.copy", "Copy the selected message to another folder"),
+    ("Account info", "screen.account_info", "Server greeting and ID, capabilities, TLS, header cache"),
     ("Reconnect", "app.reconnect", "Reconnect to the server"),
     ("Help: keys", "app.help", "List every key binding"),
     ("Quit", "app.quit", "Leave tuimail"),

@@ -35,6 +35,7 @@ from tuimail.session import messages as sm
 from tuimail.ui.bindings import MAIN_BINDINGS
 from tuimail.ui.widgets import EnvelopeViewer, MailboxTree, MessageList, StatusBar
 
+from .account_info import AccountInfoScreen
 from .confirm import ConfirmDialog
 from .dialogs import FolderPicker, SaveAttachmentDialog
 from .error import ErrorScreen
@@ -258,6 +259,10 @@ class MainScreen(Screen[None], inherit_bindings=False):
     def on_attachment_saved(self, message: sm.AttachmentSaved) -> None:
         self.say(f"Saved {message.path}", title="Attachment")
 
+    def on_account_info(self, message: sm.AccountInfo) -> None:
+        if not isinstance(self.app.screen, AccountInfoScreen):
+            self.app.push_screen(AccountInfoScreen(message))
+
     # --------------------------------------------------------- widget messages
 
     @on(MessageList.RowsWanted)
@@ -446,6 +451,9 @@ class MainScreen(Screen[None], inherit_bindings=False):
 
     def action_undo(self) -> None:
         self.session.undo()
+
+    def action_account_info(self) -> None:
+        self.session.account_info()
 
     def _leaving(self, summary: MessageSummary) -> None:
         """``summary`` is being deleted, archived or moved away: if it is the open message,
