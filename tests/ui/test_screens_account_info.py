@@ -16,7 +16,9 @@ from tuimail.ui.app import TuimailApp
 from tuimail.ui.screens.account_info import AccountInfoScreen
 
 #: A greeting with markup, an OSC 8 hyperlink and a bidi override.
-HOSTILE_GREETING = b"* OK Welcome to [b]Evil[/b] \x1b]8;;https://evil.example\x07click\x1b]8;;\x07 \xe2\x80\xaeready\r\n"
+HOSTILE_GREETING = (
+    b"* OK Welcome to [b]Evil[/b] \x1b]8;;https://evil.example\x07click\x1b]8;;\x07 \xe2\x80\xaeready\r\n"
+)
 
 
 def screen_text(app: TuimailApp) -> str:
@@ -54,7 +56,8 @@ async def test_palette_opens_account_info_with_server_text_shown_literally_and_k
                     assert "[b]Evil[/b]" in drawn
                     text = content_text(screen)
                     assert "\x1b" not in drawn + text and "\u202e" not in drawn + text
-                    assert "OK Welcome to [b]Evil[/b] ␛]8;;https://evil.example" in text and "<U+202E>ready" in text
+                    assert "OK Welcome to [b]Evil[/b] ␛]8;;https://evil.example" in text
+                    assert "<U+202E>ready" in text
                     assert "none: plaintext" in text and "not in use" in text
                     assert "the server answered ID with NIL" in text
                     assert any(
