@@ -37,7 +37,9 @@ from tuimail.mail.cache import HeaderCache
 from tuimail.mail.mailbox_view import TooManyMessages
 
 from . import messages as m
+from .account_info import gather as gather_account_info
 from .actions import Actions, Afterwards
+from .alerts import AlertReporter
 from .client import ReadOnlyRefused, SessionClient
 from .connector import Connector
 from .failures import FailureKind, classify, describe, title
@@ -96,6 +98,7 @@ class Session:
         account_key = f"{account.username}@{account.host}:{account.effective_port}"
         self.account_key = account_key
         self.selected = SelectedMailbox(post, self._schedule, cache=cache, account_key=account_key)
+        self.alerts = AlertReporter(post)
         self.actions = Actions(
             post,
             self.selected,
@@ -207,6 +210,15 @@ class Session:
     def undo(self) -> None:
         """Take the last action back."""
         self._write("undo", self.actions.undo)
+
+    def account_info(self) -> None:
+        """The server's greeting, ID, capabilities and TLS, and the header cache; AccountInfo follows."""
+        self._submit("show the account info", self._account_info)
+
+    async def _account_info(self, client: SessionClient) -> Afterwards:
+        # cache=: the session's HeaderCache, once it has one ("not in use" until then).
+        self.post(await gather_account_info(client, self.account, cache=self.cache))
+        return None
 
     async def _archive(self, client: SessionClient, uids: list[int]) -> Afterwards:
         return await self.actions.archive_messages(client, uids, self.account.archive_by_year)
@@ -363,6 +375,7 @@ class Session:
         assert self._gate is not None
         client = await self.connector.connect()
         self._connections += 1
+        self.alerts.report_greeting(client)  # RFC 9051 §7.1: an [ALERT] in the greeting
         try:
             async with self._gate.request():
                 self._client = client

@@ -22,10 +22,12 @@ from tuimail.ui.bindings import APP_BINDINGS
 from tuimail.ui.commands import TuimailCommands
 from tuimail.ui.line_commands import COMMANDS
 from tuimail.ui.screens import ErrorScreen, FolderPicker, HelpScreen, MainScreen, SaveAttachmentDialog
+from tuimail.ui.screens.account_info import AccountInfoBody, AccountInfoScreen
 from tuimail.ui.screens.confirm import ConfirmDialog
 from tuimail.ui.screens.dialogs import FolderField, FolderList
 from tuimail.ui.screens.error import ChoiceButton
 from tuimail.ui.screens.help import HelpBody
+from tuimail.ui.unexpected import UnexpectedErrors, guard_message_handlers
 from tuimail.ui.widgets import EnvelopeViewer, MailboxTree, MessageList
 from tuimail.ui.widgets.command_line import LineInput
 
@@ -152,7 +154,9 @@ class TuimailApp(App[None], inherit_bindings=False):
         return self.panes[self.current].screen
 
     def on_load(self) -> None:
-        """Connect and log in while the UI is still being built (messages wait for the screens)."""
+        """Before anything is mounted: a handler's error is reported instead of ending its widget;
+        and connect and log in while the UI is still being built (messages wait for the screens)."""
+        guard_message_handlers()
         for pane in self.panes:
             assert pane.session is not None
             pane.session.start()  # every account stays connected: its counts stay current
@@ -303,6 +307,22 @@ class TuimailApp(App[None], inherit_bindings=False):
     def action_reconnect(self) -> None:
         self.session.reconnect()
 
+    # ---------------------------------------------- unexpected errors (issue 10, item 10)
+
+    @property
+    def unexpected_errors(self) -> UnexpectedErrors:
+        """This app's unexpected errors: shown, logged, counted (:mod:`tuimail.ui.unexpected`)."""
+        errors = getattr(self, "_unexpected_errors", None)
+        if errors is None:
+            errors = self._unexpected_errors = UnexpectedErrors(self)
+        return errors
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's funnel for errors nobody caught (timers, workers, rendering, compose...) would
+        print a traceback with local variables and exit: here the error is shown, logged, and the
+        app carries on."""
+        self.unexpected_errors.report(error)
+
 
 def binding_areas() -> list[Area]:
     """Each place with bindings, as the help screen names it, and its class."""
@@ -315,6 +335,8 @@ def binding_areas() -> list[Area]:
         ("Help", HelpScreen),
         ("Help", HelpBody),
         ("Error", ErrorScreen),
+        ("Account info", AccountInfoScreen),
+        ("Account info", AccountInfoBody),
         ("Dialogs", FolderPicker),
         ("Dialogs", SaveAttachmentDialog),
         ("Folder list", FolderList),

@@ -65,6 +65,11 @@ HELP_BINDINGS: list[BindingType] = [
     Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close"),
 ]
 
+ACCOUNT_INFO_BINDINGS: list[BindingType] = [
+    *SCREEN_BINDINGS,
+    Binding("escape,q", "dismiss", "Close", id="account_info.close"),
+]
+
 ERROR_BINDINGS: list[BindingType] = [
     *SCREEN_BINDINGS,
     Binding("r", "retry", "Retry", id="error.retry"),

@@ -31,6 +31,7 @@ ACTIONS: list[tuple[str, str, str]] = [
     ("Command line", "screen.command_line", "Commands with arguments (:move, :open, :create...)"),
     ("Next account", "app.next_account", "Show the next account"),
     ("Clear the header cache", "app.clear_cache", "Forget the message rows kept on disk between runs"),
+    ("Account info", "screen.account_info", "Server greeting and ID, capabilities, TLS, header cache"),
     ("Reconnect", "app.reconnect", "Replace the connection with a new one"),
     ("Help: keys", "app.help", "List every key binding and command"),
 ]

@@ -40,6 +40,7 @@ from tuimail.ui.line_commands import LineError, complete, parse
 from tuimail.ui.widgets import EnvelopeViewer, MailboxTree, MessageList, StatusBar
 from tuimail.ui.widgets.command_line import CommandLine
 
+from .account_info import AccountInfoScreen
 from .confirm import ConfirmDialog
 from .dialogs import FolderPicker, SaveAttachmentDialog
 from .error import ErrorScreen
@@ -310,6 +311,10 @@ class MainScreen(Screen[None], inherit_bindings=False):
 
     def on_attachment_saved(self, message: sm.AttachmentSaved) -> None:
         self.say(f"Saved {message.path}", title="Attachment")
+
+    def on_account_info(self, message: sm.AccountInfo) -> None:
+        if not isinstance(self.app.screen, AccountInfoScreen):
+            self.app.push_screen(AccountInfoScreen(message))
 
     # --------------------------------------------------------- widget messages
 
@@ -732,6 +737,9 @@ class MainScreen(Screen[None], inherit_bindings=False):
 
     def action_undo(self) -> None:
         self.session.undo()
+
+    def action_account_info(self) -> None:
+        self.session.account_info()
 
     def _leaving(self, summary: MessageSummary) -> None:
         """``summary`` is being deleted, archived or moved away: if it is the open message,
