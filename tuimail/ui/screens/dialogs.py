@@ -207,6 +207,11 @@ class FolderPicker(ModalScreen[str | None], inherit_bindings=False):
         return self.shown[index].name if index is not None and 0 <= index < len(self.shown) else None
 
     @property
+    def names(self) -> list[str]:
+        """The server names of every folder offered, in the order given."""
+        return [folder.name for folder in self.folders]
+
+    @property
     def shown_names(self) -> list[str]:
         """The server names listed, in order."""
         return [folder.name for folder in self.shown]
