@@ -6,7 +6,6 @@ sanitised and shown as :class:`rich.text.Text`, never markup.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -50,16 +49,6 @@ MATCH_STYLE = Style(bold=True, underline=True)
 
 #: A dialog on fewer rows than this has the class ``-short`` (app.tcss drops its blank lines).
 SHORT_BREAKPOINTS: list[tuple[int, str]] = [(0, "-short"), (23, "-tall")]
-
-
-def _with_extra_keys(bindings: list[BindingType], extra: dict[str, str]) -> list[BindingType]:
-    """``bindings`` with keys added to the binding of an action (``{"cursor_down": "j"}``)."""
-    out: list[BindingType] = []
-    for binding in bindings:
-        if isinstance(binding, Binding) and binding.action in extra:
-            binding = dataclasses.replace(binding, key=f"{binding.key},{extra[binding.action]}")
-        out.append(binding)
-    return out
 
 
 class FolderField(Input, inherit_bindings=False):
