@@ -9,7 +9,7 @@ from textual.widgets import OptionList, Static
 from tests.ui.dialog_harness import showing
 from tuimail.mail.mailbox_tree import SPECIAL_USE_ICONS, MailboxNode
 from tuimail.ui.bindings import active_bindings
-from tuimail.ui.screens.dialogs import FolderList, FolderPicker, PickerField
+from tuimail.ui.screens.dialogs import MAX_SHOWN, FolderList, FolderPicker, PickerField
 
 NAMES = [
     "INBOX",
@@ -225,3 +225,18 @@ async def test_the_picker_fits_a_40x12_terminal() -> None:
 def test_every_key_of_the_picker_has_an_id(node_class: type) -> None:
     bindings = active_bindings(node_class)
     assert bindings and all(b.id for b in bindings)
+
+
+async def test_thousands_of_mailboxes_list_only_the_best_matches_and_say_how_many_more() -> None:
+    many: list[str | MailboxNode] = [f"Lists/project-{i}" for i in range(3000)]
+    screen = picker(many)
+    async with showing(screen) as (app, pilot):
+        assert len(screen.shown_names) == MAX_SHOWN == screen.query_one(FolderList).option_count
+        note = screen.query_one("#folder-note", Static)
+        assert str(note.render()) == f"… and {3000 - MAX_SHOWN:,} more: type to narrow."
+        await pilot.press("2", "9", "9", "9")
+        assert screen.shown_names[0] == "Lists/project-2999"
+        assert not note.display
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.results == ["Lists/project-2999"]

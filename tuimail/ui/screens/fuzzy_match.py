@@ -18,7 +18,6 @@ keystroke.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,8 +28,8 @@ MAX_NAME_CHARS = 512
 #: Characters of a query considered.
 MAX_QUERY_CHARS = 128
 
-#: Where a path component or word starts: the name's start, or after a separator.
-_COMPONENT_START = re.compile(r"(?:^|[/.\\ _\-])(?=.)")
+#: A path component or word starts at the name's start or after one of these.
+_SEPARATORS = frozenset("/.\\ _-")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,19 +45,23 @@ class Match:
 
 def match(query: str, name: str, index: int = 0) -> Match | None:
     """``name`` ranked against ``query`` (None when the query is not a subsequence of it)."""
-    q = _fold(query[:MAX_QUERY_CHARS])
+    return _match(_fold(query[:MAX_QUERY_CHARS]), name, index)
+
+
+def _match(q: str, name: str, index: int) -> Match | None:
+    """:func:`match` with the query already cut and folded."""
     n = _fold(name[:MAX_NAME_CHARS])
     if not q:
         return Match(index, name, (), (0, 0, index))
     if n == q:
         return Match(index, name, tuple(range(len(q))), (0, 0, index))
-    if n.startswith(q):
-        return Match(index, name, tuple(range(len(q))), (1, 0, index))
-    for start in (m.end() for m in _COMPONENT_START.finditer(n)):
-        if n.startswith(q, start):
-            return Match(index, name, tuple(range(start, start + len(q))), (1, start, index))
     found = n.find(q)
     if found >= 0:
+        at = found
+        while at >= 0:  # an occurrence at the start of the name or of a component ranks higher
+            if at == 0 or n[at - 1] in _SEPARATORS:
+                return Match(index, name, tuple(range(at, at + len(q))), (1, at, index))
+            at = n.find(q, at + 1)
         return Match(index, name, tuple(range(found, found + len(q))), (2, found, index))
     positions = _tightest(q, n)
     if positions is None:
@@ -69,7 +72,8 @@ def match(query: str, name: str, index: int = 0) -> Match | None:
 
 def fuzzy_filter(query: str, names: Sequence[str]) -> list[Match]:
     """The names ``query`` matches, best first; every name, in order, when the query is empty."""
-    matches = [m for i, name in enumerate(names) if (m := match(query, name, i)) is not None]
+    q = _fold(query[:MAX_QUERY_CHARS])
+    matches = [m for i, name in enumerate(names) if (m := _match(q, name, i)) is not None]
     matches.sort(key=lambda m: m.rank)
     return matches
 
