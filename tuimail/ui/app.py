@@ -18,7 +18,8 @@ from tuimail.ui.binding_catalogue import Area
 from tuimail.ui.bindings import APP_BINDINGS
 from tuimail.ui.commands import TuimailCommands
 from tuimail.ui.screens import ErrorScreen, FolderPicker, HelpScreen, MainScreen, SaveAttachmentDialog
-from tuimail.ui.screens.dialogs import FolderField, FolderList
+from tuimail.ui.screens.confirm import ConfirmDialog
+from tuimail.ui.screens.dialogs import FolderField, FolderList, PickerField
 from tuimail.ui.screens.error import ChoiceButton
 from tuimail.ui.screens.help import HelpBody
 from tuimail.ui.widgets import EnvelopeViewer, MailboxTree, MessageList
@@ -141,7 +142,9 @@ def binding_areas() -> list[Area]:
         ("Error", ErrorScreen),
         ("Dialogs", FolderPicker),
         ("Dialogs", SaveAttachmentDialog),
+        ("Dialogs", ConfirmDialog),
         ("Folder list", FolderList),
         ("Text field", FolderField),
+        ("Folder filter", PickerField),
         ("Buttons", ChoiceButton),
     ]

@@ -27,15 +27,15 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer
 
 from tuimail.mail.mailbox_tree import iter_nodes
 from tuimail.mail.sanitize import sanitize
 from tuimail.session import messages as sm
 from tuimail.ui.bindings import MAIN_BINDINGS
 from tuimail.ui.widgets import EnvelopeViewer, MailboxTree, MessageList, StatusBar
+from tuimail.ui.widgets.keys_footer import KeysFooter
 
-from .dialogs import FolderPicker, SaveAttachmentDialog
+from .dialogs import FolderPicker, SaveAttachmentDialog, SaveChoice
 from .error import ErrorScreen
 
 if TYPE_CHECKING:
@@ -53,6 +53,9 @@ class MainScreen(Screen[None], inherit_bindings=False):
     """Three panes and a status bar over one session."""
 
     BINDINGS: ClassVar[list[BindingType]] = MAIN_BINDINGS
+    #: Size classes that app.tcss lays the panes out by (the mailbox tree narrows, then hides).
+    HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (50, "-narrow"), (70, "-medium"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (23, "-tall")]
 
     def __init__(
         self,
@@ -99,7 +102,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
                 yield message_list
                 yield EnvelopeViewer(id="viewer")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(MessageList).focus()
@@ -291,11 +294,12 @@ class MainScreen(Screen[None], inherit_bindings=False):
             self.say(f"No attachment {message.index}", severity="warning")
             return
 
-        def chosen(folder: Path | None) -> None:
-            if folder is not None:
-                self.session.save_attachment(uid, message.index, folder)
+        def chosen(choice: SaveChoice | None) -> None:
+            if choice is not None:
+                self.session.save_attachment(uid, choice.index, choice.folder, choice.filename)
 
-        self.app.push_screen(SaveAttachmentDialog(names[message.index], self.download_folder), chosen)
+        dialog = SaveAttachmentDialog(rendered.attachments, self.download_folder, index=message.index)
+        self.app.push_screen(dialog, chosen)
 
     def _close_message(self) -> None:
         if self._follow is not None:
@@ -308,7 +312,10 @@ class MainScreen(Screen[None], inherit_bindings=False):
     # ----------------------------------------------------------------- actions
 
     def _panes(self) -> list[Widget]:
-        return [self.mailbox_tree, self.message_list, self.viewer]
+        return [pane for pane in (self.mailbox_tree, self.message_list, self.viewer) if pane.display]
+
+    def action_toggle_sidebar(self) -> None:
+        self.mailbox_tree.toggle_shown()
 
     def action_focus_next_pane(self) -> None:
         self._cycle(+1)
@@ -396,7 +403,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
             # Let the session refuse (it says why) without asking for a folder first.
             getattr(self.session, verb)([uid], "")
             return
-        names = [n.name for n in iter_nodes(self.mailboxes) if n.selectable and n.name != self.mailbox]
+        folders = [n for n in iter_nodes(self.mailboxes) if n.selectable and n.name != self.mailbox]
 
         def chosen(name: str | None) -> None:
             if name:
@@ -404,4 +411,4 @@ class MainScreen(Screen[None], inherit_bindings=False):
                     self._leaving(summary)
                 getattr(self.session, verb)([uid], name)
 
-        self.app.push_screen(FolderPicker(title, names), chosen)
+        self.app.push_screen(FolderPicker(title, folders), chosen)
