@@ -28,6 +28,7 @@ from tuimail.ui.screens.dialogs import FolderField, FolderList, PickerField
 from tuimail.ui.screens.error import ChoiceButton
 from tuimail.ui.screens.help import HelpBody
 from tuimail.ui.unexpected import UnexpectedErrors, guard_message_handlers
+from tuimail.ui.view_memory import ViewMemory, default_memory_path
 from tuimail.ui.widgets import EnvelopeViewer, MailboxTree, MessageList
 from tuimail.ui.widgets.command_line import LineInput
 
@@ -108,6 +109,8 @@ class TuimailApp(App[None], inherit_bindings=False):
         self.cache = HeaderCache.open(cache_path) if cache_path is not None else None
         queue_path = cache_path.parent / "offline-queue.sqlite3" if cache_path is not None else None
         self.queue = OfflineQueue(queue_path)
+        #: Each mailbox's last sort or threads (in the state folder when there is a cache path).
+        self.memory = ViewMemory(default_memory_path() if cache_path is not None else None)
         self.keymap = dict(keymap or {})
         self.clock = clock
         self._wanted_theme = theme or DEFAULT_THEME
@@ -178,6 +181,7 @@ class TuimailApp(App[None], inherit_bindings=False):
                 clock=self.clock,
                 bulk_threshold=self.bulk_threshold,
                 accounts=self._others,
+                memory=self.memory,
             )
             self.install_screen(pane.screen, name=f"account-{index}")
         self.push_screen("account-0")

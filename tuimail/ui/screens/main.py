@@ -36,6 +36,7 @@ from tuimail.mail.view_changes import Added
 from tuimail.session import messages as sm
 from tuimail.ui.bindings import MAIN_BINDINGS
 from tuimail.ui.line_commands import LineError, complete, parse
+from tuimail.ui.view_memory import ViewMemory
 from tuimail.ui.widgets import EnvelopeViewer, MailboxTree, MessageList, StatusBar
 from tuimail.ui.widgets.command_line import CommandLine
 from tuimail.ui.widgets.keys_footer import KeysFooter
@@ -74,8 +75,11 @@ class MainScreen(Screen[None], inherit_bindings=False):
         clock: Callable[[], datetime] | None = None,
         bulk_threshold: int = 20,
         accounts: Callable[[], str] | None = None,
+        memory: ViewMemory | None = None,
     ) -> None:
         super().__init__()
+        #: How each mailbox was last listed (its sort, or threads).
+        self.memory = memory if memory is not None else ViewMemory()
         #: The other accounts and their unread mail, for the status bar.
         self.other_accounts = accounts or (lambda: "")
         self.session = session
@@ -255,6 +259,13 @@ class MainScreen(Screen[None], inherit_bindings=False):
             self.message_list.show_rows(ListedRows(view, [], title="searching…"))
         elif self.listing is not None:
             self._relist_now()
+        else:
+            remembered = self.memory.get(self.account_name, view.name)
+            sort = remembered.get("sort")
+            if isinstance(sort, list) and sort and all(isinstance(k, str) for k in sort):
+                self.session.sort(sort)
+            elif remembered.get("threads") is True:
+                self.session.threads()
         if opened_uid is None:
             self._close_message()
         self._restore = cursor_uid  # once its row is known again (reconnection)
@@ -441,10 +452,10 @@ class MainScreen(Screen[None], inherit_bindings=False):
 
     # ---------------------------------------------------------- command line
 
-    def action_command_line(self) -> None:
+    def action_command_line(self, text: str = "") -> None:
         line = self.query_one(CommandLine)
         line.completer = self._complete
-        line.open(":")
+        line.open(":", text)
 
     def action_search(self) -> None:
         line = self.query_one(CommandLine)
@@ -585,6 +596,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.say("No more found in that direction", severity="warning")
 
     def leave_listing(self) -> None:
+        if self.mailbox is not None and self.listing is not None and self.listing.kind != "search":
+            self.memory.set(self.account_name, self.mailbox, None)  # back to the mailbox's own order
         self.listing = None
         self._pending_query = None
         self._collapsed.clear()
@@ -596,6 +609,10 @@ class MainScreen(Screen[None], inherit_bindings=False):
             return
         self._pending_query = None
         self.listing = message
+        if self.mailbox is not None and message.kind == "sort":
+            self.memory.set(self.account_name, self.mailbox, {"sort": list(message.sort)})
+        elif self.mailbox is not None and message.kind == "threads":
+            self.memory.set(self.account_name, self.mailbox, {"threads": True})
         cursor = self.message_list.cursor_uid
         if message.kind == "threads":
             self._show_threads(message, cursor_uid=cursor)
