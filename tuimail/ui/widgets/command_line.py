@@ -78,11 +78,6 @@ class LineInput(Input, inherit_bindings=False):
         if event.key != "tab":
             self._cycle = []
 
-    def on_blur(self, event: events.Blur) -> None:
-        line = self.parent
-        if isinstance(line, CommandLine) and line.is_open:
-            line.close()
-            line.post_message(CommandLine.Closed(line))
 
 
 class CommandLine(Horizontal):
