@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, overload
 
 from .sequence_set import SequenceSet
@@ -42,6 +43,7 @@ __all__ = [
     "Envelope",
     "ExtensionData",
     "FetchData",
+    "InternalDate",
     "InvalidParseData",
     "MailboxACLItem",
     "MailboxList",
@@ -179,6 +181,30 @@ class ExtensionData:
 
 # --- FETCH -------------------------------------------------------------------
 
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+class InternalDate(datetime):
+    """A timezone-aware ``datetime`` from an IMAP ``date-time`` (RFC 9051 §9):
+    INTERNALDATE, SAVEDATE.
+
+    ``str()`` gives the IMAP form, e.g. ``"17-Jul-1996 02:44:25 -0700"``;
+    everything else is a datetime.
+    """
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        offset = self.utcoffset()
+        minutes = int(offset.total_seconds()) // 60 if offset is not None else 0
+        sign = "-" if minutes < 0 else "+"
+        zone = f"{sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
+        return (
+            f"{self.day:02d}-{_MONTH_NAMES[self.month - 1]}-{self.year:04d} "
+            f"{self.hour:02d}:{self.minute:02d}:{self.second:02d} {zone}"
+        )
+
+
 
 @dataclass(slots=True, unsafe_hash=True)
 class FetchData:
@@ -191,8 +217,8 @@ class FetchData:
     ``"MODSEQ"``                          ``int``
     ``"FLAGS"``                           ``list[str]``
     ``"INTERNALDATE"``                    ``datetime`` (timezone-aware; an
-                                          ``InternalDate``, whose ``str()``
-                                          is the IMAP form)
+                                          :class:`InternalDate`, whose
+                                          ``str()`` is the IMAP form)
     ``"ENVELOPE"``                        :class:`Envelope`
     ``"BODY"``, ``"BODYSTRUCTURE"``       :class:`BodyStructure`
     ``"BODY[...]"``, ``"BINARY[...]"``,   ``bytes | None`` (the key keeps the

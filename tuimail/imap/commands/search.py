@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, overload
 
-from ..encoder import Atom, needs_charset, search_criteria
+from ..encoder import Atom
 from ..types import ESearchResult, SearchResult, ThreadMember, UntaggedResponse
 from .base import CommandsBase
+from .search_keys import needs_charset, search_criteria
 
 Criteria = Iterable[Any] | str
 
