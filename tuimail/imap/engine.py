@@ -316,8 +316,24 @@ class Engine:
         if self._conn is None:
             raise ConnectionLost("not connected")
 
-    async def _execute(self, cmd: Command, *, timeout: float | None = _DEFAULT) -> TaggedResponse:
-        """Queue ``cmd``, send it when the pipeline allows, await its completion."""
+    # --- the interface for command families and IDLE ----------------------------
+    #
+    # Everything that runs a command goes through these four methods (the
+    # command methods in :mod:`.commands`, :mod:`.idle`): build a
+    # :class:`~tuimail.imap.command.Command`, ``await execute(cmd)``, then
+    # ``check_completion(cmd, response)``.
+
+    async def execute(self, cmd: Command, *, timeout: float | None = _DEFAULT) -> TaggedResponse:
+        """Queue ``cmd``, send it when the pipeline allows (RFC 9051 §5.5)
+        and return its tagged completion, OK, NO or BAD alike.
+
+        ``timeout``: seconds before the connection is given up with
+        :class:`CommandTimeout` (default: ``command_timeout``, none for an
+        ``untimed`` command).  Raises :class:`ConnectionLost` when the
+        connection is or becomes closed, ``cmd.error`` when the client
+        failed the command itself.  Cancelling the caller withdraws a
+        command not yet sent.
+        """
         self._check_open()
         loop = asyncio.get_running_loop()
         cmd.tag = f"T{next(self._tags)}"
@@ -460,8 +476,11 @@ class Engine:
                 self._pipeline.sending = None
             self._pump()
 
-    def _write_raw(self, data: bytes, *, redact: bool = False) -> None:
-        """Write a line outside a command (SASL responses, DONE)."""
+    def write_continuation_line(self, data: bytes, *, redact: bool = False) -> None:
+        """Write ``data`` (a line with its CRLF) continuing the command in
+        flight: a SASL response (RFC 9051 §6.2.2) or IDLE's ``DONE``
+        (RFC 2177).  ``redact`` keeps it out of the protocol trace.  Does
+        nothing once the connection is closed."""
         if self._conn is None or self._closed_error is not None:
             return
         trace.client(data, redact_all=redact, conn=self.trace_id)
@@ -469,11 +488,17 @@ class Engine:
 
     # --- results --------------------------------------------------------------
 
+    def is_in_flight(self, cmd: Command) -> bool:
+        """True from the moment ``cmd`` starts being sent until its tagged
+        response; False while it waits in the queue and once completed."""
+        return self._pipeline.in_flight.get(cmd.tag) is cmd
+
     @staticmethod
-    def _check(
+    def check_completion(
         cmd: Command, response: TaggedResponse, no_error: type[NoResponseError] = NoResponseError
     ) -> None:
-        """Raise for NO/BAD (RFC 9051 §7.1.2-3), with the server's text and code."""
+        """Raise for NO (``no_error``) or BAD (:class:`BadResponseError`)
+        (RFC 9051 §7.1.2-3), with the server's text and code; OK passes."""
         if response.name == "OK":
             return
         text = response.data.text

@@ -30,8 +30,8 @@ class CommandsBase(Engine):
     ) -> Command:
         """Send ``name args``; return the completed command or raise for NO/BAD."""
         cmd = Command(name, tuple(args), collect=frozenset(collect), **fields)
-        response = await self._execute(cmd)
-        self._check(cmd, response, no_error)
+        response = await self.execute(cmd)
+        self.check_completion(cmd, response, no_error)
         return cmd
 
     @staticmethod
