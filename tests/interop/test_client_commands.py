@@ -160,6 +160,22 @@ async def test_append_with_flags_and_date_returns_appenduid(imap: IMAP) -> None:
     assert fetched.attr["INTERNALDATE"] == when
 
 
+async def test_append_of_bare_lf_message_stores_crlf(imap: IMAP) -> None:
+    """EmailMessage.as_bytes() gives bare LF; strict servers refuse it
+    (RFC 5322 §2.1), so the client sends CRLF, as imaplib does."""
+    lf = message("bare newlines", body="line one\nline two\rline three").replace(b"\r\n", b"\n")
+    assert b"\r\n" not in lf
+    result = await imap.append("INBOX", lf)
+    assert isinstance(result, AppendUIDData)
+    await imap.examine("INBOX")
+    (uid,) = list(result.assigned_uids)
+    (fetched,) = await imap.uid_fetch(uid, "BODY.PEEK[]")
+    stored = fetched.attr["BODY[]"]
+    expected = lf.replace(b"\r", b"\r\n").replace(b"\n", b"\r\n").replace(b"\r\r\n", b"\r\n")
+    assert stored == expected
+    assert stored.count(b"\n") == stored.count(b"\r\n") == stored.count(b"\r") > 0
+
+
 # --- selected state -----------------------------------------------------------------
 
 
