@@ -59,6 +59,9 @@ _PARTIAL_RANGE_RE = re.compile(r"(-?\d{1,10}):(-?\d{1,10})")
 _SEARCH_RE = re.compile(r"(?: +\d+)*")
 _ATOMS_RE = re.compile(r"[^\]\r\n]*")
 
+#: Largest number / nz-number (RFC 9051 §9: unsigned 32-bit).
+MAX_NUMBER = 2**32 - 1
+
 _CONDITIONS = frozenset(("OK", "NO", "BAD", "BYE", "PREAUTH"))
 _NUMERIC = frozenset(("EXISTS", "RECENT", "EXPUNGE"))
 _CODES_WITHOUT_DATA = frozenset(
@@ -164,6 +167,8 @@ class ResponseParser(FetchParser):
         name = self.take(_NAME_RE, "response name").group().upper()
         if name in _CONDITIONS:
             return UntaggedResponse(name, self.resp_text_after_name(), self.data)
+        if name in _NUMERIC or name == "FETCH":
+            self.error(f"{name} without a message number", 2)
         method = _UNTAGGED.get(name)
         if method is None:
             self.accept(" ")
@@ -177,8 +182,8 @@ class ResponseParser(FetchParser):
         """message-data = nz-number SP ("EXPUNGE" / ("FETCH" SP msg-att));
         mailbox-data's "EXISTS"/"RECENT" also start with a number."""
         number_text, name = m.group(1), m.group(2).upper()
-        if len(number_text) > 19:
-            self.error("number out of range", 2)
+        if len(number_text) > 10 or int(number_text) > MAX_NUMBER:
+            self.error("number out of range (RFC 9051: unsigned 32-bit)", 2)
         number = int(number_text)
         self.pos = m.end()
         data: Any

@@ -111,4 +111,4 @@ def _expunged(responses: list[Any]) -> list[int] | VanishedData:
     vanished = [r.data for r in responses if r.name == "VANISHED"]
     if vanished:
         return VanishedData(SequenceSet([v.uids for v in vanished]), False)
-    return [int(r.data) for r in responses if r.name == "EXPUNGE"]
+    return [r.data for r in responses if r.name == "EXPUNGE" and isinstance(r.data, int)]

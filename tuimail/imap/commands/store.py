@@ -54,6 +54,6 @@ class StoreCommands(CommandsBase):
         cmd = await self._run(name, *args, collect=("FETCH",), numbers=numbers, uid=name.startswith("UID"))
         result = StoreResult(r.data for r in cmd.responses if r.name == "FETCH")
         code = cmd.result.data.code if cmd.result is not None else None
-        if code is not None and code.name == "MODIFIED":
-            result.modified = code.data if isinstance(code.data, SequenceSet) else SequenceSet(str(code.data))
+        if code is not None and code.name == "MODIFIED" and isinstance(code.data, SequenceSet):
+            result.modified = code.data
         return result
