@@ -21,7 +21,7 @@ import asyncio
 import contextlib
 import ssl
 import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,6 +99,14 @@ class Peer:
 
     async def drain(self) -> None:
         await self.writer.drain()
+
+    async def stream(self, chunks: Iterable[bytes]) -> None:
+        """Send each chunk and wait until it has left (flow control), so
+        this side holds one chunk at a time however much is sent: memory
+        measured in a test is then the client's."""
+        for chunk in chunks:
+            self.send(chunk)
+            await self.writer.drain()
 
     def close(self) -> None:
         self.writer.close()
