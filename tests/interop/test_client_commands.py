@@ -59,6 +59,7 @@ async def _fill(imap: IMAP, subjects: list[str], mailbox: str = "INBOX") -> list
 
 
 async def test_capability_noop_check_and_logout(imap: IMAP) -> None:
+    assert imap.greeting is not None and imap.greeting.name == "OK" and not imap.alerts
     caps = await imap.capability()
     assert "IMAP4REV1" in caps and caps == imap.capabilities
     await imap.noop()
