@@ -130,8 +130,9 @@ class Running:
 
 
 @contextlib.asynccontextmanager
-async def scripted_server(script: Script) -> AsyncIterator[Running]:
-    """Run ``script`` for each connection on 127.0.0.1 (random port)."""
+async def scripted_server(script: Script, *, tls: ssl.SSLContext | None = None) -> AsyncIterator[Running]:
+    """Run ``script`` for each connection on 127.0.0.1 (random port);
+    ``tls``: implicit TLS with this server context."""
     running = Running(port=0)
     tasks: set[asyncio.Task[None]] = set()
 
@@ -152,7 +153,7 @@ async def scripted_server(script: Script) -> AsyncIterator[Running]:
             with contextlib.suppress(Exception):
                 writer.close()
 
-    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    server = await asyncio.start_server(handle, "127.0.0.1", 0, ssl=tls)
     running.port = server.sockets[0].getsockname()[1]
     try:
         yield running
