@@ -14,8 +14,10 @@ mailbox's state and the engine's dispatch take any bytes a server sends.
 
 Each example has a deadline of one second (the hypothesis profile in
 tests/conftest.py): no input takes longer.  Short by default; run the long
-profile with ``--hypothesis-profile=long`` or
-``TUIMAIL_HYPOTHESIS_PROFILE=long``.
+profile (20,000 examples a test, minutes each) with
+``--hypothesis-profile=long --timeout=0`` or
+``TUIMAIL_HYPOTHESIS_PROFILE=long`` (the per-test timeout of 120 s in
+pyproject.toml is for the default run).
 """
 
 from __future__ import annotations

@@ -16,8 +16,9 @@ work, so that memory and time stay bounded whatever is sent:
                                 members, ranges of a sequence set, words of a
                                 CAPABILITY or flag list, ESEARCH return items
                                 (:mod:`.parser`).  Each costs about a hundred
-                                bytes and a microsecond or two, so a response
-                                costs at most ``max_items`` times that.
+                                bytes and a few microseconds, so a response
+                                costs at most ``max_items`` times that (at the
+                                default, tens of MB and a few seconds).
                                 SEARCH/SORT numbers are not counted: they are
                                 kept as 4-byte values, bounded by the line
                                 length.
