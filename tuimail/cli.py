@@ -112,6 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         download_folder=account.download_folder or config.download_folder,
         clock=clock,
         warnings=config.warnings,
+        bulk_threshold=config.bulk_threshold,
     )
     try:
         app.run()

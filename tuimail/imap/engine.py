@@ -114,6 +114,8 @@ class Engine:
         self._logging_out = False
         self.bye: UntaggedResponse | None = None
         self.state = "not authenticated"
+        #: Loop time of the last bytes received (tells a busy server from a silent one).
+        self.last_received = asyncio.get_running_loop().time()
         #: The text of every ``[ALERT]`` received (RFC 9051 §7.1: to be shown
         #: to the user), greeting included, oldest first: the latest
         #: MAX_ALERTS, each cut to MAX_ALERT_TEXT characters.  Server text:
@@ -163,11 +165,17 @@ class Engine:
         Alerts that arrived before subscribing are in :attr:`alerts`."""
         return self._hub.subscribe(maxsize, names, max_bytes=max_bytes)
 
+    def abort(self, reason: str) -> None:
+        """Give the connection up now (say, the server stopped answering): every
+        command in flight or waiting fails with :class:`ConnectionLost`."""
+        self._fail(ConnectionLost(reason))
+
     # --- connection events ---------------------------------------------------
 
     def _on_data(self, data: bytes) -> None:
         if self._closed_error is not None:
             return
+        self.last_received = asyncio.get_running_loop().time()
         if self._discard:
             trace.note(f"discarding {len(data)} bytes received before the TLS handshake", self.trace_id)
             return

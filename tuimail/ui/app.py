@@ -14,9 +14,14 @@ from textual.binding import BindingType
 
 from tuimail.config import Account, default_download_folder
 from tuimail.session.session import Session
+from tuimail.ui.binding_catalogue import Area
 from tuimail.ui.bindings import APP_BINDINGS
 from tuimail.ui.commands import TuimailCommands
-from tuimail.ui.screens import HelpScreen, MainScreen
+from tuimail.ui.screens import ErrorScreen, FolderPicker, HelpScreen, MainScreen, SaveAttachmentDialog
+from tuimail.ui.screens.dialogs import FolderField, FolderList
+from tuimail.ui.screens.error import ChoiceButton
+from tuimail.ui.screens.help import HelpBody
+from tuimail.ui.widgets import EnvelopeViewer, MailboxTree, MessageList
 
 _log = logging.getLogger(__name__)
 
@@ -46,8 +51,10 @@ class TuimailApp(App[None], inherit_bindings=False):
         theme_dirs: list[Path] | None = None,
         connect_timeout: float = 20.0,
         warnings: list[str] | None = None,
+        bulk_threshold: int = 20,
     ) -> None:
         super().__init__()
+        self.bulk_threshold = bulk_threshold
         self.account = account
         self.read_only = read_only or account.read_only
         self.keymap = dict(keymap or {})
@@ -83,6 +90,7 @@ class TuimailApp(App[None], inherit_bindings=False):
             read_only=self.read_only,
             download_folder=self.download_folder,
             clock=self.clock,
+            bulk_threshold=self.bulk_threshold,
         )
         self.push_screen(self.main_screen)
         self.sub_title = self.account.name + (" (read-only)" if self.read_only else "")
@@ -117,8 +125,26 @@ class TuimailApp(App[None], inherit_bindings=False):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.keymap))
+            self.push_screen(HelpScreen(binding_areas(), self.keymap))
 
     def action_reconnect(self) -> None:
-        self.notify("Reconnecting…")
-        self.session.retry()
+        self.session.reconnect()
+
+
+def binding_areas() -> list[Area]:
+    """Each place with bindings, as the help screen names it, and its class."""
+    return [
+        ("App", TuimailApp),
+        ("Main", MainScreen),
+        ("Message list", MessageList),
+        ("Mailboxes", MailboxTree),
+        ("Message", EnvelopeViewer),
+        ("Help", HelpScreen),
+        ("Help", HelpBody),
+        ("Error", ErrorScreen),
+        ("Dialogs", FolderPicker),
+        ("Dialogs", SaveAttachmentDialog),
+        ("Folder list", FolderList),
+        ("Text field", FolderField),
+        ("Buttons", ChoiceButton),
+    ]

@@ -1,46 +1,53 @@
 """The main screen: mailbox tree, message list, envelope viewer, status bar.
 
-It receives the session's messages (the session posts them to this screen,
-thread-safely) and forwards the widgets' requests to the session; it never
-waits on the network.
+It receives the session's messages (posted to this screen, thread-safely)
+and forwards the widgets' requests to the session; it never waits on the
+network.  The open mailbox's rows are the message list's
+:class:`~tuimail.mail.mailbox_view.MailboxView`, the UI's replica, changed
+only by the session's :class:`~tuimail.session.messages.ViewChanged`.
+
+An action acts on the message the user is looking at, by UID: the one in the
+viewer while the viewer has the focus, else the one under the list's cursor.
+While a message is shown, moving the list's cursor shows the message under it
+after a short pause, so what is on screen is what an action acts on.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer
 
+from tuimail.mail.mailbox_tree import iter_nodes
 from tuimail.mail.sanitize import sanitize
 from tuimail.session import messages as sm
 from tuimail.ui.bindings import MAIN_BINDINGS
 from tuimail.ui.widgets import EnvelopeViewer, MailboxTree, MessageList, StatusBar
 
+from .confirm import ConfirmDialog
 from .dialogs import FolderPicker, SaveAttachmentDialog
 from .error import ErrorScreen
 
 if TYPE_CHECKING:
     from tuimail.mail.mailbox_tree import MailboxNode
+    from tuimail.mail.mailbox_view import MailboxView
+    from tuimail.mail.render import RenderedMessage
     from tuimail.mail.summary import MessageSummary
     from tuimail.session.session import Session
 
-
-def flatten(nodes: list[MailboxNode]) -> list[MailboxNode]:
-    """Every node of the tree, depth first."""
-    out: list[MailboxNode] = []
-    for node in nodes:
-        out.append(node)
-        out.extend(flatten(node.children))
-    return out
+#: Pause after the cursor stops before the viewer shows the message under it (seconds).
+FOLLOW_DELAY = 0.15
 
 
 class MainScreen(Screen[None], inherit_bindings=False):
@@ -56,24 +63,31 @@ class MainScreen(Screen[None], inherit_bindings=False):
         read_only: bool,
         download_folder: Path,
         clock: Callable[[], datetime] | None = None,
+        bulk_threshold: int = 20,
     ) -> None:
         super().__init__()
         self.session = session
         self.account_name = account_name
         self.read_only = read_only
         self.download_folder = download_folder
+        #: Actions on more messages than this ask first.
+        self.bulk_threshold = bulk_threshold
         self.clock = clock
         self.mailbox: str | None = None
-        self.epoch = -1
+        self.generation = -1
         self.total: int | None = None
         self.unread: int | None = None
         self.connection = "starting"
+        self.connection_detail = ""
+        self.retry_at: float | None = None
         self.mailboxes: list[MailboxNode] = []
-        self.highlighted: MessageSummary | None = None
-        self.opened: MessageSummary | None = None
-        self.opened_raw: bytes | None = None
-        self.opened_rendered: Any = None
+        #: UID of the message the viewer shows (or is fetching), and its rendering.
+        self.opened_uid: int | None = None
+        self.opened_rendered: RenderedMessage | None = None
         self.failure: sm.SessionFailed | None = None
+        self._follow: Timer | None = None
+        self._ticker: Timer | None = None
+        self._restore: int | None = None
 
     # ---------------------------------------------------------------- layout
 
@@ -107,9 +121,34 @@ class MainScreen(Screen[None], inherit_bindings=False):
     def viewer(self) -> EnvelopeViewer:
         return self.query_one(EnvelopeViewer)
 
+    @property
+    def view(self) -> MailboxView:
+        """The open mailbox's rows (the UI's replica)."""
+        return self.message_list.view
+
+    @property
+    def opened(self) -> MessageSummary | None:
+        """The summary of the message the viewer shows."""
+        return self.view.summary(self.opened_uid) if self.opened_uid is not None else None
+
+    @property
+    def highlighted(self) -> MessageSummary | None:
+        """The summary under the list's cursor."""
+        return self.message_list.summary_at(self.message_list.cursor_row)
+
     def _update_status(self) -> None:
+        detail = self.connection_detail if self.connection in ("waiting", "offline", "reconnecting") else ""
+        if self.retry_at is not None and self.connection == "offline":
+            detail += f"; next try in {max(0, round(self.retry_at - time.time()))} s"
         self.query_one(StatusBar).update_status(
-            self.account_name, self.mailbox, self.total, self.unread, self.connection, self.read_only
+            self.account_name,
+            self.mailbox,
+            self.total,
+            self.unread,
+            self.connection,
+            self.read_only,
+            detail,
+            selected=len(self.message_list.selected),
         )
 
     def say(self, text: str, *, title: str = "", severity: str = "information") -> None:
@@ -119,14 +158,18 @@ class MainScreen(Screen[None], inherit_bindings=False):
 
     # ------------------------------------------------------- session messages
 
-    def on_connection_state(self, message: sm.ConnectionState) -> None:
+    def on_connection_changed(self, message: sm.ConnectionChanged) -> None:
         self.connection = message.state
+        self.connection_detail = message.detail
+        self.retry_at = message.retry_at
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
+        if message.retry_at is not None:
+            self._ticker = self.set_interval(1.0, self._update_status)
         self._update_status()
 
     def on_session_failed(self, message: sm.SessionFailed) -> None:
-        if not message.fatal:
-            self.say(message.detail, title=message.title, severity="warning")
-            return
         if self.failure is not None:
             return  # an error screen is already up
         self.failure = message
@@ -154,49 +197,60 @@ class MainScreen(Screen[None], inherit_bindings=False):
             self._update_status()
 
     def on_mailbox_opened(self, message: sm.MailboxOpened) -> None:
-        self.mailbox = message.name
-        self.epoch = message.epoch
-        self.total = message.exists
-        self.highlighted = None
-        self._close_message()
-        self.message_list.clear_rows()
-        self.message_list.set_count(message.exists)
-        self.mailbox_tree.select_mailbox(message.name)
+        view = message.view
+        reopened = view.name == self.mailbox
+        cursor_uid = self.message_list.cursor_uid if reopened else None
+        opened_uid = self.opened_uid if reopened else None
+        self.mailbox = view.name
+        self.generation = view.generation
+        self.total = view.exists
+        self.unread = None
+        self.message_list.show(view)
+        if opened_uid is None:
+            self._close_message()
+        self._restore = cursor_uid  # once its row is known again (reconnection)
+        self.mailbox_tree.select_mailbox(view.name)
         self._update_status()
 
-    def on_mailbox_changed(self, message: sm.MailboxChanged) -> None:
-        if message.name != self.mailbox:
+    def on_view_changed(self, message: sm.ViewChanged) -> None:
+        if message.generation != self.generation:
             return
-        grown = message.exists - (self.total or 0)
-        self.epoch = message.epoch
-        self.total = message.exists
-        cursor = self.message_list.cursor_row
-        self.message_list.clear_rows()
-        self.message_list.set_count(message.exists)
-        if grown > 0:  # new mail comes in at the top: stay on the same message
-            self.message_list.cursor_row = cursor + grown
+        self.message_list.apply_changes(message.changes)
+        view = self.view
+        self.total = view.exists
+        if self._restore is not None and self.message_list.move_to_uid(self._restore):
+            self._restore = None
+        opened = self.opened_uid
+        if opened is not None and opened not in view:
+            if opened in message.ours:
+                self._close_message()
+            else:
+                self.viewer.set_banner("This message was removed by another client.")
         self._update_status()
 
-    def on_rows_loaded(self, message: sm.RowsLoaded) -> None:
-        if message.epoch == self.epoch and message.mailbox == self.mailbox:
-            self.message_list.set_rows(message.rows)
-            cursor = self.message_list.cursor_row
-            if cursor in message.rows:
-                self.highlighted = message.rows[cursor]
-            if self.opened is not None:
-                for summary in message.rows.values():
-                    if summary.uid == self.opened.uid:
-                        self.opened = summary
+    def on_rows_failed(self, message: sm.RowsFailed) -> None:
+        if message.generation == self.generation:
+            self.message_list.rows_failed(message.seqnos, message.reason)
 
     def on_message_loaded(self, message: sm.MessageLoaded) -> None:
-        if message.mailbox != self.mailbox or self.opened is None or self.opened.uid != message.uid:
+        if message.mailbox != self.mailbox or self.opened_uid != message.uid:
             return
-        self.opened_raw = message.raw
         self.opened_rendered = message.rendered
         self.viewer.show_message(message.rendered, message.raw)
 
-    def on_refused(self, message: sm.Refused) -> None:
-        self.say(message.reason, title="Read-only", severity="warning")
+    def on_message_gone(self, message: sm.MessageGone) -> None:
+        if message.mailbox == self.mailbox and self.opened_uid == message.uid:
+            self.opened_rendered = None
+            self.viewer.show_note("This message no longer exists: another client removed it.")
+
+    def on_action_done(self, message: sm.ActionDone) -> None:
+        self.say(message.text)
+
+    def on_action_failed(self, message: sm.ActionFailed) -> None:
+        read_only = message.text.endswith("read-only")
+        rolled_back = self.message_list.drop_pending(message.uids or None)
+        text = message.text + (" (shown as it was)" if rolled_back else "")
+        self.say(text, title="Read-only" if read_only else "", severity="warning")
 
     def on_notice(self, message: sm.Notice) -> None:
         self.say(message.text, severity=message.severity)
@@ -208,18 +262,35 @@ class MainScreen(Screen[None], inherit_bindings=False):
 
     @on(MessageList.RowsWanted)
     def _rows_wanted(self, message: MessageList.RowsWanted) -> None:
-        self.session.want_rows(message.start, message.stop, self.epoch)
+        self.session.want_rows(message.generation, message.removals, message.seqnos)
+
+    @on(MessageList.SelectionChanged)
+    def _selection_changed(self, message: MessageList.SelectionChanged) -> None:
+        self._update_status()
 
     @on(MessageList.Highlighted)
     def _highlighted(self, message: MessageList.Highlighted) -> None:
-        self.highlighted = message.summary
+        """While a message is shown, the viewer follows the cursor (after a short pause)."""
+        if self.opened_uid is None or message.summary is None or message.summary.uid == self.opened_uid:
+            return
+        if self._follow is not None:
+            self._follow.stop()
+        uid = message.summary.uid
+        self._follow = self.set_timer(FOLLOW_DELAY, lambda: self._open(uid))
 
     @on(MessageList.Opened)
     def _opened(self, message: MessageList.Opened) -> None:
-        self.opened = message.summary
-        self.highlighted = message.summary
-        self.session.open_message(message.summary)
+        self._open(message.summary.uid)
         self.viewer.focus()
+
+    def _open(self, uid: int) -> None:
+        if self.opened_uid == uid and self.opened_rendered is not None:
+            return
+        self.opened_uid = uid
+        self.opened_rendered = None
+        summary = self.view.summary(uid)
+        self.viewer.show_note(f"Fetching {sanitize(summary.subject) if summary else 'the message'}…")
+        self.session.open_message(uid)
 
     @on(MailboxTree.MailboxChosen)
     def _mailbox_chosen(self, message: MailboxTree.MailboxChosen) -> None:
@@ -229,23 +300,25 @@ class MainScreen(Screen[None], inherit_bindings=False):
 
     @on(EnvelopeViewer.SaveAttachment)
     def _save_attachment(self, message: EnvelopeViewer.SaveAttachment) -> None:
-        opened, rendered = self.opened, self.opened_rendered
-        if opened is None or rendered is None:
+        uid, rendered = self.opened_uid, self.opened_rendered
+        if uid is None or rendered is None:
             return
-        names = {a.index: a.filename for a in getattr(rendered, "attachments", [])}
+        names = {a.index: a.filename for a in rendered.attachments}
         if message.index not in names:
             self.say(f"No attachment {message.index}", severity="warning")
             return
 
         def chosen(folder: Path | None) -> None:
             if folder is not None:
-                self.session.save_attachment(opened.uid, message.index, folder)
+                self.session.save_attachment(uid, message.index, folder)
 
         self.app.push_screen(SaveAttachmentDialog(names[message.index], self.download_folder), chosen)
 
     def _close_message(self) -> None:
-        self.opened = None
-        self.opened_raw = None
+        if self._follow is not None:
+            self._follow.stop()
+            self._follow = None
+        self.opened_uid = None
         self.opened_rendered = None
         self.viewer.clear()
 
@@ -270,39 +343,109 @@ class MainScreen(Screen[None], inherit_bindings=False):
         return focused is not None and (focused is pane or pane in focused.ancestors)
 
     def action_back(self) -> None:
-        """Esc: from the message back to the list; from the list, close the message."""
+        """Esc: from the message back to the list; then clear the selection; then close the message."""
         if self._within(self.viewer):
             self.message_list.focus()
-        elif self.focused is self.message_list and self.opened is not None:
+        elif self.message_list.clear_selection():
+            return
+        elif self.focused is self.message_list and self.opened_uid is not None:
             self._close_message()
         else:
             self.message_list.focus()
 
     def _target(self) -> MessageSummary | None:
-        if self._within(self.viewer) and self.opened is not None:
-            return self.opened
-        summary = self.message_list.summary_at(self.message_list.cursor_row) or self.highlighted
+        """The message an action is for: the viewer's while it has the focus, else the cursor's."""
+        if self._within(self.viewer) and self.opened_uid is not None:
+            summary = self.opened
+            if summary is None:
+                self.say("This message no longer exists", severity="warning")
+            return summary
+        if self._within(self.mailbox_tree):
+            self.say("The mailbox list has the focus: Tab moves to the messages", severity="warning")
+            return None
+        summary = self.highlighted
         if summary is None:
             self.say("No message selected", severity="warning")
         return summary
 
+    def _targets(self) -> list[MessageSummary]:
+        """The selection (when there is one and the list, not the viewer, has the focus), else the
+        one message the user is looking at."""
+        selected = self.message_list.selected
+        if selected and not self._within(self.viewer) and not self._within(self.mailbox_tree):
+            view = self.view
+            return [s for uid in sorted(selected) if (s := view.summary(uid)) is not None]
+        target = self._target()
+        return [target] if target is not None else []
+
+    def _confirmed(
+        self, count: int, sentence: str, then: Callable[[], None], *, always: bool = False
+    ) -> None:
+        """Run ``then`` at once, or, for more than the bulk threshold (or ``always``), once the user
+        has confirmed ``sentence``; Escape changes nothing."""
+        if (count <= self.bulk_threshold and not always) or self.read_only:
+            then()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                then()
+
+        self.app.push_screen(ConfirmDialog(sentence), answered)
+
     def action_toggle_read(self) -> None:
-        if (summary := self._target()) is not None:
-            self.session.toggle_seen(summary)
+        targets = self._targets()
+        if targets:
+            unread = any(s.unread for s in targets)  # mixed: mark them all read
+            self._optimistic_flag(targets, "\\Seen", unread)
+            self.session.set_flag([s.uid for s in targets], "\\Seen", unread)
 
     def action_toggle_flag(self) -> None:
-        if (summary := self._target()) is not None:
-            self.session.toggle_flagged(summary)
+        targets = self._targets()
+        if targets:
+            on = not all(s.flagged for s in targets)
+            self._optimistic_flag(targets, "\\Flagged", on)
+            self.session.set_flag([s.uid for s in targets], "\\Flagged", on)
+
+    def _optimistic_flag(self, targets: list[MessageSummary], flag: str, on: bool) -> None:
+        """Show the change at once; the session's answer confirms it (or it is rolled back)."""
+        if self.read_only:
+            return
+        self.message_list.show_pending_flags(
+            {s.uid: (s.flags | {flag}) if on else (s.flags - {flag}) for s in targets}
+        )
 
     def action_delete(self) -> None:
-        if (summary := self._target()) is not None:
-            self._leaving(summary)
-            self.session.delete(summary)
+        targets = self._targets()
+        if not targets:
+            return
+        in_trash = self.mailbox is not None and self.mailbox == self.session.actions.trash
+        count = len(targets)
+        what = f"{count:,} message{'s' if count != 1 else ''}"
+        if in_trash:
+            sentence = f"{what} will be deleted for good: this cannot be undone"
+        else:
+            sentence = f"{what} will move to {self.session.actions.trash}"
+        self._confirmed(count, sentence, lambda: self._remove(targets, self.session.delete), always=in_trash)
 
     def action_archive(self) -> None:
-        if (summary := self._target()) is not None:
+        targets = self._targets()
+        if targets:
+            count = len(targets)
+            sentence = f"{count:,} messages will move to {self.session.actions.archive}"
+            self._confirmed(count, sentence, lambda: self._remove(targets, self.session.archive))
+
+    def _remove(self, targets: list[MessageSummary], request: Callable[[list[int]], None]) -> None:
+        uids = [s.uid for s in targets]
+        for summary in targets:
             self._leaving(summary)
-            self.session.archive(summary)
+        if not self.read_only:
+            self.message_list.show_leaving(uids)
+            self.message_list.clear_selection()
+        request(uids)
+
+    def action_undo(self) -> None:
+        self.session.undo()
 
     def _leaving(self, summary: MessageSummary) -> None:
         """``summary`` is being deleted, archived or moved away: if it is the open message,
@@ -312,12 +455,9 @@ class MainScreen(Screen[None], inherit_bindings=False):
         message takes that row: the cursor lands on it, as in mutt and aerc.  In
         read-only mode the session refuses the action and nothing changes here.
         """
-        if self.read_only or self.opened is None or self.opened.uid != summary.uid:
+        if self.read_only or self.opened_uid != summary.uid:
             return
-        row = (self.total or 0) - summary.seqno
-        loaded = self.message_list.summary_at(row)
-        if loaded is not None and loaded.uid == summary.uid:
-            self.message_list.cursor_row = row
+        self.message_list.move_to_uid(summary.uid)
         self._close_message()
         self.message_list.focus()
 
@@ -328,19 +468,27 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self._pick_folder("Copy to", "copy")
 
     def _pick_folder(self, title: str, verb: str) -> None:
-        summary = self._target()
-        if summary is None:
+        targets = self._targets()
+        if not targets:
             return
+        uids = [s.uid for s in targets]
         if self.read_only:
             # Let the session refuse (it says why) without asking for a folder first.
-            getattr(self.session, verb)(summary, "")
+            getattr(self.session, verb)(uids, "")
             return
-        names = [n.name for n in flatten(self.mailboxes) if n.selectable and n.name != self.mailbox]
+        names = [n.name for n in iter_nodes(self.mailboxes) if n.selectable and n.name != self.mailbox]
 
         def chosen(name: str | None) -> None:
-            if name:
-                if verb == "move":
-                    self._leaving(summary)
-                getattr(self.session, verb)(summary, name)
+            if not name:
+                return
+            count = len(targets)
+            if verb == "move":
+                sentence = f"{count:,} messages will move to {name}"
+                self._confirmed(
+                    count, sentence, lambda: self._remove(targets, lambda u: self.session.move(u, name))
+                )
+            else:
+                sentence = f"{count:,} messages will be copied to {name}"
+                self._confirmed(count, sentence, lambda: self.session.copy(uids, name))
 
         self.app.push_screen(FolderPicker(title, names), chosen)

@@ -41,7 +41,7 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *reader_bindings("viewer"),
-        Binding("r", "toggle_raw", "Raw source", id="viewer.toggle_raw"),
+        Binding("H", "toggle_raw", "Raw source", id="viewer.toggle_raw"),
         Binding("s", "save_attachment", "Save attachment", id="viewer.save_attachment"),
     ]
 
@@ -69,6 +69,13 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
         display: none;
     }
     EnvelopeViewer > #viewer-prompt.active { display: block; }
+    EnvelopeViewer > #viewer-banner {
+        dock: top;
+        background: $error;
+        color: $text;
+        display: none;
+    }
+    EnvelopeViewer > #viewer-banner.active { display: block; }
     EnvelopeViewer.raw > #viewer-headers { display: none; }
     EnvelopeViewer.empty > #viewer-headers { display: none; }
     EnvelopeViewer.empty > #viewer-body { color: $text-muted; }
@@ -82,9 +89,6 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
             super().__init__(viewer)
             self.index = index
 
-    class RawRequested(WidgetMessage["EnvelopeViewer"]):
-        """The user asked for the raw source, which the viewer does not have yet."""
-
     def __init__(self, **widget: Unpack[WidgetArgs]) -> None:
         super().__init__(**widget)
         self.add_class("empty")
@@ -94,6 +98,7 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
         self._save_digits: str | None = None
 
     def compose(self) -> ComposeResult:
+        yield Static(id="viewer-banner")
         yield Static(id="viewer-headers")
         yield Static(Text("No message selected.", style="italic"), id="viewer-body")
         yield Static(id="viewer-attachments")
@@ -113,6 +118,7 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
 
     def show_message(self, rendered: RenderedMessage, raw: bytes | None = None) -> None:
         """Show a decoded message; ``raw`` (optional) lets ``r`` toggle to the source."""
+        self.set_banner(None)
         self._rendered = rendered
         self._raw = raw
         self._showing_raw = False
@@ -122,7 +128,7 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
         body = Text(sanitize(rendered.body[:BODY_DISPLAY_LIMIT], multiline=True))
         if len(rendered.body) > BODY_DISPLAY_LIMIT:
             more = len(rendered.body) - BODY_DISPLAY_LIMIT
-            body.append(f"\n[… {more:,} more characters not shown; r shows the raw source]", style="italic")
+            body.append(f"\n[… {more:,} more characters not shown; H shows the raw source]", style="italic")
         self.query_one("#viewer-body", Static).update(body)
         attachments = self.query_one("#viewer-attachments", Static)
         attachments.update(self._attachments(rendered))
@@ -144,8 +150,22 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
         self.query_one("#viewer-body", Static).update(text)
         self.scroll_home(animate=False, immediate=True)
 
+    def set_banner(self, text: str | None) -> None:
+        """A line above the message (say, that another client removed it); None hides it."""
+        if not self.is_mounted:
+            return
+        banner = self.query_one("#viewer-banner", Static)
+        banner.update(Text(" " + sanitize(text)) if text else "")
+        banner.set_class(bool(text), "active")
+
+    def show_note(self, text: str) -> None:
+        """Show no message, only ``text`` (e.g. that one is being fetched)."""
+        self.clear()
+        self.query_one("#viewer-body", Static).update(Text(sanitize(text), style="italic"))
+
     def clear(self) -> None:
         """Show nothing (no message selected)."""
+        self.set_banner(None)
         self._rendered = None
         self._raw = None
         self._showing_raw = False
@@ -206,8 +226,8 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
                 self.show_message(self._rendered, self._raw)
         elif self._raw is not None:
             self.show_raw(self._raw)
-        elif self._rendered is not None:
-            self.post_message(self.RawRequested(self))
+        else:
+            self.app.bell()
 
     def action_save_attachment(self) -> None:
         """Start the ``s`` + number prompt (or save at once when there is one attachment)."""
