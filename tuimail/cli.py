@@ -91,6 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for warning in config.warnings:
         print(f"tuimail: warning: {warning}", file=sys.stderr)
 
+    from tuimail.mail.cache import default_cache_path
     from tuimail.ui.app import TuimailApp
 
     server = None
@@ -113,6 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         clock=clock,
         warnings=config.warnings,
         bulk_threshold=config.bulk_threshold,
+        cache_path=None if args.demo else default_cache_path(),
     )
     try:
         app.run()

@@ -50,6 +50,10 @@ FACADE_WRITES: dict[str, Call] = {
     "move": lambda c: c.move([1], "Trash"),
     "copy": lambda c: c.copy([1], "Trash"),
     "delete_for_good": lambda c: c.delete_for_good([1]),
+    "create": lambda c: c.create("Made"),
+    "rename": lambda c: c.rename("Made", "Renamed"),
+    "subscribe": lambda c: c.subscribe("Renamed", True),
+    "delete_mailbox": lambda c: c.delete_mailbox("Renamed"),
 }
 FACADE_READS: dict[str, Call] = {
     "open": lambda c: c.open("INBOX"),
@@ -62,6 +66,11 @@ FACADE_READS: dict[str, Call] = {
     "noop": lambda c: c.noop(),
     "message_ids": lambda c: c.message_ids([1]),
     "uids_by_message_id": lambda c: c.uids_by_message_id(["<m1@example.com>"]),
+    "uid_sort": lambda c: c.uid_sort(["ARRIVAL"], ["ALL"]) if c.has("SORT") else c.noop(),
+    "uid_thread": lambda c: c.uid_thread() if c.has("THREAD=REFERENCES") else c.noop(),
+    "uid_fetch_items": lambda c: c.uid_fetch_items([1], "(UID BODY.PEEK[HEADER.FIELDS (REFERENCES)])"),
+    "flags_since": lambda c: c.flags_since(None),
+    "enable_qresync": lambda c: c.enable_qresync(),
 }
 #: Not commands, or not worth a round trip here: state, streams, the end.
 FACADE_OTHER = {"has", "updates", "idle", "abort", "logout"}
@@ -69,6 +78,20 @@ FACADE_OTHER = {"has", "updates", "idle", "abort", "logout"}
 
 def test_every_method_of_the_facade_is_checked_below() -> None:
     assert public_methods(SessionClient) == set(FACADE_WRITES) | set(FACADE_READS) | FACADE_OTHER
+
+
+async def test_fetches_that_would_set_seen_are_refused_before_the_wire(trace: TraceLines) -> None:
+    with pymap_thread(seeded(1, unseen_every=1)) as server:
+        imap = await IMAP.connect("127.0.0.1", server.port, tls="none")
+        await imap.login(USER, PASSWORD)
+        client = SessionClient(imap, read_only=True)
+        await client.open("INBOX")
+        mark = trace.mark()
+        for items in ("BODY[]", "(UID RFC822)", "BINARY[1]", "RFC822.TEXT"):
+            with pytest.raises(ReadOnlyRefused):
+                await client.uid_fetch_items([1], items)
+        assert trace.sent(mark) == []
+        await imap.logout()
 
 
 async def test_read_only_facade_refuses_every_write_before_the_wire_and_peeks(trace: TraceLines) -> None:
@@ -87,7 +110,7 @@ async def test_read_only_facade_refuses_every_write_before_the_wire_and_peeks(tr
     commands = trace.commands()
     assert "EXAMINE" in commands and "SELECT" not in commands
     bodies = [line for line in trace.sent() if "BODY[" in line.upper() or "BODY.PEEK[" in line.upper()]
-    assert bodies and all("BODY.PEEK[]" in line.upper() for line in bodies)
+    assert bodies and all("BODY.PEEK[" in line.upper() for line in bodies)
 
 
 async def test_read_write_facade_changes_messages_by_uid_only(trace: TraceLines) -> None:
@@ -105,3 +128,4 @@ async def test_read_write_facade_changes_messages_by_uid_only(trace: TraceLines)
             raise AssertionError(f"a change by sequence number (or an expunge of all): {line}")
     sent = trace.commands()
     assert {"UID STORE", "UID MOVE", "UID COPY", "UID EXPUNGE"} <= set(sent)
+    assert {"CREATE", "RENAME", "SUBSCRIBE", "DELETE"} <= set(sent)

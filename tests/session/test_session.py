@@ -26,6 +26,7 @@ from .support import (
     USER,
     Collector,
     TraceLines,
+    account_for,
     as_other_client,
     make_message,
     other_connection,
@@ -330,3 +331,32 @@ async def test_unread_count_follows_marking_read_without_asking_again(
             session.set_flag([target.uid], "\\Seen", True)
             await got.until(lambda: got.counts.get("INBOX") == (unread - 1, 6), what="one fewer unread")
             assert [c for c in trace.commands(mark) if c not in ("DONE", "IDLE")] == ["UID STORE"]
+
+
+async def test_archive_by_year_creates_the_years_folder_and_moves_there(trace: TraceLines) -> None:
+    with pymap_thread(seeded(3)) as server:
+        account = account_for(server.port, archive_by_year=True)
+        async with started(account) as (session, got):
+            await got.until(lambda: got.view is not None and None not in got.subjects(), what="rows")
+            session.archive([got.view.uid_at_row(0), got.view.uid_at_row(1)])
+            done = await got.wait_for(m.ActionDone, lambda d: "archived" in d.text)
+            assert done.text == "2 messages archived to Archive/2024"
+            loaded = [x for x in got.seen if isinstance(x, m.MailboxesLoaded)][-1]
+            assert "Archive/2024" in names(loaded.nodes)
+    assert "CREATE" in trace.commands()
+
+
+async def test_mailboxes_are_created_renamed_and_deleted_from_the_session() -> None:
+    with pymap_thread(seeded(1)) as server:
+        async with started(server.port) as (session, got):
+            await got.wait_for(m.MailboxOpened)
+            session.create_mailbox("Projects/new")
+            await got.wait_for(m.ActionDone, lambda d: d.text == "Created Projects/new")
+            loaded = [x for x in got.seen if isinstance(x, m.MailboxesLoaded)][-1]
+            assert "Projects/new" in names(loaded.nodes)
+            session.rename_mailbox("Projects/new", "Projects/renamed")
+            await got.wait_for(m.ActionDone, lambda d: d.text == "Renamed Projects/new to Projects/renamed")
+            session.delete_mailbox("Projects/renamed")
+            await got.wait_for(m.ActionDone, lambda d: d.text == "Deleted Projects/renamed")
+            loaded = [x for x in got.seen if isinstance(x, m.MailboxesLoaded)][-1]
+            assert not {"Projects/new", "Projects/renamed"} & names(loaded.nodes)

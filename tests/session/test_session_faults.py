@@ -235,3 +235,40 @@ async def test_delete_in_trash_without_uidplus_marks_and_says_so_but_never_expun
     sent = commands_sent(bytes(server.received))
     assert "UID STORE" in sent
     assert not {"STORE", "EXPUNGE", "UID EXPUNGE", "MOVE", "UID MOVE", "CLOSE"} & set(sent), sent
+
+
+async def test_gmail_archive_moves_to_the_all_mailbox_and_delete_to_its_trash() -> None:
+    """With X-GM-EXT-1, archive takes the message out of INBOX into \\All (Gmail's archive), and
+    delete moves to the \\Trash mailbox; never \\Deleted + EXPUNGE, which only drops a label there."""
+
+    async def gmail_list(peer: Peer, tag: bytes, rest: bytes) -> None:
+        peer.send(
+            b'* LIST (\\HasNoChildren) "/" INBOX\r\n'
+            b'* LIST (\\All \\HasNoChildren) "/" "[Gmail]/All Mail"\r\n'
+            b'* LIST (\\Trash \\HasNoChildren) "/" "[Gmail]/Bin"\r\n' + tag + b" OK LIST done\r\n"
+        )
+
+    moves: list[bytes] = []
+
+    async def uid_move(peer: Peer, tag: bytes, rest: bytes) -> None:
+        moves.append(rest)
+        peer.send(b"* OK [COPYUID 7 1 9] moved\r\n* 1 EXPUNGE\r\n" + tag + b" OK MOVE done\r\n")
+
+    script = one_inbox_server(
+        lambda n: {b"LIST": gmail_list, b"UID MOVE": uid_move},
+        capabilities=b"IMAP4rev1 IDLE UIDPLUS MOVE SPECIAL-USE X-GM-EXT-1",
+    )
+    async with scripted_server(script) as server:
+        async with started(server.port) as (session, got):
+            await got.until(lambda: got.subjects() == ["Hello"], what="the row")
+            session.archive([1])
+            done = await got.wait_for(m.ActionDone)
+            assert done.text == "1 message archived to [Gmail]/All Mail"
+        async with started(server.port) as (session, got):  # the script serves its one message again
+            await got.until(lambda: got.subjects() == ["Hello"], what="the row")
+            session.delete([1])
+            done = await got.wait_for(m.ActionDone)
+            assert done.text == "1 message moved to [Gmail]/Bin"
+    assert moves == [b'1 "[Gmail]/All Mail"', b"1 [Gmail]/Bin"]  # an atom needs no quotes
+    sent = commands_sent(bytes(server.received))
+    assert not {"STORE", "UID STORE", "EXPUNGE", "UID EXPUNGE"} & set(sent), sent

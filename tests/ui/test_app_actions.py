@@ -306,3 +306,29 @@ async def test_a_server_that_stops_answering_is_waited_for_visibly_then_the_acti
             assert "stopped answering" in note.message
             await until(pilot, lambda: main.connection == "connected", what="reconnected")
             assert app.is_running
+
+
+async def test_actions_waiting_for_the_connection_show_in_the_status_bar_and_quitting_asks() -> None:
+    from tests.servers.capability_proxy import hiding
+    from tests.session.support import pymap_thread
+    from tuimail.ui.screens.confirm import ConfirmDialog
+
+    with pymap_thread(seeded(2)) as server:
+        async with hiding("127.0.0.1", server.port) as network:
+            app = make_app(network.port)
+            async with app.run_test(size=SIZE) as pilot:
+                main = await until_loaded(pilot, app)
+                network.cut_off()
+                await until(pilot, lambda: main.connection == "offline", what="offline")
+                await pilot.press("f")
+                await until(pilot, lambda: main.waiting == 1, what="queued")
+                assert "1 action waiting" in str(main.query_one(StatusBar).status_text())
+                assert main.message_list.summary_at(0) is not None
+                await pilot.press("q")
+                assert isinstance(app.screen, ConfirmDialog)
+                assert app.screen.sentence.startswith("1 action still wait")
+                await pilot.press("n")
+                assert app.is_running and app.screen is main
+                network.restore()
+                await until(pilot, lambda: main.waiting == 0, what="done once reconnected", within=60)
+                await until(pilot, lambda: main.message_list.summary_at(0).flagged, what="flagged for real")

@@ -31,12 +31,15 @@ class ListedRows:
         *,
         title: str = "",
         depths: Sequence[int] | None = None,
+        folded: dict[int, list[int]] | None = None,
     ) -> None:
         self.view = view
         self.title = title
         self._uids = array("I", uids)
         self._depths = array("H", (min(d, 0xFFFF) for d in depths)) if depths is not None else None
         self._index: dict[int, int] | None = None
+        #: Rows that stand for more messages (a collapsed thread): row's UID -> every UID it holds.
+        self.folded = folded or {}
 
     # ------------------------------------------------------------------ rows
 
@@ -71,6 +74,13 @@ class ListedRows:
     def depth_at_row(self, row: int) -> int:
         return self._depths[row] if self._depths is not None and 0 <= row < len(self._depths) else 0
 
+    def held_at_row(self, row: int) -> list[int]:
+        """The messages a row stands for: itself, or a whole collapsed thread."""
+        uid = self.uid_at_row(row)
+        if uid is None:
+            return []
+        return self.folded.get(uid, [uid])
+
     def __contains__(self, uid: object) -> bool:
         return isinstance(uid, int) and self.row_of_uid(uid) is not None
 
@@ -83,6 +93,9 @@ class ListedRows:
 
     def drop(self, uids: Iterable[int]) -> list[int]:
         """Messages that were expunged leave the list; returns the rows they had (ascending)."""
+        uids = set(uids)
+        for members in self.folded.values():
+            members[:] = [uid for uid in members if uid not in uids]
         gone = {uid for uid in uids if uid in self}
         if not gone:
             return []

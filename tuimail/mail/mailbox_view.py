@@ -133,6 +133,11 @@ class MailboxView:
         """Thread depth of a row: none in the mailbox's own order."""
         return 0
 
+    def held_at_row(self, row: int) -> list[int]:
+        """The messages a row stands for: in the mailbox's own order, just its own."""
+        uid = self.uid_at_row(row)
+        return [uid] if uid else []
+
     def summary(self, uid: int) -> MessageSummary | None:
         return self._summaries.get(uid)
 

@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from . import messages as m
 from .client import SessionClient
 from .failures import LocalFailure
 from .mailboxes import MailboxDirectory
+from .offline_queue import QueuedAction
 from .selected import SelectedMailbox, expand
 from .undo import UndoHistory, UndoStep
 
@@ -88,6 +90,63 @@ class Actions:
     @property
     def archive(self) -> str:
         return self.directory.special_use("\\Archive") or self.archive_folder
+
+    def archive_for(self, client: SessionClient) -> str:
+        """Where archive moves to: on Gmail (X-GM-EXT-1) the mailbox with \\All, which takes the
+        message out of INBOX as Gmail's own archive does; else \\Archive or the configured one."""
+        if client.has("X-GM-EXT-1") and (everything := self.directory.special_use("\\All")):
+            return everything
+        return self.archive
+
+    async def archive_messages(self, client: SessionClient, uids: Sequence[int], by_year: bool) -> Afterwards:
+        """Move to the archive; with ``by_year`` into ``Archive/<year of the message>``, made when missing."""
+        target = self.archive_for(client)
+        view = self.selected.view
+        if not by_year or view is None:
+            return await self.move(client, uids, target, "archived")
+        years: dict[int, list[int]] = {}
+        for uid in uids:
+            summary = view.summary(uid)
+            year = summary.date.year if summary is not None and summary.date is not None else None
+            years.setdefault(year or datetime.now().year, []).append(uid)
+        delim = self.directory.delimiter or "/"
+        for year, chosen in sorted(years.items()):
+            folder = f"{target}{delim}{year}"
+            if folder not in self.directory.names:
+                await client.create(folder)
+                await self.directory.load(client, skip=view.name)
+                self._post(m.Notice(f"Created {folder}"))
+            await self.move(client, chosen, folder, "archived")
+        return None
+
+    # ---------------------------------------------------------------- mailboxes
+
+    async def create_mailbox(self, client: SessionClient, name: str) -> Afterwards:
+        await client.create(name)
+        await self._mailboxes_changed(client, f"Created {name}")
+        return None
+
+    async def rename_mailbox(self, client: SessionClient, old: str, new: str) -> Afterwards:
+        await client.rename(old, new)
+        await self._mailboxes_changed(client, f"Renamed {old} to {new}")
+        return None
+
+    async def delete_mailbox(self, client: SessionClient, name: str) -> Afterwards:
+        if self.selected.name == name:
+            self._post(m.ActionFailed("delete mailbox", f"Not deleted: {name} is open; open another first"))
+            return None
+        await client.delete_mailbox(name)
+        await self._mailboxes_changed(client, f"Deleted {name}")
+        return None
+
+    async def subscribe(self, client: SessionClient, name: str, on: bool) -> Afterwards:
+        await client.subscribe(name, on)
+        self._post(m.ActionDone("subscribe", f"{'Subscribed to' if on else 'Unsubscribed from'} {name}"))
+        return None
+
+    async def _mailboxes_changed(self, client: SessionClient, text: str) -> None:
+        await self.directory.load(client, skip=self.selected.name)
+        self._post(m.ActionDone("mailbox", text))
 
     # ------------------------------------------------------------------ reading
 
@@ -375,6 +434,51 @@ class Actions:
         text = await step.inverse(client)
         self._post(m.ActionDone("undo", text))
         return None
+
+    async def replay(self, client: SessionClient, entry: QueuedAction) -> str | None:
+        """Do one action that waited for the connection; what to tell the user (None: the
+        connection failed, keep it waiting)."""
+        what = entry.describe()
+        try:
+            async with self._in(client, entry.mailbox) as (there, here):
+                uidvalidity = (
+                    self.selected.view.uidvalidity if here and self.selected.view else there.uidvalidity
+                )
+                if uidvalidity != entry.uidvalidity:
+                    return f"Not done: {what} (the mailbox was rebuilt on the server since)"
+                uids = list(entry.uids)
+                if entry.kind == "flag":
+                    flag, on = str(entry.detail.get("flag")), bool(entry.detail.get("on"))
+                    if here:
+                        done = await self._store(there, uids, flag, on)
+                    else:
+                        reported = {
+                            fd.attr.get("UID") for fd in await there.store_flags(uids, [flag], add=on)
+                        }
+                        done = [u for u in uids if u in reported]
+                elif here:
+                    target = (
+                        self.trash
+                        if entry.kind == "delete"
+                        else str(entry.detail.get("target") or self.archive)
+                    )
+                    await self.move(there, uids, target, "moved")
+                    done = uids
+                else:
+                    target = (
+                        self.trash
+                        if entry.kind == "delete"
+                        else str(entry.detail.get("target") or self.archive)
+                    )
+                    copyuid = await there.move(uids, target)
+                    done = uids if copyuid is None else [u for u in uids if u in copyuid.source_uids]
+        except (ConnectionError, TimeoutError):
+            return None
+        except Exception as exc:  # noqa: BLE001 - reported, and the queue moves on
+            return f"Not done: {what} ({exc})"
+        if not done:
+            return f"Not done: {what} (the messages are gone)"
+        return f"Done now that the connection is back: {what}"
 
     @contextlib.asynccontextmanager
     async def _in(self, client: SessionClient, mailbox: str) -> AsyncIterator[tuple[SessionClient, bool]]:

@@ -20,6 +20,7 @@ list.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -27,7 +28,7 @@ from tuimail.imap import IMAP
 from tuimail.imap.idle import Idle
 from tuimail.imap.mailbox_state import MailboxState
 from tuimail.imap.sequence_set import SequenceSet
-from tuimail.imap.types import CopyUIDData, ESearchResult, FetchData, MailboxList
+from tuimail.imap.types import CopyUIDData, ESearchResult, FetchData, MailboxList, ThreadMember
 from tuimail.imap.unsolicited import Subscription
 from tuimail.mail.summary import SUMMARY_ITEMS
 
@@ -35,6 +36,9 @@ __all__ = ["ReadOnlyRefused", "SessionClient", "UidSet"]
 
 #: UIDs as the session passes them: one, several, or a SequenceSet.
 UidSet = int | Iterable[int] | SequenceSet
+
+# FETCH items that set \Seen (RFC 9051 §6.4.5): BODY[...] and BINARY[...] without .PEEK, RFC822(.TEXT).
+_SETS_SEEN = re.compile(r"(?<![.\w])(BODY|BINARY)\[|(?<![.\w])RFC822(\.TEXT)?(?![.\w])", re.IGNORECASE)
 
 #: Updates the session buffers between two looks (a big expunge fits).
 UPDATES_BUFFER = 100_000
@@ -80,6 +84,12 @@ class SessionClient:
         return self._imap.selected
 
     @property
+    def uidvalidity(self) -> int | None:
+        """The selected mailbox's UIDVALIDITY, if one is selected."""
+        selected = self._imap.selected
+        return selected.uidvalidity if selected is not None else None
+
+    @property
     def closed(self) -> bool:
         return self._imap.closed
 
@@ -115,11 +125,31 @@ class SessionClient:
         """STATUS mailbox (MESSAGES UNSEEN) (RFC 9051 §6.3.11)."""
         return await self._imap.status(mailbox, ["MESSAGES", "UNSEEN"])
 
-    async def open(self, mailbox: str) -> MailboxState:
-        """SELECT, or EXAMINE in read-only mode (RFC 9051 §6.3.2-3)."""
+    async def enable_qresync(self) -> bool:
+        """ENABLE QRESYNC (RFC 7162 §3.2.3) when offered; True once it is on."""
+        if "QRESYNC" in self._imap.enabled:
+            return True
+        if not self.has("QRESYNC"):
+            return False
+        return "QRESYNC" in [c.upper() for c in await self._imap.enable("QRESYNC")]
+
+    @property
+    def qresync(self) -> bool:
+        return "QRESYNC" in self._imap.enabled
+
+    async def open(
+        self, mailbox: str, *, qresync: tuple[int, int, SequenceSet] | None = None
+    ) -> MailboxState:
+        """SELECT, or EXAMINE in read-only mode (RFC 9051 §6.3.2-3); with ``qresync``
+        (uidvalidity, modseq, known UIDs) the server reports what changed since (RFC 7162 §3.2.5)."""
+        condstore = self.has("CONDSTORE") and qresync is None
         if self.read_only:
-            return await self._imap.examine(mailbox)
-        return await self._imap.select(mailbox)
+            return await self._imap.examine(mailbox, condstore=condstore, qresync=qresync)
+        return await self._imap.select(mailbox, condstore=condstore, qresync=qresync)
+
+    async def flags_since(self, modseq: int | None) -> list[FetchData]:
+        """UID FETCH 1:* (FLAGS), only those changed since ``modseq`` with CONDSTORE (RFC 7162 §3.1.4)."""
+        return await self._imap.uid_fetch("1:*", "(UID FLAGS)", changedsince=modseq)
 
     async def fetch_summaries(self, seqnos: SequenceSet) -> list[FetchData]:
         """FETCH seqnos (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE)."""
@@ -135,12 +165,26 @@ class SessionClient:
         item = "BODY[]" if mark_seen and not self.read_only else "BODY.PEEK[]"
         return await self._imap.uid_fetch(uid, item)
 
-    async def uid_search_all(self, criteria: list[Any]) -> SequenceSet:
+    async def uid_search_all(self, criteria: list[Any], *, charset: str | None = None) -> SequenceSet:
         """UID SEARCH (RETURN (ALL) with ESEARCH, RFC 4731): the matching UIDs, compact."""
         if self.has("ESEARCH", "IMAP4REV2"):
-            result: ESearchResult = await self._imap.uid_search(criteria, return_=["ALL"])
+            result: ESearchResult = await self._imap.uid_search(criteria, charset, return_=["ALL"])
             return result.all if result.all is not None else SequenceSet()
-        return SequenceSet(list(await self._imap.uid_search(criteria)))
+        return SequenceSet(list(await self._imap.uid_search(criteria, charset)))
+
+    async def uid_sort(self, keys: list[str], criteria: list[Any], charset: str = "UTF-8") -> list[int]:
+        """UID SORT (keys) charset criteria (RFC 5256 §3): UIDs in that order."""
+        return list(await self._imap.uid_sort(keys, criteria, charset))
+
+    async def uid_thread(self) -> list[ThreadMember]:
+        """UID THREAD REFERENCES UTF-8 ALL (RFC 5256 §2.2)."""
+        return await self._imap.uid_thread("REFERENCES", ["ALL"], "UTF-8")
+
+    async def uid_fetch_items(self, uids: UidSet | str, items: str) -> list[FetchData]:
+        """UID FETCH of other items (for sorting or threading on the client); never one that sets \\Seen."""
+        if _SETS_SEEN.search(items):
+            raise ReadOnlyRefused(f"UID FETCH {items}") if self.read_only else ValueError(items)
+        return await self._imap.uid_fetch(uids if isinstance(uids, str) else _uids(uids), items)
 
     async def message_ids(self, uids: UidSet) -> dict[int, str]:
         """UID FETCH uids (ENVELOPE): each message's Message-ID (RFC 5322 §3.6.4), where it has one."""
@@ -188,6 +232,28 @@ class SessionClient:
         uid_set = _uids(uids)
         await self._imap.uid_store(uid_set, "+FLAGS.SILENT", ["\\Deleted"])
         await self._imap.uid_expunge(uid_set)
+
+    # ------------------------------------------------------ mailboxes (changes)
+
+    async def create(self, mailbox: str) -> None:
+        """CREATE (RFC 9051 §6.3.4)."""
+        self._refuse("CREATE")
+        await self._imap.create(mailbox)
+
+    async def rename(self, old: str, new: str) -> None:
+        """RENAME (RFC 9051 §6.3.6)."""
+        self._refuse("RENAME")
+        await self._imap.rename(old, new)
+
+    async def delete_mailbox(self, mailbox: str) -> None:
+        """DELETE (RFC 9051 §6.3.5): the mailbox and every message in it."""
+        self._refuse("DELETE")
+        await self._imap.delete(mailbox)
+
+    async def subscribe(self, mailbox: str, on: bool) -> None:
+        """SUBSCRIBE or UNSUBSCRIBE (RFC 9051 §6.3.7-8)."""
+        self._refuse("SUBSCRIBE" if on else "UNSUBSCRIBE")
+        await (self._imap.subscribe(mailbox) if on else self._imap.unsubscribe(mailbox))
 
     def _refuse(self, command: str) -> None:
         if self.read_only:

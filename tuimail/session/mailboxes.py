@@ -44,6 +44,8 @@ class MailboxDirectory:
         self.names: list[str] = []
         #: special-use attribute (``"\\Trash"``) -> mailbox name.
         self.special: dict[str, str] = {}
+        #: The hierarchy delimiter most mailboxes use (RFC 9051 §6.3.9), if any.
+        self.delimiter: str | None = None
         self.counts_at = 0.0
 
     def special_use(self, use: str) -> str | None:
@@ -53,6 +55,8 @@ class MailboxDirectory:
         """LIST with counts; posts MailboxesLoaded."""
         lists, counts = await self._lists_and_counts(client, skip)
         self.names = sorted(entry.name for entry in lists)
+        delimiters = [entry.delim for entry in lists if entry.delim]
+        self.delimiter = max(set(delimiters), key=delimiters.count) if delimiters else None
         self.counts_at = asyncio.get_running_loop().time()
         nodes = build_tree(lists)
         self.special = {}

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Literal
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from tuimail.imap.types import ThreadMember
     from tuimail.mail.mailbox_tree import MailboxNode
     from tuimail.mail.mailbox_view import MailboxView
     from tuimail.mail.render import RenderedMessage
@@ -105,6 +106,29 @@ class RowsFailed(SessionMessage):
 
 
 @dataclass
+class Listed(SessionMessage):
+    """A listing of the open mailbox: ``kind`` "search" (``title``: the query), "sort" (by
+    ``sort`` keys) or "threads" (``threads``); ``uids`` in display order (search, sort)."""
+
+    generation: int
+    kind: Literal["search", "sort", "threads"]
+    title: str
+    uids: tuple[int, ...]
+    sort: tuple[str, ...] = ()
+    threads: tuple[ThreadMember, ...] = ()
+
+
+@dataclass
+class SearchFailed(SessionMessage):
+    """A query could not be compiled: ``reason``, and where (``position`` in ``text``)."""
+
+    generation: int
+    text: str
+    reason: str
+    position: int
+
+
+@dataclass
 class MessageLoaded(SessionMessage):
     """A message's body was fetched and rendered."""
 
@@ -137,6 +161,14 @@ class ActionFailed(SessionMessage):
     action: str
     text: str
     uids: tuple[int, ...] = ()
+
+
+@dataclass
+class QueueChanged(SessionMessage):
+    """Actions wait for the connection: ``count`` of them (0: none); ``text`` says what changed."""
+
+    count: int
+    text: str = ""
 
 
 @dataclass

@@ -22,13 +22,16 @@ import contextlib
 import logging
 from array import array
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from tuimail.imap.errors import NoResponseError
+from tuimail.imap.mailbox_state import MailboxState
 from tuimail.imap.sequence_set import STAR, SequenceSet
 from tuimail.imap.types import FetchData, ResponseText, UntaggedResponse, VanishedData
 from tuimail.imap.unsolicited import Subscription
-from tuimail.mail.mailbox_view import MailboxView, TooManyMessages
+from tuimail.mail.cache import HeaderCache, MailboxCache
+from tuimail.mail.mailbox_view import MAX_MESSAGES, MailboxView, TooManyMessages
 from tuimail.mail.summary import MessageSummary
 from tuimail.mail.unread import UnreadCount
 from tuimail.mail.view_changes import Added, FlagsChanged, Loaded, Removed, UidsKnown, ViewChange
@@ -43,12 +46,27 @@ _log = logging.getLogger(__name__)
 
 #: Summaries fetched per FETCH command.
 FETCH_BATCH = 200
+#: Changes per message to the UI (each applied well inside its 50 ms budget).
+UI_PART = 1000
 #: Rows fetched as soon as a mailbox is open, before the list asks (a tall screen's worth).
 FIRST_PAGE = 100
 #: Tries to learn the UID order while other clients keep expunging.
 UID_ORDER_TRIES = 3
 
 Post = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class _Cached:
+    """What the header cache held for a mailbox, as a view to show before SELECT answers."""
+
+    view: MailboxView
+    store: MailboxCache
+    uidvalidity: int
+    modseq: int | None
+    uids: SequenceSet
+
+
 #: Schedules a follow-up request (runs later, through the request gate).
 Schedule = Callable[[str, Callable[[SessionClient], Awaitable[None]]], None]
 
@@ -72,9 +90,18 @@ def expand(uids: SequenceSet, limit: int) -> list[int] | None:
 class SelectedMailbox:
     """The open mailbox of one session."""
 
-    def __init__(self, post: Post, schedule: Schedule) -> None:
+    def __init__(
+        self, post: Post, schedule: Schedule, *, cache: HeaderCache | None = None, account_key: str = ""
+    ) -> None:
         self._post = post
         self._schedule = schedule
+        #: The header cache (None: none), and this account's key in it.
+        self.cache = cache
+        self.account_key = account_key
+        self._mailbox_cache: MailboxCache | None = None
+        self._mailbox_state: MailboxState | None = None
+        #: The mailbox open last, and its UIDVALIDITY (kept while offline: queued actions name it).
+        self.last_opened: tuple[str, int | None] | None = None
         self.view: MailboxView | None = None
         self.unread = UnreadCount()
         self._generation = 0
@@ -82,6 +109,7 @@ class SelectedMailbox:
         self._pump: asyncio.Task[None] | None = None
         self._inflight: set[int] = set()
         self._inflight_uids: set[int] = set()
+        self._from_cache = False  # placing rows read from the cache (not written back)
         self._ours: set[int] = set()
         self._counts: tuple[int | None, int] | None = None
         self._recount_scheduled = False
@@ -92,19 +120,63 @@ class SelectedMailbox:
 
     # ------------------------------------------------------------ open / close
 
-    async def open(self, client: SessionClient, name: str) -> MailboxView:
+    async def open(self, client: SessionClient, name: str, *, first_page: bool = True) -> MailboxView:
         """SELECT (EXAMINE when read-only) ``name``; posts MailboxOpened with the UI's replica.
+
+        With a header cache holding the mailbox, the cached rows are posted
+        first, before SELECT is even sent (a warm start draws at once), and
+        SELECT reconciles them: with QRESYNC (RFC 7162 §3.2.5) the server
+        names what vanished and what changed since; otherwise the UID order
+        and the flags are compared after the first screen.
 
         The update stream is taken before SELECT is sent, so nothing after it
         is missed; nothing is running then (the caller holds the gate), so
         nothing before it is in it."""
         self.close()
         updates = client.updates()
+        self._updates = updates
+        self.unread = UnreadCount()
+        self._counts = None
+        cached = await self._cached_view(client, name)
+        qresync = None
+        if cached is not None:
+            self.view, self._mailbox_cache = cached.view, cached.store
+            self._post(m.MailboxOpened(cached.view.replica()))
+            self._pump = asyncio.ensure_future(self._run_pump(updates, cached.view))
+            if cached.modseq and await client.enable_qresync():
+                qresync = (cached.uidvalidity, cached.modseq, cached.uids)
         try:
-            state = await client.open(name)
+            state = await client.open(name, qresync=qresync)
         except BaseException:
-            updates.close()
+            self.close()
             raise
+        self.drain()  # VANISHED (EARLIER) and changed flags that came with SELECT
+        view = self.view
+        if cached is None or view is None or state.uidvalidity != cached.uidvalidity:
+            if cached is not None:
+                self.close()
+                self._updates = client.updates()  # nothing is running: nothing is missed
+                updates = self._updates
+            view = self._fresh_view(client, name, state)
+            self._pump = asyncio.ensure_future(self._run_pump(updates, view))
+        elif state.exists != view.exists:
+            self._reconcile_count(view, state.exists, exact=qresync is not None)
+        self._mailbox_state = state
+        self.last_opened = (view.name, view.uidvalidity)
+        self._post_counts()
+        # The UID order first where the cached one may be stale (no QRESYNC), then the newest
+        # page (the list opens on it); the rest when the list asks; the unread count after.
+        if cached is not None and qresync is None:
+            await self.load_uid_order(client, view)
+        if first_page:
+            await self.fetch_seqnos(client, view, view.missing_seqnos(range(min(FIRST_PAGE, view.exists))))
+        self._schedule("learn the message order", lambda c: self.load_uid_order(c, view))
+        self._schedule("count unread messages", lambda c: self.load_unseen(c, view))
+        if cached is not None and qresync is None:
+            self._schedule("compare flags", lambda c: self.load_flags(c, view, cached.modseq))
+        return view
+
+    def _fresh_view(self, client: SessionClient, name: str, state: MailboxState) -> MailboxView:
         self._generation += 1
         view = MailboxView(
             name,
@@ -114,18 +186,54 @@ class SelectedMailbox:
             read_only=state.read_only or client.read_only,
         )
         self.view = view
-        self.unread = UnreadCount()
-        self._counts = None
-        self._updates = updates
+        if self.cache is not None and state.uidvalidity is not None:
+            # A new UIDVALIDITY drops what the cache held for the mailbox (RFC 9051 §2.3.1.1).
+            self._mailbox_cache = self.cache.mailbox(self.account_key, name, state.uidvalidity)
         self._post(m.MailboxOpened(view.replica()))
-        self._post_counts()
-        self._pump = asyncio.ensure_future(self._run_pump(updates, view))
-        # The newest page at once (the list opens on it); the rest when the list asks;
-        # the UID order and the unread count after the first screen.
-        await self.fetch_seqnos(client, view, view.missing_seqnos(range(min(FIRST_PAGE, view.exists))))
-        self._schedule("learn the message order", lambda c: self.load_uid_order(c, view))
-        self._schedule("count unread messages", lambda c: self.load_unseen(c, view))
         return view
+
+    async def _cached_view(self, client: SessionClient, name: str) -> _Cached | None:
+        """The mailbox as the cache last saw it: every UID and the newest rows."""
+        cache = self.cache
+        if cache is None or not cache.available:
+            return None
+        try:
+            stored = await asyncio.to_thread(cache.state, self.account_key, name)
+            if stored is None:
+                return None
+            store = cache.mailbox(self.account_key, name, stored.uidvalidity)
+            known = await asyncio.to_thread(store.uids)
+            uids = expand(known, MAX_MESSAGES)
+            newest = await asyncio.to_thread(store.newest, FIRST_PAGE)
+        except Exception:  # noqa: BLE001 - a cache is a help, never a reason to fail
+            _log.exception("reading the header cache failed; starting without it")
+            return None
+        if not uids:
+            return None
+        self._generation += 1
+        view = MailboxView(
+            name,
+            len(uids),
+            generation=self._generation,
+            uidvalidity=stored.uidvalidity,
+            read_only=client.read_only,
+        )
+        view.apply(UidsKnown(array("I", uids)))
+        view.apply(Loaded(tuple((view.seqno_of_uid(s.uid) or 0, s) for s in newest)))
+        return _Cached(view, store, stored.uidvalidity, stored.highest_modseq, known)
+
+    def _reconcile_count(self, view: MailboxView, exists: int, *, exact: bool) -> None:
+        """After SELECT: new messages are the ones past the known ones; fewer than known (without
+        QRESYNC) means the order must be learnt again (it is, next)."""
+        if exists > view.exists:
+            self.post_changes([Added(exists - view.exists)])
+        elif exact:
+            _log.warning(
+                "%s: the server counts %d, QRESYNC left %d; learning the order",
+                view.name,
+                exists,
+                view.exists,
+            )
 
     async def reopen(self, client: SessionClient, view: MailboxView) -> None:
         """Select the mailbox again (a new generation): after lost updates or a new UIDVALIDITY."""
@@ -134,6 +242,7 @@ class SelectedMailbox:
 
     def close(self) -> None:
         """Forget the open mailbox (before another is selected, or the connection is dropped)."""
+        self._save_state()
         if self._pump is not None:
             self._pump.cancel()
             self._pump = None
@@ -210,7 +319,8 @@ class SelectedMailbox:
                     ours.add(uid)
                     self._ours.discard(uid)
                 self._apply(view, Removed(data, uid), changes)
-            elif name == "VANISHED" and isinstance(data, VanishedData) and not data.earlier:
+            elif name == "VANISHED" and isinstance(data, VanishedData):
+                # (EARLIER) comes after a QRESYNC SELECT or a UID FETCH (VANISHED): gone all the same.
                 resync |= self._vanished(view, data.uids, changes, ours)
             elif name == "FETCH" and isinstance(data, FetchData):
                 flags = data.attr.get("FLAGS")
@@ -229,7 +339,7 @@ class SelectedMailbox:
                     self._schedule("select again", lambda c: self.reopen(c, view))
                     break
         if changes:
-            self._post(m.ViewChanged(view.generation, tuple(changes), frozenset(ours)))
+            self._post_in_parts(view, changes, frozenset(ours))
             self._post_counts()
         if new_rows:
             seqnos = view.missing_seqnos(range(min(new_rows, view.exists)))
@@ -254,16 +364,37 @@ class SelectedMailbox:
         return not view.complete and len(uids) > len(found)
 
     def _apply(self, view: MailboxView, change: ViewChange, changes: list[ViewChange]) -> None:
+        before = set(view.known_uids()) if isinstance(change, UidsKnown) and self._mailbox_cache else None
         view.apply(change)
         changes.append(change)
+        store = self._mailbox_cache if view is self.view else None
         if isinstance(change, Removed):
             self.unread.removed(change.uid)
             self._inflight.clear()  # positions shifted
+            if store is not None and change.uid:
+                store.remove([change.uid])
         elif isinstance(change, FlagsChanged):
             self.unread.flags(change.uid, change.flags)
+            if store is not None and change.uid:
+                store.set_flags({change.uid: change.flags})
         elif isinstance(change, Loaded):
             for _, summary in change.placements:
                 self.unread.flags(summary.uid, summary.flags)
+            if store is not None and not self._from_cache:
+                store.put([summary for _, summary in change.placements])
+        elif isinstance(change, UidsKnown) and store is not None and before is not None:
+            gone = before - set(change.uids)
+            if gone:
+                store.remove(sorted(gone))
+
+    def _save_state(self) -> None:
+        """The cache now holds the mailbox as of the server's HIGHESTMODSEQ: remember it
+        (the next SELECT asks QRESYNC for what changed since)."""
+        store, state = self._mailbox_cache, self._mailbox_state
+        if store is not None and state is not None and state.highest_modseq is not None:
+            store.set_state(highest_modseq=state.highest_modseq, uidnext=state.uidnext)
+        self._mailbox_cache = None
+        self._mailbox_state = None
 
     def _post_counts(self) -> None:
         view = self.view
@@ -282,8 +413,27 @@ class SelectedMailbox:
         applied: list[ViewChange] = []
         for change in changes:
             self._apply(view, change, applied)
-        self._post(m.ViewChanged(view.generation, tuple(applied), frozenset(ours)))
+        self._post_in_parts(view, applied, frozenset(ours))
         self._post_counts()
+
+    def _post_in_parts(self, view: MailboxView, changes: list[ViewChange], ours: frozenset[int]) -> None:
+        """Post changes to the UI in parts it applies in a few milliseconds each (a sync of a whole
+        mailbox's flags must not stall its event loop); a Loaded of many rows is split too."""
+        part: list[ViewChange] = []
+        for change in changes:
+            if isinstance(change, Loaded) and len(change.placements) > UI_PART:
+                for start in range(0, len(change.placements), UI_PART):
+                    part.append(Loaded(change.placements[start : start + UI_PART]))
+                    if len(part) >= UI_PART // 8:
+                        self._post(m.ViewChanged(view.generation, tuple(part), ours))
+                        part = []
+                continue
+            part.append(change)
+            if len(part) >= UI_PART:
+                self._post(m.ViewChanged(view.generation, tuple(part), ours))
+                part = []
+        if part:
+            self._post(m.ViewChanged(view.generation, tuple(part), ours))
 
     def expect_removal(self, uids: Iterable[int]) -> None:
         """The user's own action is about to remove these UIDs."""
@@ -322,6 +472,9 @@ class SelectedMailbox:
                 await self._fetch_chunk(client, view, chunk)
 
     async def _fetch_chunk(self, client: SessionClient, view: MailboxView, chunk: list[int]) -> None:
+        chunk = await self._from_store(view, chunk)
+        if not chunk:
+            return
         self._inflight.update(chunk)
         removals = view.removals
         try:
@@ -379,6 +532,50 @@ class SelectedMailbox:
                     placements.append((view.seqno_of_uid(summary.uid) or 0, summary))
             if placements:
                 self.post_changes([Loaded(tuple(placements))])
+
+    async def _from_store(self, view: MailboxView, chunk: list[int]) -> list[int]:
+        """Rows the cache holds are placed from it; returns the positions still to fetch."""
+        store = self._mailbox_cache
+        known = {uid: seqno for seqno in chunk if (uid := view.uid_of_seqno(seqno))}
+        if store is None or not known:
+            return chunk
+        removals = view.removals
+        try:
+            found = await asyncio.to_thread(store.get, list(known))
+        except Exception:  # noqa: BLE001 - a cache miss, never a failure
+            _log.exception("reading the header cache failed")
+            return chunk
+        if self.view is not view or view.removals != removals or not found:
+            return chunk
+        placements = tuple((known[uid], summary) for uid, summary in found.items())
+        self._from_cache = True
+        try:
+            self.post_changes([Loaded(placements)])
+        finally:
+            self._from_cache = False
+        return [seqno for seqno in chunk if view.uid_of_seqno(seqno) not in found]
+
+    async def load_flags(self, client: SessionClient, view: MailboxView, modseq: int | None) -> None:
+        """Flags changed while away, for a cache without QRESYNC: CHANGEDSINCE (CONDSTORE,
+        RFC 7162 §3.1.4), else every message's flags, each compared with what is known."""
+        self.drain()
+        if self.view is not view or view.exists == 0:
+            return
+        data = await client.flags_since(modseq if client.has("CONDSTORE") else None)
+        self.drain()
+        if self.view is not view:
+            return
+        changes: list[ViewChange] = []
+        for fd in data:
+            uid, flags = fd.attr.get("UID"), fd.attr.get("FLAGS")
+            if not isinstance(uid, int) or not isinstance(flags, list | tuple):
+                continue
+            new = frozenset(str(f) for f in flags)
+            summary = view.summary(uid)
+            seqno = view.seqno_of_uid(uid)
+            if seqno is not None and (summary is None or summary.flags != new):
+                changes.append(FlagsChanged(seqno, uid, new))
+        self.post_changes(changes)
 
     def place_fetched_flags(self, data: Iterable[FetchData]) -> set[int]:
         """Flags a command's FETCH responses report (UID STORE, a body fetch), placed by UID.

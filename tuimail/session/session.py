@@ -33,16 +33,19 @@ from typing import Any
 
 from tuimail.config import Account
 from tuimail.imap.errors import NoResponseError
+from tuimail.mail.cache import HeaderCache
 from tuimail.mail.mailbox_view import TooManyMessages
 
 from . import messages as m
 from .actions import Actions, Afterwards
-from .client import SessionClient
+from .client import ReadOnlyRefused, SessionClient
 from .connector import Connector
 from .failures import FailureKind, classify, describe, title
 from .gate import RequestGate
 from .keepalive import KeepAlive, Watchdog
+from .listings import Listings
 from .mailboxes import MailboxDirectory
+from .offline_queue import OfflineQueue
 from .selected import SelectedMailbox
 from .worker import LoopThread
 
@@ -51,6 +54,8 @@ __all__ = ["Session"]
 _log = logging.getLogger(__name__)
 
 Post = Callable[[Any], Any]
+#: (kind, uids, detail) of an action that may wait in the offline queue.
+Queueable = tuple[str, list[int], dict[str, object]]
 Work = Callable[..., Awaitable[Afterwards]]
 
 
@@ -66,8 +71,14 @@ class Session:
         password: str | None = None,
         ssl_context: ssl.SSLContext | None = None,
         connect_timeout: float = 20.0,
+        cache: HeaderCache | None = None,
+        queue: OfflineQueue | None = None,
     ) -> None:
         self.account = account
+        #: Actions taken while offline (in memory only when no file is given).
+        self.queue = queue if queue is not None else OfflineQueue(None)
+        #: The header cache shared by the app's sessions (None: none).
+        self.cache = cache
         self.post = post
         self.read_only = read_only or account.read_only
         self._thread = LoopThread(f"tuimail-session-{account.name}")
@@ -80,7 +91,9 @@ class Session:
             connect_timeout=connect_timeout,
         )
         self.directory = MailboxDirectory(post)
-        self.selected = SelectedMailbox(post, self._schedule)
+        account_key = f"{account.username}@{account.host}:{account.effective_port}"
+        self.account_key = account_key
+        self.selected = SelectedMailbox(post, self._schedule, cache=cache, account_key=account_key)
         self.actions = Actions(
             post,
             self.selected,
@@ -89,6 +102,7 @@ class Session:
             trash_folder=account.trash_folder,
             archive_folder=account.archive_folder,
         )
+        self.listings = Listings(post, self.selected)
         self._gate: RequestGate | None = None
         self.keepalive: KeepAlive | None = None
         self.watchdog: Watchdog | None = None
@@ -130,9 +144,10 @@ class Session:
         """Replace the connection with a new one (the user asked: Ctrl+R)."""
         self._thread.submit(self._recover("reconnecting as asked", replace=True))
 
-    def open_mailbox(self, name: str) -> None:
-        """Select (EXAMINE in read-only mode) ``name``; MailboxOpened follows."""
-        self._submit("open the mailbox", self._open_mailbox, name)
+    def open_mailbox(self, name: str, query: str = "") -> None:
+        """Select (EXAMINE in read-only mode) ``name``; MailboxOpened follows.  With ``query``, no
+        row is fetched but what the search finds (Listed follows)."""
+        self._submit("open the mailbox", self._open_mailbox, name, query)
 
     def want_rows(self, generation: int, removals: int, seqnos: Sequence[int]) -> None:
         """Summaries for these positions of the UI's view; ViewChanged (Loaded) follows."""
@@ -151,39 +166,69 @@ class Session:
         self._submit("save the attachment", self.actions.save_attachment, uid, index, folder)
 
     def set_flag(self, uids: Sequence[int], flag: str, on: bool) -> None:
-        """Add (``on``) or remove ``flag`` (UID STORE ±FLAGS)."""
+        """Add (``on``) or remove ``flag`` (UID STORE ±FLAGS); queued while offline."""
         what = "mark read or unread" if flag == "\\Seen" else "flag"
-        self._write(what, self.actions.set_flag, list(uids), flag, on)
+        queued = ("flag", list(uids), {"flag": flag, "on": on})
+        self._write(what, self.actions.set_flag, list(uids), flag, on, queue_as=queued)
 
     def delete(self, uids: Sequence[int]) -> None:
-        """Move to the trash (or, in the trash, delete for good with UID EXPUNGE)."""
-        self._write("delete", self.actions.delete, list(uids))
+        """Move to the trash (or, in the trash, delete for good with UID EXPUNGE); queued while offline."""
+        self._write("delete", self.actions.delete, list(uids), queue_as=("delete", list(uids), {}))
 
     def archive(self, uids: Sequence[int]) -> None:
-        """Move to the archive folder."""
-        self._write("archive", self._archive, list(uids))
+        """Move to the archive folder; queued while offline."""
+        self._write("archive", self._archive, list(uids), queue_as=("archive", list(uids), {}))
 
     def move(self, uids: Sequence[int], target: str) -> None:
-        """UID MOVE to ``target``."""
-        self._write("move", self.actions.move, list(uids), target, "moved")
+        """UID MOVE to ``target``; queued while offline."""
+        queued: Queueable = ("move", list(uids), {"target": target})
+        self._write("move", self.actions.move, list(uids), target, "moved", queue_as=queued)
 
     def copy(self, uids: Sequence[int], target: str) -> None:
         """UID COPY to ``target``."""
         self._write("copy", self.actions.copy, list(uids), target)
+
+    def search(self, text: str, sort: Sequence[str] = ()) -> None:
+        """Search the open mailbox for ``text`` (the query language); Listed or SearchFailed follows."""
+        self._submit("search", self.listings.search, text, list(sort) or None)
+
+    def sort(self, keys: Sequence[str]) -> None:
+        """The open mailbox in this order (RFC 5256 keys, REVERSE first); Listed follows."""
+        self._submit("sort", self.listings.sort, list(keys))
+
+    def threads(self) -> None:
+        """The open mailbox's threads; Listed follows."""
+        self._submit("thread", self.listings.threads)
 
     def undo(self) -> None:
         """Take the last action back."""
         self._write("undo", self.actions.undo)
 
     async def _archive(self, client: SessionClient, uids: list[int]) -> Afterwards:
-        return await self.actions.move(client, uids, self.actions.archive, "archived")
+        return await self.actions.archive_messages(client, uids, self.account.archive_by_year)
 
-    def _write(self, action: str, work: Work, *args: Any) -> None:
+    def create_mailbox(self, name: str) -> None:
+        """CREATE ``name``; the mailbox list follows."""
+        self._write("create the mailbox", self.actions.create_mailbox, name)
+
+    def rename_mailbox(self, old: str, new: str) -> None:
+        """RENAME ``old`` to ``new``."""
+        self._write("rename the mailbox", self.actions.rename_mailbox, old, new)
+
+    def delete_mailbox(self, name: str) -> None:
+        """DELETE ``name`` and everything in it (the UI asks first)."""
+        self._write("delete the mailbox", self.actions.delete_mailbox, name)
+
+    def subscribe(self, name: str, on: bool = True) -> None:
+        """SUBSCRIBE (or UNSUBSCRIBE) ``name``."""
+        self._write("subscribe" if on else "unsubscribe", self.actions.subscribe, name, on)
+
+    def _write(self, action: str, work: Work, *args: Any, queue_as: Queueable | None = None) -> None:
         if self.read_only:
             # Refused here, before anything is scheduled; the client refuses it again below.
             self.post(m.ActionFailed(action, f"Cannot {action}: the session is read-only"))
             return
-        self._submit(action, work, *args)
+        self._thread.submit(self._request(action, work, *args, queue_as=queue_as))
 
     def _submit(self, action: str, work: Work, *args: Any, quiet: bool = False) -> None:
         self._thread.submit(self._request(action, work, *args, quiet=quiet))
@@ -197,7 +242,9 @@ class Session:
 
         asyncio.ensure_future(self._request(action, run, quiet=True))
 
-    async def _request(self, action: str, work: Work, *args: Any, quiet: bool = False) -> None:
+    async def _request(
+        self, action: str, work: Work, *args: Any, quiet: bool = False, queue_as: Queueable | None = None
+    ) -> None:
         """Run one request with the connection to itself; every failure ends in :meth:`_failed`."""
         while self._gate is None:  # the loop state is made by the first thing submitted
             await asyncio.sleep(0)
@@ -207,6 +254,8 @@ class Session:
             async with self._gate.request():
                 client = self._client
                 if client is None:
+                    if queue_as is not None and self._enqueue(action, queue_as):
+                        return
                     if not quiet:  # never dropped silently
                         self.post(m.ActionFailed(action, f"Could not {action}: not connected (offline)"))
                     return
@@ -217,6 +266,43 @@ class Session:
             raise
         except Exception as exc:  # noqa: BLE001 - the one place failures become messages
             await self._failed(exc, action, client, quiet=quiet)
+
+    # ----------------------------------------------------------- offline queue
+
+    def _enqueue(self, action: str, queued: Queueable) -> bool:
+        """Keep an action for when the connection is back; False when it cannot wait."""
+        opened = self.selected.last_opened
+        kind, uids, detail = queued
+        if opened is None or opened[1] is None:
+            return False
+        mailbox, uidvalidity = opened[0], opened[1]
+        if kind == "delete" and mailbox == self.actions.trash:
+            return False  # deleting for good is not done blind
+        entry = self.queue.add(self.account_key, mailbox, uidvalidity, kind, uids, detail)
+        count = self.queue.count(self.account_key)
+        waiting = f"{count} action{'s' if count != 1 else ''} waiting"
+        self.post(
+            m.QueueChanged(count, f"Offline: {entry.describe()} will be done once connected ({waiting})")
+        )
+        return True
+
+    async def _replay(self, client: SessionClient) -> None:
+        """Do what was asked while offline, in order, and say how each went."""
+        pending = await asyncio.to_thread(self.queue.pending, self.account_key)
+        if not pending:
+            return
+        for entry in pending:
+            try:
+                text = await self.actions.replay(client, entry)
+            except ReadOnlyRefused:
+                text = f"Not done: {entry.describe()} (the session is read-only)"
+            if text is not None:  # None: the connection went; the rest waits
+                await asyncio.to_thread(self.queue.remove, entry)
+                self.post(m.Notice(text, "warning" if text.startswith("Not done") else "information"))
+            else:
+                break
+        count = await asyncio.to_thread(self.queue.count, self.account_key)
+        self.post(m.QueueChanged(count))
 
     # ------------------------------------------------------------- failures
 
@@ -278,18 +364,23 @@ class Session:
                 self.post(m.ConnectionChanged("connected"))
                 await self.directory.load(client)
                 await self._open(client, self.mailbox or "INBOX", fallback=True)
+                await self._replay(client)
         except BaseException:
             await self._drop_client()
             raise
         self._start_keeping(client)
 
-    async def _open_mailbox(self, client: SessionClient, name: str) -> Afterwards:
-        await self._open(client, name, fallback=False)
+    async def _open_mailbox(self, client: SessionClient, name: str, query: str) -> Afterwards:
+        await self._open(client, name, fallback=False, first_page=not query)
+        if query and self.selected.name == name:
+            await self.listings.search(client, query)
         return None
 
-    async def _open(self, client: SessionClient, name: str, *, fallback: bool) -> None:
+    async def _open(
+        self, client: SessionClient, name: str, *, fallback: bool, first_page: bool = True
+    ) -> None:
         try:
-            view = await self.selected.open(client, name)
+            view = await self.selected.open(client, name, first_page=first_page)
         except TooManyMessages as exc:
             self.post(m.Notice(str(exc), "error"))
             return
@@ -345,3 +436,5 @@ class Session:
             with contextlib.suppress(BaseException):
                 await self._recovery
         await self._drop_client()
+        if self.cache is not None:
+            await asyncio.to_thread(self.cache.flush, 5.0)

@@ -13,15 +13,20 @@ from textual.app import App
 from textual.binding import BindingType
 
 from tuimail.config import Account, default_download_folder
+from tuimail.mail.cache import HeaderCache
+from tuimail.session.offline_queue import OfflineQueue
 from tuimail.session.session import Session
-from tuimail.ui.binding_catalogue import Area
+from tuimail.ui.binding_catalogue import Area, BindingRow
 from tuimail.ui.bindings import APP_BINDINGS
 from tuimail.ui.commands import TuimailCommands
+from tuimail.ui.line_commands import COMMANDS
 from tuimail.ui.screens import ErrorScreen, FolderPicker, HelpScreen, MainScreen, SaveAttachmentDialog
+from tuimail.ui.screens.confirm import ConfirmDialog
 from tuimail.ui.screens.dialogs import FolderField, FolderList
 from tuimail.ui.screens.error import ChoiceButton
 from tuimail.ui.screens.help import HelpBody
 from tuimail.ui.widgets import EnvelopeViewer, MailboxTree, MessageList
+from tuimail.ui.widgets.command_line import LineInput
 
 _log = logging.getLogger(__name__)
 
@@ -52,9 +57,13 @@ class TuimailApp(App[None], inherit_bindings=False):
         connect_timeout: float = 20.0,
         warnings: list[str] | None = None,
         bulk_threshold: int = 20,
+        cache_path: Path | None = None,
     ) -> None:
         super().__init__()
         self.bulk_threshold = bulk_threshold
+        #: The header cache (rows kept between runs), when a path is given.
+        self.cache = HeaderCache.open(cache_path) if cache_path is not None else None
+        queue_path = cache_path.parent / "offline-queue.sqlite3" if cache_path is not None else None
         self.account = account
         self.read_only = read_only or account.read_only
         self.keymap = dict(keymap or {})
@@ -70,6 +79,8 @@ class TuimailApp(App[None], inherit_bindings=False):
             password=password,
             ssl_context=ssl_context,
             connect_timeout=connect_timeout,
+            cache=self.cache,
+            queue=OfflineQueue(queue_path),
         )
         self.main_screen: MainScreen | None = None
         self._warnings = list(warnings or [])
@@ -122,10 +133,29 @@ class TuimailApp(App[None], inherit_bindings=False):
         import asyncio
 
         await asyncio.to_thread(self.session.stop)
+        if self.cache is not None:
+            await asyncio.to_thread(self.cache.close)
+
+    async def action_quit(self) -> None:
+        """Quit; with actions waiting for the connection, ask first (they wait for the next start)."""
+        waiting = self.main_screen.waiting if self.main_screen is not None else 0
+        if not waiting:
+            self.exit()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        sentence = (
+            f"{waiting} action{'s' if waiting != 1 else ''} still wait for the connection: quit anyway? "
+            "(they are kept and done at the next start)"
+        )
+        self.push_screen(ConfirmDialog(sentence), answered)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(binding_areas(), self.keymap))
+            self.push_screen(HelpScreen(binding_areas(), self.keymap, command_rows()))
 
     def action_reconnect(self) -> None:
         self.session.reconnect()
@@ -147,4 +177,14 @@ def binding_areas() -> list[Area]:
         ("Folder list", FolderList),
         ("Text field", FolderField),
         ("Buttons", ChoiceButton),
+        ("Command line", LineInput),
+        ("Confirm", ConfirmDialog),
+    ]
+
+
+def command_rows() -> list[BindingRow]:
+    """The ``:`` commands, as help-screen rows."""
+    return [
+        BindingRow("Commands", f":{c.name} {c.usage}".rstrip(), c.help, c.binding_id)
+        for c in COMMANDS.values()
     ]

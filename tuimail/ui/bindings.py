@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 APP_BINDINGS: list[BindingType] = [
     Binding("q", "quit", "Quit", id="app.quit"),
     Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
-    Binding("colon,ctrl+p", "command_palette", "Commands", show=False, id="app.command_palette"),
+    Binding("ctrl+p", "command_palette", "Command palette", show=False, id="app.command_palette"),
     Binding("ctrl+r", "reconnect", "Reconnect", show=False, id="app.reconnect"),
     # Textual's own App bindings, redefined with ids:
     Binding("ctrl+q", "quit", "Quit at once", show=False, priority=True, id="app.force_quit"),
@@ -48,6 +48,13 @@ MAIN_BINDINGS: list[BindingType] = [
     Binding("m", "move", "Move", id="message.move"),
     Binding("c", "copy", "Copy", show=False, id="message.copy"),
     Binding("u", "undo", "Undo", id="message.undo"),
+    Binding("colon", "command_line", "Command", key_display=":", id="main.command_line"),
+    Binding("slash", "search", "Search", key_display="/", id="main.search"),
+    Binding("n", "next_found", "Next found", show=False, id="main.next_found"),
+    Binding("N", "previous_found", "Previous found", show=False, id="main.previous_found"),
+    Binding("o", "sort_menu", "Sort", show=False, id="main.sort"),
+    Binding("t", "toggle_threads", "Threads", show=False, id="main.threads"),
+    Binding("z", "toggle_thread_fold", "Fold thread", show=False, id="main.fold_thread"),
     SCREEN_BINDINGS[2],  # copy selected text (tab and shift+tab move between panes)
 ]
 

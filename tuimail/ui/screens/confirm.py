@@ -24,6 +24,14 @@ class ConfirmDialog(ModalScreen[bool], inherit_bindings=False):
         Binding("n,escape", "no", "No", id="confirm.no"),
     ]
 
+    DEFAULT_CSS = """
+    ConfirmDialog { align: center middle; background: $background 60%; }
+    ConfirmDialog > Vertical {
+        width: auto; max-width: 90%; height: auto;
+        border: round $warning; background: $surface; padding: 1 2;
+    }
+    """
+
     def __init__(self, sentence: str) -> None:
         super().__init__()
         self.sentence = sentence

@@ -29,11 +29,16 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer
 
+from tuimail.mail.listed_rows import ListedRows
 from tuimail.mail.mailbox_tree import iter_nodes
 from tuimail.mail.sanitize import sanitize
+from tuimail.mail.threads import ThreadView
+from tuimail.mail.view_changes import Added
 from tuimail.session import messages as sm
 from tuimail.ui.bindings import MAIN_BINDINGS
+from tuimail.ui.line_commands import LineError, complete, parse
 from tuimail.ui.widgets import EnvelopeViewer, MailboxTree, MessageList, StatusBar
+from tuimail.ui.widgets.command_line import CommandLine
 
 from .confirm import ConfirmDialog
 from .dialogs import FolderPicker, SaveAttachmentDialog
@@ -88,6 +93,15 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self._follow: Timer | None = None
         self._ticker: Timer | None = None
         self._restore: int | None = None
+        #: The listing shown (None: the mailbox's own order): its kind, title, sort keys, threads.
+        self.listing: sm.Listed | None = None
+        self._collapsed: set[int] = set()
+        #: The last search's results, for n/N in the mailbox's own order.
+        self._found: list[int] = []
+        self._relist: Timer | None = None
+        self._pending_query: str | None = None
+        #: Actions waiting for the connection (the offline queue).
+        self.waiting = 0
 
     # ---------------------------------------------------------------- layout
 
@@ -102,6 +116,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
                     message_list.now = self.clock  # type: ignore[assignment]
                 yield message_list
                 yield EnvelopeViewer(id="viewer")
+        yield CommandLine(id="command-line")
         yield StatusBar(id="status")
         yield Footer()
 
@@ -149,7 +164,21 @@ class MainScreen(Screen[None], inherit_bindings=False):
             self.read_only,
             detail,
             selected=len(self.message_list.selected),
+            listing=self._listing_label(),
+            waiting=self.waiting,
         )
+
+    def _listing_label(self) -> str:
+        listing = self.listing
+        if listing is None:
+            return "searching…" if self._pending_query else ""
+        if listing.kind == "search":
+            shown = self.message_list.count
+            order = f", sorted by {_sort_words(listing.sort)}" if listing.sort else ""
+            return f"search: {listing.title} ({shown:,} found{order})"
+        if listing.kind == "sort":
+            return f"sorted by {_sort_words(listing.sort)}"
+        return "threads"
 
     def say(self, text: str, *, title: str = "", severity: str = "information") -> None:
         """A notification whose text may hold server or mail text: sanitised, never markup."""
@@ -206,6 +235,14 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.total = view.exists
         self.unread = None
         self.message_list.show(view)
+        if not reopened:
+            self.listing = None
+            self._collapsed.clear()
+            self._found = []
+        if self._pending_query is not None:  # opened by a search: show nothing else meanwhile
+            self.message_list.show_rows(ListedRows(view, [], title="searching…"))
+        elif self.listing is not None:
+            self._relist_now()
         if opened_uid is None:
             self._close_message()
         self._restore = cursor_uid  # once its row is known again (reconnection)
@@ -216,6 +253,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
         if message.generation != self.generation:
             return
         self.message_list.apply_changes(message.changes)
+        if self.listing is not None and any(isinstance(c, Added) for c in message.changes):
+            self._relist_soon()  # new mail belongs in the listing too
         view = self.view
         self.total = view.exists
         if self._restore is not None and self.message_list.move_to_uid(self._restore):
@@ -252,6 +291,12 @@ class MainScreen(Screen[None], inherit_bindings=False):
         text = message.text + (" (shown as it was)" if rolled_back else "")
         self.say(text, title="Read-only" if read_only else "", severity="warning")
 
+    def on_queue_changed(self, message: sm.QueueChanged) -> None:
+        self.waiting = message.count
+        if message.text:
+            self.say(message.text, severity="warning")
+        self._update_status()
+
     def on_notice(self, message: sm.Notice) -> None:
         self.say(message.text, severity=message.severity)
 
@@ -262,7 +307,10 @@ class MainScreen(Screen[None], inherit_bindings=False):
 
     @on(MessageList.RowsWanted)
     def _rows_wanted(self, message: MessageList.RowsWanted) -> None:
-        self.session.want_rows(message.generation, message.removals, message.seqnos)
+        if message.uids:
+            self.session.want_summaries(message.generation, message.uids)
+        else:
+            self.session.want_rows(message.generation, message.removals, message.seqnos)
 
     @on(MessageList.SelectionChanged)
     def _selection_changed(self, message: MessageList.SelectionChanged) -> None:
@@ -343,15 +391,219 @@ class MainScreen(Screen[None], inherit_bindings=False):
         return focused is not None and (focused is pane or pane in focused.ancestors)
 
     def action_back(self) -> None:
-        """Esc: from the message back to the list; then clear the selection; then close the message."""
+        """Esc: from the message back to the list; then clear the selection; then close the
+        message; then leave a search (or sort, or threads) for the mailbox's own order."""
         if self._within(self.viewer):
             self.message_list.focus()
         elif self.message_list.clear_selection():
             return
         elif self.focused is self.message_list and self.opened_uid is not None:
             self._close_message()
+        elif self.listing is not None or self._pending_query is not None:
+            self.leave_listing()
         else:
             self.message_list.focus()
+
+    # ---------------------------------------------------------- command line
+
+    def action_command_line(self) -> None:
+        line = self.query_one(CommandLine)
+        line.completer = self._complete
+        line.open(":")
+
+    def action_search(self) -> None:
+        line = self.query_one(CommandLine)
+        line.completer = None
+        current = self.listing.title if self.listing is not None and self.listing.kind == "search" else ""
+        line.open("/", current)
+
+    def _complete(self, before: str) -> list[str]:
+        def candidates(kind: str) -> list[str]:
+            if kind == "mailbox":
+                return [n.name for n in iter_nodes(self.mailboxes) if n.selectable]
+            if kind == "theme":
+                return sorted(self.app.available_themes)
+            if kind == "account":
+                return [self.account_name]
+            return []
+
+        return complete(before, candidates)
+
+    @on(CommandLine.Run)
+    def _line_run(self, message: CommandLine.Run) -> None:
+        self.message_list.focus()
+        text = message.text.strip()
+        if message.mode == "/":
+            self.search(text)
+            return
+        if not text:
+            return
+        try:
+            command, args = parse(text)
+        except LineError as exc:
+            self.say(str(exc), severity="warning")
+            return
+        command.run(self, args)
+
+    @on(CommandLine.Closed)
+    def _line_closed(self, message: CommandLine.Closed) -> None:
+        self.message_list.focus()
+
+    # ------------------------------------------------ search, sort, threads
+
+    def search(self, text: str) -> None:
+        """Show only the messages ``text`` finds (an empty query shows the mailbox again)."""
+        if not text:
+            self.leave_listing()
+            return
+        sort = self.listing.sort if self.listing is not None else ()
+        self.session.search(text, sort)
+
+    def open_mailbox(self, name: str, query: str = "") -> None:
+        """Open ``name``; with ``query``, show only what it finds, fetching nothing else."""
+        self._pending_query = query or None
+        self.session.open_mailbox(name, query)
+        self._update_status()
+
+    def sort_by(self, words: list[str]) -> None:
+        """``["-r", "date"]`` -> the list in that order (the search's results, if one is shown)."""
+        keys: list[str] = []
+        for word in words:
+            if word in ("-r", "reverse"):
+                keys.append("REVERSE")
+            elif word.lower() in ("arrival", "date", "from", "subject", "size", "to", "cc"):
+                keys.append(word.upper())
+            else:
+                self.say(
+                    f"Cannot sort by {word!r}: arrival, date, from, subject, size, to or cc",
+                    severity="warning",
+                )
+                return
+        if not keys or keys[-1] == "REVERSE":
+            self.say("Sort by what? e.g. :sort -r date", severity="warning")
+            return
+        if self.listing is not None and self.listing.kind == "search":
+            self.session.search(self.listing.title, keys)
+        elif keys == ["REVERSE", "ARRIVAL"]:
+            self.leave_listing()  # the mailbox's own order
+        else:
+            self.session.sort(keys)
+
+    def action_sort_menu(self) -> None:
+        choices = {
+            "date, newest first": ["-r", "date"],
+            "date, oldest first": ["date"],
+            "arrival, newest first": ["-r", "arrival"],
+            "from": ["from"],
+            "subject": ["subject"],
+            "size, largest first": ["-r", "size"],
+        }
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.sort_by(choices[name])
+
+        self.app.push_screen(FolderPicker("Sort by", list(choices)), chosen)
+
+    def action_toggle_threads(self) -> None:
+        if self.listing is not None and self.listing.kind == "threads":
+            self.leave_listing()
+        else:
+            self.session.threads()
+
+    def action_toggle_thread_fold(self) -> None:
+        """Collapse the thread under the cursor to one row (with its count), or open it again."""
+        listing = self.listing
+        rows = self.message_list.rows
+        if listing is None or listing.kind != "threads" or not isinstance(rows, ListedRows):
+            return
+        uid = self.message_list.cursor_uid
+        view = ThreadView(listing.threads, newest_first=True)
+        root = view.root_of(uid) if uid is not None else None
+        if root is None:
+            return
+        self._collapsed.symmetric_difference_update({root})
+        self._show_threads(listing, cursor_uid=root)
+
+    def action_next_found(self) -> None:
+        self._jump_found(+1)
+
+    def action_previous_found(self) -> None:
+        self._jump_found(-1)
+
+    def _jump_found(self, step: int) -> None:
+        """n/N: the next (previous) message the last search found, in the mailbox's own order."""
+        ml = self.message_list
+        if self.listing is not None:
+            ml.cursor_row = ml.cursor_row + step
+            return
+        found = set(self._found)
+        if not found:
+            self.say("No search yet: / searches", severity="warning")
+            return
+        row = ml.cursor_row + step
+        while 0 <= row < ml.count:
+            if ml.rows.uid_at_row(row) in found:
+                ml.cursor_row = row
+                return
+            row += step
+        self.say("No more found in that direction", severity="warning")
+
+    def leave_listing(self) -> None:
+        self.listing = None
+        self._pending_query = None
+        self._collapsed.clear()
+        self.message_list.show_rows(None, cursor_uid=self.message_list.cursor_uid)
+        self._update_status()
+
+    def on_listed(self, message: sm.Listed) -> None:
+        if message.generation != self.generation:
+            return
+        self._pending_query = None
+        self.listing = message
+        cursor = self.message_list.cursor_uid
+        if message.kind == "threads":
+            self._show_threads(message, cursor_uid=cursor)
+        else:
+            if message.kind == "search":
+                self._found = list(message.uids)
+            self.message_list.show_rows(
+                ListedRows(self.view, message.uids, title=message.title), cursor_uid=cursor
+            )
+        self._update_status()
+
+    def _show_threads(self, listing: sm.Listed, *, cursor_uid: int | None) -> None:
+        threads = ThreadView(listing.threads, newest_first=True)
+        rows = threads.rows(self._collapsed)
+        folded = {r.uid: threads.thread_uids(r.uid) for r in rows if r.collapsed}
+        listed = ListedRows(
+            self.view, [r.uid for r in rows], title="threads", depths=[r.depth for r in rows], folded=folded
+        )
+        self.message_list.show_rows(listed, cursor_uid=cursor_uid)
+
+    def on_search_failed(self, message: sm.SearchFailed) -> None:
+        self._pending_query = None
+        self.say(
+            f"{message.reason} (at character {message.position + 1} of {message.text!r})", severity="warning"
+        )
+        self.query_one(CommandLine).open("/", message.text)
+        self._update_status()
+
+    def _relist_soon(self) -> None:
+        if self._relist is not None:
+            self._relist.stop()
+        self._relist = self.set_timer(0.5, self._relist_now)
+
+    def _relist_now(self) -> None:
+        listing = self.listing
+        if listing is None:
+            return
+        if listing.kind == "search":
+            self.session.search(listing.title, listing.sort)
+        elif listing.kind == "sort":
+            self.session.sort(listing.sort)
+        else:
+            self.session.threads()
 
     def _target(self) -> MessageSummary | None:
         """The message an action is for: the viewer's while it has the focus, else the cursor's."""
@@ -368,6 +620,15 @@ class MainScreen(Screen[None], inherit_bindings=False):
             self.say("No message selected", severity="warning")
         return summary
 
+    def _held(self, summary: MessageSummary) -> list[MessageSummary]:
+        """A collapsed thread's row stands for the whole thread."""
+        rows = self.message_list.rows
+        row = rows.row_of_uid(summary.uid)
+        if row is None:
+            return [summary]
+        held = [s for uid in rows.held_at_row(row) if (s := self.view.summary(uid)) is not None]
+        return held or [summary]
+
     def _targets(self) -> list[MessageSummary]:
         """The selection (when there is one and the list, not the viewer, has the focus), else the
         one message the user is looking at."""
@@ -376,7 +637,9 @@ class MainScreen(Screen[None], inherit_bindings=False):
             view = self.view
             return [s for uid in sorted(selected) if (s := view.summary(uid)) is not None]
         target = self._target()
-        return [target] if target is not None else []
+        if target is None:
+            return []
+        return self._held(target) if not self._within(self.viewer) else [target]
 
     def _confirmed(
         self, count: int, sentence: str, then: Callable[[], None], *, always: bool = False
@@ -461,6 +724,44 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self._close_message()
         self.message_list.focus()
 
+    def move_to(self, name: str) -> None:
+        self._to_folder("move", name)
+
+    def copy_to(self, name: str) -> None:
+        self._to_folder("copy", name)
+
+    def _to_folder(self, verb: str, name: str) -> None:
+        targets = self._targets()
+        if not targets:
+            return
+        if name not in {n.name for n in iter_nodes(self.mailboxes)}:
+            self.say(f"No mailbox {name!r}", severity="warning")
+            return
+        uids = [s.uid for s in targets]
+        count = len(targets)
+        if verb == "move":
+            sentence = f"{count:,} messages will move to {name}"
+            self._confirmed(
+                count, sentence, lambda: self._remove(targets, lambda u: self.session.move(u, name))
+            )
+        else:
+            sentence = f"{count:,} messages will be copied to {name}"
+            self._confirmed(count, sentence, lambda: self.session.copy(uids, name))
+
+    def delete_mailbox(self, name: str) -> None:
+        sentence = f"The mailbox {name} and every message in it will be deleted: this cannot be undone"
+        self._confirmed(1, sentence, lambda: self.session.delete_mailbox(name), always=True)
+
+    def switch_theme(self, name: str) -> None:
+        if name in self.app.available_themes:
+            self.app.theme = name
+        else:
+            self.say(f"No theme {name!r}", severity="warning")
+
+    def switch_account(self, name: str) -> None:
+        if name != self.account_name:
+            self.say(f"No other account is open: {name!r}", severity="warning")
+
     def action_move(self) -> None:
         self._pick_folder("Move to", "move")
 
@@ -492,3 +793,16 @@ class MainScreen(Screen[None], inherit_bindings=False):
                 self._confirmed(count, sentence, lambda: self.session.copy(uids, name))
 
         self.app.push_screen(FolderPicker(title, names), chosen)
+
+
+def _sort_words(keys: tuple[str, ...]) -> str:
+    """("REVERSE", "DATE") -> "date, newest first"."""
+    words: list[str] = []
+    reverse = False
+    for key in keys:
+        if key == "REVERSE":
+            reverse = True
+            continue
+        words.append(key.lower() + (" (reversed)" if reverse else ""))
+        reverse = False
+    return ", ".join(words)

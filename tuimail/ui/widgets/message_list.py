@@ -520,7 +520,8 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
                     self._schedule_wanted()
                 strip = self._render_loading(variant, styles, failed)
             else:
-                strip = self._render_row(summary, variant, styles, rows.depth_at_row(row))
+                held = len(rows.held_at_row(row))
+                strip = self._render_row(summary, variant, styles, rows.depth_at_row(row), held)
                 self._cache[key] = strip
         return strip
 
@@ -545,7 +546,9 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         text = fit(" " * lead + what, columns.width)
         return Strip([Segment(text, base + styles.loading)], columns.width)
 
-    def _render_row(self, summary: MessageSummary, variant: int, styles: _RowStyles, depth: int = 0) -> Strip:
+    def _render_row(
+        self, summary: MessageSummary, variant: int, styles: _RowStyles, depth: int = 0, held: int = 1
+    ) -> Strip:
         """One row as segments of plain text; O(1) in the number of messages."""
         columns = self._columns
         base = (styles.base, styles.cursor, styles.cursor_blurred)[variant]
@@ -585,6 +588,8 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
             subject = sanitize(summary.subject) or "(no subject)"
             if depth:
                 subject = "  " * min(depth - 1, 12) + "└─" + subject
+            if held > 1:
+                subject = f"[{held}] {subject}"
             segments.append(Segment(fit(subject, columns.subject), subject_style))
         if columns.size:
             segments.append(blank)

@@ -72,6 +72,7 @@ class StatusBar(Widget):
         self.read_only = False
         self.selected = 0
         self.listing = ""
+        self.waiting = 0
 
     def update_status(
         self,
@@ -85,6 +86,7 @@ class StatusBar(Widget):
         *,
         selected: int = 0,
         listing: str = "",
+        waiting: int = 0,
     ) -> None:
         """Replace everything the bar shows; ``detail`` says more about the connection."""
         self.account = account
@@ -96,6 +98,7 @@ class StatusBar(Widget):
         self.read_only = read_only
         self.selected = selected
         self.listing = listing
+        self.waiting = waiting
         self.refresh()
 
     def status_text(self) -> Text:
@@ -127,6 +130,9 @@ class StatusBar(Widget):
         if self.selected:
             text.append_text(separator)
             text.append(f"{self.selected:,} selected", style("account"))
+        if self.waiting:
+            text.append_text(separator)
+            text.append(f"{self.waiting:,} action{'s' if self.waiting != 1 else ''} waiting", style("busy"))
         state = sanitize(self.connection)
         kind = _STATE_CLASS.get(state.lower(), "busy")
         text.append_text(separator)
