@@ -1,14 +1,18 @@
 """The ``tuimail`` command.
 
-    tuimail [--config PATH] [--account NAME] [--read-only] [--demo] [--version]
+    tuimail [--config PATH] [--account NAME] [--read-only] [--demo] [--log FILE] [--version]
 
 A bad configuration prints one line naming the file, key and problem and
-exits with status 2 (never a traceback).
+exits with status 2 (never a traceback).  ``--log FILE`` (or ``log_file`` in
+the config) records the protocol trace and tuimail's errors for a bug report
+(:mod:`tuimail.log_file`); without it nothing is written anywhere.  Whatever
+fails, the program ends with one line on the terminal, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -17,7 +21,9 @@ from typing import Any
 
 from tuimail import __version__
 from tuimail.config import Account, Config, ConfigError, load_config
+from tuimail.log_file import LogFileError, active_log_path, start_logging
 
+_log = logging.getLogger("tuimail.cli")
 DEMO_USER = "demo"
 DEMO_PASSWORD = "demo"
 
@@ -33,6 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--demo", action="store_true", help="run on an embedded demo server with a generated mailbox"
+    )
+    parser.add_argument(
+        "--log",
+        metavar="FILE",
+        type=Path,
+        help="write a log for bug reports: protocol trace (passwords redacted) and errors",
     )
     parser.add_argument("--version", action="version", version=f"tuimail {__version__}")
     return parser
@@ -79,18 +91,71 @@ def _load(args: argparse.Namespace) -> Config:
     return load_config(None)
 
 
+MINIMAL_CONFIG = """\
+[accounts.mail]
+host = "imap.example.com"
+username = "you@example.com"
+password_command = "pass show mail"
+"""
+
+
+def _no_account_message() -> str:
+    from tuimail.config import default_config_path
+
+    return (
+        f"tuimail: no account is configured: {default_config_path()} does not exist or has none.\n"
+        f"Write one like this (or try the demo: tuimail --demo):\n\n{MINIMAL_CONFIG}"
+    )
+
+
+def _first_account(config: Config, name: str | None) -> Account:
+    """The account shown first: --account NAME, else default_account, else the first in the file."""
+    if name is None and config.default_account is None and len(config.accounts) > 1:
+        return next(iter(config.accounts.values()))
+    return config.account(name)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``tuimail`` console script."""
     args = build_parser().parse_args(argv)
     try:
         config = _load(args)
-        account = None if args.demo else config.account(args.account)
+        if not args.demo and not config.accounts:
+            print(_no_account_message(), file=sys.stderr)
+            return 2
+        account = None if args.demo else _first_account(config, args.account)
     except ConfigError as exc:
         print(f"tuimail: error: {exc}", file=sys.stderr)
         return 2
     for warning in config.warnings:
         print(f"tuimail: warning: {warning}", file=sys.stderr)
+    try:
+        log = start_logging(args.log or config.log_file)
+    except LogFileError as exc:
+        print(f"tuimail: error: {exc}", file=sys.stderr)
+        return 2
+    with log:
+        for warning in config.warnings:
+            _log.warning("configuration: %s", warning)
+        return _run(args, config, account)
 
+
+def _run(args: argparse.Namespace, config: Config, account: Account | None) -> int:
+    """Run the app; an error that escapes it is logged and said in one line (exit status 1)."""
+    try:
+        return _run_app(args, config, account)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - never a traceback (with its locals) on the terminal
+        _log.error("tuimail stopped on an unexpected error", exc_info=exc)
+        path = active_log_path()
+        details = f"the details are in {path}" if path else "run with --log FILE to record the details"
+        what = type(exc).__name__
+        print(f"tuimail: error: stopped on an unexpected error ({what}); {details}", file=sys.stderr)
+        return 1
+
+
+def _run_app(args: argparse.Namespace, config: Config, account: Account | None) -> int:
     from tuimail.mail.cache import default_cache_path
     from tuimail.ui.app import TuimailApp
 
@@ -105,12 +170,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         account = demo_account(server.port)
         clock = demo_clock()
     assert account is not None
+    others = [] if args.demo else [a for a in config.accounts.values() if a is not account]
     app = TuimailApp(
         account,
+        more_accounts=others,
         read_only=args.read_only or config.read_only,
         theme=config.theme,
         keymap=config.keymap,
-        download_folder=account.download_folder or config.download_folder,
+        download_folder=config.download_folder,
         clock=clock,
         warnings=config.warnings,
         bulk_threshold=config.bulk_threshold,

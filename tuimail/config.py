@@ -117,6 +117,8 @@ class Config:
     read_only: bool = False
     #: An action on more messages than this asks first.
     bulk_threshold: int = 20
+    #: Where the log for bug reports goes (``--log FILE`` wins); None: no log.
+    log_file: Path | None = None
     warnings: list[str] = field(default_factory=list)
 
     def account(self, name: str | None = None) -> Account:
@@ -176,6 +178,7 @@ _TOP_KEYS = {
     "download_folder",
     "read_only",
     "bulk_threshold",
+    "log_file",
 }
 _ACCOUNT_KEYS = {
     "host",
@@ -214,6 +217,11 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
     if "download_folder" in data:
         folder = _check(path, "download_folder", data["download_folder"], str, "a string")
         cfg.download_folder = Path(folder).expanduser()
+    if "log_file" in data:
+        log_file = _check(path, "log_file", data["log_file"], str, "a string")
+        if not log_file.strip():
+            raise ConfigError(path, "log_file", "must not be empty")
+        cfg.log_file = Path(log_file).expanduser()
     keymap = _check(path, "keymap", data.get("keymap", {}), dict, "a table of binding id = keys")
     for binding_id, keys in keymap.items():
         _check(path, f"keymap.{binding_id}", keys, str, 'a string of keys such as "ctrl+n,j"')

@@ -23,6 +23,8 @@ class CapabilityProxy:
         #: While cut, every connection is dropped and new ones are closed at once (a network outage).
         self.cut = False
         self._writers: set[asyncio.StreamWriter] = set()
+        #: Cut the network as soon as the client sends a line matching this (before it goes).
+        self.cut_on: re.Pattern[bytes] | None = None
 
     async def start(self) -> None:
         self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0, limit=1 << 26)
@@ -53,6 +55,11 @@ class CapabilityProxy:
         async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter, rewrite: bool) -> None:
             try:
                 while line := await src.readline():
+                    if not rewrite and self.cut_on is not None and self.cut_on.search(line):
+                        self.cut_on = None
+                        self.cut_off()
+                        self.restore()  # only these connections go: reconnecting works
+                        return
                     if rewrite and b"CAPABILITY" in line.upper():
                         line = self._hidden.sub(b"", line)
                     dst.write(line)

@@ -5,13 +5,25 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 from tests.servers.capability_proxy import hiding
+from tests.servers.info import ServerInfo
+from tuimail.config import Account
 from tuimail.demo.server import PymapServer
 from tuimail.session import messages as m
 from tuimail.session.offline_queue import OfflineQueue
 
-from .support import PASSWORD, USER, account_for, other_connection, pymap_thread, seeded, started
+from .support import (
+    PASSWORD,
+    USER,
+    account_for,
+    make_message,
+    other_connection,
+    pymap_thread,
+    seeded,
+    started,
+)
 
 
 def flags_on_server(port: int) -> dict[str, tuple[bool, bool]]:
@@ -82,3 +94,47 @@ async def test_a_queued_action_whose_mailbox_was_rebuilt_is_reported_not_done(tm
     finally:
         server.stop_thread()
         queue.close()
+
+
+async def test_a_move_in_three_steps_cut_after_its_copy_is_finished_after_reconnecting(
+    dovecot_server: ServerInfo,
+) -> None:
+    """Without MOVE: UID COPY, then the network goes before UID STORE. After reconnecting the
+    move is finished (the original goes), so the message is in exactly one place."""
+    import re
+
+    info = dovecot_server
+    client = other_connection(info.host, info.port, info.username, info.password)
+    for n in (1, 2):
+        client.append("INBOX", make_message(n))
+    client.logout()
+    async with hiding(info.host, info.port, "MOVE") as network:
+        account = Account(
+            "d", "127.0.0.1", info.username, port=network.port, tls="none", password=info.password
+        )
+        async with started(account) as (session, got):
+            await got.until(lambda: got.view is not None and None not in got.subjects(), what="rows")
+            network.cut_on = re.compile(rb"UID STORE")
+            session.delete([got.view.uid_at_row(0)])
+            failed = await got.wait_for(m.ActionFailed)
+            assert "lost the connection" in failed.text
+            said = await got.wait_for(m.Notice, lambda n: "cut short" in n.text)
+            assert said.text == (
+                "Finished the move the lost connection cut short: move 1 message from INBOX to Trash"
+                " (no duplicate left)"
+            )
+            await got.until(lambda: got.subjects() == ["Message number 1"], what="INBOX without it")
+
+    def where(client_: Any) -> dict[str, list[str]]:
+        out = {}
+        for box in ("INBOX", "Trash"):
+            client_.select_folder(box, readonly=True)
+            data = client_.fetch(client_.search("ALL"), ["ENVELOPE"])
+            out[box] = sorted(d[b"ENVELOPE"].subject.decode() for d in data.values())
+        return out
+
+    checker = other_connection(info.host, info.port, info.username, info.password)
+    try:
+        assert where(checker) == {"INBOX": ["Message number 1"], "Trash": ["Message number 2"]}
+    finally:
+        checker.logout()

@@ -153,6 +153,7 @@ async def test_wrong_password_shows_error_screen_with_retry_and_quit() -> None:
             )
             await pilot.press("q")
             await until(pilot, lambda: not app.is_running, what="app quit")
+    assert app.return_code == 1  # a failed login is not a clean exit
 
 
 async def test_unreachable_host_says_so_and_when_it_tries_again() -> None:
@@ -169,11 +170,11 @@ async def test_unreachable_host_says_so_and_when_it_tries_again() -> None:
         assert not isinstance(app.screen, ErrorScreen)  # nothing the user must answer
 
 
-async def test_command_palette_opens_with_colon_and_switches_mailbox_and_theme() -> None:
+async def test_command_palette_opens_with_ctrl_p_and_switches_mailbox_and_theme() -> None:
     from textual.command import CommandList, CommandPalette
 
     async with app_on(seeded(3)) as (app, pilot, main):
-        await pilot.press("colon")
+        await pilot.press("ctrl+p")
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"Open mailbox: Archive")
         await until(pilot, lambda: app.screen.query_one(CommandList).option_count > 0, what="hits")
@@ -252,3 +253,41 @@ async def test_new_mail_keeps_the_cursor_on_the_same_message_and_toggles_the_rig
         await pilot.press("r")
         await until(pilot, lambda: not main.message_list.summary_at(2).unread, what="row 2 read")
         assert main.message_list.summary_at(1).unread and main.message_list.summary_at(0).unread
+
+
+async def test_j_and_k_in_the_viewer_read_the_next_and_previous_message_and_the_list_follows() -> None:
+    async with app_on(seeded(4)) as (app, pilot, main):
+        await pilot.press("enter")
+        await until(pilot, lambda: main.viewer.rendered is not None, what="first message")
+        assert main._within(main.viewer)
+        await pilot.press("J")
+        await until(
+            pilot,
+            lambda: main.viewer.rendered is not None and main.viewer.rendered.subject == "Message number 3",
+            what="the next one",
+        )
+        assert main.message_list.cursor_row == 1 and main._within(main.viewer)
+        await pilot.press("K")
+        await until(
+            pilot,
+            lambda: main.viewer.rendered is not None and main.viewer.rendered.subject == "Message number 4",
+            what="back",
+        )
+        assert main.message_list.cursor_row == 0
+
+
+async def test_ctrl_d_and_ctrl_u_move_half_a_page_in_the_list() -> None:
+    async with app_on(seeded(60)) as (app, pilot, main):
+        ml = main.message_list
+        half = max((ml.scrollable_content_region.height - 1) // 2, 1)
+        await pilot.press("ctrl+d")
+        assert ml.cursor_row == half
+        await pilot.press("ctrl+u")
+        assert ml.cursor_row == 0
+
+
+async def test_an_unknown_binding_id_in_the_keymap_is_said_with_the_closest_one() -> None:
+    async with app_on(seeded(1), keymap={"message.delte": "x"}) as (app, pilot, main):
+        texts = [n.message for n in app._notifications]
+        said = "no binding has the id 'message.delte'; did you mean 'message.delete'?"
+        assert any(said in t for t in texts)

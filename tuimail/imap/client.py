@@ -178,6 +178,11 @@ class IMAP(SessionCommands, MailboxCommands, CopyMoveCommands, SearchCommands, I
         elif self._caps is None:
             await self.capability()
 
+    @property
+    def ssl_object(self) -> ssl.SSLObject | None:
+        """The TLS session (``version()``, ``cipher()``, ``getpeercert()``), or None in plaintext."""
+        return self._conn.ssl_object() if self._conn is not None else None
+
     # --- async with ---------------------------------------------------------
 
     async def __aenter__(self) -> IMAP:

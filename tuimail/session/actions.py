@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import datetime
@@ -30,11 +31,13 @@ from . import messages as m
 from .client import SessionClient
 from .failures import LocalFailure
 from .mailboxes import MailboxDirectory
-from .offline_queue import QueuedAction
+from .offline_queue import OfflineQueue, QueuedAction
 from .selected import SelectedMailbox, expand
 from .undo import UndoHistory, UndoStep
 
 __all__ = ["Actions", "Afterwards"]
+
+_log = logging.getLogger(__name__)
 
 #: Work to do once the connection is let go.
 Afterwards = Callable[[], Awaitable[None]] | None
@@ -73,12 +76,17 @@ class Actions:
         *,
         trash_folder: str,
         archive_folder: str,
+        journal: OfflineQueue | None = None,
+        account_key: str = "",
     ) -> None:
         self._post = post
         self.selected = selected
         self.directory = directory
         self._connect = connect
         self.history = UndoHistory()
+        #: Where a move in three steps is written down until done (the offline queue).
+        self.journal = journal
+        self.account_key = account_key
         self.trash_folder = trash_folder
         self.archive_folder = archive_folder
         self._raw: OrderedDict[tuple[str, int | None, int], bytes] = OrderedDict()
@@ -290,15 +298,32 @@ class Actions:
         moved: list[int] = []
         copyuid: CopyUIDData | None = None
         ids: dict[int, str] = {}
+        journal = None
         if present:
-            if record and not client.has("UIDPLUS", "IMAP4REV2"):
-                ids = await client.message_ids(present)  # no COPYUID will say where they went
+            atomic = client.has("MOVE", "IMAP4REV2")
+            if (record and not client.has("UIDPLUS", "IMAP4REV2")) or not atomic:
+                ids = await client.message_ids(present)  # no COPYUID, or a move in three steps
+            if not atomic and view.uidvalidity is not None and self.journal is not None:
+                # COPY, STORE, EXPUNGE: a cut between them leaves a copy in both places. Written
+                # down first, so that after reconnecting the move is finished, not doubled.
+                detail: dict[str, object] = {"target": target, "ids": {str(u): i for u, i in ids.items()}}
+                journal = self.journal.add(
+                    self.account_key, view.name, view.uidvalidity, "move", present, detail
+                )
             self.selected.expect_removal(present)
             try:
                 copyuid = await client.move(present, target)
+            except (ConnectionError, TimeoutError):
+                raise  # cut off: the journal entry finishes it after reconnecting
+            except BaseException:
+                if journal is not None and self.journal is not None:
+                    self.journal.remove(journal)  # refused: nothing to finish
+                raise
             finally:
                 self.selected.drain()
                 self.selected.forget_expected(present)
+            if journal is not None and self.journal is not None:
+                self.journal.remove(journal)  # reached here: the server answered every step
             moved = [uid for uid in present if uid not in view]
         not_moved = [uid for uid in present if uid not in moved]
         if moved:
@@ -456,22 +481,21 @@ class Actions:
                             fd.attr.get("UID") for fd in await there.store_flags(uids, [flag], add=on)
                         }
                         done = [u for u in uids if u in reported]
-                elif here:
-                    target = (
-                        self.trash
-                        if entry.kind == "delete"
-                        else str(entry.detail.get("target") or self.archive)
-                    )
-                    await self.move(there, uids, target, "moved")
-                    done = uids
                 else:
                     target = (
                         self.trash
                         if entry.kind == "delete"
                         else str(entry.detail.get("target") or self.archive)
                     )
-                    copyuid = await there.move(uids, target)
-                    done = uids if copyuid is None else [u for u in uids if u in copyuid.source_uids]
+                    finished = await self._finish_interrupted(there, entry, uids, target)
+                    if finished is not None:
+                        return finished
+                    if here:
+                        await self.move(there, uids, target, "moved")
+                        done = uids
+                    else:
+                        copyuid = await there.move(uids, target)
+                        done = uids if copyuid is None else [u for u in uids if u in copyuid.source_uids]
         except (ConnectionError, TimeoutError):
             return None
         except Exception as exc:  # noqa: BLE001 - reported, and the queue moves on
@@ -479,6 +503,30 @@ class Actions:
         if not done:
             return f"Not done: {what} (the messages are gone)"
         return f"Done now that the connection is back: {what}"
+
+    async def _finish_interrupted(
+        self, there: SessionClient, entry: QueuedAction, uids: list[int], target: str
+    ) -> str | None:
+        """A move in three steps cut off after its COPY: the copies are in ``target`` (found by
+        Message-ID), so only the originals go (\\Deleted + UID EXPUNGE of exactly them)."""
+        ids = entry.detail.get("ids")
+        if not isinstance(ids, dict) or not ids:
+            return None
+        still = set(await there.uid_search_uids(uids))
+        if not still:
+            return f"Done before the connection was lost: {entry.describe()}"
+        async with self._in(there, target) as (copies, _):
+            found = await copies.uids_by_message_id([str(ids[str(u)]) for u in still if str(u) in ids])
+        if not found:
+            return None  # never copied: the move is done afresh
+        originals = sorted(still)
+        if not there.has("UIDPLUS", "IMAP4REV2"):
+            return f"Not finished: {entry.describe()} is now in both mailboxes (the server lacks UID EXPUNGE)"
+        if self.selected.name == entry.mailbox:
+            self.selected.expect_removal(originals)
+        await there.delete_for_good(originals)
+        self.selected.drain()
+        return f"Finished the move the lost connection cut short: {entry.describe()} (no duplicate left)"
 
     @contextlib.asynccontextmanager
     async def _in(self, client: SessionClient, mailbox: str) -> AsyncIterator[tuple[SessionClient, bool]]:

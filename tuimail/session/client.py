@@ -21,18 +21,28 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Iterable
-from typing import Any
+import ssl
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from tuimail.imap import IMAP
+from tuimail.imap.errors import BadResponseError, NoResponseError
 from tuimail.imap.idle import Idle
 from tuimail.imap.mailbox_state import MailboxState
 from tuimail.imap.sequence_set import SequenceSet
-from tuimail.imap.types import CopyUIDData, ESearchResult, FetchData, MailboxList, ThreadMember
+from tuimail.imap.types import (
+    CopyUIDData,
+    ESearchResult,
+    FetchData,
+    MailboxList,
+    ThreadMember,
+    UntaggedResponse,
+)
 from tuimail.imap.unsolicited import Subscription
 from tuimail.mail.summary import SUMMARY_ITEMS
 
-__all__ = ["ReadOnlyRefused", "SessionClient", "UidSet"]
+__all__ = ["ReadOnlyRefused", "ServerId", "SessionClient", "UidSet"]
 
 #: UIDs as the session passes them: one, several, or a SequenceSet.
 UidSet = int | Iterable[int] | SequenceSet
@@ -52,6 +62,24 @@ class ReadOnlyRefused(Exception):
         self.command = command
 
 
+@dataclass(frozen=True)
+class ServerId:
+    """The server's answer to ID (RFC 2971 §3.2), bounded as §3.3 says (30 fields of at most 30
+    characters, values of at most 1024): its fields, or why there are none."""
+
+    status: Literal["answered", "nil", "not offered", "refused"]
+    fields: tuple[tuple[str, str], ...] = ()
+    #: The server's words when it refused.
+    detail: str = ""
+
+    @classmethod
+    def from_answer(cls, answer: Mapping[str, str | None] | None) -> ServerId:
+        if answer is None:
+            return cls("nil")
+        fields = [(str(k)[:30], "" if v is None else str(v)[:1024]) for k, v in list(answer.items())[:30]]
+        return cls("answered", tuple(fields))
+
+
 def _uids(value: UidSet) -> SequenceSet:
     if isinstance(value, SequenceSet):
         return value
@@ -64,6 +92,7 @@ class SessionClient:
     def __init__(self, imap: IMAP, *, read_only: bool) -> None:
         self._imap = imap
         self.read_only = read_only
+        self._server_id: ServerId | None = None
 
     # ------------------------------------------------------------ state (reads)
 
@@ -98,6 +127,29 @@ class SessionClient:
         """Loop time of the last byte from the server."""
         return self._imap.last_received
 
+    @property
+    def greeting(self) -> UntaggedResponse | None:
+        """The server's greeting (RFC 9051 §7.1: ``* OK``, ``* PREAUTH``), once received."""
+        # The library keeps it in a private future (a public ``IMAP.greeting`` is on its way).
+        future = self._imap._greeting
+        if future.done() and not future.cancelled() and future.exception() is None:
+            return future.result()
+        return None
+
+    @property
+    def enabled(self) -> frozenset[str]:
+        """Extensions turned on with ENABLE (RFC 5161), upper case."""
+        return frozenset(self._imap.enabled)
+
+    @property
+    def compressed(self) -> bool:
+        """Is the connection compressed (COMPRESS=DEFLATE, RFC 4978)?"""
+        return self._imap.compressed
+
+    def tls(self) -> ssl.SSLObject | None:
+        """The TLS session (version, cipher, the server's certificate), or None in plaintext."""
+        return self._imap.ssl_object
+
     def updates(self) -> Subscription:
         """Unsolicited responses (EXISTS, EXPUNGE, FETCH flags...), in order."""
         return self._imap.updates(UPDATES_BUFFER)
@@ -116,6 +168,21 @@ class SessionClient:
 
     async def logout(self) -> None:
         await self._imap.logout()
+
+    async def server_id(self, ours: Mapping[str, str]) -> ServerId:
+        """ID (RFC 2971 §3.1) with ``ours``: sent at most once per connection, and only when the
+        server offers ID; the answer is kept for the connection."""
+        if self._server_id is None:
+            if not self.has("ID"):
+                self._server_id = ServerId("not offered")
+            else:
+                try:
+                    answer = await self._imap.id(dict(ours))
+                except (NoResponseError, BadResponseError) as exc:
+                    self._server_id = ServerId("refused", detail=exc.text)
+                else:
+                    self._server_id = ServerId.from_answer(answer)
+        return self._server_id
 
     async def list_mailboxes(self, *, special_use: bool, status: list[str] | None) -> list[MailboxList]:
         """LIST "" "*", with SPECIAL-USE (RFC 6154) and LIST-STATUS (RFC 5819) return options."""
@@ -185,6 +252,11 @@ class SessionClient:
         if _SETS_SEEN.search(items):
             raise ReadOnlyRefused(f"UID FETCH {items}") if self.read_only else ValueError(items)
         return await self._imap.uid_fetch(uids if isinstance(uids, str) else _uids(uids), items)
+
+    async def uid_search_uids(self, uids: UidSet) -> list[int]:
+        """Which of ``uids`` the selected mailbox still holds (UID SEARCH UID set)."""
+        found = await self.uid_search_all(["UID", _uids(uids)])
+        return [uid for lo, hi in found.ranges for uid in range(lo, hi + 1)][: len(list(_uids(uids)))]
 
     async def message_ids(self, uids: UidSet) -> dict[int, str]:
         """UID FETCH uids (ENVELOPE): each message's Message-ID (RFC 5322 §3.6.4), where it has one."""

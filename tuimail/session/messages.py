@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from tuimail.mail.render import RenderedMessage
     from tuimail.mail.view_changes import ViewChange
 
+    from .account_info import CapabilityUse, HeaderCacheInfo, TlsInfo
+    from .client import ServerId
     from .failures import FailureKind
 
 ConnectionStatus = Literal["connecting", "connected", "waiting", "reconnecting", "offline"]
@@ -184,3 +186,24 @@ class AttachmentSaved(SessionMessage):
     """An attachment was written to ``path``."""
 
     path: Path
+
+
+@dataclass
+class AccountInfo(SessionMessage):
+    """What the server is and offers, and how tuimail talks to it (the answer to
+    ``Session.account_info()``; see :mod:`.account_info`).  Server strings as sent: sanitise them."""
+
+    account: str
+    server: str
+    username: str
+    #: "implicit TLS", "STARTTLS" or "none: plaintext".
+    security: str
+    #: The greeting (RFC 9051 §7.1): ``OK [CODE] text``.
+    greeting: str
+    server_id: ServerId
+    capabilities: tuple[CapabilityUse, ...]
+    #: None: plaintext.
+    tls: TlsInfo | None
+    compressed: bool
+    #: None: the session has no header cache.
+    header_cache: HeaderCacheInfo | None

@@ -37,6 +37,7 @@ from tuimail.mail.unread import UnreadCount
 from tuimail.mail.view_changes import Added, FlagsChanged, Loaded, Removed, UidsKnown, ViewChange
 
 from . import messages as m
+from .alerts import AlertReporter
 from .client import SessionClient
 from .failures import describe
 
@@ -113,6 +114,7 @@ class SelectedMailbox:
         self._ours: set[int] = set()
         self._counts: tuple[int | None, int] | None = None
         self._recount_scheduled = False
+        self._alerts = AlertReporter(post)
 
     @property
     def name(self) -> str | None:
@@ -302,6 +304,7 @@ class SelectedMailbox:
         new_rows = 0
         resync = False
         for response in responses:
+            self._alerts.report(response)  # RFC 9051 §7.1: [ALERT] texts reach the user
             name, data = response.name, response.data
             if name == "EXISTS" and isinstance(data, int):
                 if data > view.exists:

@@ -37,7 +37,9 @@ from tuimail.mail.cache import HeaderCache
 from tuimail.mail.mailbox_view import TooManyMessages
 
 from . import messages as m
+from .account_info import gather as gather_account_info
 from .actions import Actions, Afterwards
+from .alerts import AlertReporter
 from .client import ReadOnlyRefused, SessionClient
 from .connector import Connector
 from .failures import FailureKind, classify, describe, title
@@ -54,6 +56,8 @@ __all__ = ["Session"]
 _log = logging.getLogger(__name__)
 
 Post = Callable[[Any], Any]
+#: LOGOUT gets this long (a hung server must not hold up quitting).
+LOGOUT_TIMEOUT = 0.8
 #: (kind, uids, detail) of an action that may wait in the offline queue.
 Queueable = tuple[str, list[int], dict[str, object]]
 Work = Callable[..., Awaitable[Afterwards]]
@@ -94,6 +98,7 @@ class Session:
         account_key = f"{account.username}@{account.host}:{account.effective_port}"
         self.account_key = account_key
         self.selected = SelectedMailbox(post, self._schedule, cache=cache, account_key=account_key)
+        self.alerts = AlertReporter(post)
         self.actions = Actions(
             post,
             self.selected,
@@ -101,6 +106,8 @@ class Session:
             lambda: self.connector.connect(quiet=True),
             trash_folder=account.trash_folder,
             archive_folder=account.archive_folder,
+            journal=self.queue,
+            account_key=account_key,
         )
         self.listings = Listings(post, self.selected)
         self._gate: RequestGate | None = None
@@ -128,7 +135,7 @@ class Session:
         self.keepalive = KeepAlive(self._gate)
         self.watchdog = Watchdog(self._gate, self.post)
 
-    def stop(self, timeout: float = 5.0) -> None:
+    def stop(self, timeout: float = 2.0) -> None:
         """Log out and end the thread (called from the UI thread on quit)."""
         self._thread.stop(self._shutdown(), timeout)
 
@@ -203,6 +210,15 @@ class Session:
     def undo(self) -> None:
         """Take the last action back."""
         self._write("undo", self.actions.undo)
+
+    def account_info(self) -> None:
+        """The server's greeting, ID, capabilities and TLS, and the header cache; AccountInfo follows."""
+        self._submit("show the account info", self._account_info)
+
+    async def _account_info(self, client: SessionClient) -> Afterwards:
+        # cache=: the session's HeaderCache, once it has one ("not in use" until then).
+        self.post(await gather_account_info(client, self.account, cache=self.cache))
+        return None
 
     async def _archive(self, client: SessionClient, uids: list[int]) -> Afterwards:
         return await self.actions.archive_messages(client, uids, self.account.archive_by_year)
@@ -322,11 +338,12 @@ class Session:
             text = detail if kind is FailureKind.LOCAL else f"Could not {action}: {detail}"
             self.post(m.ActionFailed(action, text))
         elif kind.connection:
+            said = f" ({detail})" if detail and detail != "it dropped" else ""
             if not quiet:
-                lost = f"lost the connection to {self.account.host} ({detail})"
+                lost = f"lost the connection to {self.account.host}{said}"
                 self.post(m.ActionFailed(action, f"Could not {action}: {lost}"))
             if client is not None and client is self._client:
-                reason = f"{title(FailureKind.LOST)} to {self.account.host} ({detail})"
+                reason = f"{title(FailureKind.LOST)} to {self.account.host}{said}"
                 self.post(m.Notice(f"{reason}. Reconnecting…", "warning"))
                 self._lost(reason)
         else:
@@ -358,6 +375,7 @@ class Session:
         assert self._gate is not None
         client = await self.connector.connect()
         self._connections += 1
+        self.alerts.report_greeting(client)  # RFC 9051 §7.1: an [ALERT] in the greeting
         try:
             async with self._gate.request():
                 self._client = client
@@ -426,7 +444,7 @@ class Session:
         self.selected.close()
         if client is not None and not client.closed:
             try:
-                await asyncio.wait_for(client.logout(), 2.0)
+                await asyncio.wait_for(client.logout(), LOGOUT_TIMEOUT)
             except Exception:  # noqa: BLE001 - it is being dropped anyway
                 client.abort("dropped")
 

@@ -25,6 +25,8 @@ APP_BINDINGS: list[BindingType] = [
     Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
     Binding("ctrl+p", "command_palette", "Command palette", show=False, id="app.command_palette"),
     Binding("ctrl+r", "reconnect", "Reconnect", show=False, id="app.reconnect"),
+    Binding("ctrl+n", "next_account", "Next account", show=False, id="app.next_account"),
+    Binding("ctrl+l", "redraw", "Redraw", show=False, id="app.redraw"),
     # Textual's own App bindings, redefined with ids:
     Binding("ctrl+q", "quit", "Quit at once", show=False, priority=True, id="app.force_quit"),
     Binding("ctrl+c", "help_quit", "How to quit", show=False, system=True, id="app.help_quit"),
@@ -41,14 +43,14 @@ MAIN_BINDINGS: list[BindingType] = [
     Binding("tab", "focus_next_pane", "Next pane", show=False, id="main.next_pane"),
     Binding("shift+tab", "focus_previous_pane", "Previous pane", show=False, id="main.previous_pane"),
     Binding("escape", "back", "Back", show=False, id="main.back"),
-    Binding("r", "toggle_read", "Read/unread", id="message.toggle_read"),
+    Binding("r", "toggle_read", "Read", id="message.toggle_read"),
     Binding("f", "toggle_flag", "Flag", id="message.toggle_flag"),
     Binding("d,delete", "delete", "Delete", id="message.delete"),
     Binding("a", "archive", "Archive", id="message.archive"),
     Binding("m", "move", "Move", id="message.move"),
     Binding("c", "copy", "Copy", show=False, id="message.copy"),
     Binding("u", "undo", "Undo", id="message.undo"),
-    Binding("colon", "command_line", "Command", key_display=":", id="main.command_line"),
+    Binding("colon", "command_line", "Command", key_display=":", show=False, id="main.command_line"),
     Binding("slash", "search", "Search", key_display="/", id="main.search"),
     Binding("n", "next_found", "Next found", show=False, id="main.next_found"),
     Binding("N", "previous_found", "Previous found", show=False, id="main.previous_found"),
@@ -61,6 +63,11 @@ MAIN_BINDINGS: list[BindingType] = [
 HELP_BINDINGS: list[BindingType] = [
     *SCREEN_BINDINGS,
     Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close"),
+]
+
+ACCOUNT_INFO_BINDINGS: list[BindingType] = [
+    *SCREEN_BINDINGS,
+    Binding("escape,q", "dismiss", "Close", id="account_info.close"),
 ]
 
 ERROR_BINDINGS: list[BindingType] = [

@@ -40,6 +40,7 @@ from tuimail.ui.line_commands import LineError, complete, parse
 from tuimail.ui.widgets import EnvelopeViewer, MailboxTree, MessageList, StatusBar
 from tuimail.ui.widgets.command_line import CommandLine
 
+from .account_info import AccountInfoScreen
 from .confirm import ConfirmDialog
 from .dialogs import FolderPicker, SaveAttachmentDialog
 from .error import ErrorScreen
@@ -69,8 +70,11 @@ class MainScreen(Screen[None], inherit_bindings=False):
         download_folder: Path,
         clock: Callable[[], datetime] | None = None,
         bulk_threshold: int = 20,
+        accounts: Callable[[], str] | None = None,
     ) -> None:
         super().__init__()
+        #: The other accounts and their unread mail, for the status bar.
+        self.other_accounts = accounts or (lambda: "")
         self.session = session
         self.account_name = account_name
         self.read_only = read_only
@@ -166,7 +170,12 @@ class MainScreen(Screen[None], inherit_bindings=False):
             selected=len(self.message_list.selected),
             listing=self._listing_label(),
             waiting=self.waiting,
+            others=self.other_accounts(),
         )
+
+    def refresh_status(self) -> None:
+        """Redraw the status bar (another account's counts changed, or this one is shown again)."""
+        self._update_status()
 
     def _listing_label(self) -> str:
         listing = self.listing
@@ -209,7 +218,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
             if choice == "retry":
                 self.session.retry()
             else:
-                self.app.exit()
+                self.app.exit(return_code=1, message=f"tuimail: {message.title}: {message.detail}")
 
         self.app.push_screen(ErrorScreen(message.title, message.detail, where=where), done)
 
@@ -303,6 +312,10 @@ class MainScreen(Screen[None], inherit_bindings=False):
     def on_attachment_saved(self, message: sm.AttachmentSaved) -> None:
         self.say(f"Saved {message.path}", title="Attachment")
 
+    def on_account_info(self, message: sm.AccountInfo) -> None:
+        if not isinstance(self.app.screen, AccountInfoScreen):
+            self.app.push_screen(AccountInfoScreen(message))
+
     # --------------------------------------------------------- widget messages
 
     @on(MessageList.RowsWanted)
@@ -339,6 +352,21 @@ class MainScreen(Screen[None], inherit_bindings=False):
         summary = self.view.summary(uid)
         self.viewer.show_note(f"Fetching {sanitize(summary.subject) if summary else 'the message'}…")
         self.session.open_message(uid)
+
+    @on(EnvelopeViewer.Step)
+    def _step(self, message: EnvelopeViewer.Step) -> None:
+        """J/K in the viewer: the next or previous message at once; the list follows."""
+        ml = self.message_list
+        row = ml.cursor_row + message.by
+        if not 0 <= row < ml.count:
+            self.say("No more messages that way", severity="warning")
+            return
+        ml.cursor_row = row
+        summary = ml.summary_at(row)
+        if summary is not None:
+            if self._follow is not None:
+                self._follow.stop()
+            self._open(summary.uid)
 
     @on(MailboxTree.MailboxChosen)
     def _mailbox_chosen(self, message: MailboxTree.MailboxChosen) -> None:
@@ -424,7 +452,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
             if kind == "theme":
                 return sorted(self.app.available_themes)
             if kind == "account":
-                return [self.account_name]
+                return [p.account.name for p in getattr(self.app, "panes", [])] or [self.account_name]
             return []
 
         return complete(before, candidates)
@@ -710,6 +738,9 @@ class MainScreen(Screen[None], inherit_bindings=False):
     def action_undo(self) -> None:
         self.session.undo()
 
+    def action_account_info(self) -> None:
+        self.session.account_info()
+
     def _leaving(self, summary: MessageSummary) -> None:
         """``summary`` is being deleted, archived or moved away: if it is the open message,
         close it (the viewer clears, the list takes the focus) and put the cursor on its row.
@@ -759,8 +790,9 @@ class MainScreen(Screen[None], inherit_bindings=False):
             self.say(f"No theme {name!r}", severity="warning")
 
     def switch_account(self, name: str) -> None:
-        if name != self.account_name:
-            self.say(f"No other account is open: {name!r}", severity="warning")
+        switch = getattr(self.app, "switch_account", None)
+        if name != self.account_name and (switch is None or not switch(name)):
+            self.say(f"No account {name!r} in the configuration", severity="warning")
 
     def action_move(self) -> None:
         self._pick_folder("Move to", "move")
@@ -780,17 +812,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
         names = [n.name for n in iter_nodes(self.mailboxes) if n.selectable and n.name != self.mailbox]
 
         def chosen(name: str | None) -> None:
-            if not name:
-                return
-            count = len(targets)
-            if verb == "move":
-                sentence = f"{count:,} messages will move to {name}"
-                self._confirmed(
-                    count, sentence, lambda: self._remove(targets, lambda u: self.session.move(u, name))
-                )
-            else:
-                sentence = f"{count:,} messages will be copied to {name}"
-                self._confirmed(count, sentence, lambda: self.session.copy(uids, name))
+            if name:
+                self._to_folder(verb, name)
 
         self.app.push_screen(FolderPicker(title, names), chosen)
 

@@ -41,8 +41,14 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *reader_bindings("viewer"),
-        Binding("H", "toggle_raw", "Raw source", id="viewer.toggle_raw"),
+        Binding("H", "toggle_raw", "Raw source", show=False, id="viewer.toggle_raw"),
         Binding("s", "save_attachment", "Save attachment", id="viewer.save_attachment"),
+        Binding("J", "step(1)", "Next message", show=False, id="viewer.next_message"),
+        Binding("K", "step(-1)", "Previous message", show=False, id="viewer.previous_message"),
+        Binding("ctrl+d", "half_page(1)", "Half page down", show=False, id="viewer.half_page_down"),
+        Binding("ctrl+u", "half_page(-1)", "Half page up", show=False, id="viewer.half_page_up"),
+        Binding("ctrl+f", "page_down", "Page down", show=False, id="viewer.page_down_ctrl"),
+        Binding("ctrl+b", "page_up", "Page up", show=False, id="viewer.page_up_ctrl"),
     ]
 
     DEFAULT_CSS = """
@@ -81,6 +87,13 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
     EnvelopeViewer.empty > #viewer-body { color: $text-muted; }
     EnvelopeViewer.raw > #viewer-attachments { display: none; }
     """
+
+    class Step(WidgetMessage["EnvelopeViewer"]):
+        """The user asked for the next (``by`` 1) or previous (-1) message, from the viewer."""
+
+        def __init__(self, viewer: EnvelopeViewer, by: int) -> None:
+            super().__init__(viewer)
+            self.by = by
 
     class SaveAttachment(WidgetMessage["EnvelopeViewer"]):
         """The user asked to save the attachment with this ``index`` (as listed)."""
@@ -228,6 +241,12 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
             self.show_raw(self._raw)
         else:
             self.app.bell()
+
+    def action_step(self, by: int) -> None:
+        self.post_message(self.Step(self, by))
+
+    def action_half_page(self, direction: int) -> None:
+        self.scroll_relative(y=direction * max(1, self.scrollable_content_region.height // 2), animate=False)
 
     def action_save_attachment(self) -> None:
         """Start the ``s`` + number prompt (or save at once when there is one attachment)."""

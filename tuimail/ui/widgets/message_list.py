@@ -110,8 +110,10 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         Binding("k,up", "cursor_up", "Previous", show=False, id="message_list.cursor_up"),
         Binding("g,home", "cursor_first", "First", show=False, id="message_list.cursor_first"),
         Binding("G,end", "cursor_last", "Last", show=False, id="message_list.cursor_last"),
-        Binding("pageup", "page_up", "Page up", show=False, id="message_list.page_up"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="message_list.page_down"),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="message_list.page_up"),
+        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False, id="message_list.page_down"),
+        Binding("ctrl+d", "half_page(1)", "Half page down", show=False, id="message_list.half_page_down"),
+        Binding("ctrl+u", "half_page(-1)", "Half page up", show=False, id="message_list.half_page_up"),
         Binding("enter", "open", "Open", id="message_list.open"),
         Binding("space", "select", "Select", show=False, id="message_list.select"),
         Binding(
@@ -723,6 +725,11 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
         self.post_message(self.SelectionChanged(self))
         return True
+
+    def action_half_page(self, direction: int) -> None:
+        half = max(self._rows_in_view() // 2, 1)
+        self.scroll_to(y=max(0, round(self.scroll_y) + direction * half), animate=False, immediate=True)
+        self._move_cursor(self._cursor + direction * half)
 
     def action_open(self) -> None:
         summary = self._rows.summary_at_row(self._cursor)

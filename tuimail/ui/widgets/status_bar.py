@@ -73,6 +73,7 @@ class StatusBar(Widget):
         self.selected = 0
         self.listing = ""
         self.waiting = 0
+        self.others = ""
 
     def update_status(
         self,
@@ -87,6 +88,7 @@ class StatusBar(Widget):
         selected: int = 0,
         listing: str = "",
         waiting: int = 0,
+        others: str = "",
     ) -> None:
         """Replace everything the bar shows; ``detail`` says more about the connection."""
         self.account = account
@@ -99,6 +101,7 @@ class StatusBar(Widget):
         self.selected = selected
         self.listing = listing
         self.waiting = waiting
+        self.others = others
         self.refresh()
 
     def status_text(self) -> Text:
@@ -133,6 +136,9 @@ class StatusBar(Widget):
         if self.waiting:
             text.append_text(separator)
             text.append(f"{self.waiting:,} action{'s' if self.waiting != 1 else ''} waiting", style("busy"))
+        if self.others:
+            text.append_text(separator)
+            text.append("also: " + sanitize(self.others), style("separator"))
         state = sanitize(self.connection)
         kind = _STATE_CLASS.get(state.lower(), "busy")
         text.append_text(separator)
