@@ -23,8 +23,10 @@ class CapabilityProxy:
         #: While cut, every connection is dropped and new ones are closed at once (a network outage).
         self.cut = False
         self._writers: set[asyncio.StreamWriter] = set()
-        #: Cut the network as soon as the client sends a line matching this (before it goes).
+        #: Cut the network as soon as the client sends a line matching this (before it goes,
+        #: or just after it went with ``cut_after``).
         self.cut_on: re.Pattern[bytes] | None = None
+        self.cut_after = False
 
     async def start(self) -> None:
         self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0, limit=1 << 26)
@@ -57,6 +59,10 @@ class CapabilityProxy:
                 while line := await src.readline():
                     if not rewrite and self.cut_on is not None and self.cut_on.search(line):
                         self.cut_on = None
+                        if self.cut_after:
+                            dst.write(line)
+                            await dst.drain()
+                            await asyncio.sleep(0.2)  # the server acts on it; its answer is lost
                         self.cut_off()
                         self.restore()  # only these connections go: reconnecting works
                         return

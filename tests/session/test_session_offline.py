@@ -7,6 +7,8 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.servers.capability_proxy import hiding
 from tests.servers.info import ServerInfo
 from tuimail.config import Account
@@ -138,3 +140,56 @@ async def test_a_move_in_three_steps_cut_after_its_copy_is_finished_after_reconn
         assert where(checker) == {"INBOX": ["Message number 1"], "Trash": ["Message number 2"]}
     finally:
         checker.logout()
+
+
+@pytest.mark.parametrize(
+    ("hide", "command", "after"),
+    [
+        ((), "UID MOVE", False),
+        ((), "UID MOVE", True),
+        (("MOVE",), "UID COPY", False),
+        (("MOVE",), "UID COPY", True),
+        (("MOVE",), "UID STORE", True),
+        (("MOVE",), "UID EXPUNGE", False),
+        (("MOVE",), "UID EXPUNGE", True),
+    ],
+    ids=lambda v: "-".join(v) if isinstance(v, tuple) else str(v).replace(" ", "_"),
+)
+async def test_a_delete_cut_off_at_any_step_leaves_every_message_in_exactly_one_place(
+    dovecot_server: ServerInfo, hide: tuple[str, ...], command: str, after: bool
+) -> None:
+    import re
+
+    info = dovecot_server
+    client = other_connection(info.host, info.port, info.username, info.password)
+    for n in (1, 2, 3):
+        client.append("INBOX", make_message(n), flags=["\\Flagged"] if n == 3 else [])
+    client.logout()
+    async with hiding(info.host, info.port, *hide) as network:
+        account = Account(
+            "d", "127.0.0.1", info.username, port=network.port, tls="none", password=info.password
+        )
+        async with started(account) as (session, got):
+            await got.until(lambda: got.view is not None and None not in got.subjects(), what="rows")
+            network.cut_on, network.cut_after = re.compile(command.encode()), after
+            session.delete([got.view.uid_at_row(0)])
+            failed = await got.wait_for(m.ActionFailed)
+            assert "lost the connection" in failed.text
+            await got.wait_for(m.MailboxOpened)  # reconnected (and anything interrupted finished)
+            await got.until(lambda: got.view is not None and None not in got.subjects(), what="rows again")
+            await asyncio.sleep(1.0)
+
+    checker = other_connection(info.host, info.port, info.username, info.password)
+    try:
+        places: dict[str, list[str]] = {}
+        for box in ("INBOX", "Trash"):
+            checker.select_folder(box, readonly=True)
+            data = checker.fetch(checker.search("NOT DELETED"), ["ENVELOPE", "FLAGS"])
+            for d in data.values():
+                places.setdefault(d[b"ENVELOPE"].subject.decode(), []).append(box)
+                if d[b"ENVELOPE"].subject == b"Message number 3":
+                    assert b"\\Flagged" in d[b"FLAGS"]  # flags travel with it
+    finally:
+        checker.logout()
+    assert sorted(places) == ["Message number 1", "Message number 2", "Message number 3"]
+    assert all(len(where) == 1 for where in places.values()), places

@@ -208,11 +208,11 @@ async def test_another_clients_expunge_removes_that_row_and_keeps_the_cursor_on_
         ]
 
 
-async def test_a_failed_save_says_why_and_leaves_the_connection_alone(tmp_path: Path) -> None:
+async def test_a_failed_save_says_why_and_leaves_the_connection_alone() -> None:
     boxes = {"INBOX": [(with_attachment(), [], BASE + timedelta(hours=1))]}
-    not_a_folder = tmp_path / "file"
-    not_a_folder.write_text("x")
-    async with app_on(boxes, download_folder=not_a_folder / "sub") as (app, pilot, main):
+    # /proc is a folder the dialog accepts (it exists and, to root too, looks writable)
+    # where no file can be created: the failure comes from the write itself.
+    async with app_on(boxes, download_folder=Path("/proc")) as (app, pilot, main):
         generation = main.generation
         await open_row(pilot, app)
         index = main.viewer.rendered.attachments[0].index
@@ -326,7 +326,7 @@ async def test_actions_waiting_for_the_connection_show_in_the_status_bar_and_qui
                 assert main.message_list.summary_at(0) is not None
                 await pilot.press("q")
                 assert isinstance(app.screen, ConfirmDialog)
-                assert app.screen.sentence.startswith("1 action still wait")
+                assert app.screen.text.startswith("1 action still wait")
                 await pilot.press("n")
                 assert app.is_running and app.screen is main
                 network.restore()

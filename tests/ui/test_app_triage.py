@@ -71,7 +71,7 @@ async def test_a_bulk_move_over_the_threshold_asks_and_escape_changes_nothing() 
         assert len(main.message_list.selected) == 5
         await pilot.press("a")
         assert isinstance(app.screen, ConfirmDialog)
-        assert app.screen.sentence == "5 messages will move to Archive"
+        assert app.screen.text == "5 messages will move to Archive"
         await pilot.press("escape")
         await pilot.pause(0.3)
         assert app.screen is main and main.total == 5
@@ -102,7 +102,7 @@ async def test_deleting_in_the_trash_asks_first_because_it_cannot_be_undone() ->
         )
         await pilot.press("d")
         assert isinstance(app.screen, ConfirmDialog)
-        assert app.screen.sentence == "1 message will be deleted for good: this cannot be undone"
+        assert app.screen.text == "1 message will be deleted for good: this cannot be undone"
         await pilot.press("n")
         await pilot.pause(0.2)
         assert main.total == 2

@@ -43,7 +43,7 @@ async def test_palette_opens_account_info_with_server_text_shown_literally_and_k
             async with app.run_test(size=SIZE) as pilot:
                 await until_loaded(pilot, app)
                 for close in ("escape", "q"):
-                    await pilot.press("colon")
+                    await pilot.press("ctrl+p")
                     assert isinstance(app.screen, CommandPalette)
                     await pilot.press(*"Account info")
                     await pilot.pause(0.3)

@@ -1,8 +1,9 @@
 """Snapshot tests (pytest-textual-snapshot) of the main screens on the demo mailbox.
 
 The demo server runs on its own thread; the app's clock is the demo's fixed
-"now", the terminal 120x40, and the cursor does not blink, so the SVGs are
-the same on any day.  Update with ``pytest tests/ui/test_snapshots.py --snapshot-update``.
+"now", the terminal 120x40 (and the small sizes of issue 11: 80x24, 60x20),
+and the cursor does not blink, so the SVGs are the same on any day.  Update
+with ``pytest tests/ui/test_snapshots.py --snapshot-update``.
 """
 
 from __future__ import annotations
@@ -16,8 +17,11 @@ from textual.pilot import Pilot
 from tests.session.pilot_support import until
 from tuimail.cli import demo_account, demo_clock, start_demo_server
 from tuimail.ui.app import TuimailApp
+from tuimail.ui.screens.confirm import ConfirmDialog, moving
 
 SIZE = (120, 40)
+SMALL = (80, 24)
+SMALLER = (60, 20)
 
 
 @pytest.fixture
@@ -31,9 +35,7 @@ def demo_port() -> Iterator[int]:
 
 def make_app(port: int, theme: str = "tuimail-dark", *, read_only: bool = False) -> TuimailApp:
     # A fresh demo server per test: opening a message marks it read.
-    return TuimailApp(
-        demo_account(port), theme=theme, clock=demo_clock(), theme_dirs=[], read_only=read_only
-    )
+    return TuimailApp(demo_account(port), theme=theme, clock=demo_clock(), theme_dirs=[], read_only=read_only)
 
 
 async def loaded(pilot: Pilot[Any]) -> None:
@@ -83,3 +85,41 @@ def test_inbox_screen_light_theme(snap_compare: Any, demo_port: int) -> None:
 def test_read_only_open_message_screen(snap_compare: Any, demo_port: int) -> None:
     app = make_app(demo_port, "tuimail-solarized", read_only=True)
     assert snap_compare(app, terminal_size=SIZE, run_before=opened)
+
+
+# Small terminals (issue 11): the tree narrows, the list keeps its date column, the
+# footer keeps "? Help"; reading on few rows leaves the list a few lines.
+
+
+def test_inbox_screen_80x24(snap_compare: Any, demo_port: int) -> None:
+    assert snap_compare(make_app(demo_port), terminal_size=SMALL, run_before=loaded)
+
+
+def test_open_message_screen_80x24(snap_compare: Any, demo_port: int) -> None:
+    assert snap_compare(make_app(demo_port), terminal_size=SMALL, run_before=opened)
+
+
+def test_inbox_screen_60x20(snap_compare: Any, demo_port: int) -> None:
+    assert snap_compare(make_app(demo_port), terminal_size=SMALLER, run_before=loaded)
+
+
+def test_open_message_screen_60x20(snap_compare: Any, demo_port: int) -> None:
+    assert snap_compare(make_app(demo_port), terminal_size=SMALLER, run_before=opened)
+
+
+def test_folder_picker_filtering_80x24(snap_compare: Any, demo_port: int) -> None:
+    async def picking(pilot: Pilot[Any]) -> None:
+        await loaded(pilot)
+        await pilot.press("m", "a", "r")
+        await pilot.pause()
+
+    assert snap_compare(make_app(demo_port), terminal_size=SMALL, run_before=picking)
+
+
+def test_confirmation_60x20(snap_compare: Any, demo_port: int) -> None:
+    async def asking(pilot: Pilot[Any]) -> None:
+        await loaded(pilot)
+        pilot.app.push_screen(ConfirmDialog(moving(312, "Archive"), title="Move 312 messages?"))
+        await pilot.pause()
+
+    assert snap_compare(make_app(demo_port), terminal_size=SMALLER, run_before=asking)

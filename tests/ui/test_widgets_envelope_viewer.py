@@ -219,3 +219,11 @@ async def test_a_huge_body_is_cut_with_a_note() -> None:
     async with showing(huge) as (app, pilot, viewer):
         await press(pilot, "G")
         assert "50,000 more characters not shown" in screen_text(app)
+
+
+async def test_s_on_a_message_without_attachments_says_there_are_none() -> None:
+    plain = RenderedMessage(from_="a", to="b", cc="", date="", subject="s", body="text", attachments=[])
+    async with showing(plain) as (app, pilot, viewer):
+        await press(pilot, "s")
+        assert [n.message for n in app._notifications] == ["This message has no attachments"]
+        assert app.saves == []

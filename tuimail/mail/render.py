@@ -416,15 +416,18 @@ def attachment_data(raw: bytes, index: int) -> tuple[str, bytes]:
     return safe_filename(_filename(part) or generated, fallback=generated), _payload_bytes(part)
 
 
-def save_attachment(raw: bytes, index: int, folder: Path) -> Path:
+def save_attachment(raw: bytes, index: int, folder: Path, filename: str | None = None) -> Path:
     """Save attachment ``index`` (from 1, as in :attr:`RenderedMessage.attachments`)
-    into ``folder`` under a safe name (no path traversal, no absolute path,
-    no hidden file) without overwriting anything; return the path written.
+    into ``folder`` under a safe name (``filename`` if given, else the mail's; either
+    way no path traversal, no absolute path, no hidden file) without overwriting
+    anything; return the path written.
 
     Raises ``IndexError`` for a bad index and ``OSError`` if the folder is
     not writable.
     """
     name, data = attachment_data(raw, index)
+    if filename:
+        name = safe_filename(filename, fallback=name)
     return write_new_file(Path(folder), name, data)
 
 

@@ -202,7 +202,9 @@ class Actions:
             self._raw.popitem(last=False)
         return raw
 
-    async def save_attachment(self, client: SessionClient, uid: int, index: int, folder: Path) -> Afterwards:
+    async def save_attachment(
+        self, client: SessionClient, uid: int, index: int, folder: Path, filename: str | None = None
+    ) -> Afterwards:
         """Write attachment ``index`` of message ``uid`` into ``folder``; AttachmentSaved follows.
 
         A failure to write is this machine's (LocalFailure), never the connection's."""
@@ -214,7 +216,7 @@ class Actions:
 
         async def write() -> None:
             try:
-                path = await asyncio.to_thread(save_attachment, raw, index, folder)
+                path = await asyncio.to_thread(save_attachment, raw, index, folder, filename)
             except OSError as exc:
                 raise LocalFailure(f"Could not save the attachment: {exc.strerror or exc}") from exc
             except (ValueError, IndexError) as exc:

@@ -168,9 +168,9 @@ class Session:
         """Fetch and render message ``uid`` (marking it read unless read-only); MessageLoaded follows."""
         self._submit("open the message", self.actions.open_message, uid)
 
-    def save_attachment(self, uid: int, index: int, folder: Path) -> None:
-        """Save attachment ``index`` of message ``uid``; AttachmentSaved follows."""
-        self._submit("save the attachment", self.actions.save_attachment, uid, index, folder)
+    def save_attachment(self, uid: int, index: int, folder: Path, filename: str | None = None) -> None:
+        """Save attachment ``index`` of ``uid`` (as ``filename`` if given); AttachmentSaved follows."""
+        self._submit("save the attachment", self.actions.save_attachment, uid, index, folder, filename)
 
     def set_flag(self, uids: Sequence[int], flag: str, on: bool) -> None:
         """Add (``on``) or remove ``flag`` (UID STORE ±FLAGS); queued while offline."""

@@ -24,7 +24,7 @@ from tuimail.ui.line_commands import COMMANDS
 from tuimail.ui.screens import ErrorScreen, FolderPicker, HelpScreen, MainScreen, SaveAttachmentDialog
 from tuimail.ui.screens.account_info import AccountInfoBody, AccountInfoScreen
 from tuimail.ui.screens.confirm import ConfirmDialog
-from tuimail.ui.screens.dialogs import FolderField, FolderList
+from tuimail.ui.screens.dialogs import FolderField, FolderList, PickerField
 from tuimail.ui.screens.error import ChoiceButton
 from tuimail.ui.screens.help import HelpBody
 from tuimail.ui.unexpected import UnexpectedErrors, guard_message_handlers
@@ -339,11 +339,12 @@ def binding_areas() -> list[Area]:
         ("Account info", AccountInfoBody),
         ("Dialogs", FolderPicker),
         ("Dialogs", SaveAttachmentDialog),
+        ("Dialogs", ConfirmDialog),
         ("Folder list", FolderList),
         ("Text field", FolderField),
+        ("Folder filter", PickerField),
         ("Buttons", ChoiceButton),
         ("Command line", LineInput),
-        ("Confirm", ConfirmDialog),
     ]
 
 

@@ -43,6 +43,7 @@ MAIN_BINDINGS: list[BindingType] = [
     Binding("tab", "focus_next_pane", "Next pane", show=False, id="main.next_pane"),
     Binding("shift+tab", "focus_previous_pane", "Previous pane", show=False, id="main.previous_pane"),
     Binding("escape", "back", "Back", show=False, id="main.back"),
+    Binding("B", "toggle_sidebar", "Mailboxes on/off", show=False, id="main.toggle_sidebar"),
     Binding("r", "toggle_read", "Read", id="message.toggle_read"),
     Binding("f", "toggle_flag", "Flag", id="message.toggle_flag"),
     Binding("d,delete", "delete", "Delete", id="message.delete"),

@@ -27,7 +27,6 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer
 
 from tuimail.mail.listed_rows import ListedRows
 from tuimail.mail.mailbox_tree import iter_nodes
@@ -39,10 +38,11 @@ from tuimail.ui.bindings import MAIN_BINDINGS
 from tuimail.ui.line_commands import LineError, complete, parse
 from tuimail.ui.widgets import EnvelopeViewer, MailboxTree, MessageList, StatusBar
 from tuimail.ui.widgets.command_line import CommandLine
+from tuimail.ui.widgets.keys_footer import KeysFooter
 
 from .account_info import AccountInfoScreen
 from .confirm import ConfirmDialog
-from .dialogs import FolderPicker, SaveAttachmentDialog
+from .dialogs import FolderPicker, SaveAttachmentDialog, SaveChoice
 from .error import ErrorScreen
 
 if TYPE_CHECKING:
@@ -60,6 +60,9 @@ class MainScreen(Screen[None], inherit_bindings=False):
     """Three panes and a status bar over one session."""
 
     BINDINGS: ClassVar[list[BindingType]] = MAIN_BINDINGS
+    #: Size classes that app.tcss lays the panes out by (the mailbox tree narrows, then hides).
+    HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (50, "-narrow"), (70, "-medium"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (23, "-tall")]
 
     def __init__(
         self,
@@ -122,7 +125,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
                 yield EnvelopeViewer(id="viewer")
         yield CommandLine(id="command-line")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(MessageList).focus()
@@ -384,11 +387,12 @@ class MainScreen(Screen[None], inherit_bindings=False):
             self.say(f"No attachment {message.index}", severity="warning")
             return
 
-        def chosen(folder: Path | None) -> None:
-            if folder is not None:
-                self.session.save_attachment(uid, message.index, folder)
+        def chosen(choice: SaveChoice | None) -> None:
+            if choice is not None:
+                self.session.save_attachment(uid, choice.index, choice.folder, choice.filename)
 
-        self.app.push_screen(SaveAttachmentDialog(names[message.index], self.download_folder), chosen)
+        dialog = SaveAttachmentDialog(rendered.attachments, self.download_folder, index=message.index)
+        self.app.push_screen(dialog, chosen)
 
     def _close_message(self) -> None:
         if self._follow is not None:
@@ -401,7 +405,10 @@ class MainScreen(Screen[None], inherit_bindings=False):
     # ----------------------------------------------------------------- actions
 
     def _panes(self) -> list[Widget]:
-        return [self.mailbox_tree, self.message_list, self.viewer]
+        return [pane for pane in (self.mailbox_tree, self.message_list, self.viewer) if pane.display]
+
+    def action_toggle_sidebar(self) -> None:
+        self.mailbox_tree.toggle_shown()
 
     def action_focus_next_pane(self) -> None:
         self._cycle(+1)
@@ -682,7 +689,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
             if yes:
                 then()
 
-        self.app.push_screen(ConfirmDialog(sentence), answered)
+        self.app.push_screen(ConfirmDialog(sentence, destructive=always), answered)
 
     def action_toggle_read(self) -> None:
         targets = self._targets()
@@ -809,13 +816,13 @@ class MainScreen(Screen[None], inherit_bindings=False):
             # Let the session refuse (it says why) without asking for a folder first.
             getattr(self.session, verb)(uids, "")
             return
-        names = [n.name for n in iter_nodes(self.mailboxes) if n.selectable and n.name != self.mailbox]
+        folders = [n for n in iter_nodes(self.mailboxes) if n.selectable and n.name != self.mailbox]
 
         def chosen(name: str | None) -> None:
             if name:
                 self._to_folder(verb, name)
 
-        self.app.push_screen(FolderPicker(title, names), chosen)
+        self.app.push_screen(FolderPicker(title, folders), chosen)
 
 
 def _sort_words(keys: tuple[str, ...]) -> str:

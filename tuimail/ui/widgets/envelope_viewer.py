@@ -251,7 +251,10 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
     def action_save_attachment(self) -> None:
         """Start the ``s`` + number prompt (or save at once when there is one attachment)."""
         rendered = self._rendered
-        if rendered is None or self._showing_raw or not rendered.attachments:
+        if rendered is not None and not self._showing_raw and not rendered.attachments:
+            self.notify("This message has no attachments", severity="warning", markup=False)
+            return
+        if rendered is None or self._showing_raw:
             self.app.bell()
             return
         self._save_digits = ""

@@ -5,6 +5,11 @@ come from the server and are untrusted; a ``str`` label would be parsed as
 markup by ``Tree``).  Special-use folders (RFC 6154) get icons; unread counts
 show as ``(n)`` once known, bold when there is unread mail, and are kept current with
 :meth:`MailboxTree.update_counts`.
+
+On small terminals the app's stylesheet narrows the tree or hides it (by the
+screen's width class); :meth:`MailboxTree.toggle_shown` shows or hides it
+whatever the width, with the classes ``-shown`` and ``-hidden``.  A hidden tree
+gives the focus away and takes none.
 """
 
 from __future__ import annotations
@@ -82,6 +87,38 @@ class MailboxTree(Tree[MailboxNode], inherit_bindings=False):
         self.guide_depth = 2
         self._by_name: dict[str, TreeNode[MailboxNode]] = {}
         self._mailbox_counts: dict[str, tuple[int | None, int | None]] = {}
+
+    # ---------------------------------------------------------- shown or hidden
+
+    def toggle_shown(self) -> bool:
+        """Hide the tree if it is shown, else show it (whatever the terminal's width);
+        return whether it is now shown.  Hiding it while it has the focus moves the focus on."""
+        shown = not self.display
+        self.set_class(shown, "-shown")
+        self.set_class(not shown, "-hidden")
+        if not shown and self.has_focus:
+            self.screen.focus_next()
+        return shown
+
+    def allow_focus(self) -> bool:
+        """A hidden tree (``display: none``) takes no focus."""
+        return self.display and super().allow_focus()
+
+    def notify_style_update(self) -> None:
+        """Styles changed (a theme, or the layout hid the tree): labels follow the theme,
+        and a tree hidden while focused hands the focus on."""
+        super().notify_style_update()
+        for tree_node in self._by_name.values():
+            if tree_node.data is not None:
+                tree_node.set_label(self._label(tree_node.data))
+        if not self.display and self.has_focus:
+            self.call_later(self._give_focus_away)
+
+    def _give_focus_away(self) -> None:
+        if not self.display and self.has_focus:
+            self.screen.focus_next()
+
+    # ---------------------------------------------------------------- contents
 
     def set_mailboxes(self, nodes: list[MailboxNode]) -> None:
         """Replace the tree with ``nodes`` (roots, in display order), all expanded.
@@ -163,13 +200,6 @@ class MailboxTree(Tree[MailboxNode], inherit_bindings=False):
             return component_style(self, f"mailbox-tree--{part}")
         except Exception:  # not mounted yet: no stylesheet to ask
             return Style(bold=True) if part == "unread" else Style()
-
-    def notify_style_update(self) -> None:
-        """Theme changed: rebuild labels so their styles follow it."""
-        super().notify_style_update()
-        for tree_node in self._by_name.values():
-            if tree_node.data is not None:
-                tree_node.set_label(self._label(tree_node.data))
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[MailboxNode]) -> None:
         event.stop()
