@@ -14,13 +14,19 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
+from hypothesis import settings as _hypothesis_settings
 
 from tests.servers.dovecot import DovecotServer, dovecot_or_skip
 from tests.servers.info import ServerInfo
 from tests.servers.pymap import running_pymap
+
+_hypothesis_settings.register_profile("default", deadline=1000)
+_hypothesis_settings.register_profile("long", max_examples=20_000, deadline=1000)
+_hypothesis_settings.load_profile(os.environ.get("TUIMAIL_HYPOTHESIS_PROFILE", "default"))
 
 __all__ = ["ServerInfo"]
 

@@ -21,7 +21,7 @@ import asyncio
 import contextlib
 import ssl
 import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,6 +100,14 @@ class Peer:
     async def drain(self) -> None:
         await self.writer.drain()
 
+    async def stream(self, chunks: Iterable[bytes]) -> None:
+        """Send each chunk and wait until it has left (flow control), so
+        this side holds one chunk at a time however much is sent: memory
+        measured in a test is then the client's."""
+        for chunk in chunks:
+            self.send(chunk)
+            await self.writer.drain()
+
     def close(self) -> None:
         self.writer.close()
 
@@ -122,8 +130,9 @@ class Running:
 
 
 @contextlib.asynccontextmanager
-async def scripted_server(script: Script) -> AsyncIterator[Running]:
-    """Run ``script`` for each connection on 127.0.0.1 (random port)."""
+async def scripted_server(script: Script, *, tls: ssl.SSLContext | None = None) -> AsyncIterator[Running]:
+    """Run ``script`` for each connection on 127.0.0.1 (random port);
+    ``tls``: implicit TLS with this server context."""
     running = Running(port=0)
     tasks: set[asyncio.Task[None]] = set()
 
@@ -144,7 +153,7 @@ async def scripted_server(script: Script) -> AsyncIterator[Running]:
             with contextlib.suppress(Exception):
                 writer.close()
 
-    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    server = await asyncio.start_server(handle, "127.0.0.1", 0, ssl=tls)
     running.port = server.sockets[0].getsockname()[1]
     try:
         yield running

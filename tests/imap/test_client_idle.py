@@ -102,3 +102,48 @@ async def test_idle_iteration_ends_when_server_says_bye() -> None:
                 async for response in updates:
                     seen.append(response.name)
         assert seen == ["EXISTS", "BYE"]
+
+
+class PublicOnly:
+    """The real client seen through its public attributes only: reaching
+    for a private one (``_pipeline``, ``_conn``...) is an AttributeError."""
+
+    def __init__(self, engine: object) -> None:
+        self._engine = engine
+
+    def __getattr__(self, name: str) -> object:
+        if name.startswith("_"):
+            raise AttributeError(f"IDLE reached into the engine's private {name!r}")
+        return getattr(self._engine, name)
+
+
+async def test_idle_runs_on_the_engines_public_interface_only() -> None:
+    """Start, an update, a command that interrupts IDLE (DONE, NOOP, IDLE
+    again), and the end: all through the public surface."""
+
+    async def script(peer: Peer) -> None:
+        greet(peer, b"IMAP4rev1 IDLE")
+        tag, name, _ = await peer.command()
+        assert name == b"IDLE"
+        peer.send(b"+ idling\r\n* 3 EXISTS\r\n")
+        assert await peer.line() == b"DONE\r\n"
+        peer.send(tag + b" OK idle done\r\n")
+        await peer.expect(b"NOOP")
+        tag, name, _ = await peer.command()
+        assert name == b"IDLE"
+        peer.send(b"+ idling\r\n")
+        assert await peer.line() == b"DONE\r\n"
+        peer.send(tag + b" OK idle done\r\n")
+        await peer.line()
+
+    async with scripted_client(script) as (server, imap):
+        idle = Idle(PublicOnly(imap))  # type: ignore[arg-type]
+        async with idle:
+            update = await anext(idle)
+            assert (update.name, update.data) == ("EXISTS", 3)
+            await imap.noop()
+            while idle.rounds < 2:
+                await asyncio.sleep(0.01)
+        assert idle.rounds == 2
+    assert server.received.count(b"DONE\r\n") == 2
+    assert not server.errors, server.errors

@@ -7,7 +7,14 @@ from __future__ import annotations
 import pytest
 
 from tests.imap.scripted_server import Peer, greet, scripted_client
-from tuimail.imap import ByeResponseError, MailboxState, SequenceSet, UntaggedResponse, VanishedData
+from tuimail.imap import (
+    ByeResponseError,
+    ConnectionLost,
+    MailboxState,
+    SequenceSet,
+    UntaggedResponse,
+    VanishedData,
+)
 from tuimail.imap.types import FetchData, ResponseCode, ResponseText
 from tuimail.imap.unsolicited import Hub
 
@@ -101,3 +108,60 @@ async def test_subscription_ends_when_the_connection_closes() -> None:
             await imap.noop()
         received = [response.name async for response in updates]
         assert received == ["OK", "BYE"]
+
+
+def test_subscription_is_bounded_in_bytes_keeping_the_newest() -> None:
+    hub = Hub()
+    sub = hub.subscribe(maxsize=1000, max_bytes=100)
+    for n in range(1, 11):
+        hub.publish(UntaggedResponse("EXISTS", n, b"* %d EXISTS\r\n" % n + b" " * 30))
+    assert len(sub) == 2 and sub.dropped == 8
+    hub.publish(UntaggedResponse("OK", ResponseText(None, "big"), b"x" * 1000))
+    assert len(sub) == 1 and sub.get_nowait().data.text == "big"  # type: ignore[union-attr]
+
+
+ALERT_GREETING = b"* OK [ALERT] System shutdown in 10 minutes\r\n"
+
+
+async def test_alerts_from_greeting_select_and_tagged_replies_reach_the_app() -> None:
+    """RFC 9051 §7.1: [ALERT] text must be shown.  The greeting's arrives
+    before anyone could subscribe: it is in imap.alerts and imap.greeting;
+    the others also reach subscribers, even while SELECT runs."""
+
+    async def script(peer: Peer) -> None:
+        peer.send(ALERT_GREETING)
+        await peer.expect(b"CAPABILITY", b"OK [CAPABILITY IMAP4rev1] done")  # no caps in the greeting
+        tag, name, _ = await peer.command()
+        assert name == b"SELECT"
+        peer.send(b"* 2 EXISTS\r\n* OK [ALERT] Mailbox over quota\r\n" + tag + b" OK [READ-WRITE] done\r\n")
+        tag, _, _ = await peer.command()
+        peer.send(tag + b" OK [ALERT] " + b"long " * 1000 + b"\r\n")
+        await peer.expect(b"LOGOUT", b"OK bye")
+
+    async with scripted_client(script) as (server, imap):
+        greeting = imap.greeting
+        assert greeting is not None and greeting.name == "OK"
+        assert greeting.data.code.name == "ALERT" and greeting.data.text == "System shutdown in 10 minutes"
+        with imap.updates() as updates:
+            await imap.select("INBOX")
+            await imap.noop()
+            seen = [updates.get_nowait() for _ in range(len(updates))]
+        assert [r.data.text for r in seen if r is not None][:1] == ["Mailbox over quota"]
+        assert all(r is not None and r.data.code.name == "ALERT" for r in seen) and len(seen) == 2
+        texts = [a.text for a in imap.alerts]
+        assert texts[:2] == ["System shutdown in 10 minutes", "Mailbox over quota"]
+        assert texts[2].startswith("long long") and len(texts[2]) <= 2001
+        await imap.logout()
+    assert not server.errors, server.errors
+
+
+async def test_alert_in_a_bye_is_kept() -> None:
+    async def script(peer: Peer) -> None:
+        greet(peer)
+        await peer.command()
+        await peer.send_and_close(b"* BYE [ALERT] Account disabled\r\n")
+
+    async with scripted_client(script) as (server, imap):
+        with pytest.raises((ByeResponseError, ConnectionLost)):
+            await imap.noop()
+        assert [a.text for a in imap.alerts] == ["Account disabled"]

@@ -146,13 +146,13 @@ ENCODED_PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings()
 @given(st.lists(ENCODED_PIECES | st.text(max_size=5), max_size=30))
 def test_decode_header_never_raises_on_fragments(pieces: list[str]) -> None:
     assert isinstance(decode_header("".join(pieces)), str)
 
 
-@settings(max_examples=200, deadline=None)
+@settings()
 @given(
     st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=200),
     st.sampled_from(["utf-8", "iso-8859-1", "koi8-r", "shift_jis", "gb18030"]),

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 
 from tuimail.imap import EncodeError, SequenceSet
+from tuimail.imap.commands.search_keys import needs_charset, search_criteria
 from tuimail.imap.encoder import (
     Atom,
     Flags,
@@ -19,8 +20,6 @@ from tuimail.imap.encoder import (
     encode_command,
     format_date,
     format_datetime,
-    needs_charset,
-    search_criteria,
 )
 
 

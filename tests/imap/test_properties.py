@@ -26,7 +26,8 @@ from tuimail.imap.encoder import Literal, Mailbox, Quoted, Sequence, String, enc
 from tuimail.imap.reader import ResponseReader
 from tuimail.imap.types import FetchData, MailboxList, VanishedData
 
-BOUNDED = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Examples and the deadline come from the hypothesis profile (tests/conftest.py).
+BOUNDED = settings(suppress_health_check=[HealthCheck.too_slow])
 
 SAMPLES = [
     b"* OK [CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+] Dovecot ready.\r\n",

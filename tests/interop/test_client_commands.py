@@ -22,6 +22,7 @@ from tuimail.imap import (
     Envelope,
     ESearchResult,
     FetchData,
+    InvalidStateError,
     NoResponseError,
     SearchResult,
     SequenceSet,
@@ -58,6 +59,7 @@ async def _fill(imap: IMAP, subjects: list[str], mailbox: str = "INBOX") -> list
 
 
 async def test_capability_noop_check_and_logout(imap: IMAP) -> None:
+    assert imap.greeting is not None and imap.greeting.name == "OK" and not imap.alerts
     caps = await imap.capability()
     assert "IMAP4REV1" in caps and caps == imap.capabilities
     await imap.noop()
@@ -160,7 +162,56 @@ async def test_append_with_flags_and_date_returns_appenduid(imap: IMAP) -> None:
     assert fetched.attr["INTERNALDATE"] == when
 
 
+async def test_append_of_bare_lf_message_stores_crlf(imap: IMAP) -> None:
+    """EmailMessage.as_bytes() gives bare LF; strict servers refuse it
+    (RFC 5322 §2.1), so the client sends CRLF, as imaplib does."""
+    lf = message("bare newlines", body="line one\nline two\rline three").replace(b"\r\n", b"\n")
+    assert b"\r\n" not in lf
+    result = await imap.append("INBOX", lf)
+    assert isinstance(result, AppendUIDData)
+    await imap.examine("INBOX")
+    (uid,) = list(result.assigned_uids)
+    (fetched,) = await imap.uid_fetch(uid, "BODY.PEEK[]")
+    stored = fetched.attr["BODY[]"]
+    expected = lf.replace(b"\r", b"\r\n").replace(b"\n", b"\r\n").replace(b"\r\r\n", b"\r\n")
+    assert stored == expected
+    assert stored.count(b"\n") == stored.count(b"\r\n") == stored.count(b"\r") > 0
+
+
 # --- selected state -----------------------------------------------------------------
+
+
+WRITES_IN_EXAMINE = {
+    "store": lambda imap, uid: imap.store(1, "+FLAGS", ["\\Deleted"]),
+    "uid_store": lambda imap, uid: imap.uid_store(uid, "+FLAGS", ["\\Deleted"]),
+    "expunge": lambda imap, uid: imap.expunge(),
+    "uid_expunge": lambda imap, uid: imap.uid_expunge(uid),
+    "move": lambda imap, uid: imap.move(1, "Trash"),
+    "uid_move": lambda imap, uid: imap.uid_move(uid, "Trash"),
+}
+
+
+@pytest.mark.parametrize("method", sorted(WRITES_IN_EXAMINE))
+async def test_writes_in_an_examined_mailbox_are_refused_before_sending(
+    imap: IMAP, method: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The server would answer OK and change nothing (Dovecot: "Store
+    ignored with read-only mailbox"): refused with nothing on the wire."""
+    await imap.create("Trash")
+    (uid,) = await _fill(imap, ["kept"])
+    await imap.examine("INBOX")
+    caplog.set_level(logging.DEBUG, logger="tuimail.imap.protocol")
+    caplog.clear()
+    with pytest.raises(InvalidStateError, match="read-only"):
+        await WRITES_IN_EXAMINE[method](imap, uid)
+    sent = [r.getMessage() for r in caplog.records if r.name == "tuimail.imap.protocol"]
+    assert not [m for m in sent if m.startswith("C:")], sent
+    copied = await imap.uid_copy(uid, "Trash")  # COPY reads the source: legal in EXAMINE
+    assert copied is None or isinstance(copied, CopyUIDData)
+    await imap.select("INBOX")
+    (fetched,) = await imap.uid_fetch(uid, "FLAGS")
+    assert "\\Deleted" not in _flags(fetched)
+    assert imap.selected is not None and imap.selected.exists == 1
 
 
 async def test_select_and_examine_return_live_state(imap: IMAP) -> None:

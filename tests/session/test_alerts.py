@@ -8,8 +8,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import pytest
-
 from tests.servers.info import ServerInfo
 from tests.servers.rewriting_proxy import rewriting_proxy
 from tests.session.support import Collector, account_for, started
@@ -82,11 +80,6 @@ def _drain(got: Collector) -> list[Any]:
     return out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tuimail.imap on this base drops untagged responses while SELECT runs; "
-    "branch imap-lib publishes [ALERT]s during SELECT (remove this mark once merged)",
-)
 async def test_an_untagged_alert_during_select_is_shown(pymap_server: ServerInfo) -> None:
     lines = (b"* OK [ALERT] Mailbox moved to new storage\r\n",)
     async with rewriting_proxy(pymap_server.port, select_alerts=lines) as proxy:

@@ -20,6 +20,7 @@ from .support import PASSWORD, USER, TraceLines, pymap_thread, seeded
 IMAP_WRITES = {
     "append", "close", "copy", "create", "delete", "expunge", "move", "rename", "select", "store",
     "subscribe", "uid_copy", "uid_expunge", "uid_move", "uid_store", "unsubscribe",
+    "execute", "write_continuation_line",  # the engine's interface: sends any command
 }  # fmt: skip
 #: ... and those that cannot (FETCH of bodies sets \\Seen unless PEEK: the facade decides).
 IMAP_READS = {
@@ -27,6 +28,7 @@ IMAP_READS = {
     "fetch", "has", "id", "idle", "list", "login", "logout", "lsub", "namespace", "noop",
     "search", "sort", "starttls", "status", "thread", "uid_fetch", "uid_search", "uid_sort",
     "uid_thread", "unselect", "updates",
+    "check_completion", "is_in_flight",  # the engine's interface: nothing sent
 }  # fmt: skip
 
 

@@ -25,6 +25,7 @@ from .errors import (
     SecurityError,
 )
 from .idle import Idle
+from .limits import Limits
 from .mailbox_state import MailboxState
 from .parser import parse_response
 from .sequence_set import STAR, SequenceSet
@@ -41,6 +42,7 @@ __all__ = [
     "EncodeError",
     "IMAP",
     "Idle",
+    "Limits",
     "MailboxState",
     "Subscription",
     "IMAPError",

@@ -15,6 +15,7 @@ IDLE in :mod:`.idle`.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import ssl
 from collections.abc import Generator
 from types import TracebackType
@@ -28,7 +29,7 @@ from .commands.session import SessionCommands
 from .connection import Connection, default_ssl_context
 from .errors import ByeResponseError, CommandTimeout, IMAPError, SecurityError
 from .idle import IdleCommands
-from .reader import DEFAULT_MAX_RESPONSE_SIZE
+from .limits import Limits
 
 TLSMode = Literal["implicit", "starttls", "none"]
 
@@ -42,8 +43,11 @@ class IMAP(SessionCommands, MailboxCommands, CopyMoveCommands, SearchCommands, I
 
     Attributes: ``capabilities`` (set of upper-case str), ``selected``
     (:class:`~tuimail.imap.mailbox_state.MailboxState` or None), ``enabled``,
-    ``state``; ``updates()`` gives unsolicited responses.  Commands may
-    be issued from several coroutines at once: they are pipelined.
+    ``state``, ``greeting`` (the server's greeting response), ``alerts``
+    (every ``[ALERT]`` text so far, greeting included: RFC 9051 §7.1 wants
+    them shown), ``limits`` (:class:`~tuimail.imap.limits.Limits`);
+    ``updates()`` gives unsolicited responses.  Commands may be issued
+    from several coroutines at once: they are pipelined.
 
     Commands (each in its family's module under :mod:`.commands`):
 
@@ -74,7 +78,8 @@ class IMAP(SessionCommands, MailboxCommands, CopyMoveCommands, SearchCommands, I
         timeout: float | None = 30.0,
         command_timeout: float | None = None,
         compress: bool = True,
-        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
+        max_response_size: int | None = None,
+        limits: Limits | None = None,
     ) -> _Connecting:
         """Connect, read the greeting and learn the capabilities.
 
@@ -86,13 +91,19 @@ class IMAP(SessionCommands, MailboxCommands, CopyMoveCommands, SearchCommands, I
         ``server_hostname`` overrides the name checked.  ``timeout``
         bounds connecting, TLS and the greeting; ``command_timeout`` each
         command (None: unlimited).  ``compress``: COMPRESS=DEFLATE after
-        login when offered.
+        login when offered.  ``limits``: what the server may make the
+        client hold (:class:`~tuimail.imap.limits.Limits`: bytes per
+        response and line, values per response, responses kept per
+        command); ``max_response_size`` overrides its field of that name.
 
         Await it (``imap = await IMAP.connect(...)``) or use it as
         ``async with IMAP.connect(...) as imap:`` (logs out at the end).
         """
         if tls not in ("implicit", "starttls", "none"):
             raise ValueError(f"tls must be 'implicit', 'starttls' or 'none', not {tls!r}")
+        limits = limits or Limits()
+        if max_response_size is not None:
+            limits = dataclasses.replace(limits, max_response_size=max_response_size)
         return _Connecting(
             cls,
             host,
@@ -104,7 +115,7 @@ class IMAP(SessionCommands, MailboxCommands, CopyMoveCommands, SearchCommands, I
                 timeout=timeout,
                 command_timeout=command_timeout,
                 compress=compress,
-                max_response_size=max_response_size,
+                limits=limits,
             ),
         )
 
@@ -120,11 +131,9 @@ class IMAP(SessionCommands, MailboxCommands, CopyMoveCommands, SearchCommands, I
         timeout: float | None,
         command_timeout: float | None,
         compress: bool,
-        max_response_size: int,
+        limits: Limits,
     ) -> IMAP:
-        imap = cls(
-            host, timeout=timeout, command_timeout=command_timeout, max_response_size=max_response_size
-        )
+        imap = cls(host, timeout=timeout, command_timeout=command_timeout, limits=limits)
         imap.auto_compress = compress
         if tls != "none":
             imap._ssl_context = ssl_context or default_ssl_context()

@@ -101,6 +101,10 @@ class Command:
     continuation: asyncio.Future[ContinuationRequest] | None = None
     #: Set when the client itself fails the command (e.g. a SASL error).
     error: BaseException | None = None
+    #: Bytes (on the wire) of ``responses``; bounded by Limits.
+    collected_bytes: int = 0
+    #: Past a collection limit: later responses are dropped, not kept.
+    discarding: bool = False
 
     # --- classification (RFC 9051 §5.5), fixed at creation ---------------------
 

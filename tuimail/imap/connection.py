@@ -31,6 +31,49 @@ def default_ssl_context() -> ssl.SSLContext:
     return ctx
 
 
+#: OpenSSL reasons meaning the two sides share no TLS version (or cipher).
+_VERSION_REFUSED = frozenset(
+    {
+        "UNSUPPORTED_PROTOCOL",
+        "TLSV1_ALERT_PROTOCOL_VERSION",
+        "WRONG_VERSION_NUMBER",
+        "NO_PROTOCOLS_AVAILABLE",
+        "VERSION_TOO_LOW",
+        "TLSV1_ALERT_INSUFFICIENT_SECURITY",
+        "NO_SHARED_CIPHER",
+        "SSLV3_ALERT_HANDSHAKE_FAILURE",
+    }
+)
+
+
+def handshake_error(where: str, error: BaseException, ctx: ssl.SSLContext | None) -> SecurityError:
+    """A :class:`SecurityError` saying why the TLS handshake failed (RFC 8314
+    §5, RFC 9051 §6.2.1), never a bare ``ConnectionResetError('')``."""
+    version = ctx.minimum_version if ctx is not None else ssl.TLSVersion.MINIMUM_SUPPORTED
+    if version in (ssl.TLSVersion.MINIMUM_SUPPORTED, ssl.TLSVersion.MAXIMUM_SUPPORTED):
+        minimum = "the minimum TLS version of its SSL context"
+    else:  # "TLSv1_2" -> "TLS 1.2"
+        minimum = version.name.replace("v", " ").replace("_", ".")
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return SecurityError(f"{where} failed: certificate not trusted: {error.verify_message or error}")
+    if isinstance(error, ssl.SSLError):
+        reason = getattr(error, "reason", None) or ""
+        if reason in _VERSION_REFUSED:
+            return SecurityError(
+                f"{where} failed: TLS version or cipher refused ({reason}); this client requires "
+                f"{minimum} or later, and the server offers nothing both accept"
+            )
+        return SecurityError(f"{where} failed: {error}")
+    # Dropped mid-handshake without an alert reaching us: what an old-TLS
+    # (or TLS-1.3-only) server does when the versions do not meet.
+    detail = f" ({error})" if str(error) else ""
+    return SecurityError(
+        f"{where} failed: the server reset the connection during the TLS handshake{detail}, "
+        f"refusing it; most likely it offers no TLS version this client accepts ({minimum} or "
+        "later), e.g. only TLS 1.0/1.1"
+    )
+
+
 class _Protocol(asyncio.Protocol):
     """asyncio protocol forwarding events to its :class:`Connection`."""
 
@@ -105,7 +148,13 @@ class Connection:
         except TimeoutError:
             raise CommandTimeout(f"connecting to {host}:{port} took longer than {timeout}s") from None
         except ssl.SSLError as e:
-            raise SecurityError(f"TLS with {host}:{port} failed: {e}") from e
+            raise handshake_error(f"TLS with {host}:{port}", e, ssl_context) from e
+        except (ConnectionResetError, ConnectionAbortedError, BrokenPipeError) as e:
+            if ssl_context is None:
+                raise
+            # Connected, then dropped during the handshake: what a server
+            # that only speaks an older TLS version does (no alert).
+            raise handshake_error(f"TLS with {host}:{port}", e, ssl_context) from e
         conn._transport = transport
         conn.tls = ssl_context is not None
         return conn
@@ -204,7 +253,7 @@ class Connection:
             raise CommandTimeout(f"TLS handshake took longer than {timeout}s") from None
         except (ssl.SSLError, ConnectionError, OSError) as e:
             self.abort()
-            raise SecurityError(f"TLS handshake after STARTTLS failed: {e}") from e
+            raise handshake_error("TLS handshake after STARTTLS", e, ssl_context) from e
         if new is None:
             self.abort()
             raise SecurityError("TLS handshake after STARTTLS failed: no transport")

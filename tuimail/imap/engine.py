@@ -15,12 +15,23 @@ Any framing or parse error, a lost connection or a command timeout ends the
 connection: every command in flight or waiting fails with
 :class:`ConnectionLost` (caused by the original error).  An untagged BYE
 fails the commands in flight with :class:`ByeResponseError`.
+
+What a server can make the client hold is bounded by :class:`Limits`
+(:mod:`.limits`): bytes per response and line (reader), values per
+response (parser), and the untagged responses kept for one command (here:
+past the limit the command fails with :class:`ResponseTooLargeError` and
+the rest of its responses is dropped as it arrives).
+
+``[ALERT]`` texts (RFC 9051 §7.1: the client must show them to the user)
+from any response, the greeting included, are kept in :attr:`Engine.alerts`
+and published to :meth:`Engine.updates` subscribers.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+from collections import deque
 from collections.abc import Iterable
 from typing import Any
 
@@ -36,17 +47,24 @@ from .errors import (
     IMAPError,
     NoResponseError,
     ParseError,
+    ResponseTooLargeError,
 )
+from .limits import Limits
 from .mailbox_state import MailboxState
 from .parser import parse_response
 from .pipeline import Pipeline
-from .reader import DEFAULT_MAX_RESPONSE_SIZE, ResponseReader
+from .reader import ResponseReader
 from .types import ContinuationRequest, Response, ResponseText, TaggedResponse, UntaggedResponse
-from .unsolicited import DEFAULT_MAXSIZE, Hub, Subscription
+from .unsolicited import DEFAULT_MAX_BYTES, DEFAULT_MAXSIZE, Hub, Subscription
 
 #: Untagged responses that change the selected mailbox: always published,
 #: even when a command also collects them.
 MAILBOX_UPDATES = frozenset({"EXISTS", "RECENT", "EXPUNGE", "VANISHED", "FLAGS"})
+
+#: [ALERT] texts kept in ``Engine.alerts`` (the latest), and the
+#: characters kept of each.
+MAX_ALERTS = 100
+MAX_ALERT_TEXT = 2000
 
 _DEFAULT: Any = object()
 _connection_ids = itertools.count(1)
@@ -61,7 +79,7 @@ class Engine:
         *,
         timeout: float | None = 30.0,
         command_timeout: float | None = None,
-        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
+        limits: Limits | None = None,
     ) -> None:
         self.host = host
         #: Tells this connection's records apart in the protocol trace.
@@ -71,7 +89,11 @@ class Engine:
         #: Seconds a command may take before the connection is given up
         #: (None: no limit).  IDLE is exempt.
         self.command_timeout = command_timeout
-        self._reader = ResponseReader(max_response_size=max_response_size)
+        #: What the server may make this connection hold (see :mod:`.limits`).
+        self.limits = limits = limits or Limits()
+        self._reader = ResponseReader(
+            max_response_size=limits.max_response_size, max_line_length=limits.max_line_length
+        )
         self._conn: Connection | None = None
         self._pipeline = Pipeline()
         self._tags = itertools.count(1)
@@ -94,8 +116,21 @@ class Engine:
         self.state = "not authenticated"
         #: Loop time of the last bytes received (tells a busy server from a silent one).
         self.last_received = asyncio.get_running_loop().time()
+        #: The text of every ``[ALERT]`` received (RFC 9051 §7.1: to be shown
+        #: to the user), greeting included, oldest first: the latest
+        #: MAX_ALERTS, each cut to MAX_ALERT_TEXT characters.  Server text:
+        #: sanitise before display.  Clear it once shown, if you like.
+        self.alerts: deque[ResponseText] = deque(maxlen=MAX_ALERTS)
 
     # --- public state ------------------------------------------------------
+
+    @property
+    def greeting(self) -> UntaggedResponse | None:
+        """The server's greeting (RFC 9051 §7.1: ``* OK``, ``* PREAUTH`` or
+        ``* BYE``, with its code and text), once received."""
+        if self._greeting.done() and not self._greeting.cancelled() and self._greeting.exception() is None:
+            return self._greeting.result()
+        return None
 
     @property
     def capabilities(self) -> frozenset[str]:
@@ -117,11 +152,18 @@ class Engine:
     def compressed(self) -> bool:
         return self._conn is not None and self._conn.compressed
 
-    def updates(self, maxsize: int = DEFAULT_MAXSIZE, names: Iterable[str] | None = None) -> Subscription:
+    def updates(
+        self,
+        maxsize: int = DEFAULT_MAXSIZE,
+        names: Iterable[str] | None = None,
+        *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+    ) -> Subscription:
         """A bounded stream of unsolicited responses (EXISTS, EXPUNGE,
         VANISHED, FETCH, ALERT, BYE...), optionally only ``names``; see
-        :mod:`.unsolicited`.  Use as ``with imap.updates() as updates:``."""
-        return self._hub.subscribe(maxsize, names)
+        :mod:`.unsolicited`.  Use as ``with imap.updates() as updates:``.
+        Alerts that arrived before subscribing are in :attr:`alerts`."""
+        return self._hub.subscribe(maxsize, names, max_bytes=max_bytes)
 
     def abort(self, reason: str) -> None:
         """Give the connection up now (say, the server stopped answering): every
@@ -172,7 +214,7 @@ class Engine:
         sasl = self._sasl_active()
         trace.server(raw, redact_continuation=sasl, conn=self.trace_id)
         try:
-            response = parse_response(raw, utf8=self._utf8)
+            response = parse_response(raw, utf8=self._utf8, max_items=self.limits.max_items)
         except ParseError as e:
             if sasl and raw.startswith(b"+"):
                 response = ContinuationRequest(
@@ -219,6 +261,8 @@ class Engine:
         """RFC 9051 §7.1: greeting = "*" SP (resp-cond-auth / resp-cond-bye)."""
         if isinstance(response, UntaggedResponse) and response.name in ("OK", "PREAUTH", "BYE"):
             self._apply_codes(response, None)
+            if _alert(response) is not None:
+                self._on_alert(response)
             if response.name == "PREAUTH":
                 self.state = "authenticated"
             self._greeting.set_result(response)
@@ -237,10 +281,9 @@ class Engine:
             return
         cmd.result = response
         self._apply_codes(response, cmd)
-        code = response.data.code
-        if code is not None and code.name == "ALERT":
+        if _alert(response) is not None:
             # RFC 9051 §7.1: alerts must reach the user, tagged or not.
-            self._hub.publish(UntaggedResponse(response.name, response.data, response.raw_data))
+            self._on_alert(UntaggedResponse(response.name, response.data, response.raw_data))
         if cmd.continuation is not None and not cmd.continuation.done():
             cmd.continuation.cancel()  # the server refused a literal
         if cmd.on_tagged is not None:
@@ -267,6 +310,8 @@ class Engine:
         name = response.name
         if name == "BYE":
             self.bye = response
+            if _alert(response) is not None:
+                self.alerts.append(_cut(response.data))
             self._hub.publish(response)
             if not self._logging_out:
                 self._fail_in_flight(response)
@@ -282,13 +327,53 @@ class Engine:
             state.apply(response)
         cmd = self._pipeline.claim(response)
         if cmd is not None:
-            cmd.responses.append(response)
+            self._collect(cmd, response)
+        if _alert(response) is not None:
+            self._on_alert(response)  # even while SELECT runs
         # While SELECT runs, its EXISTS/FLAGS/codes are the new state, not
         # news; QRESYNC's VANISHED (EARLIER) and changed FETCHes are news.
-        if (self._selecting is None or name in ("VANISHED", "FETCH")) and (
+        elif (self._selecting is None or name in ("VANISHED", "FETCH")) and (
             cmd is None or name in MAILBOX_UPDATES
         ):
             self._hub.publish(response)
+
+    def _collect(self, cmd: Command, response: UntaggedResponse) -> None:
+        """Keep ``response`` for ``cmd``, within :class:`Limits`: past
+        ``max_collected_responses`` or ``max_collected_bytes`` the command
+        fails at once, what it kept is freed and the rest of its responses
+        is dropped as it arrives (the connection carries on)."""
+        if cmd.discarding:
+            return
+        cmd.responses.append(response)
+        cmd.collected_bytes += len(response.raw_data)
+        limits = self.limits
+        if len(cmd.responses) <= limits.max_collected_responses and (
+            cmd.collected_bytes <= limits.max_collected_bytes
+        ):
+            return
+        if cmd.collected_bytes > limits.max_collected_bytes:
+            what, size, limit = "bytes of responses", cmd.collected_bytes, limits.max_collected_bytes
+        else:
+            what, size, limit = "responses", len(cmd.responses), limits.max_collected_responses
+        error = ResponseTooLargeError(
+            f"{cmd.name}: the server sent more than {limit} {what} for one command "
+            f"(Limits.max_collected_{'bytes' if what.startswith('bytes') else 'responses'}); "
+            "the rest is dropped",
+            size=size,
+            limit=limit,
+        )
+        trace.note(str(error), self.trace_id)
+        cmd.discarding = True
+        cmd.responses.clear()
+        cmd.error = error
+        if cmd.future is not None and not cmd.future.done():
+            cmd.future.set_exception(error)
+
+    def _on_alert(self, response: UntaggedResponse) -> None:
+        """RFC 9051 §7.1: ``[ALERT]`` text must be shown to the user: kept
+        in :attr:`alerts` and published to every subscriber."""
+        self.alerts.append(_cut(response.data))
+        self._hub.publish(response)
 
     def _apply_codes(self, response: TaggedResponse | UntaggedResponse, cmd: Command | None) -> None:
         data = response.data
@@ -324,8 +409,24 @@ class Engine:
         if self._conn is None:
             raise ConnectionLost("not connected")
 
-    async def _execute(self, cmd: Command, *, timeout: float | None = _DEFAULT) -> TaggedResponse:
-        """Queue ``cmd``, send it when the pipeline allows, await its completion."""
+    # --- the interface for command families and IDLE ----------------------------
+    #
+    # Everything that runs a command goes through these four methods (the
+    # command methods in :mod:`.commands`, :mod:`.idle`): build a
+    # :class:`~tuimail.imap.command.Command`, ``await execute(cmd)``, then
+    # ``check_completion(cmd, response)``.
+
+    async def execute(self, cmd: Command, *, timeout: float | None = _DEFAULT) -> TaggedResponse:
+        """Queue ``cmd``, send it when the pipeline allows (RFC 9051 §5.5)
+        and return its tagged completion, OK, NO or BAD alike.
+
+        ``timeout``: seconds before the connection is given up with
+        :class:`CommandTimeout` (default: ``command_timeout``, none for an
+        ``untimed`` command).  Raises :class:`ConnectionLost` when the
+        connection is or becomes closed, ``cmd.error`` when the client
+        failed the command itself.  Cancelling the caller withdraws a
+        command not yet sent.
+        """
         self._check_open()
         loop = asyncio.get_running_loop()
         cmd.tag = f"T{next(self._tags)}"
@@ -468,8 +569,11 @@ class Engine:
                 self._pipeline.sending = None
             self._pump()
 
-    def _write_raw(self, data: bytes, *, redact: bool = False) -> None:
-        """Write a line outside a command (SASL responses, DONE)."""
+    def write_continuation_line(self, data: bytes, *, redact: bool = False) -> None:
+        """Write ``data`` (a line with its CRLF) continuing the command in
+        flight: a SASL response (RFC 9051 §6.2.2) or IDLE's ``DONE``
+        (RFC 2177).  ``redact`` keeps it out of the protocol trace.  Does
+        nothing once the connection is closed."""
         if self._conn is None or self._closed_error is not None:
             return
         trace.client(data, redact_all=redact, conn=self.trace_id)
@@ -477,11 +581,17 @@ class Engine:
 
     # --- results --------------------------------------------------------------
 
+    def is_in_flight(self, cmd: Command) -> bool:
+        """True from the moment ``cmd`` starts being sent until its tagged
+        response; False while it waits in the queue and once completed."""
+        return self._pipeline.in_flight.get(cmd.tag) is cmd
+
     @staticmethod
-    def _check(
+    def check_completion(
         cmd: Command, response: TaggedResponse, no_error: type[NoResponseError] = NoResponseError
     ) -> None:
-        """Raise for NO/BAD (RFC 9051 §7.1.2-3), with the server's text and code."""
+        """Raise for NO (``no_error``) or BAD (:class:`BadResponseError`)
+        (RFC 9051 §7.1.2-3), with the server's text and code; OK passes."""
         if response.name == "OK":
             return
         text = response.data.text
@@ -526,6 +636,20 @@ class Engine:
         self._hub.close_all()
         if self._conn is not None:
             self._conn.abort()
+
+
+def _alert(response: Response) -> ResponseText | None:
+    """The response's text when it carries an ``[ALERT]`` code."""
+    data = response.data
+    if isinstance(data, ResponseText) and data.code is not None and data.code.name == "ALERT":
+        return data
+    return None
+
+
+def _cut(text: ResponseText) -> ResponseText:
+    if len(text.text) <= MAX_ALERT_TEXT:
+        return text
+    return ResponseText(text.code, text.text[:MAX_ALERT_TEXT] + "…")
 
 
 def _consume(fut: asyncio.Future[Any]) -> None:

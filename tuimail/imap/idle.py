@@ -15,6 +15,10 @@ selected mailbox's state is already updated when it is yielded), and:
 * sends DONE when the ``async with`` block ends, on ``stop()``, or when the
   task iterating it is cancelled.  Iterated without ``async with``, leaving
   the loop with ``break`` does not stop it: call ``await updates.stop()``.
+
+It drives the connection through the engine's public interface only
+(``execute``, ``check_completion``, ``write_continuation_line``,
+``is_in_flight``, ``updates``, ``has``), like any command family.
 """
 
 from __future__ import annotations
@@ -101,7 +105,7 @@ class Idle:
             return
         if self._idling:
             self._send_done()
-        elif cmd is not None and cmd.tag not in self._engine._pipeline.in_flight:
+        elif cmd is not None and not self._engine.is_in_flight(cmd):
             runner.cancel()  # IDLE still queued: withdraw it
 
     async def __aenter__(self) -> Idle:
@@ -153,10 +157,10 @@ class Idle:
                 )
                 self._cmd = cmd
                 self.rounds += 1
-                response = await engine._execute(cmd)
+                response = await engine.execute(cmd)
                 self._cancel_timer()
                 self._idling = False
-                engine._check(cmd, response)
+                engine.check_completion(cmd, response)
         except BaseException as e:
             if not isinstance(e, asyncio.CancelledError):
                 self._error = e
@@ -192,7 +196,7 @@ class Idle:
             return
         self._done_sent = True
         self._cancel_timer()
-        self._engine._write_raw(b"DONE\r\n")
+        self._engine.write_continuation_line(b"DONE\r\n")
 
     def _cancel_timer(self) -> None:
         if self._timer is not None:

@@ -13,14 +13,16 @@ unparsed text, never an error.
 from __future__ import annotations
 
 import re
+from array import array
 from typing import Any
 
 from .errors import ParseError
 from .fetch_parser import FetchParser
 from .mutf7 import decode_mailbox
-from .scanner import MAX_DEPTH
+from .scanner import DEFAULT_MAX_ITEMS, MAX_DEPTH
 from .sequence_set import SequenceSet
 from .types import (
+    NUMBER_TYPECODE,
     AppendUIDData,
     ContinuationRequest,
     CopyUIDData,
@@ -56,8 +58,16 @@ _CODE_NAME_RE = re.compile(r'\[([^\x00-\x20\x7f(){%*"\\\]]+)(?=[ \]])')
 _CODE_TEXT_RE = re.compile(r"[^\]]*")
 _SEQ_SET_RE = re.compile(r"[0-9*][0-9*:,]*")
 _PARTIAL_RANGE_RE = re.compile(r"(-?\d{1,10}):(-?\d{1,10})")
-_SEARCH_RE = re.compile(r"(?: +\d+)*")
+# Digits and spaces, matched as one character class: a repeated group
+# ``(?: +\d+)*`` costs the regex engine memory per repetition (1.5 GB for
+# a 16 MiB line).
+_SEARCH_RE = re.compile(r"[ 0-9]*")
+_LONG_NUMBER_RE = re.compile(r"\d{11}")
+_NUMBERS_SLICE = 1 << 16
 _ATOMS_RE = re.compile(r"[^\]\r\n]*")
+
+#: Largest number / nz-number (RFC 9051 §9: unsigned 32-bit).
+MAX_NUMBER = 2**32 - 1
 
 _CONDITIONS = frozenset(("OK", "NO", "BAD", "BYE", "PREAUTH"))
 _NUMERIC = frozenset(("EXISTS", "RECENT", "EXPUNGE"))
@@ -101,15 +111,17 @@ _CODES_WITHOUT_DATA = frozenset(
 _CODES_NUMBER = frozenset(("UIDVALIDITY", "UIDNEXT", "UNSEEN", "HIGHESTMODSEQ", "APPENDLIMIT"))
 
 
-def parse_response(data: bytes, *, utf8: bool = False) -> Response:
+def parse_response(data: bytes, *, utf8: bool = False, max_items: int = DEFAULT_MAX_ITEMS) -> Response:
     """Parse one complete response (line, literals and CRLF) (RFC 9051 §7).
 
     ``utf8=True`` once UTF8=ACCEPT is enabled: mailbox names are then not
-    decoded from modified UTF-7.  Raises :class:`ParseError` on bad input,
-    and nothing else.
+    decoded from modified UTF-7.  ``max_items`` bounds the values built
+    from one response (see :mod:`tuimail.imap.limits`).  Raises
+    :class:`ParseError` on bad input or a response over that limit, and
+    nothing else.
     """
     try:
-        return ResponseParser(data, utf8=utf8).response()
+        return ResponseParser(data, utf8=utf8, max_items=max_items).response()
     except ParseError:
         raise
     except RecursionError:
@@ -164,6 +176,8 @@ class ResponseParser(FetchParser):
         name = self.take(_NAME_RE, "response name").group().upper()
         if name in _CONDITIONS:
             return UntaggedResponse(name, self.resp_text_after_name(), self.data)
+        if name in _NUMERIC or name == "FETCH":
+            self.error(f"{name} without a message number", 2)
         method = _UNTAGGED.get(name)
         if method is None:
             self.accept(" ")
@@ -177,8 +191,8 @@ class ResponseParser(FetchParser):
         """message-data = nz-number SP ("EXPUNGE" / ("FETCH" SP msg-att));
         mailbox-data's "EXISTS"/"RECENT" also start with a number."""
         number_text, name = m.group(1), m.group(2).upper()
-        if len(number_text) > 19:
-            self.error("number out of range", 2)
+        if len(number_text) > 10 or int(number_text) > MAX_NUMBER:
+            self.error("number out of range (RFC 9051: unsigned 32-bit)", 2)
         number = int(number_text)
         self.pos = m.end()
         data: Any
@@ -274,6 +288,12 @@ class ResponseParser(FetchParser):
 
     def code_flags(self) -> list[str]:
         """"PERMANENTFLAGS" SP "(" [flag-perm *(SP flag-perm)] ")"."""
+        return self.counted_flag_list()
+
+    def counted_flag_list(self) -> list[str]:
+        """flag-list, each flag one item (counted before the list is built)."""
+        close = self.s.find(")", self.pos)
+        self.spend(self.s.count(" ", self.pos, close if close >= 0 else len(self.s)) + 1)
         return self.flag_list()
 
     def code_atoms(self) -> list[str]:
@@ -281,7 +301,7 @@ class ResponseParser(FetchParser):
         m = _ATOMS_RE.match(self.s, self.pos)
         assert m is not None
         self.pos = m.end()
-        return m.group().split()
+        return self.words(m.group())
 
     def code_badcharset(self) -> list[str]:
         """ "BADCHARSET" [SP "(" charset *(SP charset) ")"]."""
@@ -306,7 +326,13 @@ class ResponseParser(FetchParser):
         return self.objectid()
 
     def sequence_set(self) -> SequenceSet:
-        text = self.take(_SEQ_SET_RE, "sequence-set").group()
+        """sequence-set (RFC 9051 §9): each range counts as one item."""
+        m = _SEQ_SET_RE.match(self.s, self.pos)
+        if m is None:
+            self.error("expected sequence-set")
+        self.spend(self.s.count(",", m.start(), m.end()) + 1)
+        self.pos = m.end()
+        text = m.group()
         try:
             return SequenceSet(text)
         except (ParseError, ValueError) as e:
@@ -316,18 +342,23 @@ class ResponseParser(FetchParser):
 
     def capability_data(self) -> list[str]:
         """capability-data = "CAPABILITY" *(SP capability)."""
-        return self.rest().split()
+        return self.words(self.rest())
+
+    def words(self, text: str) -> list[str]:
+        """The space-separated words of ``text``, each one item."""
+        self.spend(text.count(" ") + 1)
+        return text.split()
 
     def flags_data(self) -> list[str]:
         """ "FLAGS" SP flag-list."""
         self.sp()
-        return self.flag_list()
+        return self.counted_flag_list()
 
     def mailbox_list(self) -> MailboxList:
         """mailbox-list = "(" [mbx-list-flags] ")" SP (DQUOTE QUOTED-CHAR
         DQUOTE / nil) SP mailbox [SP mbox-list-extended] (RFC 9051 §7.3.1)."""
         self.sp()
-        attr = self.flag_list()
+        attr = self.counted_flag_list()
         self.sp()
         delim = self.nquoted_char()
         self.sp()
@@ -369,8 +400,11 @@ class ResponseParser(FetchParser):
         (RFC 9051 §7.3.4, RFC 7162 §3.1.5); also SORT (RFC 5256)."""
         m = _SEARCH_RE.match(self.s, self.pos)
         assert m is not None
-        self.pos = m.end()
-        numbers = [int(n) for n in m.group().split()]
+        end = m.start() + len(m.group().rstrip(" "))
+        if end > m.start() and self.s[m.start()] != " ":
+            self.error("expected SP")
+        self.pos = end
+        numbers = self.numbers_array(m.start(), end)
         modseq = None
         if self.accept_sp() and self.peek() == "(":
             self.expect("(")
@@ -382,6 +416,27 @@ class ResponseParser(FetchParser):
             self.accept_sp()
             self.expect(")")
         return SearchResult(numbers, modseq)
+
+    def numbers_array(self, start: int, end: int) -> array[int]:
+        """The space-separated numbers at s[start:end] as 32-bit values,
+        converted a slice at a time: 4 bytes per number and no list of
+        millions of strings, whatever the line holds."""
+        s = self.s
+        if _LONG_NUMBER_RE.search(s, start, end):
+            self.error("number out of range (RFC 9051: unsigned 32-bit)", start)
+        out = array(NUMBER_TYPECODE)
+        pos = start
+        while pos < end:
+            stop = min(end, pos + _NUMBERS_SLICE)
+            if stop < end:
+                cut = s.rfind(" ", pos, stop)
+                stop = cut if cut > pos else stop
+            try:
+                out.extend(map(int, s[pos:stop].split()))
+            except OverflowError:
+                self.error("number out of range (RFC 9051: unsigned 32-bit)", pos)
+            pos = stop
+        return out
 
     def esearch_response(self) -> ESearchResult:
         """esearch-response = "ESEARCH" [search-correlator] [SP "UID"]
@@ -398,6 +453,7 @@ class ResponseParser(FetchParser):
             self.accept_sp()
             self.expect(")")
         while self.more():
+            self.spend()
             key = self.atom().upper()
             if key == "UID" and not data:
                 uid = True
@@ -444,12 +500,14 @@ class ResponseParser(FetchParser):
                 children = self.thread_nested()
                 self.expect(")")
                 return ThreadMember(None, children)
+            self.spend()
             root = ThreadMember(self.number(), [])
             last = root
             while self.accept_sp():
                 if self.peek() == "(":
                     last.children.extend(self.thread_nested())
                     break
+                self.spend()
                 node = ThreadMember(self.number(), [])
                 last.children.append(node)
                 last = node
@@ -496,6 +554,7 @@ class ResponseParser(FetchParser):
         out: list[Namespace] = []
         while not self.accept(")"):
             self.accept_sp()
+            self.spend()
             out.append(self.namespace_descr())
             self.accept_sp()
         return out
@@ -513,6 +572,7 @@ class ResponseParser(FetchParser):
         while self.accept_sp():
             if self.peek() == ")":
                 break
+            self.spend()
             key = self.string()
             self.sp()
             values = self.value_list()
@@ -534,7 +594,7 @@ class ResponseParser(FetchParser):
 
     def enable_data(self) -> list[str]:
         """enable-data = "ENABLED" *(SP capability) (RFC 5161)."""
-        return self.rest().split()
+        return self.words(self.rest())
 
     def quota_response(self) -> MailboxQuota:
         """quota-response = "QUOTA" SP astring SP quota-list (RFC 9208)."""
@@ -557,6 +617,7 @@ class ResponseParser(FetchParser):
         mailbox = self.mailbox()
         roots: list[str] = []
         while self.more():
+            self.spend()
             roots.append(self.astring())
         return MailboxQuotaRoot(mailbox, roots)
 
@@ -566,6 +627,7 @@ class ResponseParser(FetchParser):
         mailbox = self.mailbox()
         out: list[MailboxACLItem] = []
         while self.more():
+            self.spend()
             user = self.astring()
             self.sp()
             out.append(MailboxACLItem(user, self.astring(), mailbox))

@@ -8,11 +8,16 @@
 sorts after every real number.  A set keeps the text it was parsed from
 (``str()`` returns it) and a normalised list of disjoint, sorted ranges for
 membership, iteration and comparison.
+
+A set stays compact whatever it holds: ``1:4294967295`` is one range.
+Membership is a binary search, ``len()`` is computed once; nothing is
+expanded unless asked for (:meth:`SequenceSet.numbers`, iteration).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -50,7 +55,7 @@ class SequenceSet:
     (True, [1, 2, 3, 7], '1:3,7')
     """
 
-    __slots__ = ("_ranges", "_string")
+    __slots__ = ("_len", "_ranges", "_string")
 
     def __init__(self, value: Any = None) -> None:
         ranges: list[tuple[int, int]] = []
@@ -69,6 +74,7 @@ class SequenceSet:
             self._add_value(ranges, value)
         self._ranges: tuple[tuple[int, int], ...] = self._normalise(ranges)
         self._string = string
+        self._len = -1
 
     # --- construction ---------------------------------------------------
 
@@ -154,12 +160,9 @@ class SequenceSet:
             n = STAR
         if not isinstance(n, int):
             return False
-        for lo, hi in self._ranges:
-            if lo <= n <= hi:
-                return True
-            if lo > n:
-                break
-        return False
+        ranges = self._ranges
+        i = bisect_right(ranges, (n, STAR + 1)) - 1
+        return i >= 0 and ranges[i][1] >= n
 
     def __iter__(self) -> Iterator[int]:
         """Every number in order.  ``*`` ends iteration with :data:`STAR`
@@ -193,9 +196,23 @@ class SequenceSet:
         return out
 
     def __len__(self) -> int:
-        return sum((hi - lo + 1) for lo, hi in self._ranges if hi != STAR) + sum(
-            1 if lo == STAR else 2 for lo, hi in self._ranges if hi == STAR
-        )
+        """How many numbers iteration yields (an open ``n:*`` counts as
+        two: ``n`` and STAR); computed once, without expanding."""
+        if self._len < 0:
+            self._len = sum((hi - lo + 1) for lo, hi in self._ranges if hi != STAR) + sum(
+                1 if lo == STAR else 2 for lo, hi in self._ranges if hi == STAR
+            )
+        return self._len
+
+    def ordered_ranges(self) -> list[tuple[int, int]]:
+        """The ranges in the order they were written, each ascending, as
+        sent (``"5,1:3"`` -> ``[(5, 5), (1, 3)]``; duplicates kept).  The
+        order matters where a set pairs with another, as COPYUID's source
+        and assigned UIDs do (RFC 4315 §3).  A set built from Python values
+        gives its sorted ranges."""
+        if self._string is None:
+            return list(self._ranges)
+        return self._parse_ranges(self._string)
 
     def __bool__(self) -> bool:
         return bool(self._ranges)

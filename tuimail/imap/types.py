@@ -21,11 +21,17 @@ listing.  Do not mutate them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from array import array
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, overload
 
-from .sequence_set import SequenceSet
+from .sequence_set import STAR, SequenceSet
+
+#: ``array`` type code of 32-bit unsigned numbers (RFC 9051 ``number``).
+NUMBER_TYPECODE = "I" if array("I").itemsize == 4 else "L"
 
 __all__ = [
     "Address",
@@ -42,6 +48,7 @@ __all__ = [
     "Envelope",
     "ExtensionData",
     "FetchData",
+    "InternalDate",
     "InvalidParseData",
     "MailboxACLItem",
     "MailboxList",
@@ -58,6 +65,7 @@ __all__ = [
     "StatusData",
     "TaggedResponse",
     "ThreadMember",
+    "UIDMapping",
     "UnparsedData",
     "UnparsedNumericResponseData",
     "UntaggedResponse",
@@ -179,6 +187,30 @@ class ExtensionData:
 
 # --- FETCH -------------------------------------------------------------------
 
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+class InternalDate(datetime):
+    """A timezone-aware ``datetime`` from an IMAP ``date-time`` (RFC 9051 §9):
+    INTERNALDATE, SAVEDATE.
+
+    ``str()`` gives the IMAP form, e.g. ``"17-Jul-1996 02:44:25 -0700"``;
+    everything else is a datetime.
+    """
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        offset = self.utcoffset()
+        minutes = int(offset.total_seconds()) // 60 if offset is not None else 0
+        sign = "-" if minutes < 0 else "+"
+        zone = f"{sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
+        return (
+            f"{self.day:02d}-{_MONTH_NAMES[self.month - 1]}-{self.year:04d} "
+            f"{self.hour:02d}:{self.minute:02d}:{self.second:02d} {zone}"
+        )
+
+
 
 @dataclass(slots=True, unsafe_hash=True)
 class FetchData:
@@ -191,8 +223,8 @@ class FetchData:
     ``"MODSEQ"``                          ``int``
     ``"FLAGS"``                           ``list[str]``
     ``"INTERNALDATE"``                    ``datetime`` (timezone-aware; an
-                                          ``InternalDate``, whose ``str()``
-                                          is the IMAP form)
+                                          :class:`InternalDate`, whose
+                                          ``str()`` is the IMAP form)
     ``"ENVELOPE"``                        :class:`Envelope`
     ``"BODY"``, ``"BODYSTRUCTURE"``       :class:`BodyStructure`
     ``"BODY[...]"``, ``"BINARY[...]"``,   ``bytes | None`` (the key keeps the
@@ -455,49 +487,111 @@ class MailboxACLItem:
 
 class SearchResult(Sequence[int]):
     """mailbox-data ``"SEARCH" *(SP nz-number) [SP "(" "MODSEQ" SP
-    mod-sequence-value ")"]`` and ``"SORT"`` (RFC 3501, RFC 7162 §3.1.5).
+    mod-sequence-value ")"]`` and ``"SORT"`` (RFC 3501, RFC 7162 §3.1.5),
+    or the ``ALL`` of an ESEARCH (RFC 4731 §3.1).
 
-    An immutable sequence of message numbers or UIDs that compares equal to
-    a list of the same numbers; ``modseq`` is set when sent.  ``list(r)``
-    gives a plain list.
+    An immutable sequence of message numbers or UIDs, kept compact whatever
+    the server states: the numbers of a SEARCH or SORT response as 32-bit
+    values in an ``array`` (4 bytes each), an ESEARCH ``ALL`` as its
+    :class:`SequenceSet` (``1:50000000`` stays one range).  ``len()``,
+    ``in`` and indexing never expand it; iterating yields the numbers one
+    by one (ascending for a set, in the server's order for SORT).  It
+    compares equal to a list of the same numbers; ``modseq`` is set when
+    sent; :attr:`set` gives the numbers as a :class:`SequenceSet`.
     """
 
-    __slots__ = ("_items", "modseq")
+    __slots__ = ("_items", "_set", "_starts", "modseq")
 
-    def __init__(self, items: Iterable[int] = (), modseq: int | None = None) -> None:
-        self._items: list[int] = list(items)
+    def __init__(self, items: Iterable[int] | SequenceSet = (), modseq: int | None = None) -> None:
+        self._set: SequenceSet | None = None
+        self._items: Sequence[int] = ()
+        self._starts: list[int] | None = None
+        if isinstance(items, SequenceSet):
+            self._set = items
+        elif isinstance(items, array):
+            self._items = items
+        else:
+            values = list(items)
+            try:
+                self._items = array(NUMBER_TYPECODE, values)
+            except (OverflowError, TypeError):
+                self._items = values
         self.modseq = modseq
+
+    @property
+    def set(self) -> SequenceSet:
+        """The numbers as a :class:`SequenceSet` (order and duplicates lost)."""
+        return self._set if self._set is not None else SequenceSet(self._items)
 
     @overload
     def __getitem__(self, index: int) -> int: ...
     @overload
     def __getitem__(self, index: slice) -> list[int]: ...
     def __getitem__(self, index: int | slice) -> int | list[int]:
-        return self._items[index]
+        if self._set is None:
+            if isinstance(index, slice):
+                return list(self._items[index])
+            return self._items[index]
+        if isinstance(index, slice):
+            return [self._nth(i) for i in range(len(self))[index]]
+        n = len(self)
+        if index < 0:
+            index += n
+        if not 0 <= index < n:
+            raise IndexError("SearchResult index out of range")
+        return self._nth(index)
+
+    def _nth(self, index: int) -> int:
+        """The index-th number of the set: a binary search over its ranges."""
+        assert self._set is not None
+        ranges = self._set.ranges
+        if self._starts is None:
+            starts, total = [], 0
+            for lo, hi in ranges:
+                starts.append(total)
+                total += (hi - lo + 1) if hi != STAR else (1 if lo == STAR else 2)
+            self._starts = starts
+        i = bisect_right(self._starts, index) - 1
+        lo, hi = ranges[i]
+        offset = index - self._starts[i]
+        if hi == STAR:
+            return STAR if lo == STAR or offset else lo
+        return lo + offset
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._set) if self._set is not None else len(self._items)
 
     def __iter__(self) -> Iterator[int]:
-        return iter(self._items)
+        return iter(self._set) if self._set is not None else iter(self._items)
 
     def __contains__(self, value: object) -> bool:
+        if self._set is not None:
+            return value in self._set
         return value in self._items
 
     def __add__(self, other: Iterable[int]) -> list[int]:
-        return self._items + list(other)
+        return [*self, *other]
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, SearchResult):
-            return self._items == other._items and self.modseq == other.modseq
+            if self.modseq != other.modseq or len(self) != len(other):
+                return False
+            if self._set is not None and other._set is not None:
+                return self._set == other._set
+            return all(a == b for a, b in zip(self, other, strict=True))
         if isinstance(other, (list, tuple)):
-            return self._items == list(other)
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        base = repr(self._items)
+        if self._set is not None:
+            base = repr(self._set)
+        elif len(self._items) > 100:
+            base = repr(list(self._items[:100]))[:-1] + f", ... {len(self._items) - 100} more]"
+        else:
+            base = repr(list(self._items))
         if self.modseq is None:
             return f"SearchResult({base})"
         return f"SearchResult({base}, modseq={self.modseq})"
@@ -553,18 +647,101 @@ class ThreadMember:
 # --- UIDPLUS, QRESYNC ---------------------------------------------------------
 
 
+class UIDMapping(Mapping[int, int]):
+    """Source UID -> assigned UID of a COPYUID (RFC 4315 §3), worked out on
+    demand from the two sets, paired in the order they were sent.
+
+    Memory grows with the number of ranges sent, never with the number of
+    UIDs they span: ``COPYUID 1 1:4294967295 1:4294967295`` costs a few
+    hundred bytes.  A lookup is a binary search; ``len()`` is arithmetic.
+    Iterating (or ``dict(mapping)``) expands it: do that only for a set
+    you know to be small.
+    """
+
+    __slots__ = ("_dst", "_len", "_src")
+
+    def __init__(self, source: SequenceSet, assigned: SequenceSet) -> None:
+        self._src = _Positions(source)
+        self._dst = _Positions(assigned)
+        self._len = min(len(self._src), len(self._dst))
+
+    def __getitem__(self, uid: int) -> int:
+        position = self._src.position(uid)
+        if position is None or position >= self._len:
+            raise KeyError(uid)
+        return self._dst.nth(position)
+
+    def __iter__(self) -> Iterator[int]:
+        remaining = self._len
+        for lo, hi in self._src.ranges:
+            for uid in range(lo, hi + 1):
+                if remaining <= 0:
+                    return
+                remaining -= 1
+                yield uid
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __repr__(self) -> str:
+        return f"UIDMapping({len(self)} UIDs)"
+
+
+class _Positions:
+    """The numbers of a set in the order sent, by position, without
+    expanding them: ranges, their starting positions, and the ranges
+    sorted by first number for finding where a number sits."""
+
+    __slots__ = ("_by_low", "_starts", "_total", "ranges")
+
+    def __init__(self, numbers: SequenceSet) -> None:
+        self.ranges = numbers.ordered_ranges()
+        self._starts: list[int] = []
+        total = 0
+        for lo, hi in self.ranges:
+            self._starts.append(total)
+            total += hi - lo + 1
+        self._total = total
+        pairs = zip(self.ranges, self._starts, strict=True)
+        self._by_low = sorted((lo, hi, start) for (lo, hi), start in pairs)
+
+    def __len__(self) -> int:
+        return self._total
+
+    def position(self, number: int) -> int | None:
+        i = bisect_right(self._by_low, (number, STAR + 1, 0)) - 1
+        if i < 0:
+            return None
+        lo, hi, start = self._by_low[i]
+        return start + number - lo if number <= hi else None
+
+    def nth(self, position: int) -> int:
+        i = bisect_right(self._starts, position) - 1
+        return self.ranges[i][0] + position - self._starts[i]
+
+
 @dataclass(frozen=True, slots=True)
 class CopyUIDData:
     """resp-code-copy: ``"COPYUID" SP nz-number SP uid-set SP uid-set``
-    (RFC 4315 §3, RFC 9051).  ``uid_mapping`` pairs source and new UIDs."""
+    (RFC 4315 §3, RFC 9051).
+
+    The sets stay compact (:class:`SequenceSet`); :attr:`uid_mapping` pairs
+    source and new UIDs lazily and :meth:`assigned_uid` maps one UID, so a
+    server's ``1:4294967295`` is never expanded.
+    """
 
     uidvalidity: int
     source_uids: SequenceSet
     assigned_uids: SequenceSet
 
     @property
-    def uid_mapping(self) -> dict[int, int]:
-        return dict(zip(self.source_uids.numbers(), self.assigned_uids.numbers(), strict=False))
+    def uid_mapping(self) -> UIDMapping:
+        """A read-only mapping source UID -> assigned UID, computed on demand."""
+        return UIDMapping(self.source_uids, self.assigned_uids)
+
+    def assigned_uid(self, source_uid: int) -> int | None:
+        """The UID the copy of ``source_uid`` got, or None if it was not copied."""
+        return self.uid_mapping.get(source_uid)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,10 +3,12 @@
 Responses the server sends on its own (RFC 9051 §7: EXISTS, EXPUNGE,
 VANISHED, FETCH flag changes, ``OK [ALERT]``, BYE, ...) and the ones no
 command claimed are published to every :class:`Subscription`.  Each
-subscription has a bounded queue: when a slow reader lets it fill up, the
-oldest response is dropped and :attr:`Subscription.dropped` counts it, so
-memory stays bounded and the reader can tell it must resynchronise (e.g.
-with NOOP/SELECT).  Nothing is kept when nobody subscribes.
+subscription has a bounded queue, in responses (``maxsize``) and in bytes
+(``max_bytes``, their size on the wire): when a slow reader lets it fill
+up, the oldest responses are dropped and :attr:`Subscription.dropped`
+counts them, so memory stays bounded and the reader can tell it must
+resynchronise (e.g. with NOOP/SELECT).  Nothing is kept when nobody
+subscribes.
 
     with imap.updates() as updates:
         async for response in updates:
@@ -24,6 +26,9 @@ from .types import UntaggedResponse
 
 #: Default number of responses a subscription buffers.
 DEFAULT_MAXSIZE = 1000
+#: Default bytes (on the wire) of the responses a subscription buffers; the
+#: newest response is kept whatever its size.
+DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 
 
 class Subscription:
@@ -34,11 +39,20 @@ class Subscription:
     to those response names (e.g. ``{"EXISTS", "EXPUNGE"}``).
     """
 
-    def __init__(self, hub: Hub, maxsize: int = DEFAULT_MAXSIZE, names: Iterable[str] | None = None) -> None:
-        if maxsize < 1:
-            raise ValueError("maxsize must be at least 1")
+    def __init__(
+        self,
+        hub: Hub,
+        maxsize: int = DEFAULT_MAXSIZE,
+        names: Iterable[str] | None = None,
+        *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+    ) -> None:
+        if maxsize < 1 or max_bytes < 1:
+            raise ValueError("maxsize and max_bytes must be at least 1")
         self._hub = hub
         self.maxsize = maxsize
+        self.max_bytes = max_bytes
+        self._bytes = 0
         self.names = frozenset(n.upper() for n in names) if names is not None else None
         self._items: deque[UntaggedResponse] = deque()
         self._waiter: asyncio.Future[None] | None = None
@@ -50,10 +64,11 @@ class Subscription:
     def _put(self, response: UntaggedResponse) -> None:
         if self.closed or (self.names is not None and response.name not in self.names):
             return
-        if len(self._items) >= self.maxsize:
-            self._items.popleft()
-            self.dropped += 1
         self._items.append(response)
+        self._bytes += len(response.raw_data)
+        while len(self._items) > 1 and (len(self._items) > self.maxsize or self._bytes > self.max_bytes):
+            self._bytes -= len(self._items.popleft().raw_data)
+            self.dropped += 1
         self._wake()
 
     def _wake(self) -> None:
@@ -64,7 +79,12 @@ class Subscription:
 
     def get_nowait(self) -> UntaggedResponse | None:
         """The next buffered response, or None."""
-        return self._items.popleft() if self._items else None
+        return self._take() if self._items else None
+
+    def _take(self) -> UntaggedResponse:
+        item = self._items.popleft()
+        self._bytes -= len(item.raw_data)
+        return item
 
     async def get(self) -> UntaggedResponse | None:
         """Wait for the next response; None once closed and drained."""
@@ -76,7 +96,7 @@ class Subscription:
                 await self._waiter
             finally:
                 self._waiter = None
-        return self._items.popleft()
+        return self._take()
 
     def __len__(self) -> int:
         return len(self._items)
@@ -119,8 +139,14 @@ class Hub:
     def __init__(self) -> None:
         self._subs: list[Subscription] = []
 
-    def subscribe(self, maxsize: int = DEFAULT_MAXSIZE, names: Iterable[str] | None = None) -> Subscription:
-        sub = Subscription(self, maxsize, names)
+    def subscribe(
+        self,
+        maxsize: int = DEFAULT_MAXSIZE,
+        names: Iterable[str] | None = None,
+        *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+    ) -> Subscription:
+        sub = Subscription(self, maxsize, names, max_bytes=max_bytes)
         self._subs.append(sub)
         return sub
 

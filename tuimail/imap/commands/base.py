@@ -30,14 +30,27 @@ class CommandsBase(Engine):
     ) -> Command:
         """Send ``name args``; return the completed command or raise for NO/BAD."""
         cmd = Command(name, tuple(args), collect=frozenset(collect), **fields)
-        response = await self._execute(cmd)
-        self._check(cmd, response, no_error)
+        response = await self.execute(cmd)
+        self.check_completion(cmd, response, no_error)
         return cmd
 
     @staticmethod
     def _sequence(value: SetLike) -> tuple[Sequence, SequenceSet]:
         seq = value if isinstance(value, Sequence) else Sequence(value)
         return seq, seq.set
+
+    def _require_writable(self, command: str) -> None:
+        """Refuse a command that changes messages while the selected
+        mailbox is read-only (EXAMINE, or a READ-ONLY code), before sending
+        it: servers answer OK and change nothing (Dovecot: "Store ignored
+        with read-only mailbox"), which a caller cannot tell from success
+        (RFC 9051 §6.3.3)."""
+        state = self.selected
+        if state is not None and state.read_only:
+            raise InvalidStateError(
+                f"{command} not sent: {state.name!r} is open read-only (EXAMINE); "
+                "SELECT it to change messages"
+            )
 
     def _require(self, *capabilities: str) -> None:
         """Raise unless the server has one of ``capabilities``."""

@@ -29,7 +29,9 @@ class CopyMoveCommands(FetchCommands, StoreCommands, SelectCommands):
         return _copyuid(await self._run("UID COPY", seq, Mailbox(mailbox)))
 
     async def move(self, messages: SetLike, mailbox: str) -> CopyUIDData | None:
-        """MOVE (RFC 6851 §3.1) -> COPYUID data if sent."""
+        """MOVE (RFC 6851 §3.1) -> COPYUID data if sent;
+        :class:`InvalidStateError` in a read-only (EXAMINEd) mailbox."""
+        self._require_writable("MOVE")
         if not (self.has("MOVE") or self.has("IMAP4REV2")):
             fetched = await self.fetch(messages, "UID")
             uids = [f.uid for f in fetched if f.uid is not None]
@@ -40,7 +42,8 @@ class CopyMoveCommands(FetchCommands, StoreCommands, SelectCommands):
         return _copyuid(await self._run("MOVE", seq, Mailbox(mailbox), collect=("OK",)))
 
     async def uid_move(self, uids: SetLike, mailbox: str) -> CopyUIDData | None:
-        """UID MOVE (RFC 6851 §3.2)."""
+        """UID MOVE (RFC 6851 §3.2); refused in a read-only mailbox."""
+        self._require_writable("UID MOVE")
         if not (self.has("MOVE") or self.has("IMAP4REV2")):
             return await self._move_fallback(uids, mailbox)
         seq, _ = self._sequence(uids)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import builtins
 import dataclasses
+import re
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -16,6 +17,17 @@ from .base import CommandsBase
 
 #: STATUS items asked for by default.
 DEFAULT_STATUS_ITEMS = ("MESSAGES", "UIDNEXT", "UIDVALIDITY", "UNSEEN")
+
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+
+
+def crlf_line_ends(message: bytes) -> bytes:
+    """``message`` with every line ending (CRLF, bare LF, bare CR) as CRLF
+    (RFC 5322 §2.1, RFC 9051 §6.3.12)."""
+    crlf = message.count(b"\r\n")
+    if message.count(b"\n") == crlf == message.count(b"\r"):
+        return message  # already CRLF throughout: no copy
+    return _LINE_END.sub(b"\r\n", message)
 
 
 class MailboxCommands(CommandsBase):
@@ -115,8 +127,17 @@ class MailboxCommands(CommandsBase):
         message: bytes | str,
         flags: Iterable[str] | None = None,
         date_time: datetime | None = None,
+        *,
+        verbatim: bool = False,
     ) -> AppendUIDData | None:
-        """APPEND (RFC 9051 §6.3.12) -> the APPENDUID data (RFC 4315) if sent."""
+        """APPEND (RFC 9051 §6.3.12) -> the APPENDUID data (RFC 4315) if sent.
+
+        A message is sent with CRLF line ends, as RFC 5322 §2.1 requires
+        and as Python's imaplib does: every bare LF or CR (what
+        ``EmailMessage.as_bytes()`` gives by default) becomes CRLF, since
+        strict servers (Cyrus) refuse bare newlines.  ``verbatim=True``
+        sends the bytes exactly as given.  A ``str`` is sent as UTF-8.
+        """
         args: builtins.list[object] = [Mailbox(mailbox)]
         if flags is not None:
             args.append(Flags(flags))
@@ -124,6 +145,8 @@ class MailboxCommands(CommandsBase):
             args.append(date_time)
         if isinstance(message, str):
             message = message.encode("utf-8")
+        if not verbatim:
+            message = crlf_line_ends(message)
         args.append(Literal(message))
         cmd = await self._run("APPEND", *args)
         code = cmd.result.data.code if cmd.result is not None else None

@@ -8,12 +8,14 @@ When the server supports ESEARCH, a plain search is sent as
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable
 from typing import Any, overload
 
-from ..encoder import Atom, needs_charset, search_criteria
-from ..types import ESearchResult, SearchResult, ThreadMember, UntaggedResponse
+from ..encoder import Atom
+from ..types import NUMBER_TYPECODE, ESearchResult, SearchResult, ThreadMember, UntaggedResponse
 from .base import CommandsBase
+from .search_keys import needs_charset, search_criteria
 
 Criteria = Iterable[Any] | str
 
@@ -34,12 +36,20 @@ class SearchCommands(CommandsBase):
     async def search(
         self, criteria: Criteria, charset: str | None = None, *, return_: Iterable[str] | None = None
     ) -> SearchResult | ESearchResult:
-        """SEARCH -> the matching sequence numbers (a list of ints, with
-        ``.modseq`` when the server sends one), e.g.
+        """SEARCH -> the matching sequence numbers, e.g.
         ``await imap.search(["BEFORE", "30-Apr-2003", "SINCE", "1-Apr-2003"])``.
 
+        The result is a :class:`SearchResult`: a read-only sequence of ints
+        (``len()``, ``in``, indexing, iteration; equal to a list of the same
+        numbers) with ``.modseq`` when the server sends one.  It stays
+        compact whatever the server answers: an ESEARCH ``ALL 1:50000000``
+        is kept as that one range (``.set``), plain SEARCH numbers as 4
+        bytes each.  Only iterating expands it.
+
         ``return_=["MIN", "MAX", "COUNT", "ALL"]`` asks for ESEARCH return
-        options and gives an :class:`ESearchResult` instead.
+        options (RFC 4731) and gives an :class:`ESearchResult` instead:
+        ``(await imap.search(["UNSEEN"], return_=["COUNT"])).count``, or
+        ``.all`` as a :class:`SequenceSet`.
         """
         return await self._search("SEARCH", criteria, charset, return_)
 
@@ -80,7 +90,7 @@ class SearchCommands(CommandsBase):
         result = results[-1] if results else ESearchResult(tag=cmd.tag, uid=name.startswith("UID"))
         if return_ is not None:
             return result
-        return SearchResult(result.all.numbers() if result.all is not None else [], result.modseq)
+        return SearchResult(result.all if result.all is not None else (), result.modseq)
 
     async def sort(
         self, sort_keys: Iterable[str], criteria: Criteria = ("ALL",), charset: str = "UTF-8"
@@ -103,11 +113,13 @@ class SearchCommands(CommandsBase):
     def _numbers(self, responses: Iterable[UntaggedResponse], name: str) -> SearchResult:
         """The numbers of every SEARCH or SORT response, in order, and the
         last MODSEQ sent (RFC 7162 §3.1.5)."""
-        numbers: list[int] = []
-        modseq = None
-        for data in self._data(responses, name):
-            numbers.extend(data)
-            modseq = getattr(data, "modseq", None) or modseq
+        found: list[SearchResult] = [d for d in self._data(responses, name) if isinstance(d, SearchResult)]
+        if len(found) == 1:
+            return found[0]
+        modseq = next((r.modseq for r in reversed(found) if r.modseq is not None), None)
+        numbers = array(NUMBER_TYPECODE)
+        for result in found:
+            numbers.extend(result)
         return SearchResult(numbers, modseq)
 
     async def thread(

@@ -90,13 +90,17 @@ class SelectCommands(CommandsBase):
 
     async def expunge(self) -> list[int] | VanishedData:
         """EXPUNGE (RFC 9051 §6.4.3) -> the expunged sequence numbers, or the
-        VANISHED UIDs once QRESYNC is enabled (RFC 7162 §3.2.10)."""
+        VANISHED UIDs once QRESYNC is enabled (RFC 7162 §3.2.10).
+        :class:`InvalidStateError` in a read-only (EXAMINEd) mailbox."""
+        self._require_writable("EXPUNGE")
         cmd = await self._run("EXPUNGE", collect=("EXPUNGE", "VANISHED"))
         return _expunged(cmd.responses)
 
     async def uid_expunge(self, uids: SetLike) -> list[int] | VanishedData:
         """UID EXPUNGE (RFC 4315 §2.1, RFC 9051 §6.4.9): expunge only those
-        of ``uids`` marked \\Deleted."""
+        of ``uids`` marked \\Deleted.  :class:`InvalidStateError` in a
+        read-only (EXAMINEd) mailbox."""
+        self._require_writable("UID EXPUNGE")
         self._require("UIDPLUS", "IMAP4REV2")
         seq, _ = self._sequence(uids)
         cmd = await self._run("UID EXPUNGE", seq, collect=("EXPUNGE", "VANISHED"))
@@ -107,4 +111,4 @@ def _expunged(responses: list[Any]) -> list[int] | VanishedData:
     vanished = [r.data for r in responses if r.name == "VANISHED"]
     if vanished:
         return VanishedData(SequenceSet([v.uids for v in vanished]), False)
-    return [int(r.data) for r in responses if r.name == "EXPUNGE"]
+    return [r.data for r in responses if r.name == "EXPUNGE" and isinstance(r.data, int)]

@@ -167,9 +167,9 @@ class SessionCommands(CommandsBase):
                     answer = mech.process(challenge)
             except (IMAPError, ValueError) as e:
                 cmd.error = e if isinstance(e, IMAPError) else AuthenticationError(str(e))
-                self._write_raw(b"*\r\n")  # RFC 9051 §6.2.2: cancel the exchange
+                self.write_continuation_line(b"*\r\n")  # RFC 9051 §6.2.2: cancel the exchange
                 return
-            self._write_raw(base64.b64encode(answer) + b"\r\n", redact=True)
+            self.write_continuation_line(base64.b64encode(answer) + b"\r\n", redact=True)
 
         cmd = Command(
             "AUTHENTICATE",
@@ -177,8 +177,8 @@ class SessionCommands(CommandsBase):
             redact="authenticate",
             on_continuation=on_continuation,
         )
-        response = await self._execute(cmd)
-        self._check(cmd, response, AuthenticationError)
+        response = await self.execute(cmd)
+        self.check_completion(cmd, response, AuthenticationError)
         try:
             mech.verify_success(None)
         except SecurityError:

@@ -30,7 +30,8 @@ class StoreCommands(CommandsBase):
         self, messages: SetLike, item: str, flags: Iterable[str] | str, *, unchangedsince: int | None = None
     ) -> StoreResult:
         """STORE: ``item`` is ``FLAGS``, ``+FLAGS`` or ``-FLAGS`` (optionally
-        ``.SILENT``), e.g. ``await imap.store(3, "+FLAGS", ["\\\\Deleted"])``."""
+        ``.SILENT``), e.g. ``await imap.store(3, "+FLAGS", ["\\\\Deleted"])``.
+        :class:`InvalidStateError` in a read-only (EXAMINEd) mailbox."""
         return await self._store("STORE", messages, item, flags, unchangedsince)
 
     async def uid_store(
@@ -42,6 +43,7 @@ class StoreCommands(CommandsBase):
     async def _store(
         self, name: str, messages: SetLike, item: str, flags: Iterable[str] | str, unchangedsince: int | None
     ) -> StoreResult:
+        self._require_writable(name)
         if not _STORE_ITEM_RE.fullmatch(item):
             raise EncodeError(f"not a STORE item: {item!r} (use FLAGS, +FLAGS or -FLAGS[.SILENT])")
         seq, numbers = self._sequence(messages)
@@ -52,6 +54,6 @@ class StoreCommands(CommandsBase):
         cmd = await self._run(name, *args, collect=("FETCH",), numbers=numbers, uid=name.startswith("UID"))
         result = StoreResult(r.data for r in cmd.responses if r.name == "FETCH")
         code = cmd.result.data.code if cmd.result is not None else None
-        if code is not None and code.name == "MODIFIED":
-            result.modified = code.data if isinstance(code.data, SequenceSet) else SequenceSet(str(code.data))
+        if code is not None and code.name == "MODIFIED" and isinstance(code.data, SequenceSet):
+            result.modified = code.data
         return result
