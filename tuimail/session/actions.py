@@ -32,7 +32,7 @@ from .client import SessionClient
 from .failures import LocalFailure
 from .mailboxes import MailboxDirectory
 from .offline_queue import OfflineQueue, QueuedAction
-from .selected import SelectedMailbox, expand
+from .selected import SelectedMailbox
 from .undo import UndoHistory, UndoStep
 
 __all__ = ["Actions", "Afterwards"]
@@ -560,9 +560,4 @@ def _mapped(copyuid: CopyUIDData | None, uids: Sequence[int]) -> list[int]:
     """The UIDs ``uids`` got where they were copied or moved (COPYUID, RFC 4315 §3), in order."""
     if copyuid is None:
         return []
-    source = expand(copyuid.source_uids, len(uids) * 2 + 16)
-    assigned = expand(copyuid.assigned_uids, len(uids) * 2 + 16)
-    if source is None or assigned is None or len(source) != len(assigned):
-        return []
-    mapping = dict(zip(source, assigned, strict=True))
-    return [mapping[uid] for uid in uids if uid in mapping]
+    return [new for uid in uids if (new := copyuid.assigned_uid(uid)) is not None]

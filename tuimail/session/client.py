@@ -130,11 +130,7 @@ class SessionClient:
     @property
     def greeting(self) -> UntaggedResponse | None:
         """The server's greeting (RFC 9051 §7.1: ``* OK``, ``* PREAUTH``), once received."""
-        # The library keeps it in a private future (a public ``IMAP.greeting`` is on its way).
-        future = self._imap._greeting
-        if future.done() and not future.cancelled() and future.exception() is None:
-            return future.result()
-        return None
+        return self._imap.greeting
 
     @property
     def enabled(self) -> frozenset[str]:
@@ -237,7 +233,7 @@ class SessionClient:
         if self.has("ESEARCH", "IMAP4REV2"):
             result: ESearchResult = await self._imap.uid_search(criteria, charset, return_=["ALL"])
             return result.all if result.all is not None else SequenceSet()
-        return SequenceSet(list(await self._imap.uid_search(criteria, charset)))
+        return (await self._imap.uid_search(criteria, charset)).set
 
     async def uid_sort(self, keys: list[str], criteria: list[Any], charset: str = "UTF-8") -> list[int]:
         """UID SORT (keys) charset criteria (RFC 5256 §3): UIDs in that order."""
