@@ -144,3 +144,22 @@ async def test_interleaved_responses_reach_their_own_commands() -> None:
     assert one == [1, 3] and seven == [7]
     lines = bytes(server.received).split(b"\r\n")
     assert len([line for line in lines if line]) == 5  # all four sent before any answer
+
+
+def test_select_may_follow_list_and_status_still_in_flight_but_nothing_else() -> None:
+    from tuimail.imap.command import Command
+    from tuimail.imap.pipeline import Pipeline
+
+    def in_flight(*names: str) -> Pipeline:
+        pipeline = Pipeline()
+        for i, name in enumerate(names):
+            cmd = Command(name, collect=frozenset({name}))
+            cmd.tag = f"T{i}"
+            pipeline.in_flight[cmd.tag] = cmd
+        return pipeline
+
+    select = Command("SELECT")
+    assert in_flight("LIST", "STATUS").can_send(select)
+    assert not in_flight("LIST", "FETCH").can_send(select)
+    assert not in_flight("IDLE").can_send(select)
+    assert not in_flight("LIST").can_send(Command("STORE"))

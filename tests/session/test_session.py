@@ -360,3 +360,19 @@ async def test_mailboxes_are_created_renamed_and_deleted_from_the_session() -> N
             await got.wait_for(m.ActionDone, lambda d: d.text == "Deleted Projects/renamed")
             loaded = [x for x in got.seen if isinstance(x, m.MailboxesLoaded)][-1]
             assert not {"Projects/new", "Projects/renamed"} & names(loaded.nodes)
+
+
+async def test_the_start_sends_list_and_select_together_and_no_idle_before_the_first_rows(
+    trace: TraceLines,
+) -> None:
+    with pymap_thread(seeded(5)) as server:
+        async with started(server.port) as (session, got):
+            await got.until(lambda: got.view is not None and None not in got.subjects(), what="first screen")
+            await got.until(lambda: got.counts.get("INBOX", (None, 0))[0] is not None, what="counts")
+    lines = trace.lines
+    sent_select = next(i for i, line in enumerate(lines) if line.startswith("C:") and " SELECT " in line)
+    list_done = next(i for i, line in enumerate(lines) if line.startswith("S:") and "OK LIST" in line.upper())
+    assert sent_select < list_done, "SELECT waited for LIST"
+    commands = trace.commands()
+    first_fetch = next(i for i, c in enumerate(commands) if c == "FETCH")
+    assert "IDLE" not in commands[:first_fetch]  # no IDLE started only to be ended

@@ -7,7 +7,9 @@ A command is held back while sending it could make responses ambiguous:
 
 * a command that changes state (SELECT, STORE, EXPUNGE, APPEND, IDLE,
   AUTHENTICATE...) runs alone: it waits for every command in flight, and
-  nothing is sent while it is in flight;
+  nothing is sent while it is in flight; except that SELECT/EXAMINE may follow
+  LIST, LSUB and STATUS still in flight (they do not depend on the selected
+  mailbox), which lets a start send both at once;
 * a command using message sequence numbers waits while any command other
   than FETCH, STORE or SEARCH is in flight, since that command may send
   EXPUNGE and renumber the messages (§5.5, and the note on UID commands);
@@ -26,6 +28,10 @@ from collections import deque
 
 from .command import Command
 from .types import UntaggedResponse
+
+#: Commands that select a mailbox, and the reads that may still be in flight when one is sent.
+SELECTING = frozenset({"SELECT", "EXAMINE"})
+MAILBOX_LISTING = frozenset({"LIST", "LSUB", "STATUS"})
 
 #: How far down the queue a read-only command may be looked for.
 MAX_OVERTAKE = 64
@@ -54,6 +60,10 @@ class Pipeline:
         if self.sending is not None:
             return False
         if not self.in_flight:
+            return True
+        if command.name in SELECTING and all(o.name in MAILBOX_LISTING for o in self.in_flight.values()):
+            # LIST, LSUB and STATUS do not depend on the selected mailbox (RFC 9051 §5.5), and
+            # their answers (LIST, STATUS) cannot be taken for SELECT's: a start need not wait.
             return True
         if command.exclusive:
             return False

@@ -380,8 +380,10 @@ class Session:
             async with self._gate.request():
                 self._client = client
                 self.post(m.ConnectionChanged("connected"))
-                await self.directory.load(client)
-                await self._open(client, self.mailbox or "INBOX", fallback=True)
+                # LIST (with counts) and SELECT leave together: neither waits for the other.
+                await asyncio.gather(
+                    self.directory.load(client), self._open(client, self.mailbox or "INBOX", fallback=True)
+                )
                 await self._replay(client)
         except BaseException:
             await self._drop_client()
