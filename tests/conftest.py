@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -23,6 +24,12 @@ from tests.servers.info import ServerInfo
 from tests.servers.pymap import running_pymap
 
 __all__ = ["ServerInfo"]
+
+from hypothesis import settings as _hypothesis_settings
+
+_hypothesis_settings.register_profile("default", deadline=1000)
+_hypothesis_settings.register_profile("long", max_examples=20_000, deadline=1000)
+_hypothesis_settings.load_profile(os.environ.get("TUIMAIL_HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture
