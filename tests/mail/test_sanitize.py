@@ -183,9 +183,9 @@ def test_sanitising_twice_changes_nothing(text: str, multiline: bool) -> None:
 def test_a_megabyte_of_hostile_text_is_sanitised_in_well_under_a_second(text: str) -> None:
     for multiline in (True, False):
         seconds = []
-        for _ in range(2):  # the better of two: the machine may be busy
-            start = time.perf_counter()
+        for _ in range(2):  # CPU time, the better of two: other processes may share the machine
+            start = time.process_time()
             out = sanitize(text, multiline=multiline)
-            seconds.append(time.perf_counter() - start)
+            seconds.append(time.process_time() - start)
         assert min(seconds) < 1.0
         assert not _dangerous(out[:100_000], multiline=multiline)
