@@ -241,6 +241,9 @@ def shape(part: Message | MimePart) -> object:
 
 @given(messages())
 def test_well_formed_mail_parses_as_the_standard_library_parses_it(message: EmailMessage) -> None:
+    for n, part in enumerate(message.walk()):
+        if part.is_multipart():
+            part.set_boundary(f"=_{n}")  # not random: hypothesis replays examples
     raw = message.as_bytes(policy=email.policy.SMTP)
     expected = shape(email.message_from_bytes(raw, policy=email.policy.compat32))
     assert shape(parse_message(raw).root) == expected
