@@ -49,8 +49,10 @@ TRICKY = [
     "\x00", "\x1b[2J", "\x9b", "\u202e", "\u200d", "\ufeff", "é", "日本", "👍", "--", "--b", "--b--",
     "boundary=b", "charset=", "filename*0*=utf-8''", "filename*1=", "name=", "\ud800",
 ]
-fragments = st.one_of(st.sampled_from(TRICKY), st.text(max_size=8))
+LETTERS = "aZ0 .-_/=?\"\\()<>,;:@*'%\r\n\t\x00\x1b\x7f\x85\x9béß日👍\u200d\u202e\ufeff\U000e0041"
+fragments = st.one_of(st.sampled_from(TRICKY), st.text(st.sampled_from(LETTERS), max_size=8))
 values = st.lists(fragments, max_size=12).map("".join)
+short_values = st.lists(fragments, max_size=5).map("".join)
 FIELD_NAMES = ["From", "To", "Cc", "Reply-To", "Subject", "Date", "Message-ID", "Content-Type",
                "Content-Disposition", "Content-Transfer-Encoding", "Content-ID", "X-Other"]
 MEDIA_TYPES = ["text/plain", "text/html", "multipart/mixed", "multipart/alternative", "multipart/related",
@@ -68,18 +70,18 @@ def entities(draw: st.DrawFn, depth: int = 0) -> bytes:
     media = draw(st.sampled_from(MEDIA_TYPES))
     boundary = draw(st.sampled_from(["b", "b b", "=_x", "", "a" * 80]))
     params = draw(st.lists(st.tuples(st.sampled_from(["charset", "name", "format", "delsp", "start", "x*0*",
-                                                       "name*", "name*1"]), values), max_size=3))
+                                                       "name*", "name*1"]), short_values), max_size=2))
     content_type = media + f'; boundary="{boundary}"' + "".join(f"; {k}={v}" for k, v in params)
     fields = [("Content-Type", content_type),
               ("Content-Transfer-Encoding", draw(st.sampled_from(ENCODINGS)))]
-    fields += draw(st.lists(st.tuples(st.sampled_from(FIELD_NAMES), values), max_size=4))
-    if media.startswith("multipart/") and depth < 3:
-        parts = draw(st.lists(entities(depth + 1), max_size=4))
+    fields += draw(st.lists(st.tuples(st.sampled_from(FIELD_NAMES), short_values), max_size=2))
+    if media.startswith("multipart/") and depth < 2:
+        parts = draw(st.lists(entities(depth + 1), max_size=3))
         close = draw(st.sampled_from([f"\r\n--{boundary}--\r\n", "", "\r\n--" + boundary]))
         body = b"".join(b"\r\n--" + boundary.encode() + b"\r\n" + p for p in parts) + close.encode()
     else:
-        text = values.map(lambda v: v.encode("utf-8", "surrogatepass"))
-        body = draw(st.one_of(st.binary(max_size=200), text))
+        text = short_values.map(lambda v: v.encode("utf-8", "surrogatepass"))
+        body = draw(st.one_of(st.binary(max_size=100), text))
     return header_block(fields) + draw(st.sampled_from([b"\r\n", b"\n", b""])) + body
 
 
