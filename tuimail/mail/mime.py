@@ -124,7 +124,7 @@ def _join_rfc2231(segments: list[tuple[int, bool, str]]) -> str:
                 charset, _language, value = value.split("'", 2)
             data.append(urllib.parse.unquote_to_bytes(value))
         else:
-            data.append(value.encode("utf-8", "surrogateescape"))
+            data.append(value.encode("utf-8", "surrogatepass"))
     return decode_bytes(b"".join(data), charset or None)
 
 
@@ -454,7 +454,7 @@ def _parse_part(raw: bytes, start: int, end: int, default_type: str, depth: int,
         part.children = []
         return part
     budget.scan -= end - body_start
-    boundary_bytes = boundary.encode("utf-8", "surrogateescape")
+    boundary_bytes = boundary.encode("utf-8", "surrogatepass")
     ranges, found = _split_multipart(raw, body_start, end, boundary_bytes, MAX_PARTS - budget.parts, budget)
     if not found:
         return part

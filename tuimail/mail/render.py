@@ -107,7 +107,10 @@ class RenderedMessage:
 
 def _parse(raw: bytes | str) -> MimeMessage:
     if isinstance(raw, str):
-        raw = raw.encode("utf-8", errors="surrogateescape")
+        try:
+            raw = raw.encode("utf-8", errors="surrogateescape")
+        except UnicodeEncodeError:  # a lone surrogate that is no escaped byte
+            raw = raw.encode("utf-8", errors="replace")
     return parse_message(bytes(raw))
 
 
