@@ -107,10 +107,11 @@ class RenderedMessage:
 
 def _parse(raw: bytes | str) -> MimeMessage:
     if isinstance(raw, str):
+        text = raw
         try:
-            raw = raw.encode("utf-8", errors="surrogateescape")
+            raw = text.encode("utf-8", errors="surrogateescape")
         except UnicodeEncodeError:  # a lone surrogate that is no escaped byte
-            raw = raw.encode("utf-8", errors="replace")
+            raw = text.encode("utf-8", errors="replace")
     return parse_message(bytes(raw))
 
 
