@@ -3,7 +3,7 @@
 Both widgets get the same 100,000 messages in a headless Textual app
 (``App.run_test``, 120x40) in the same run, and these are timed for each:
 
-* fill:   hand over all the rows (MessageList: ``set_count`` + ``set_rows``;
+* fill:   hand over all the rows (MessageList: ``show`` a view + one ``Loaded`` change;
           DataTable: ``add_rows``), then the same plus waiting until the screen
           is painted (``pilot.pause()``);
 * render: draw one screen of lines from cold line caches (``render_line`` for
@@ -44,7 +44,9 @@ from textual.app import App, ComposeResult  # noqa: E402
 from textual.widget import Widget  # noqa: E402
 from textual.widgets import DataTable  # noqa: E402
 
+from tuimail.mail.mailbox_view import MailboxView  # noqa: E402
 from tuimail.mail.summary import MessageSummary  # noqa: E402
+from tuimail.mail.view_changes import Loaded  # noqa: E402
 from tuimail.ui.widgets import MessageList  # noqa: E402
 from tuimail.ui.widgets.row_format import format_date, format_size  # noqa: E402
 
@@ -124,14 +126,15 @@ async def bench_message_list(summaries: list[MessageSummary]) -> dict[str, float
         widget = app.query_one(MessageList)
         widget.focus()
         await pilot.pause()
-        rows = dict(enumerate(summaries))
+        count = len(summaries)
+        placements = tuple((count - row, summary) for row, summary in enumerate(summaries))
         t0 = time.perf_counter()
         await pilot.pause()
         idle = time.perf_counter() - t0
         gc.collect()
         t0 = time.perf_counter()
-        widget.set_count(len(summaries))
-        widget.set_rows(rows)
+        widget.show(MailboxView("INBOX", count, generation=1))
+        widget.apply_changes([Loaded(placements)])
         fill = time.perf_counter() - t0
         await pilot.pause()
         fill_paint = time.perf_counter() - t0

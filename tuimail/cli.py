@@ -79,18 +79,26 @@ def _load(args: argparse.Namespace) -> Config:
     return load_config(None)
 
 
+def _first_account(config: Config, name: str | None) -> Account:
+    """The account shown first: --account NAME, else default_account, else the first in the file."""
+    if name is None and config.default_account is None and len(config.accounts) > 1:
+        return next(iter(config.accounts.values()))
+    return config.account(name)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``tuimail`` console script."""
     args = build_parser().parse_args(argv)
     try:
         config = _load(args)
-        account = None if args.demo else config.account(args.account)
+        account = None if args.demo else _first_account(config, args.account)
     except ConfigError as exc:
         print(f"tuimail: error: {exc}", file=sys.stderr)
         return 2
     for warning in config.warnings:
         print(f"tuimail: warning: {warning}", file=sys.stderr)
 
+    from tuimail.mail.cache import default_cache_path
     from tuimail.ui.app import TuimailApp
 
     server = None
@@ -104,14 +112,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         account = demo_account(server.port)
         clock = demo_clock()
     assert account is not None
+    others = [] if args.demo else [a for a in config.accounts.values() if a is not account]
     app = TuimailApp(
         account,
+        more_accounts=others,
         read_only=args.read_only or config.read_only,
         theme=config.theme,
         keymap=config.keymap,
-        download_folder=account.download_folder or config.download_folder,
+        download_folder=config.download_folder,
         clock=clock,
         warnings=config.warnings,
+        bulk_threshold=config.bulk_threshold,
+        cache_path=None if args.demo else default_cache_path(),
     )
     try:
         app.run()

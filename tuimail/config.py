@@ -93,6 +93,8 @@ class Account:
     read_only: bool = False
     trash_folder: str = "Trash"
     archive_folder: str = "Archive"
+    #: Archive into a folder per year of the message (``Archive/2026``), created when missing.
+    archive_by_year: bool = False
     download_folder: Path | None = None
     ca_file: Path | None = None
 
@@ -113,6 +115,8 @@ class Config:
     keymap: dict[str, str] = field(default_factory=dict)
     download_folder: Path | None = None
     read_only: bool = False
+    #: An action on more messages than this asks first.
+    bulk_threshold: int = 20
     warnings: list[str] = field(default_factory=list)
 
     def account(self, name: str | None = None) -> Account:
@@ -164,7 +168,15 @@ def _check(path: Path | None, key: str, value: Any, kind: type | tuple[type, ...
     return value
 
 
-_TOP_KEYS = {"default_account", "theme", "accounts", "keymap", "download_folder", "read_only"}
+_TOP_KEYS = {
+    "default_account",
+    "theme",
+    "accounts",
+    "keymap",
+    "download_folder",
+    "read_only",
+    "bulk_threshold",
+}
 _ACCOUNT_KEYS = {
     "host",
     "port",
@@ -177,6 +189,7 @@ _ACCOUNT_KEYS = {
     "read_only",
     "trash_folder",
     "archive_folder",
+    "archive_by_year",
     "download_folder",
     "ca_file",
 }
@@ -194,6 +207,10 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
         cfg.theme = _check(path, "theme", data["theme"], str, "a string")
     if "read_only" in data:
         cfg.read_only = _check(path, "read_only", data["read_only"], bool, "true or false")
+    if "bulk_threshold" in data:
+        cfg.bulk_threshold = _check(path, "bulk_threshold", data["bulk_threshold"], int, "a number")
+        if cfg.bulk_threshold < 0:
+            raise ConfigError(path, "bulk_threshold", f"must be 0 or more, not {cfg.bulk_threshold}")
     if "download_folder" in data:
         folder = _check(path, "download_folder", data["download_folder"], str, "a string")
         cfg.download_folder = Path(folder).expanduser()
@@ -262,6 +279,9 @@ def _parse_account(name: str, table: dict[str, Any], path: Path | None, cfg: Con
     archive = _check(
         path, f"{prefix}.archive_folder", table.get("archive_folder", "Archive"), str, "a string"
     )
+    by_year = _check(
+        path, f"{prefix}.archive_by_year", table.get("archive_by_year", False), bool, "true or false"
+    )
     download = None
     if "download_folder" in table:
         download = Path(_check(path, f"{prefix}.download_folder", table["download_folder"], str, "a string"))
@@ -282,6 +302,7 @@ def _parse_account(name: str, table: dict[str, Any], path: Path | None, cfg: Con
         read_only=read_only,
         trash_folder=trash,
         archive_folder=archive,
+        archive_by_year=by_year,
         download_folder=download,
         ca_file=ca_file,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import queue
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -16,6 +17,8 @@ from imapclient import IMAPClient
 
 from tuimail.config import Account
 from tuimail.demo.server import PymapServer
+from tuimail.mail.mailbox_view import MailboxView
+from tuimail.session import messages as m
 from tuimail.session.session import Session
 
 USER = "tester"
@@ -123,15 +126,61 @@ def snapshot_flags(host: str, port: int, username: str = USER, password: str = P
 
 
 class Collector:
-    """Receives the session's messages (from its thread) for a test to wait on."""
+    """Receives the session's messages (from its thread) for a test to wait on.
+
+    It also does what the UI does with them: keeps a replica of the open
+    mailbox's view (``view``), applying every ViewChanged of its generation in
+    order, and the last counts of every mailbox (``counts``).
+    """
 
     def __init__(self) -> None:
         self.queue: queue.Queue[Any] = queue.Queue()
         self.seen: list[Any] = []
         self._lock = threading.Lock()
+        self.view: MailboxView | None = None
+        self.counts: dict[str, tuple[int | None, int | None]] = {}
 
     def __call__(self, message: Any) -> None:
         self.queue.put(message)
+
+    def observe(self, message: Any) -> None:
+        """Apply a message as the UI would."""
+        if isinstance(message, m.MailboxOpened):
+            self.view = message.view
+        elif isinstance(message, m.ViewChanged):
+            if self.view is not None and message.generation == self.view.generation:
+                self.view.apply_all(message.changes)
+        elif isinstance(message, m.MailboxCounts):
+            self.counts[message.name] = (message.unread, message.total)
+
+    def subjects(self) -> list[str | None]:
+        """The replica's rows, newest first: each loaded row's subject, else None."""
+        view = self.view
+        if view is None:
+            return []
+        return [s.subject if (s := view.summary_at_row(r)) is not None else None for r in range(view.exists)]
+
+    def want_all(self, session: Session) -> None:
+        """Ask for every row of the replica (as the list does for the rows in view)."""
+        view = self.view
+        assert view is not None
+        session.want_rows(view.generation, view.removals, view.missing_seqnos(range(view.exists)))
+
+    async def until(self, condition: Callable[[], object], *, timeout: float = 30.0, what: str = "") -> None:
+        """Take messages until ``condition()`` holds (checked after each one)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not condition():
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                got = [type(m).__name__ for m in self.seen[-30:]]
+                raise AssertionError(f"never happened: {what or condition}; last messages: {got}")
+            try:
+                message = await asyncio.to_thread(self.queue.get, True, min(remaining, 0.2))
+            except queue.Empty:
+                continue
+            self.seen.append(message)
+            self.observe(message)
 
     async def wait_for(
         self, kind: type, predicate: Callable[[Any], bool] | None = None, *, timeout: float = 30.0
@@ -149,5 +198,51 @@ class Collector:
             except queue.Empty:
                 continue
             self.seen.append(message)
+            self.observe(message)
             if isinstance(message, kind) and (predicate is None or predicate(message)):
                 return message
+
+
+class TraceLines(logging.Handler):
+    """Collects the client's protocol trace (``C:`` / ``S:`` lines)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+    def sent(self, since: int = 0) -> list[str]:
+        """The client's lines (from line ``since`` on)."""
+        return [line for line in self.lines[since:] if line.startswith("C:")]
+
+    def commands(self, since: int = 0) -> list[str]:
+        """Command names the client sent (``DONE`` included), in order."""
+        return [command_name(line) for line in self.sent(since)]
+
+    def mark(self) -> int:
+        return len(self.lines)
+
+
+def command_name(line: str) -> str:
+    """``C: A3 UID FETCH ...`` -> ``UID FETCH``; ``C: DONE`` -> ``DONE``."""
+    parts = line.split()
+    if len(parts) == 2:
+        return parts[1].upper()
+    name = parts[2].upper() if len(parts) > 2 else ""
+    return f"UID {parts[3].upper()}" if name == "UID" and len(parts) > 3 else name
+
+
+@contextlib.contextmanager
+def tracing() -> Iterator[TraceLines]:
+    handler = TraceLines()
+    logger = logging.getLogger("tuimail.imap.protocol")
+    old = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old)

@@ -1,22 +1,32 @@
-"""The background session against a real pymap server on its own thread."""
+"""The background session against a real pymap server on its own thread.
+
+Each test does what the UI does with the session's messages (the collector
+keeps a replica of the view and applies every change in order) and checks
+both the replica and, where it matters, the wire (the protocol trace).
+"""
 
 from __future__ import annotations
 
 import asyncio
-import logging
 import socket
-from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from imapclient import IMAPClient
 
 from tuimail.demo.server import PymapServer
 from tuimail.mail.mailbox_tree import MailboxNode
+from tuimail.mail.view_changes import Added, FlagsChanged, Removed
 from tuimail.session import messages as m
+from tuimail.session import selected as selected_module
+from tuimail.session.failures import FailureKind
 
 from .support import (
     PASSWORD,
     USER,
+    Collector,
+    TraceLines,
+    account_for,
     as_other_client,
     make_message,
     other_connection,
@@ -25,41 +35,6 @@ from .support import (
     snapshot_flags,
     started,
 )
-
-
-class TraceLines(logging.Handler):
-    """Collects the client's protocol trace (``C:`` / ``S:`` lines)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(record.getMessage())
-
-    def sent(self) -> list[str]:
-        return [line for line in self.lines if line.startswith("C:")]
-
-
-@pytest.fixture
-def trace() -> Iterator[TraceLines]:
-    handler = TraceLines()
-    logger = logging.getLogger("tuimail.imap.protocol")
-    old = logger.level
-    logger.setLevel(logging.DEBUG)
-    logger.addHandler(handler)
-    try:
-        yield handler
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(old)
-
-
-def command_name(line: str) -> str:
-    """``C: A3 UID FETCH ...`` -> ``UID FETCH``."""
-    parts = line.split()
-    name = parts[2].upper() if len(parts) > 2 else ""
-    return f"UID {parts[3].upper()}" if name == "UID" and len(parts) > 3 else name
 
 
 def names(nodes: list[MailboxNode]) -> set[str]:
@@ -80,6 +55,12 @@ def unseen_flags(port: int) -> dict[int, bool]:
         client.logout()
 
 
+def changes_of(got: Collector, kind: type) -> list[Any]:
+    """Every change of ``kind`` the session posted so far."""
+    changed = [msg for msg in got.seen if isinstance(msg, m.ViewChanged)]
+    return [c for msg in changed for c in msg.changes if isinstance(c, kind)]
+
+
 async def test_connect_lists_mailboxes_and_opens_inbox_with_counts() -> None:
     with pymap_thread(seeded(30, unseen_every=3)) as server:
         async with started(server.port) as (session, got):
@@ -88,38 +69,46 @@ async def test_connect_lists_mailboxes_and_opens_inbox_with_counts() -> None:
             inbox = next(n for n in loaded.nodes if n.name == "INBOX")
             assert (inbox.unread, inbox.total) == (10, 30)
             opened = await got.wait_for(m.MailboxOpened)
-            assert (opened.name, opened.exists, opened.read_only) == ("INBOX", 30, False)
-            counts = await got.wait_for(m.MailboxCounts)
-            assert (counts.name, counts.unread, counts.total) == ("INBOX", 10, 30)
+            assert (opened.view.name, opened.view.exists, opened.view.read_only) == ("INBOX", 30, False)
+            await got.until(lambda: got.counts.get("INBOX") == (10, 30), what="INBOX counts")
 
 
-async def test_rows_are_newest_first_and_fetched_on_request() -> None:
-    with pymap_thread(seeded(30)) as server:
+async def test_first_page_comes_at_once_and_older_rows_on_request() -> None:
+    with pymap_thread(seeded(130)) as server:
         async with started(server.port) as (session, got):
             opened = await got.wait_for(m.MailboxOpened)
-            session.want_rows(0, 5)
-            loaded = await got.wait_for(m.RowsLoaded)
-            assert loaded.epoch == opened.epoch
-            assert sorted(loaded.rows) == [0, 1, 2, 3, 4]
-            assert loaded.rows[0].subject == "Message number 30"
-            assert loaded.rows[4].subject == "Message number 26"
-            assert loaded.rows[0].seqno == 30
+            first = selected_module.FIRST_PAGE
+            await got.until(lambda: None not in got.subjects()[:first], what="the first page")
+            assert got.subjects()[:3] == [f"Message number {n}" for n in (130, 129, 128)]
+            assert got.subjects()[first:] == [None] * (130 - first)  # nothing else until asked
+            view = got.view
+            assert view is not None and view.generation == opened.generation
+            session.want_rows(view.generation, view.removals, [5, 4, 3, 2, 1])
+            await got.until(lambda: None not in got.subjects()[-5:], what="the oldest five")
+            assert got.subjects()[-5:] == [f"Message number {n}" for n in (5, 4, 3, 2, 1)]
+            assert got.subjects()[first:-5] == [None] * (130 - first - 5)
+            assert view.uid_at_row(0) == view.summary_at_row(0).uid
 
 
-async def test_opening_a_message_renders_it_and_marks_it_read() -> None:
+async def test_opening_a_message_renders_it_and_marks_it_read(trace: TraceLines) -> None:
     with pymap_thread(seeded(6, unseen_every=1)) as server:
         async with started(server.port) as (session, got):
             await got.wait_for(m.MailboxOpened)
-            session.want_rows(0, 1)
-            row = (await got.wait_for(m.RowsLoaded)).rows[0]
-            assert row.unread
-            session.open_message(row)
+            got.want_all(session)
+            await got.until(lambda: None not in got.subjects(), what="rows")
+            assert got.view is not None
+            row = got.view.summary_at_row(0)
+            assert row is not None and row.unread
+            session.open_message(row.uid)
             loaded = await got.wait_for(m.MessageLoaded)
             assert loaded.uid == row.uid and "Body of message 6." in loaded.rendered.body
-            updated = await got.wait_for(m.RowsLoaded, lambda r: 0 in r.rows)
-            assert not updated.rows[0].unread
+            await got.until(lambda: not got.view.summary_at_row(0).unread, what="row read")
             flags = await asyncio.to_thread(unseen_flags, server.port)
             assert flags[6] is False and flags[5] is True, flags
+    # One command: BODY[] sets \Seen (RFC 9051 §6.4.5); no separate STORE.
+    fetches = [line for line in trace.sent() if "BODY[" in line.upper() or "BODY.PEEK[" in line.upper()]
+    assert len(fetches) == 1 and "BODY[]" in fetches[0].upper() and "PEEK" not in fetches[0].upper()
+    assert "UID STORE" not in trace.commands()
 
 
 async def test_read_only_session_examines_peeks_and_refuses_writes(trace: TraceLines) -> None:
@@ -127,28 +116,30 @@ async def test_read_only_session_examines_peeks_and_refuses_writes(trace: TraceL
         before = await asyncio.to_thread(snapshot_flags, "127.0.0.1", server.port)
         async with started(server.port, read_only=True) as (session, got):
             opened = await got.wait_for(m.MailboxOpened)
-            assert opened.read_only
-            session.want_rows(0, 1)
-            row = (await got.wait_for(m.RowsLoaded)).rows[0]
-            session.open_message(row)
+            assert opened.view.read_only
+            got.want_all(session)
+            await got.until(lambda: None not in got.subjects(), what="rows")
+            assert got.view is not None
+            uid = got.view.uid_at_row(0)
+            session.open_message(uid)
             await got.wait_for(m.MessageLoaded)
             for request in (
-                session.toggle_seen,
-                session.toggle_flagged,
-                session.delete,
-                session.archive,
-                lambda s: session.move(s, "Trash"),
-                lambda s: session.copy(s, "Trash"),
+                lambda: session.set_flag([uid], "\\Seen", True),
+                lambda: session.set_flag([uid], "\\Flagged", True),
+                lambda: session.delete([uid]),
+                lambda: session.archive([uid]),
+                lambda: session.move([uid], "Trash"),
+                lambda: session.copy([uid], "Trash"),
             ):
-                request(row)
-                refused = await got.wait_for(m.Refused)
-                assert "read-only" in refused.reason
+                request()
+                refused = await got.wait_for(m.ActionFailed)
+                assert refused.text.endswith("read-only")
             session.open_mailbox("Archive")
-            await got.wait_for(m.MailboxOpened, lambda o: o.name == "Archive")
+            await got.wait_for(m.MailboxOpened, lambda o: o.view.name == "Archive")
         after = await asyncio.to_thread(snapshot_flags, "127.0.0.1", server.port)
     assert after == before
     # The protocol trace shows what reached the wire: reads only.
-    commands = [command_name(line) for line in trace.sent()]
+    commands = trace.commands()
     assert "EXAMINE" in commands and "UID FETCH" in commands
     assert "BODY.PEEK[]" in " ".join(trace.sent()).upper()
     writes = {"SELECT", "STORE", "COPY", "MOVE", "EXPUNGE", "APPEND", "CREATE", "DELETE", "RENAME"}
@@ -156,55 +147,71 @@ async def test_read_only_session_examines_peeks_and_refuses_writes(trace: TraceL
     assert not {c.removeprefix("UID ") for c in commands} & writes, commands
 
 
-async def test_new_mail_while_idle_is_reported(trace: TraceLines) -> None:
+async def test_new_mail_adds_a_row_at_the_top_and_fetches_only_it(trace: TraceLines) -> None:
     with pymap_thread(seeded(5)) as server:
         async with started(server.port) as (session, got):
             opened = await got.wait_for(m.MailboxOpened)
-            await got.wait_for(m.MailboxCounts)
+            got.want_all(session)
+            await got.until(lambda: None not in got.subjects() and got.counts.get("INBOX"), what="loaded")
+            mark = trace.mark()
             await as_other_client(server.port, lambda c: c.append("INBOX", make_message(99, "Fresh mail")))
-            changed = await got.wait_for(m.MailboxChanged)
-            assert changed.exists == 6 and changed.epoch > opened.epoch
-            session.want_rows(0, 1)
-            rows = await got.wait_for(m.RowsLoaded, lambda r: r.epoch == changed.epoch)
-            assert rows.rows[0].subject == "Fresh mail"
-            assert "IDLE" in [command_name(line) for line in trace.sent()]
+            await got.until(lambda: got.subjects()[:1] == ["Fresh mail"], what="new mail on top")
+            assert got.subjects()[1:] == [f"Message number {n}" for n in (5, 4, 3, 2, 1)]
+            assert got.view is not None and got.view.generation == opened.view.generation
+            assert changes_of(got, Added) == [Added(1)]
+            # Only the new message's summary was fetched.
+            fetched = [line for line in trace.sent(mark) if "ENVELOPE" in line]
+            assert len(fetched) == 1 and " FETCH 6 " in fetched[0], fetched
 
 
 async def test_wrong_password_is_reported_as_auth_failure() -> None:
     with pymap_thread() as server:
         async with started(server.port, password="wrong") as (session, got):
             failed = await got.wait_for(m.SessionFailed)
-            assert failed.kind == "auth" and failed.fatal
+            assert failed.kind is FailureKind.AUTH
 
 
 async def test_change_asked_for_without_a_connection_is_reported_not_dropped() -> None:
     with pymap_thread() as server:
         async with started(server.port, password="wrong") as (session, got):
             await got.wait_for(m.SessionFailed)
-            session.toggle_flagged(object())  # no connection: nothing can be sent
-            notice = await got.wait_for(m.Notice)
-            assert "not connected" in notice.text and "toggle flag" in notice.text
+            session.set_flag([1], "\\Flagged", True)  # no connection: nothing can be sent
+            failed = await got.wait_for(m.ActionFailed)
+            assert "not connected" in failed.text and "flag" in failed.text
 
 
-async def test_unreachable_host_is_reported() -> None:
+async def test_unreachable_host_is_reported_and_tried_again_later() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # nothing listens here once closed
     async with started(port) as (_session, got):
-        failed = await got.wait_for(m.SessionFailed)
-        assert failed.kind == "unreachable" and failed.fatal
-        assert "Traceback" not in failed.detail
+        offline = await got.wait_for(m.ConnectionChanged, lambda c: c.state == "offline")
+        assert offline.detail.startswith("Cannot reach the server")
+        assert offline.retry_at is not None
+        assert "Traceback" not in offline.detail
+        await got.wait_for(m.ConnectionChanged, lambda c: c.state == "reconnecting")
 
 
-async def test_delete_moves_to_trash_by_uid() -> None:
+async def test_delete_moves_to_trash_by_uid(trace: TraceLines) -> None:
     with pymap_thread(seeded(4)) as server:
         async with started(server.port) as (session, got):
             await got.wait_for(m.MailboxOpened)
-            session.want_rows(0, 1)
-            row = (await got.wait_for(m.RowsLoaded)).rows[0]
-            session.delete(row)
-            changed = await got.wait_for(m.MailboxChanged)
-            assert changed.exists == 3
+            got.want_all(session)
+            await got.until(lambda: None not in got.subjects(), what="rows")
+            assert got.view is not None
+            await got.until(lambda: got.counts.get("INBOX") == (1, 4), what="unread count")
+            newest = got.view.summary_at_row(0)
+            mark = trace.mark()
+            session.delete([newest.uid])
+            done = await got.wait_for(m.ActionDone)
+            assert done.text == "1 message moved to Trash"
+            left = [f"Message number {n}" for n in (3, 2, 1)]
+            await got.until(lambda: got.subjects() == left, what="removed")
+            removed = [msg for msg in got.seen if isinstance(msg, m.ViewChanged) and msg.ours]
+            assert removed and removed[0].ours == {newest.uid}
+            await got.until(lambda: got.counts.get("Trash") == (0, 1), what="the trash's counts")
+            sent = [c for c in trace.commands(mark) if c not in ("DONE", "IDLE")]
+            assert sent == ["UID MOVE", "STATUS"], sent
         client = other_connection("127.0.0.1", server.port)
         try:
             assert client.folder_status("Trash", ["MESSAGES"])[b"MESSAGES"] == 1
@@ -228,60 +235,128 @@ async def test_lost_connection_is_reported_then_recovered_by_reconnecting() -> N
             await asyncio.to_thread(first.stop_thread)  # the server goes away mid-IDLE
             second = PymapServer({USER: PASSWORD}, {USER: boxes}, port=port)
             await asyncio.to_thread(second.start_in_thread)
-            lost = await got.wait_for(m.SessionFailed)
-            assert lost.kind == "lost" and not lost.fatal
+            await got.wait_for(m.ConnectionChanged, lambda c: c.state == "reconnecting")
             reopened = await got.wait_for(m.MailboxOpened)
-            assert reopened.name == "INBOX" and reopened.exists == 5 and reopened.epoch > opened.epoch
+            assert reopened.view.name == "INBOX" and reopened.view.exists == 5
+            assert reopened.generation > opened.generation
             await got.wait_for(m.Notice, lambda n: "Reconnected" in n.text)
     finally:
         if second is not None:
             await asyncio.to_thread(second.stop_thread)
 
 
-async def test_flag_change_by_another_client_updates_the_row() -> None:
+async def test_flag_change_by_another_client_updates_the_row_and_fetches_nothing(trace: TraceLines) -> None:
     with pymap_thread(seeded(4, unseen_every=1)) as server:
         async with started(server.port) as (session, got):
-            opened = await got.wait_for(m.MailboxOpened)
-            await got.wait_for(m.MailboxCounts)
+            await got.wait_for(m.MailboxOpened)
+            got.want_all(session)
+            await got.until(lambda: None not in got.subjects() and got.counts.get("INBOX") == (4, 4))
+            mark = trace.mark()
 
             def flag_newest(client: IMAPClient) -> None:
                 client.select_folder("INBOX")
                 client.add_flags([max(client.search("ALL"))], ["\\Flagged", "\\Seen"])
 
             await as_other_client(server.port, flag_newest)
-            rows = await got.wait_for(m.RowsLoaded, lambda r: 0 in r.rows)
-            assert rows.epoch == opened.epoch
-            assert rows.rows[0].flagged and not rows.rows[0].unread
-            counts = await got.wait_for(m.MailboxCounts)
-            assert counts.unread == 3
+            await got.until(lambda: got.view.summary_at_row(0).flagged, what="row flagged")
+            newest = got.view.summary_at_row(0)
+            assert not newest.unread
+            await got.until(lambda: got.counts.get("INBOX") == (3, 4), what="unread count from the flags")
+            assert changes_of(got, FlagsChanged)
+            assert not [line for line in trace.sent(mark) if "ENVELOPE" in line or "SEARCH" in line]
 
 
-async def test_other_mailboxes_counts_are_kept_current(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tuimail.session import session as session_module
-
-    monkeypatch.setattr(session_module, "COUNTS_INTERVAL", 0.2)  # refresh at every chance
+async def test_other_mailboxes_counts_are_kept_current() -> None:
     with pymap_thread(seeded(3)) as server:
         async with started(server.port) as (session, got):
             await got.wait_for(m.MailboxCounts, lambda c: c.name == "INBOX")
+            assert session.keepalive is not None
+            session.keepalive.counts_interval = 0.2  # refresh at every chance
             await as_other_client(server.port, lambda c: c.append("Archive", make_message(77, "Filed away")))
             counts = await got.wait_for(m.MailboxCounts, lambda c: c.name == "Archive" and c.total == 4)
             assert counts.unread == 1
 
 
-async def test_expunge_by_another_client_shrinks_the_list() -> None:
+async def test_expunge_by_another_client_removes_exactly_that_row(trace: TraceLines) -> None:
     with pymap_thread(seeded(4)) as server:
         async with started(server.port) as (session, got):
             opened = await got.wait_for(m.MailboxOpened)
-            await got.wait_for(m.MailboxCounts)
+            got.want_all(session)
+            await got.until(lambda: None not in got.subjects() and got.counts.get("INBOX"), what="ready")
+            mark = trace.mark()
 
-            def expunge_oldest(client: IMAPClient) -> None:
+            def expunge_second_oldest(client: IMAPClient) -> None:
                 client.select_folder("INBOX")
-                client.delete_messages([min(client.search("ALL"))])
+                client.delete_messages([sorted(client.search("ALL"))[1]])
                 client.expunge()
 
-            await as_other_client(server.port, expunge_oldest)
-            changed = await got.wait_for(m.MailboxChanged)
-            assert changed.exists == 3 and changed.epoch > opened.epoch
-            session.want_rows(0, 3, changed.epoch)
-            rows = await got.wait_for(m.RowsLoaded, lambda r: r.epoch == changed.epoch)
-            assert [rows.rows[i].subject for i in range(3)] == [f"Message number {n}" for n in (4, 3, 2)]
+            await as_other_client(server.port, expunge_second_oldest)
+            await got.until(lambda: len(got.subjects()) == 3, what="row removed")
+            assert got.subjects() == ["Message number 4", "Message number 3", "Message number 1"]
+            assert got.view is not None and got.view.generation == opened.view.generation
+            removed = changes_of(got, Removed)
+            assert len(removed) == 1 and removed[0].seqno == 2
+            assert not [line for line in trace.sent(mark) if "ENVELOPE" in line]
+
+
+async def test_rows_asked_for_again_while_coming_are_fetched_once(trace: TraceLines) -> None:
+    with pymap_thread(seeded(110)) as server:
+        async with started(server.port) as (session, got):
+            await got.wait_for(m.MailboxOpened)
+            await got.until(lambda: got.counts.get("INBOX") == (36, 110), what="ready")
+            view = got.view
+            assert view is not None and got.subjects()[-3:] == [None, None, None]
+            mark = trace.mark()
+            for _ in range(3):  # the list asks again while the answer is on its way: one fetch
+                session.want_rows(view.generation, view.removals, [3, 2, 1])
+            await got.until(lambda: None not in got.subjects()[-3:], what="rows")
+            await asyncio.sleep(0.3)
+            assert got.subjects()[-3:] == ["Message number 3", "Message number 2", "Message number 1"]
+            fetched = [line for line in trace.sent(mark) if "ENVELOPE" in line]
+            assert len(fetched) == 1 and " FETCH 1:3 " in fetched[0], fetched
+
+
+@pytest.mark.parametrize("unseen_every", [1, 2])
+async def test_unread_count_follows_marking_read_without_asking_again(
+    trace: TraceLines, unseen_every: int
+) -> None:
+    with pymap_thread(seeded(6, unseen_every=unseen_every)) as server:
+        async with started(server.port) as (session, got):
+            await got.wait_for(m.MailboxOpened)
+            got.want_all(session)
+            unread = 6 // unseen_every
+            await got.until(lambda: None not in got.subjects() and got.counts.get("INBOX") == (unread, 6))
+            mark = trace.mark()
+            target = next(s for r in range(6) if (s := got.view.summary_at_row(r)).unread)
+            session.set_flag([target.uid], "\\Seen", True)
+            await got.until(lambda: got.counts.get("INBOX") == (unread - 1, 6), what="one fewer unread")
+            assert [c for c in trace.commands(mark) if c not in ("DONE", "IDLE")] == ["UID STORE"]
+
+
+async def test_archive_by_year_creates_the_years_folder_and_moves_there(trace: TraceLines) -> None:
+    with pymap_thread(seeded(3)) as server:
+        account = account_for(server.port, archive_by_year=True)
+        async with started(account) as (session, got):
+            await got.until(lambda: got.view is not None and None not in got.subjects(), what="rows")
+            session.archive([got.view.uid_at_row(0), got.view.uid_at_row(1)])
+            done = await got.wait_for(m.ActionDone, lambda d: "archived" in d.text)
+            assert done.text == "2 messages archived to Archive/2024"
+            loaded = [x for x in got.seen if isinstance(x, m.MailboxesLoaded)][-1]
+            assert "Archive/2024" in names(loaded.nodes)
+    assert "CREATE" in trace.commands()
+
+
+async def test_mailboxes_are_created_renamed_and_deleted_from_the_session() -> None:
+    with pymap_thread(seeded(1)) as server:
+        async with started(server.port) as (session, got):
+            await got.wait_for(m.MailboxOpened)
+            session.create_mailbox("Projects/new")
+            await got.wait_for(m.ActionDone, lambda d: d.text == "Created Projects/new")
+            loaded = [x for x in got.seen if isinstance(x, m.MailboxesLoaded)][-1]
+            assert "Projects/new" in names(loaded.nodes)
+            session.rename_mailbox("Projects/new", "Projects/renamed")
+            await got.wait_for(m.ActionDone, lambda d: d.text == "Renamed Projects/new to Projects/renamed")
+            session.delete_mailbox("Projects/renamed")
+            await got.wait_for(m.ActionDone, lambda d: d.text == "Deleted Projects/renamed")
+            loaded = [x for x in got.seen if isinstance(x, m.MailboxesLoaded)][-1]
+            assert not {"Projects/new", "Projects/renamed"} & names(loaded.nodes)

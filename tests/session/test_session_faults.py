@@ -10,12 +10,11 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Awaitable, Callable
-
-import pytest
+from typing import Any
 
 from tests.imap.scripted_server import Peer, greet, scripted_server
 from tuimail.session import messages as m
-from tuimail.session import session as session_module
+from tuimail.session.session import Session
 
 from .support import account_for, started
 
@@ -41,6 +40,21 @@ async def normal_fetch(peer: Peer, tag: bytes, rest: bytes) -> None:
     peer.send(FETCH_LINE + tag + b" OK FETCH done\r\n")
 
 
+async def uid_fetch_body(peer: Peer, tag: bytes, rest: bytes) -> None:
+    body = b"Subject: Hello\r\n\r\nHi.\r\n"
+    peer.send(b"* 1 FETCH (UID 1 BODY[] {%d}\r\n%s)\r\n" % (len(body), body) + tag + b" OK FETCH done\r\n")
+
+
+async def uid_store(peer: Peer, tag: bytes, rest: bytes) -> None:
+    flags = b"(\\Seen \\Flagged)" if b"+FLAGS" in rest.upper() else b"(\\Seen)"
+    peer.send(b"* 1 FETCH (UID 1 FLAGS " + flags + b")\r\n" + tag + b" OK STORE done\r\n")
+
+
+async def uid_search(peer: Peer, tag: bytes, rest: bytes) -> None:
+    found = b" 1" if rest.upper().startswith(b"ALL") else b""
+    peer.send(b"* SEARCH" + found + b"\r\n" + tag + b" OK SEARCH done\r\n")
+
+
 async def never_answer(peer: Peer, tag: bytes, rest: bytes) -> None:
     """The faulty part: the command (or the DONE after IDLE) gets no answer, ever."""
     await peer.line()  # hangs until the client gives up and closes the connection
@@ -61,7 +75,13 @@ def one_inbox_server(
     async def script(peer: Peer) -> None:
         nonlocal connections
         connections += 1
-        handlers: dict[bytes, Handler] = {b"IDLE": normal_idle, b"FETCH": normal_fetch}
+        handlers: dict[bytes, Handler] = {
+            b"IDLE": normal_idle,
+            b"FETCH": normal_fetch,
+            b"UID FETCH": uid_fetch_body,
+            b"UID STORE": uid_store,
+            b"UID SEARCH": uid_search,
+        }
         handlers.update(overrides(connections))
         greet(peer, capabilities)
         while True:
@@ -100,39 +120,69 @@ def commands_sent(received: bytes) -> list[str]:
     return names
 
 
-async def test_server_not_ending_idle_is_a_lost_connection_then_reconnected(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(session_module, "IDLE_DONE_TIMEOUT", 0.5)
+def fast_watchdog(session: Session, stall: float = 1.0) -> None:
+    """Say "waiting" after 0.2 s and give a silent server up after ``stall`` seconds."""
+    assert session.watchdog is not None
+    session.watchdog.wait_notice = 0.2
+    session.watchdog.stall_timeout = stall
+    session.watchdog.period = 0.05
+
+
+async def until_idle(server: Any) -> None:
+    while b"IDLE" not in server.received:
+        await asyncio.sleep(0.01)
+
+
+async def test_server_not_ending_idle_fails_the_request_visibly_then_reconnects() -> None:
     script = one_inbox_server(lambda n: {b"IDLE": idle_then_silence} if n == 1 else {})
     async with scripted_server(script) as server:
         async with started(server.port) as (session, got):
             opened = await got.wait_for(m.MailboxOpened)
-            while b"IDLE" not in server.received:
-                await asyncio.sleep(0.01)
-            session.want_rows(0, 1)  # wakes the idler: DONE, which the server never answers
-            lost = await got.wait_for(m.SessionFailed)
-            assert lost.kind == "lost" and not lost.fatal
-            assert "IDLE" in lost.detail
+            fast_watchdog(session)
+            await until_idle(server)
+            session.set_flag([1], "\\Flagged", True)  # wakes the idler: DONE, which the server never answers
+            waiting = await got.wait_for(m.ConnectionChanged, lambda c: c.state == "waiting")
+            assert waiting.detail.startswith("Waiting for 127.0.0.1")
+            failed = await got.wait_for(m.ActionFailed)
+            assert failed.text.startswith("Could not flag: lost the connection")
+            assert "stopped answering" in failed.text
             reopened = await got.wait_for(m.MailboxOpened)
-            assert reopened.epoch > opened.epoch
+            assert reopened.generation > opened.generation
             await got.wait_for(m.Notice, lambda n: "Reconnected" in n.text)
     assert not server.errors, server.errors
 
 
-async def test_command_never_answered_times_out_and_reconnects(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(session_module, "COMMAND_TIMEOUT", 0.5)
-    script = one_inbox_server(lambda n: {b"FETCH": never_answer} if n == 1 else {})
+async def test_command_never_answered_is_reported_and_the_session_reconnects() -> None:
+    script = one_inbox_server(lambda n: {b"UID STORE": never_answer} if n == 1 else {})
     async with scripted_server(script) as server:
         async with started(server.port) as (session, got):
             await got.wait_for(m.MailboxOpened)
-            session.want_rows(0, 1)
-            lost = await got.wait_for(m.SessionFailed)
-            assert lost.kind == "lost" and not lost.fatal
-            reopened = await got.wait_for(m.MailboxOpened)
-            session.want_rows(0, 1, reopened.epoch)
-            rows = await got.wait_for(m.RowsLoaded)
-            assert rows.rows[0].subject == "Hello"
+            fast_watchdog(session)
+            session.set_flag([1], "\\Flagged", True)  # UID STORE: never answered
+            failed = await got.wait_for(m.ActionFailed)
+            assert "lost the connection" in failed.text
+            await got.wait_for(m.MailboxOpened)
+            await got.until(lambda: got.subjects() == ["Hello"], what="rows after reconnecting")
+    assert not server.errors, server.errors
+
+
+async def test_a_slow_answer_that_comes_is_not_a_lost_connection() -> None:
+    async def slow_store(peer: Peer, tag: bytes, rest: bytes) -> None:
+        await asyncio.sleep(0.6)  # longer than the "waiting" notice, shorter than the stall limit
+        peer.send(b"* 1 FETCH (UID 1 FLAGS (\\Seen \\Flagged))\r\n" + tag + b" OK STORE done\r\n")
+
+    script = one_inbox_server(lambda n: {b"UID STORE": slow_store})
+    async with scripted_server(script) as server:
+        async with started(server.port) as (session, got):
+            await got.wait_for(m.MailboxOpened)
+            await got.until(lambda: got.subjects() == ["Hello"], what="the row")
+            fast_watchdog(session, stall=5.0)
+            session.set_flag([1], "\\Flagged", True)
+            await got.wait_for(m.ConnectionChanged, lambda c: c.state == "waiting")
+            await got.wait_for(m.ConnectionChanged, lambda c: c.state == "connected")
+            await got.until(lambda: got.view.summary_at_row(0).flagged, what="row flagged")
+            assert not [x for x in got.seen if isinstance(x, m.ActionFailed)]
+            assert sum(isinstance(x, m.MailboxOpened) for x in got.seen) == 1
     assert not server.errors, server.errors
 
 
@@ -152,35 +202,73 @@ async def test_request_before_idle_is_accepted_ends_that_idle_for_good() -> None
     script = one_inbox_server(lambda n: {b"IDLE": slow_first_idle})
     async with scripted_server(script) as server:
         async with started(server.port) as (session, got):
-            opened = await got.wait_for(m.MailboxOpened)
-            while b"IDLE" not in server.received:
-                await asyncio.sleep(0.01)
-            session.want_rows(0, 1, opened.epoch)
+            await got.wait_for(m.MailboxOpened)
+            await until_idle(server)
+            session.open_message(1)
             await asyncio.sleep(0.2)  # the request reaches the session while IDLE awaits its "+"
             accept.set()
-            await got.wait_for(m.RowsLoaded)
-            session.want_rows(0, 1, opened.epoch)
-            await got.wait_for(m.RowsLoaded)
+            await got.wait_for(m.MessageLoaded)
+            session.set_flag([1], "\\Flagged", True)
+            await got.until(lambda: got.view.summary_at_row(0).flagged, what="flagged")
     assert not server.errors, server.errors
     sent = commands_sent(bytes(server.received))
-    first, second = [i for i, name in enumerate(sent) if name == "FETCH"][:2]
+    first, second = sent.index("UID FETCH"), sent.index("UID STORE")
     assert sent[first - 2 : first] == ["IDLE", "DONE"], sent
     assert sent[first + 1 : second] == ["IDLE", "DONE"], sent
 
 
-async def test_delete_in_trash_without_uidplus_changes_nothing_and_says_why() -> None:
-    """No UID EXPUNGE: a plain EXPUNGE would also remove other clients' \\Deleted mail, so nothing is sent."""
+async def test_delete_in_trash_without_uidplus_marks_and_says_so_but_never_expunges() -> None:
+    """No UID EXPUNGE: a plain EXPUNGE would also remove other clients' \\Deleted mail, so only
+    \\Deleted is set (by UID), and the user is told the message stays until the trash is emptied."""
     script = one_inbox_server(lambda n: {}, capabilities=b"IMAP4rev1 IDLE")
     async with scripted_server(script) as server:
         async with started(account_for(server.port, trash_folder="Trash")) as (session, got):
             await got.wait_for(m.MailboxOpened)
             session.open_mailbox("Trash")
-            opened = await got.wait_for(m.MailboxOpened, lambda o: o.name == "Trash")
-            session.want_rows(0, 1, opened.epoch)
-            row = (await got.wait_for(m.RowsLoaded)).rows[0]
-            session.delete(row)
-            notice = await got.wait_for(m.Notice, lambda n: n.severity == "error")
-            assert "UIDPLUS" in notice.text
+            await got.wait_for(m.MailboxOpened, lambda o: o.view.name == "Trash")
+            await got.until(lambda: got.subjects() == ["Hello"], what="the row")
+            session.delete([1])
+            failed = await got.wait_for(m.ActionFailed)
+            assert failed.text.startswith("Marked 1 message deleted, not removed")
+            assert "UIDPLUS" in failed.text
     assert not server.errors, server.errors
     sent = commands_sent(bytes(server.received))
-    assert not {"STORE", "UID STORE", "EXPUNGE", "UID EXPUNGE", "MOVE", "UID MOVE"} & set(sent), sent
+    assert "UID STORE" in sent
+    assert not {"STORE", "EXPUNGE", "UID EXPUNGE", "MOVE", "UID MOVE", "CLOSE"} & set(sent), sent
+
+
+async def test_gmail_archive_moves_to_the_all_mailbox_and_delete_to_its_trash() -> None:
+    """With X-GM-EXT-1, archive takes the message out of INBOX into \\All (Gmail's archive), and
+    delete moves to the \\Trash mailbox; never \\Deleted + EXPUNGE, which only drops a label there."""
+
+    async def gmail_list(peer: Peer, tag: bytes, rest: bytes) -> None:
+        peer.send(
+            b'* LIST (\\HasNoChildren) "/" INBOX\r\n'
+            b'* LIST (\\All \\HasNoChildren) "/" "[Gmail]/All Mail"\r\n'
+            b'* LIST (\\Trash \\HasNoChildren) "/" "[Gmail]/Bin"\r\n' + tag + b" OK LIST done\r\n"
+        )
+
+    moves: list[bytes] = []
+
+    async def uid_move(peer: Peer, tag: bytes, rest: bytes) -> None:
+        moves.append(rest)
+        peer.send(b"* OK [COPYUID 7 1 9] moved\r\n* 1 EXPUNGE\r\n" + tag + b" OK MOVE done\r\n")
+
+    script = one_inbox_server(
+        lambda n: {b"LIST": gmail_list, b"UID MOVE": uid_move},
+        capabilities=b"IMAP4rev1 IDLE UIDPLUS MOVE SPECIAL-USE X-GM-EXT-1",
+    )
+    async with scripted_server(script) as server:
+        async with started(server.port) as (session, got):
+            await got.until(lambda: got.subjects() == ["Hello"], what="the row")
+            session.archive([1])
+            done = await got.wait_for(m.ActionDone)
+            assert done.text == "1 message archived to [Gmail]/All Mail"
+        async with started(server.port) as (session, got):  # the script serves its one message again
+            await got.until(lambda: got.subjects() == ["Hello"], what="the row")
+            session.delete([1])
+            done = await got.wait_for(m.ActionDone)
+            assert done.text == "1 message moved to [Gmail]/Bin"
+    assert moves == [b'1 "[Gmail]/All Mail"', b"1 [Gmail]/Bin"]  # an atom needs no quotes
+    sent = commands_sent(bytes(server.received))
+    assert not {"STORE", "UID STORE", "EXPUNGE", "UID EXPUNGE"} & set(sent), sent

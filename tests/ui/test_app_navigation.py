@@ -11,7 +11,7 @@ from tests.ui.support import SIZE, app_on, make_app, one_message
 from tuimail.ui.app import TuimailApp
 from tuimail.ui.bindings import APP_BINDINGS, MAIN_BINDINGS
 from tuimail.ui.screens import ErrorScreen, HelpScreen
-from tuimail.ui.widgets import MessageList
+from tuimail.ui.widgets import MessageList, StatusBar
 
 
 async def test_inbox_opens_newest_first_with_counts() -> None:
@@ -98,7 +98,7 @@ async def test_read_only_app_refuses_changes_and_says_why() -> None:
         await pilot.press("enter")
         await until(pilot, lambda: main.viewer.rendered is not None, what="message shown")
         await pilot.press("escape")
-        for key in ("u", "f", "d", "a", "m", "c"):
+        for key in ("r", "f", "d", "a", "m", "c", "u"):
             await pilot.press(key)
         await until(pilot, lambda: len(app._notifications) >= 6, what="six refusals")
         messages = [n.message for n in app._notifications]
@@ -155,23 +155,25 @@ async def test_wrong_password_shows_error_screen_with_retry_and_quit() -> None:
             await until(pilot, lambda: not app.is_running, what="app quit")
 
 
-async def test_unreachable_host_shows_error_screen() -> None:
+async def test_unreachable_host_says_so_and_when_it_tries_again() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     app = TuimailApp(account_for(port), theme_dirs=[])
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, ErrorScreen), what="error screen")
-        assert isinstance(app.screen, ErrorScreen)
-        assert "Cannot reach" in app.screen.title_text
-        assert main_screen(app).connection == "offline"
+        await until(pilot, lambda: main_screen(app).connection == "offline", what="offline")
+        status = str(main_screen(app).query_one(StatusBar).status_text())
+        assert "offline: Cannot reach the server" in status and "next try in" in status
+        await until(pilot, lambda: app._notifications, what="a notification")
+        assert any("Trying again" in n.message for n in app._notifications)
+        assert not isinstance(app.screen, ErrorScreen)  # nothing the user must answer
 
 
-async def test_command_palette_opens_with_colon_and_switches_mailbox_and_theme() -> None:
+async def test_command_palette_opens_with_ctrl_p_and_switches_mailbox_and_theme() -> None:
     from textual.command import CommandList, CommandPalette
 
     async with app_on(seeded(3)) as (app, pilot, main):
-        await pilot.press("colon")
+        await pilot.press("ctrl+p")
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"Open mailbox: Archive")
         await until(pilot, lambda: app.screen.query_one(CommandList).option_count > 0, what="hits")
@@ -198,13 +200,13 @@ async def test_lost_connection_is_reported_and_the_app_reconnects() -> None:
         app = make_app(first.port)
         async with app.run_test(size=SIZE) as pilot:
             main = await until_loaded(pilot, app)
-            epoch = main.epoch
+            generation = main.generation
             first.stop_thread()
             second = PymapServer({USER: PASSWORD}, {USER: boxes}, port=first.port)
             second.start_in_thread()
-            await until(pilot, lambda: main.epoch > epoch, what="reconnected and reselected")
+            await until(pilot, lambda: main.generation > generation, what="reconnected and reselected")
             assert main.connection == "connected" and main.mailbox == "INBOX"
-            assert any("Connection lost" in (n.title or "") for n in app._notifications)
+            assert any("Lost the connection" in n.message for n in app._notifications)
             await until(pilot, lambda: main.message_list.summary_at(0) is not None, what="rows again")
             assert main.message_list.count == 4 and not isinstance(app.screen, ErrorScreen)
     finally:
@@ -219,7 +221,7 @@ async def test_server_text_in_notifications_is_never_markup() -> None:
     async with app_on(seeded(1)) as (app, pilot, main):
         hostile = "NO [@click=app.quit]quit[/] \x1b[2J"
         main.post_message(sm.Notice(hostile, "error"))
-        main.post_message(sm.SessionFailed("lost", "[b]t[/b]", hostile, fatal=False))
+        main.post_message(sm.ActionFailed("[b]t[/b]", hostile))
         await until(pilot, lambda: len(app._notifications) >= 2, what="two notifications")
         for note in app._notifications:
             assert note.markup is False
@@ -247,6 +249,37 @@ async def test_new_mail_keeps_the_cursor_on_the_same_message_and_toggles_the_rig
         await until(pilot, lambda: main.message_list.summary_at(2) is not None, what="rows reloaded")
         assert main.message_list.cursor_row == 2
         assert main.message_list.summary_at(2).uid == chosen.uid
-        await pilot.press("u")
+        await pilot.press("r")
         await until(pilot, lambda: not main.message_list.summary_at(2).unread, what="row 2 read")
         assert main.message_list.summary_at(1).unread and main.message_list.summary_at(0).unread
+
+
+async def test_j_and_k_in_the_viewer_read_the_next_and_previous_message_and_the_list_follows() -> None:
+    async with app_on(seeded(4)) as (app, pilot, main):
+        await pilot.press("enter")
+        await until(pilot, lambda: main.viewer.rendered is not None, what="first message")
+        assert main._within(main.viewer)
+        await pilot.press("J")
+        await until(
+            pilot,
+            lambda: main.viewer.rendered is not None and main.viewer.rendered.subject == "Message number 3",
+            what="the next one",
+        )
+        assert main.message_list.cursor_row == 1 and main._within(main.viewer)
+        await pilot.press("K")
+        await until(
+            pilot,
+            lambda: main.viewer.rendered is not None and main.viewer.rendered.subject == "Message number 4",
+            what="back",
+        )
+        assert main.message_list.cursor_row == 0
+
+
+async def test_ctrl_d_and_ctrl_u_move_half_a_page_in_the_list() -> None:
+    async with app_on(seeded(60)) as (app, pilot, main):
+        ml = main.message_list
+        half = max((ml.scrollable_content_region.height - 1) // 2, 1)
+        await pilot.press("ctrl+d")
+        assert ml.cursor_row == half
+        await pilot.press("ctrl+u")
+        assert ml.cursor_row == 0

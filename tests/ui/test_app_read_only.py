@@ -17,9 +17,9 @@ from tests.servers.info import ServerInfo
 from tests.session.pilot_support import FIXED_NOW, until, until_loaded
 from tests.session.support import make_message, other_connection, snapshot_flags
 from tuimail.config import Account
+from tuimail.mail.mailbox_tree import iter_nodes as flatten
 from tuimail.ui.app import TuimailApp
 from tuimail.ui.screens import ErrorScreen
-from tuimail.ui.screens.main import flatten
 
 SEED: dict[str, list[tuple[int, list[str]]]] = {
     "INBOX": [(1, []), (2, ["\\Seen"]), (3, ["\\Flagged"]), (4, ["\\Seen", "\\Answered"]), (5, ["$Label1"])],
@@ -29,7 +29,7 @@ SEED: dict[str, list[tuple[int, list[str]]]] = {
     "Projects": [(40, [])],
     "Projects/tuimail": [(41, ["\\Flagged"]), (42, [])],
 }
-CHANGING_KEYS = ("u", "f", "d", "delete", "a", "m", "c")
+CHANGING_KEYS = ("r", "f", "d", "delete", "a", "m", "c", "u")
 
 
 def seed(info: ServerInfo) -> None:

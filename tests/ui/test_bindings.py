@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.ui.test_widgets_mailbox_tree import TreeApp, lines
-from tuimail.ui.bindings import active_bindings, all_binding_rows, binding_areas
+from tuimail.ui.app import binding_areas
+from tuimail.ui.binding_catalogue import all_binding_rows as catalogue
+from tuimail.ui.bindings import active_bindings
 from tuimail.ui.widgets import MailboxTree
 
 AREAS = binding_areas()
@@ -24,7 +26,7 @@ def test_the_tree_keeps_textual_tree_keys_under_its_own_ids() -> None:
 
 
 def test_help_rows_list_every_binding_id_once_and_none_empty() -> None:
-    rows = all_binding_rows()
+    rows = catalogue(AREAS)
     ids = [row.binding_id for row in rows]
     assert "" not in ids
     assert len(ids) == len(set(ids))
@@ -33,7 +35,7 @@ def test_help_rows_list_every_binding_id_once_and_none_empty() -> None:
 
 
 def test_help_rows_show_remapped_keys() -> None:
-    rows = {row.binding_id: row.keys for row in all_binding_rows({"mailbox_tree.toggle": "x,ctrl+t"})}
+    rows = {row.binding_id: row.keys for row in catalogue(AREAS, {"mailbox_tree.toggle": "x,ctrl+t"})}
     assert rows["mailbox_tree.toggle"] == "x, Ctrl+T"
     assert rows["mailbox_tree.open"] == "Enter"
 

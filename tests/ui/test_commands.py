@@ -34,7 +34,7 @@ async def test_palette_shows_markup_like_mailbox_and_theme_names_literally(tmp_p
     boxes = seeded(3)
     boxes[MARKUP_MAILBOX] = []
     async with app_on(boxes, theme_dirs=[tmp_path]) as (app, pilot, _main):
-        await pilot.press("colon")
+        await pilot.press("ctrl+p")
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"Boss")
         await until(pilot, lambda: any("Boss" in p for p in prompts(app)), what="mailbox hit")

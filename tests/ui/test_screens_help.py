@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from textual.app import App
 
+from tuimail.ui.app import binding_areas
 from tuimail.ui.screens import HelpScreen
 from tuimail.ui.screens.help import HelpBody
 
@@ -16,11 +17,11 @@ def rendered(screen: HelpScreen) -> str:
 
 
 def test_help_caption_shows_the_keymap_table_name_literally() -> None:
-    assert '[keymap] <id> = "keys"' in rendered(HelpScreen())
+    assert '[keymap] <id> = "keys"' in rendered(HelpScreen(binding_areas()))
 
 
 def test_help_table_shows_remapped_keys_and_every_id() -> None:
-    screen = HelpScreen({"message.delete": "x"})
+    screen = HelpScreen(binding_areas(), {"message.delete": "x"})
     text = rendered(screen)
     assert all(row.binding_id in text for row in screen.rows)
     delete = next(row for row in screen.rows if row.binding_id == "message.delete")
@@ -29,7 +30,7 @@ def test_help_table_shows_remapped_keys_and_every_id() -> None:
 
 class HelpApp(App[None]):
     def on_mount(self) -> None:
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(binding_areas()))
 
 
 async def test_help_scrolls_with_j_k_g_and_closes_with_q() -> None:

@@ -14,8 +14,10 @@ from textual.pilot import Pilot
 from tuimail.imap.parser import parse_response
 from tuimail.imap.types import FetchData, UntaggedResponse
 from tuimail.mail.headers import message_date
+from tuimail.mail.mailbox_view import MailboxView
 from tuimail.mail.render import AttachmentInfo, RenderedMessage, render_message
 from tuimail.mail.summary import MessageSummary
+from tuimail.mail.view_changes import Loaded
 from tuimail.ui.widgets import EnvelopeViewer, MessageList
 from tuimail.ui.widgets.row_format import format_date
 
@@ -46,7 +48,6 @@ class ViewerApp(App[None]):
     def __init__(self) -> None:
         super().__init__()
         self.saves: list[int] = []
-        self.raw_requests = 0
 
     def compose(self) -> ComposeResult:
         yield EnvelopeViewer()
@@ -57,8 +58,6 @@ class ViewerApp(App[None]):
     def on_envelope_viewer_save_attachment(self, message: EnvelopeViewer.SaveAttachment) -> None:
         self.saves.append(message.index)
 
-    def on_envelope_viewer_raw_requested(self, message: EnvelopeViewer.RawRequested) -> None:
-        self.raw_requests += 1
 
 
 def screen_text(app: App[None]) -> str:
@@ -177,13 +176,13 @@ async def test_save_with_no_attachments_does_nothing() -> None:
 async def test_raw_source_is_shown_sanitised_and_r_toggles_it() -> None:
     async with showing(render_message(RAW), RAW) as (app, pilot, viewer):
         assert "café" in screen_text(app)
-        await press(pilot, "r")
+        await press(pilot, "H")
         assert viewer.showing_raw
         text = screen_text(app)
         assert "Subject: =?utf-8?q?caf=C3=A9?=" in text
         assert "hello \u241b[2J world" in text
         assert "\x1b" not in text
-        await press(pilot, "r")
+        await press(pilot, "H")
         assert not viewer.showing_raw
         assert "Subject: =?utf-8?q?" not in screen_text(app)
 
@@ -193,10 +192,10 @@ async def test_show_raw_without_a_message_shows_the_source() -> None:
         assert "Content-Type: text/plain" in screen_text(app)
 
 
-async def test_r_without_the_raw_source_asks_for_it() -> None:
+async def test_r_without_the_raw_source_changes_nothing() -> None:
     async with showing(MESSAGE) as (app, pilot, viewer):
-        await press(pilot, "r")
-        assert app.raw_requests == 1
+        await press(pilot, "H")
+        assert not viewer.showing_raw and viewer.rendered is MESSAGE
 
 
 async def test_markup_and_controls_in_the_message_are_shown_literally() -> None:
@@ -288,9 +287,9 @@ async def test_the_date_survives_toggling_the_raw_source() -> None:
     raw = b"Subject: s\r\n\r\nbody"
     received = datetime(2026, 3, 5, 8, 15, tzinfo=UTC)
     async with showing_at(render_message(raw), received, raw) as (app, pilot, viewer):
-        await press(pilot, "r")
+        await press(pilot, "H")
         assert viewer.showing_raw
-        await press(pilot, "r")
+        await press(pilot, "H")
         assert viewer_date_line(app) == "Thu, 05 Mar 2026 08:15 (received)"
 
 
@@ -316,8 +315,8 @@ async def test_the_list_shows_an_internaldate_at_the_end_of_time() -> None:
     app = ListApp()
     async with app.run_test(size=SIZE) as pilot:
         widget = app.query_one(MessageList)
-        widget.set_count(1)
-        widget.set_rows({0: row})
+        widget.show(MailboxView("INBOX", 1, generation=1))
+        widget.apply_changes([Loaded(((widget.view.seqno_of_row(0), row),))])
         await pilot.pause()
         assert "9999-12-31" in screen_text(app)
 

@@ -13,7 +13,9 @@ from textual.message import Message
 from textual.pilot import Pilot
 from textual.strip import Strip
 
+from tuimail.mail.mailbox_view import MailboxView
 from tuimail.mail.summary import MessageSummary
+from tuimail.mail.view_changes import Added, FlagsChanged, Loaded, Removed
 from tuimail.ui.themes import load_themes
 from tuimail.ui.widgets import MessageList
 from tuimail.ui.widgets.row_format import (
@@ -72,7 +74,9 @@ class ListApp(App[None]):
     def on_message_list_rows_wanted(self, message: MessageList.RowsWanted) -> None:
         self.posted.append(message)
         if self.answer:
-            message.control.set_rows({r: self.make(r) for r in range(message.start, message.stop)})
+            widget = message.control
+            rows = [widget.view.row_of_seqno(s) for s in message.seqnos]
+            load(widget, {row: self.make(row) for row in rows})
 
     def on_message_list_highlighted(self, message: MessageList.Highlighted) -> None:
         self.posted.append(message)
@@ -98,9 +102,9 @@ async def running(
     app = app if app is not None else ListApp(answer=answer)
     async with app.run_test(size=size) as pilot:
         widget = app.query_one(MessageList)
-        widget.set_count(count)
+        widget.show(MailboxView("INBOX", count, generation=1))
         if rows:
-            widget.set_rows(rows)
+            load(widget, rows)
         if cursor is not None:
             widget.cursor_row = cursor
         await pilot.pause()
@@ -113,8 +117,26 @@ async def press(pilot: Pilot[None], *keys: str) -> None:
     await pilot.pause()
 
 
+def load(widget: MessageList, rows: dict[int, MessageSummary]) -> None:
+    """Summaries arrive for these rows (as the session's Loaded change)."""
+    view = widget.view
+    widget.apply_changes([Loaded(tuple((view.seqno_of_row(r), s) for r, s in sorted(rows.items())))])
+
+
 def wanted(app: ListApp) -> list[tuple[int, int]]:
-    return [(m.start, m.stop) for m in app.of(MessageList.RowsWanted)]
+    """The rows asked for, as (start, stop) runs, in the order asked."""
+    runs: list[tuple[int, int]] = []
+    for message in app.of(MessageList.RowsWanted):
+        widget = message.control
+        rows = sorted(widget.view.row_of_seqno(s) for s in message.seqnos)
+        start = prev = rows[0]
+        for row in rows[1:]:
+            if row != prev + 1:
+                runs.append((start, prev + 1))
+                start = row
+            prev = row
+        runs.append((start, prev + 1))
+    return runs
 
 
 def screen_lines(app: App[None]) -> list[str]:
@@ -181,13 +203,12 @@ async def test_rows_wanted_asks_for_visible_rows_plus_a_page() -> None:
         assert wanted(app) == [(0, 2 * height)]
 
 
-async def test_rows_wanted_stop_is_the_end_row_and_still_stops_propagation() -> None:
-    app = ListApp()
-    async with app.run_test(size=SIZE):
-        message = MessageList.RowsWanted(app.query_one(MessageList), 10, 20)
-        assert message.stop == 20 and list(range(message.start, message.stop))[-1] == 19
-        assert not message._stop_propagation
-        message.stop()
+async def test_rows_wanted_name_the_view_and_still_stop_like_any_message() -> None:
+    async with running(100) as (app, pilot, widget):
+        message = app.of(MessageList.RowsWanted)[0]
+        assert (message.generation, message.removals) == (1, 0)
+        assert message.seqnos[0] == 100  # the newest first
+        message.stop()  # Textual's Message.stop, not shadowed
         assert message._stop_propagation
 
 
@@ -209,23 +230,26 @@ async def test_rows_already_requested_are_not_asked_again() -> None:
         assert wanted(app) == first + [(2 * height, 3 * height)]
 
 
-async def test_clear_rows_asks_for_the_visible_rows_again() -> None:
-    async with running(500, answer=True) as (app, pilot, widget):
-        assert widget.summary_at(0) is not None
-        widget.clear_rows()
-        assert widget.summary_at(0) is None
+async def test_a_removed_row_has_the_rows_in_view_asked_again_where_missing() -> None:
+    async with running(1000) as (app, pilot, widget):
+        height = rows_in_view(widget)
+        load(widget, {r: summary(r) for r in range(0, 2 * height)})
+        asked = len(app.of(MessageList.RowsWanted))
+        widget.apply_changes([Removed(1000)])  # the newest goes: every row moves up one
         await pilot.pause()
-        assert wanted(app)[-1][0] == 0
-        assert widget.summary_at(0) is not None
+        assert wanted(app)[asked:] == [(2 * height - 1, 2 * height)]
 
 
-async def test_released_rows_are_asked_again() -> None:
+async def test_failed_rows_say_why_and_are_not_asked_again_in_a_loop() -> None:
     async with running(1000) as (app, pilot, widget):
         height = rows_in_view(widget)
         assert wanted(app) == [(0, 2 * height)]
-        widget.release_rows(5, 10)  # the fetch of these failed
+        widget.rows_failed([1000 - 5], "the server sent no data for it")
         await pilot.pause()
-        assert wanted(app) == [(0, 2 * height), (5, 10)]
+        assert "could not load: the server sent no data for it" in line_of(widget, 5).text
+        widget.refresh()
+        await pilot.pause()
+        assert wanted(app) == [(0, 2 * height)]
 
 
 async def test_rows_without_data_show_a_loading_placeholder() -> None:
@@ -237,17 +261,17 @@ async def test_rows_without_data_show_a_loading_placeholder() -> None:
 async def test_set_rows_redraws_a_loaded_line() -> None:
     async with running(100) as (app, pilot, widget):
         assert "loading" in screen_lines(app)[1 + 3]  # under the header
-        widget.set_rows({3: summary(3, subject="Arrived late")})
+        load(widget, {3: summary(3, subject="Arrived late")})
         await pilot.pause()
         assert "Arrived late" in screen_lines(app)[1 + 3]
 
 
-async def test_set_count_keeps_the_cursor_in_range() -> None:
+async def test_showing_another_view_puts_the_cursor_on_its_newest_row() -> None:
     async with running(1000, answer=True) as (app, pilot, widget):
         widget.cursor_row = 900
-        widget.set_count(50)
-        assert widget.cursor_row == 49
-        widget.set_count(0)
+        widget.show(MailboxView("Other", 50, generation=2))
+        assert widget.cursor_row == 0 and widget.count == 50
+        widget.show(MailboxView("Empty", 0, generation=3))
         assert widget.cursor_row == 0
         await pilot.pause()
         assert "No messages" in line_of(widget, 0).text
@@ -270,16 +294,14 @@ async def test_j_and_k_move_the_cursor_and_post_highlighted() -> None:
 
 async def test_highlighted_is_posted_when_the_cursor_rows_data_arrives() -> None:
     async with running(100) as (app, pilot, widget):
-        widget.set_rows({1: summary(1)})
+        before = len(app.of(MessageList.Highlighted))
+        load(widget, {1: summary(1)})
         await pilot.pause()
-        assert app.of(MessageList.Highlighted) == []
-        widget.set_rows({0: summary(0)})
+        assert len(app.of(MessageList.Highlighted)) == before
+        load(widget, {0: summary(0)})
         await pilot.pause()
-        highlighted = app.of(MessageList.Highlighted)
+        highlighted = app.of(MessageList.Highlighted)[before:]
         assert [(m.row, m.summary.uid) for m in highlighted] == [(0, summary(0).uid)]
-        widget.set_rows({0: summary(0, subject="flags changed")})
-        await pilot.pause()
-        assert len(app.of(MessageList.Highlighted)) == 1
 
 
 async def test_g_and_G_and_home_and_end_jump_to_the_ends() -> None:
@@ -457,7 +479,7 @@ async def test_rendering_does_not_grow_with_the_mailbox() -> None:
             await press(pilot, "pagedown")
         assert widget.cursor_row == 10 * (rows_in_view(widget) - 1)
         assert len(widget._cache) == 200
-        assert len(widget._rows) < 1000
+        assert widget.view.loaded_count() < 1000
 
 
 @pytest.mark.parametrize("theme", ["tuimail-dark", "tuimail-light", "tuimail-solarized", "textual-light"])
@@ -486,3 +508,49 @@ async def test_rows_fill_the_width_exactly_at_any_width(width: int) -> None:
     async with running(3, rows, size=(width, 10)) as (app, pilot, widget):
         for row in range(3):
             assert line_of(widget, row).cell_length == widget.scrollable_content_region.width
+
+
+# ---------------------------------------------------------------- changes in place
+
+
+async def test_new_mail_comes_in_at_the_top_and_the_cursor_stays_on_its_message() -> None:
+    async with running(100, {r: summary(r) for r in range(100)}, cursor=3) as (app, pilot, widget):
+        on = widget.summary_at(3)
+        widget.apply_changes([Added(2)])
+        assert widget.cursor_row == 5 and widget.summary_at(5) == on
+        await pilot.pause()
+        lines = screen_lines(app)
+        assert "loading" in lines[1] and "loading" in lines[2]  # the two new ones, not fetched yet
+        assert "Subject number 0" in lines[3] and "loading" not in "".join(lines[3:20])
+
+
+async def test_an_expunge_above_the_cursor_keeps_it_on_its_message_and_one_below_does_not_move_it() -> None:
+    async with running(100, {r: summary(r) for r in range(100)}, cursor=10) as (app, pilot, widget):
+        on = widget.summary_at(10)
+        widget.apply_changes([Removed(widget.view.seqno_of_row(4))])
+        assert widget.cursor_row == 9 and widget.summary_at(9) == on
+        widget.apply_changes([Removed(widget.view.seqno_of_row(50))])
+        assert widget.cursor_row == 9 and widget.summary_at(9) == on
+        await pilot.pause()
+        assert "loading" not in "".join(screen_lines(app))
+        assert "Subject number 4" not in "".join(screen_lines(app))
+
+
+async def test_when_the_cursors_message_goes_the_cursor_lands_on_the_next_older_one() -> None:
+    async with running(100, {r: summary(r) for r in range(100)}, cursor=10) as (app, pilot, widget):
+        following = widget.summary_at(11)
+        widget.apply_changes([Removed(widget.view.seqno_of_row(10))])
+        assert widget.cursor_row == 10 and widget.summary_at(10) == following
+        await pilot.pause()
+        highlighted = app.of(MessageList.Highlighted)[-1]
+        assert highlighted.summary == following
+
+
+async def test_a_flag_change_redraws_that_row_only() -> None:
+    async with running(100, {r: summary(r) for r in range(100)}) as (app, pilot, widget):
+        target = widget.summary_at(2)
+        flagged = frozenset({"\\Flagged"})
+        widget.apply_changes([FlagsChanged(widget.view.seqno_of_row(2), target.uid, flagged)])
+        await pilot.pause()
+        assert FLAGGED_GLYPH in screen_lines(app)[1 + 2] and UNREAD_GLYPH in screen_lines(app)[1 + 2]
+        assert widget.summary_at(2).flagged and widget.summary_at(2).subject == target.subject

@@ -92,6 +92,8 @@ class Engine:
         self._logging_out = False
         self.bye: UntaggedResponse | None = None
         self.state = "not authenticated"
+        #: Loop time of the last bytes received (tells a busy server from a silent one).
+        self.last_received = asyncio.get_running_loop().time()
 
     # --- public state ------------------------------------------------------
 
@@ -121,11 +123,17 @@ class Engine:
         :mod:`.unsolicited`.  Use as ``with imap.updates() as updates:``."""
         return self._hub.subscribe(maxsize, names)
 
+    def abort(self, reason: str) -> None:
+        """Give the connection up now (say, the server stopped answering): every
+        command in flight or waiting fails with :class:`ConnectionLost`."""
+        self._fail(ConnectionLost(reason))
+
     # --- connection events ---------------------------------------------------
 
     def _on_data(self, data: bytes) -> None:
         if self._closed_error is not None:
             return
+        self.last_received = asyncio.get_running_loop().time()
         if self._discard:
             trace.note(f"discarding {len(data)} bytes received before the TLS handshake", self.trace_id)
             return

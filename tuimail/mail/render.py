@@ -62,7 +62,7 @@ _MAX_DEPTH = MAX_DEPTH
 _TRUNCATED = "\n\n[… message truncated …]"
 _PARTS_LEFT_OUT = (
     f"\n\n[… some MIME parts are not shown: this message has more than {MAX_PARTS:,} parts, parts "
-    f"nested more than {MAX_DEPTH} deep, or a structure too costly to read; r shows the raw source …]"
+    f"nested more than {MAX_DEPTH} deep, or a structure too costly to read; H shows the raw source …]"
 )
 
 

@@ -1,137 +1,186 @@
-"""Typed Textual messages the session posts to the UI.
+"""Typed Textual messages the session posts to the UI (one way up).
 
-The session runs on its own thread; it hands these to ``App.post_message``
-(thread-safe).  Each carries domain objects (``MessageSummary``,
-``MailboxNode``, ``RenderedMessage``), never raw protocol text to be parsed
-by the UI.
+The session runs on its own thread and hands these to ``App.post_message``
+(thread-safe).  Each is a dataclass carrying domain objects
+(:class:`~tuimail.mail.mailbox_view.MailboxView`, view changes,
+``MailboxNode``, ``RenderedMessage``), never protocol text for the UI to
+parse.
 
-``epoch`` numbers a view of the selected mailbox: it changes whenever the
-row <-> sequence-number mapping changes (another mailbox selected, messages
-added or expunged, reconnection).  The UI drops rows of an older epoch.
+``generation`` numbers a view of the selected mailbox: it changes only on
+SELECT/EXAMINE, reconnection or a new UIDVALIDITY.  Within a generation the
+UI keeps its replica of the view current by applying every
+:class:`ViewChanged` in order; a message of another generation is stale.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from tuimail.imap.types import ThreadMember
     from tuimail.mail.mailbox_tree import MailboxNode
+    from tuimail.mail.mailbox_view import MailboxView
     from tuimail.mail.render import RenderedMessage
-    from tuimail.mail.summary import MessageSummary
+    from tuimail.mail.view_changes import ViewChange
+
+    from .failures import FailureKind
+
+ConnectionStatus = Literal["connecting", "connected", "waiting", "reconnecting", "offline"]
+Severity = Literal["information", "warning", "error"]
 
 
 class SessionMessage(Message, bubble=False):
     """Base class of everything the session posts."""
 
 
-class ConnectionState(SessionMessage):
-    """The connection's state changed: connecting, connected, idle, reconnecting, offline."""
+@dataclass
+class ConnectionChanged(SessionMessage):
+    """The connection's state: connecting, connected, waiting (for an answer),
+    reconnecting, offline.  ``detail`` says why; ``retry_at`` (``time.time()``)
+    when the next try is, while offline."""
 
-    def __init__(self, state: str, detail: str = "") -> None:
-        super().__init__()
-        self.state = state
-        self.detail = detail
+    state: ConnectionStatus
+    detail: str = ""
+    retry_at: float | None = None
 
 
+@dataclass
 class SessionFailed(SessionMessage):
-    """Something failed; ``kind`` is one of auth, unreachable, tls, lost, password, protocol.
+    """The session cannot go on without the user (wrong password, TLS, ...)."""
 
-    ``fatal`` means the session is offline and needs the user (retry or quit);
-    otherwise the session recovered or the failure concerned one request.
-    """
-
-    def __init__(self, kind: str, title: str, detail: str, *, fatal: bool) -> None:
-        super().__init__()
-        self.kind = kind
-        self.title = title
-        self.detail = detail
-        self.fatal = fatal
+    kind: FailureKind
+    title: str
+    detail: str
 
 
+@dataclass
 class MailboxesLoaded(SessionMessage):
     """The mailbox tree (from LIST, with counts when known)."""
 
-    def __init__(self, nodes: list[MailboxNode]) -> None:
-        super().__init__()
-        self.nodes = nodes
+    nodes: list[MailboxNode]
 
 
+@dataclass
 class MailboxCounts(SessionMessage):
-    """A mailbox's unread and total counts changed."""
+    """A mailbox's unread and total counts."""
 
-    def __init__(self, name: str, unread: int | None, total: int | None) -> None:
-        super().__init__()
-        self.name = name
-        self.unread = unread
-        self.total = total
+    name: str
+    unread: int | None
+    total: int | None
 
 
+@dataclass
 class MailboxOpened(SessionMessage):
-    """A mailbox was selected (or examined): the list has ``exists`` rows."""
+    """A mailbox was selected (or examined): ``view`` is the UI's replica of its rows."""
 
-    def __init__(self, name: str, exists: int, read_only: bool, epoch: int) -> None:
-        super().__init__()
-        self.name = name
-        self.exists = exists
-        self.read_only = read_only
-        self.epoch = epoch
+    view: MailboxView
 
-
-class MailboxChanged(SessionMessage):
-    """The selected mailbox's message count changed (new mail, expunge)."""
-
-    def __init__(self, name: str, exists: int, epoch: int) -> None:
-        super().__init__()
-        self.name = name
-        self.exists = exists
-        self.epoch = epoch
+    @property
+    def generation(self) -> int:
+        return self.view.generation
 
 
-class RowsLoaded(SessionMessage):
-    """Summaries for rows of the message list (row 0 = newest)."""
+@dataclass
+class ViewChanged(SessionMessage):
+    """Changes to the open mailbox's rows, to apply in order.
 
-    def __init__(self, mailbox: str, epoch: int, rows: dict[int, MessageSummary]) -> None:
-        super().__init__()
-        self.mailbox = mailbox
-        self.epoch = epoch
-        self.rows = rows
+    ``ours``: UIDs the user's own action removed (any other removal was
+    another client's)."""
+
+    generation: int
+    changes: tuple[ViewChange, ...]
+    ours: frozenset[int] = field(default_factory=frozenset)
 
 
+@dataclass
+class RowsFailed(SessionMessage):
+    """These messages' summaries could not be fetched."""
+
+    generation: int
+    seqnos: tuple[int, ...]
+    reason: str
+
+
+@dataclass
+class Listed(SessionMessage):
+    """A listing of the open mailbox: ``kind`` "search" (``title``: the query), "sort" (by
+    ``sort`` keys) or "threads" (``threads``); ``uids`` in display order (search, sort)."""
+
+    generation: int
+    kind: Literal["search", "sort", "threads"]
+    title: str
+    uids: tuple[int, ...]
+    sort: tuple[str, ...] = ()
+    threads: tuple[ThreadMember, ...] = ()
+
+
+@dataclass
+class SearchFailed(SessionMessage):
+    """A query could not be compiled: ``reason``, and where (``position`` in ``text``)."""
+
+    generation: int
+    text: str
+    reason: str
+    position: int
+
+
+@dataclass
 class MessageLoaded(SessionMessage):
     """A message's body was fetched and rendered."""
 
-    def __init__(self, mailbox: str, uid: int, raw: bytes, rendered: RenderedMessage) -> None:
-        super().__init__()
-        self.mailbox = mailbox
-        self.uid = uid
-        self.raw = raw
-        self.rendered = rendered
+    mailbox: str
+    uid: int
+    raw: bytes
+    rendered: RenderedMessage
 
 
-class Refused(SessionMessage):
-    """The session refused an action before it reached the wire (read-only mode)."""
+@dataclass
+class MessageGone(SessionMessage):
+    """A message the user asked for no longer exists (another client removed it)."""
 
-    def __init__(self, action: str, reason: str) -> None:
-        super().__init__()
-        self.action = action
-        self.reason = reason
+    mailbox: str
+    uid: int
 
 
+@dataclass
+class ActionDone(SessionMessage):
+    """The server confirmed an action; ``text`` says what was done."""
+
+    action: str
+    text: str
+
+
+@dataclass
+class ActionFailed(SessionMessage):
+    """An action was not done (or only partly); ``text`` says why, for a person."""
+
+    action: str
+    text: str
+    uids: tuple[int, ...] = ()
+
+
+@dataclass
+class QueueChanged(SessionMessage):
+    """Actions wait for the connection: ``count`` of them (0: none); ``text`` says what changed."""
+
+    count: int
+    text: str = ""
+
+
+@dataclass
 class Notice(SessionMessage):
-    """Something for the user to read: ``severity`` is information, warning or error."""
+    """Something for the user to read."""
 
-    def __init__(self, text: str, severity: str = "information") -> None:
-        super().__init__()
-        self.text = text
-        self.severity = severity
+    text: str
+    severity: Severity = "information"
 
 
+@dataclass
 class AttachmentSaved(SessionMessage):
     """An attachment was written to ``path``."""
 
-    def __init__(self, path: Path) -> None:
-        super().__init__()
-        self.path = path
+    path: Path

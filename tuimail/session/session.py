@@ -1,101 +1,62 @@
-"""The background IMAP session: one thread, one asyncio loop, one client.
+"""The session's face to the UI, and its one failure handler.
 
-The UI never waits on the network or on parsing.  It calls the request
-methods of :class:`Session` (they return at once: the work is scheduled on
-the session's loop with :func:`asyncio.run_coroutine_threadsafe`) and gets
-typed Textual messages (:mod:`tuimail.session.messages`) posted back through
-``post`` (``App.post_message`` is thread-safe).
+The UI calls the request methods of :class:`Session`; each returns at once
+(the work runs on the session's own thread, :mod:`.worker`) and the answers
+come back as typed messages (:mod:`.messages`).  The rooms behind it, one
+job each:
 
-Flow: connect, log in, LIST (with SPECIAL-USE and LIST-STATUS return
-options when offered, RFC 6154 / RFC 5819; else STATUS per mailbox,
-RFC 9051 §6.3.11), SELECT INBOX (EXAMINE in read-only mode, §6.3.3).
-Row ``i`` of the message list is sequence number ``EXISTS - i``; rows are
-fetched lazily in batches with ``FETCH set (UID FLAGS INTERNALDATE
-RFC822.SIZE ENVELOPE BODYSTRUCTURE)``.  Opening a message fetches
-``BODY.PEEK[]`` by UID and, unless read-only, sets ``\\Seen`` with
-``UID STORE``.  Between requests the session IDLEs (RFC 2177), or polls
-with NOOP when IDLE is missing, and reports new mail, expunges and flag
-changes.
+- :mod:`.worker`: the thread and its event loop;
+- :mod:`.gate`: one request at a time has the connection;
+- :mod:`.connector`: connecting, logging in, trying again while offline;
+- :mod:`.client`: the only IMAP commands the session uses (UID forms, read-only);
+- :mod:`.mailboxes`: the mailbox list and counts;
+- :mod:`.selected`: the open mailbox's view, kept current in place;
+- :mod:`.actions`: what the user does to messages;
+- :mod:`.keepalive`: IDLE or NOOP between requests, and the watchdog.
 
-Every failure goes through :meth:`Session._failed`, which turns it into a
-message for the screen (never a traceback); a lost connection is reported,
-then the session reconnects and reselects its mailbox.
+Every failure ends in :meth:`Session._failed`: a lost connection is reported
+(with the action it cost, never silently) and the session reconnects; a
+refusal is reported as the action not done; a local failure (a file that
+cannot be written) is only that; only a failure the user must mend (password,
+login, TLS) shows the error screen.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
-import socket
 import ssl
-import threading
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from textual.message import Message
-
-from tuimail.config import Account, PasswordError, get_password
-from tuimail.imap.unsolicited import Subscription
+from tuimail.config import Account
+from tuimail.imap.errors import NoResponseError
+from tuimail.mail.cache import HeaderCache
+from tuimail.mail.mailbox_view import TooManyMessages
 
 from . import messages as m
-from .guard import GuardedClient, ReadOnlyRefused
+from .actions import Actions, Afterwards
+from .client import ReadOnlyRefused, SessionClient
+from .connector import Connector
+from .failures import FailureKind, classify, describe, title
+from .gate import RequestGate
+from .keepalive import KeepAlive, Watchdog
+from .listings import Listings
+from .mailboxes import MailboxDirectory
+from .offline_queue import OfflineQueue
+from .selected import SelectedMailbox
+from .worker import LoopThread
+
+__all__ = ["Session"]
 
 _log = logging.getLogger(__name__)
 
-SUMMARY_ITEMS = "(UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE)"
-FETCH_BATCH = 200
-RECONNECT_DELAYS = (0.5, 2.0, 5.0)
-POLL_INTERVAL = 30.0
-#: How often the other mailboxes' counts are refreshed (seconds); IDLE is renewed as often.
-COUNTS_INTERVAL = 120.0
-#: Longest wait for any one command's answer (seconds); then the connection counts as lost.
-COMMAND_TIMEOUT = 120.0
-#: Longest wait for the server to end IDLE after DONE (RFC 2177 §3); then the connection counts as lost.
-IDLE_DONE_TIMEOUT = 30.0
-#: Longest wait for the session thread's loop to start, and for its tasks to end once cancelled.
-THREAD_START_TIMEOUT = 10.0
-
-Post = Callable[[Message], Any]
-
-
-def _client_class() -> Any:
-    from tuimail.imap import client as client_module
-
-    return client_module.IMAP
-
-
-def classify_error(exc: BaseException) -> tuple[str, str]:
-    """(kind, title) for a failure: auth, tls, unreachable, lost, password, protocol."""
-    from tuimail.imap import errors as e
-
-    if isinstance(exc, PasswordError):
-        return "password", "Could not get the password"
-    if isinstance(exc, e.AuthenticationError):
-        return "auth", "Login failed: wrong user name or password?"
-    if isinstance(exc, (ssl.SSLError, ssl.CertificateError, e.SecurityError)):
-        return "tls", "TLS failure: the connection is not secure"
-    if isinstance(exc, (e.ConnectionLost, e.ByeResponseError)):
-        return "lost", "Connection lost"
-    if isinstance(exc, (socket.gaierror, ConnectionRefusedError, e.CommandTimeout, TimeoutError)):
-        return "unreachable", "Cannot reach the server"
-    if isinstance(exc, ConnectionError):
-        return "lost", "Connection lost"
-    if isinstance(exc, OSError):
-        return "unreachable", "Cannot reach the server"
-    if isinstance(exc, e.ResponseError):
-        return "protocol", "The server refused a command"
-    return "protocol", "Unexpected error"
-
-
-def describe(exc: BaseException) -> str:
-    """One line about an exception, without a traceback."""
-    text = str(exc) or type(exc).__name__
-    if isinstance(exc, OSError) and exc.strerror:
-        text = exc.strerror
-    return text
+Post = Callable[[Any], Any]
+#: (kind, uids, detail) of an action that may wait in the offline queue.
+Queueable = tuple[str, list[int], dict[str, object]]
+Work = Callable[..., Awaitable[Afterwards]]
 
 
 class Session:
@@ -110,710 +71,372 @@ class Session:
         password: str | None = None,
         ssl_context: ssl.SSLContext | None = None,
         connect_timeout: float = 20.0,
-        client_factory: Callable[..., Awaitable[Any]] | None = None,
+        cache: HeaderCache | None = None,
+        queue: OfflineQueue | None = None,
     ) -> None:
         self.account = account
+        #: Actions taken while offline (in memory only when no file is given).
+        self.queue = queue if queue is not None else OfflineQueue(None)
+        #: The header cache shared by the app's sessions (None: none).
+        self.cache = cache
         self.post = post
         self.read_only = read_only or account.read_only
-        self._password = password
-        self._ssl_context = ssl_context
-        self._connect_timeout = connect_timeout
-        self._client_factory = client_factory
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._imap: GuardedClient | None = None
-        self._lock: asyncio.Lock | None = None
-        self._wake: asyncio.Event | None = None
-        self._pending = 0
-        self._quiet: asyncio.Event | None = None
-        self._keepalive: asyncio.Task[None] | None = None
-        self._reconnect_task: asyncio.Task[None] | None = None
-        self._updates: Subscription | None = None
-        self._closing = False
-        self._reconnecting = False
-        # state of the selected mailbox (touched on the session loop only)
+        self._thread = LoopThread(f"tuimail-session-{account.name}")
+        self.connector = Connector(
+            account,
+            post,
+            read_only=self.read_only,
+            password=password,
+            ssl_context=ssl_context,
+            connect_timeout=connect_timeout,
+        )
+        self.directory = MailboxDirectory(post)
+        account_key = f"{account.username}@{account.host}:{account.effective_port}"
+        self.account_key = account_key
+        self.selected = SelectedMailbox(post, self._schedule, cache=cache, account_key=account_key)
+        self.actions = Actions(
+            post,
+            self.selected,
+            self.directory,
+            lambda: self.connector.connect(quiet=True),
+            trash_folder=account.trash_folder,
+            archive_folder=account.archive_folder,
+            journal=self.queue,
+            account_key=account_key,
+        )
+        self.listings = Listings(post, self.selected)
+        self._gate: RequestGate | None = None
+        self.keepalive: KeepAlive | None = None
+        self.watchdog: Watchdog | None = None
+        self._client: SessionClient | None = None
+        self._tasks: list[asyncio.Task[Any]] = []
+        self._recovery: asyncio.Task[None] | None = None
+        #: The mailbox to be in (kept across reconnections).
         self.mailbox: str | None = None
-        self.exists = 0
-        self.epoch = 0
-        self.unseen: int | None = None
-        self._changed_seqnos: set[int] = set()
-        self._names: list[str] = []
-        self._counts_at = 0.0
-        self._raw_cache: dict[tuple[str, int], bytes] = {}
+        self._connections = 0  # logged in how many times
 
     # ------------------------------------------------------------------ thread
 
     def start(self) -> None:
         """Start the session thread and connect."""
-        if self._thread is not None:
+        if not self._thread.start():
+            self.post(m.SessionFailed(FailureKind.UNEXPECTED, "The session did not start", "no event loop"))
             return
-        ready = threading.Event()
-
-        def run() -> None:
-            loop = asyncio.new_event_loop()
-            asyncio.set_event_loop(loop)
-            self._loop = loop
-            self._lock = asyncio.Lock()
-            self._wake = asyncio.Event()
-            self._quiet = asyncio.Event()
-            self._quiet.set()
-            ready.set()
-            try:
-                loop.run_forever()
-            finally:
-                pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
-                for task in pending:
-                    task.cancel()
-                with contextlib.suppress(Exception):
-                    if pending:  # bounded: a task that ignores its cancellation is left behind
-                        loop.run_until_complete(asyncio.wait(pending, timeout=THREAD_START_TIMEOUT))
-                    loop.run_until_complete(loop.shutdown_asyncgens())
-                loop.close()
-
-        self._thread = threading.Thread(target=run, name=f"tuimail-session-{self.account.name}", daemon=True)
-        self._thread.start()
-        if not ready.wait(THREAD_START_TIMEOUT):
-            self.post(m.SessionFailed("protocol", "The session did not start", "no event loop", fatal=True))
-            return
+        self._thread.submit(self._init_loop_state())
         self.connect()
+
+    async def _init_loop_state(self) -> None:
+        self._gate = RequestGate()
+        self.keepalive = KeepAlive(self._gate)
+        self.watchdog = Watchdog(self._gate, self.post)
 
     def stop(self, timeout: float = 5.0) -> None:
         """Log out and end the thread (called from the UI thread on quit)."""
-        loop, thread = self._loop, self._thread
-        if loop is None or thread is None:
-            return
-        self._closing = True
-        future = asyncio.run_coroutine_threadsafe(self._shutdown(), loop)
-        with contextlib.suppress(Exception):
-            future.result(timeout)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout)
-        self._thread = None
-
-    def _submit(self, coro: Coroutine[Any, Any, Any]) -> None:
-        if self._loop is None or self._closing:
-            coro.close()
-            return
-        asyncio.run_coroutine_threadsafe(coro, self._loop)
+        self._thread.stop(self._shutdown(), timeout)
 
     # ---------------------------------------------------------------- requests
 
     def connect(self) -> None:
-        """(Re)connect, list mailboxes and open INBOX (or the mailbox open before)."""
-        self._submit(self._connect_flow(self.mailbox or "INBOX"))
+        """Connect, list mailboxes and open INBOX (or the mailbox open before)."""
+        self._thread.submit(self._recover("connecting"))
 
     retry = connect
 
-    def open_mailbox(self, name: str) -> None:
-        """Select (EXAMINE in read-only mode) ``name``; posts MailboxOpened."""
-        self._submit(self._request(self._open_mailbox, name))
+    def reconnect(self) -> None:
+        """Replace the connection with a new one (the user asked: Ctrl+R)."""
+        self._thread.submit(self._recover("reconnecting as asked", replace=True))
 
-    def want_rows(self, start: int, stop: int, epoch: int | None = None) -> None:
-        """Fetch summaries of rows ``start`` to ``stop - 1`` of view ``epoch``; posts RowsLoaded."""
-        self._submit(self._request(self._fetch_rows, start, stop, self.epoch if epoch is None else epoch))
+    def open_mailbox(self, name: str, query: str = "") -> None:
+        """Select (EXAMINE in read-only mode) ``name``; MailboxOpened follows.  With ``query``, no
+        row is fetched but what the search finds (Listed follows)."""
+        self._submit("open the mailbox", self._open_mailbox, name, query)
 
-    def open_message(self, summary: Any) -> None:
-        """Fetch, render and (unless read-only) mark read; posts MessageLoaded."""
-        self._submit(self._request(self._open_message, summary))
+    def want_rows(self, generation: int, removals: int, seqnos: Sequence[int]) -> None:
+        """Summaries for these positions of the UI's view; ViewChanged (Loaded) follows."""
+        self._submit("load messages", self.selected.want_rows, generation, removals, list(seqnos), quiet=True)
+
+    def want_summaries(self, generation: int, uids: Sequence[int]) -> None:
+        """Summaries of these UIDs (rows of a search, sort or thread listing)."""
+        self._submit("load messages", self.selected.want_uids, generation, list(uids), quiet=True)
+
+    def open_message(self, uid: int) -> None:
+        """Fetch and render message ``uid`` (marking it read unless read-only); MessageLoaded follows."""
+        self._submit("open the message", self.actions.open_message, uid)
 
     def save_attachment(self, uid: int, index: int, folder: Path) -> None:
-        """Save attachment ``index`` of message ``uid``; posts AttachmentSaved."""
-        self._submit(self._request(self._save_attachment, uid, index, folder))
+        """Save attachment ``index`` of message ``uid``; AttachmentSaved follows."""
+        self._submit("save the attachment", self.actions.save_attachment, uid, index, folder)
 
-    def toggle_seen(self, summary: Any) -> None:
-        """Mark read or unread (UID STORE ±FLAGS (\\Seen))."""
-        self._write("toggle read", self._toggle_flag, summary, "\\Seen")
+    def set_flag(self, uids: Sequence[int], flag: str, on: bool) -> None:
+        """Add (``on``) or remove ``flag`` (UID STORE ±FLAGS); queued while offline."""
+        what = "mark read or unread" if flag == "\\Seen" else "flag"
+        queued = ("flag", list(uids), {"flag": flag, "on": on})
+        self._write(what, self.actions.set_flag, list(uids), flag, on, queue_as=queued)
 
-    def toggle_flagged(self, summary: Any) -> None:
-        """Flag or unflag (UID STORE ±FLAGS (\\Flagged))."""
-        self._write("toggle flag", self._toggle_flag, summary, "\\Flagged")
+    def delete(self, uids: Sequence[int]) -> None:
+        """Move to the trash (or, in the trash, delete for good with UID EXPUNGE); queued while offline."""
+        self._write("delete", self.actions.delete, list(uids), queue_as=("delete", list(uids), {}))
 
-    def delete(self, summary: Any) -> None:
-        """Move to the trash folder (or, in the trash, mark deleted and UID EXPUNGE it)."""
-        self._write("delete", self._delete, summary)
+    def archive(self, uids: Sequence[int]) -> None:
+        """Move to the archive folder; queued while offline."""
+        self._write("archive", self._archive, list(uids), queue_as=("archive", list(uids), {}))
 
-    def archive(self, summary: Any) -> None:
-        """Move to the archive folder."""
-        self._write("archive", self._move, summary, self.account.archive_folder, "archived")
+    def move(self, uids: Sequence[int], target: str) -> None:
+        """UID MOVE to ``target``; queued while offline."""
+        queued: Queueable = ("move", list(uids), {"target": target})
+        self._write("move", self.actions.move, list(uids), target, "moved", queue_as=queued)
 
-    def move(self, summary: Any, target: str) -> None:
-        """UID MOVE to ``target``."""
-        self._write("move", self._move, summary, target, "moved")
-
-    def copy(self, summary: Any, target: str) -> None:
+    def copy(self, uids: Sequence[int], target: str) -> None:
         """UID COPY to ``target``."""
-        self._write("copy", self._copy, summary, target)
+        self._write("copy", self.actions.copy, list(uids), target)
 
-    def _write(self, action: str, fn: Callable[..., Awaitable[Any]], *args: Any) -> None:
+    def search(self, text: str, sort: Sequence[str] = ()) -> None:
+        """Search the open mailbox for ``text`` (the query language); Listed or SearchFailed follows."""
+        self._submit("search", self.listings.search, text, list(sort) or None)
+
+    def sort(self, keys: Sequence[str]) -> None:
+        """The open mailbox in this order (RFC 5256 keys, REVERSE first); Listed follows."""
+        self._submit("sort", self.listings.sort, list(keys))
+
+    def threads(self) -> None:
+        """The open mailbox's threads; Listed follows."""
+        self._submit("thread", self.listings.threads)
+
+    def undo(self) -> None:
+        """Take the last action back."""
+        self._write("undo", self.actions.undo)
+
+    async def _archive(self, client: SessionClient, uids: list[int]) -> Afterwards:
+        return await self.actions.archive_messages(client, uids, self.account.archive_by_year)
+
+    def create_mailbox(self, name: str) -> None:
+        """CREATE ``name``; the mailbox list follows."""
+        self._write("create the mailbox", self.actions.create_mailbox, name)
+
+    def rename_mailbox(self, old: str, new: str) -> None:
+        """RENAME ``old`` to ``new``."""
+        self._write("rename the mailbox", self.actions.rename_mailbox, old, new)
+
+    def delete_mailbox(self, name: str) -> None:
+        """DELETE ``name`` and everything in it (the UI asks first)."""
+        self._write("delete the mailbox", self.actions.delete_mailbox, name)
+
+    def subscribe(self, name: str, on: bool = True) -> None:
+        """SUBSCRIBE (or UNSUBSCRIBE) ``name``."""
+        self._write("subscribe" if on else "unsubscribe", self.actions.subscribe, name, on)
+
+    def _write(self, action: str, work: Work, *args: Any, queue_as: Queueable | None = None) -> None:
         if self.read_only:
-            # Refused here, before anything is scheduled; the guard refuses it again below.
-            self.post(m.Refused(action, f"Cannot {action}: the session is read-only"))
+            # Refused here, before anything is scheduled; the client refuses it again below.
+            self.post(m.ActionFailed(action, f"Cannot {action}: the session is read-only"))
             return
-        self._submit(self._request(fn, *args, action=action))
+        self._thread.submit(self._request(action, work, *args, queue_as=queue_as))
 
-    # ------------------------------------------------------------- machinery
+    def _submit(self, action: str, work: Work, *args: Any, quiet: bool = False) -> None:
+        self._thread.submit(self._request(action, work, *args, quiet=quiet))
 
-    async def _request(self, fn: Callable[..., Awaitable[Any]], *args: Any, action: str = "") -> None:
-        """Run one request with the client to itself (IDLE stopped), handling failures."""
-        assert self._lock is not None and self._wake is not None
-        self._busy()
+    def _schedule(self, action: str, work: Callable[[SessionClient], Awaitable[None]]) -> None:
+        """A follow-up the session asks itself (fetch new mail, recount): on this loop, later."""
+
+        async def run(client: SessionClient) -> Afterwards:
+            await work(client)
+            return None
+
+        asyncio.ensure_future(self._request(action, run, quiet=True))
+
+    async def _request(
+        self, action: str, work: Work, *args: Any, quiet: bool = False, queue_as: Queueable | None = None
+    ) -> None:
+        """Run one request with the connection to itself; every failure ends in :meth:`_failed`."""
+        while self._gate is None:  # the loop state is made by the first thing submitted
+            await asyncio.sleep(0)
+        afterwards: Afterwards = None
+        client: SessionClient | None = None
         try:
-            async with self._lock:
-                if self._imap is None:
-                    if action:  # a change the user asked for is never dropped silently
-                        self.post(m.Notice(f"Cannot {action}: not connected", "warning"))
+            async with self._gate.request():
+                client = self._client
+                if client is None:
+                    if queue_as is not None and self._enqueue(action, queue_as):
+                        return
+                    if not quiet:  # never dropped silently
+                        self.post(m.ActionFailed(action, f"Could not {action}: not connected (offline)"))
                     return
-                await fn(*args)
-        except ReadOnlyRefused as exc:
-            self.post(m.Refused(action or exc.command, str(exc)))
+                afterwards = await work(client, *args)
+            if afterwards is not None:
+                await afterwards()
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # noqa: BLE001 - the one place failures become messages
-            await self._failed(exc, during=action or getattr(fn, "__name__", "request").strip("_"))
-        finally:
-            self._done()
+            await self._failed(exc, action, client, quiet=quiet)
 
-    def _busy(self) -> None:
-        """A request is waiting: wake the idler (it sends DONE and lets go of the client)."""
-        assert self._wake is not None and self._quiet is not None
-        self._pending += 1
-        self._quiet.clear()
-        self._wake.set()
+    # ----------------------------------------------------------- offline queue
 
-    def _done(self) -> None:
-        assert self._wake is not None and self._quiet is not None
-        self._pending -= 1
-        if self._pending == 0:
-            self._wake.clear()
-            self._quiet.set()
-
-    async def _failed(self, exc: BaseException, *, during: str) -> None:
-        """The one place failures become on-screen messages."""
-        kind, title = classify_error(exc)
-        _log.info("session: %s failed: %r", during, exc)
-        if kind == "unreachable" and during != "connect" and self.mailbox is not None:
-            # A connected server that stops answering (CommandTimeout): reconnect, as for a lost one.
-            kind, title = "lost", "The server stopped answering"
-        if kind == "protocol":
-            self.post(m.Notice(f"{during}: {describe(exc)}", "error"))
-            return
-        if kind == "lost" and self.mailbox is not None and not self._closing:
-            await self._drop_client()  # nothing more goes to the dead connection
-            self.post(m.SessionFailed(kind, title, f"{describe(exc)}: reconnecting", fatal=False))
-            if self._reconnect_task is None or self._reconnect_task.done():
-                # kept in an attribute: the loop holds tasks only weakly
-                self._reconnect_task = asyncio.ensure_future(self._reconnect())
-            return
-        await self._drop_client()
-        self.post(m.ConnectionState("offline", title))
-        self.post(m.SessionFailed(kind, title, describe(exc), fatal=True))
-
-    async def _reconnect(self) -> None:
-        if self._reconnecting:
-            return
-        self._reconnecting = True
-        try:
-            await self._drop_client()
-            last: BaseException | None = None
-            for delay in RECONNECT_DELAYS:
-                self.post(m.ConnectionState("reconnecting"))
-                await asyncio.sleep(delay)
-                try:
-                    await self._establish(self.mailbox or "INBOX")
-                except Exception as exc:  # noqa: BLE001
-                    last = exc
-                    await self._drop_client()
-                    if classify_error(exc)[0] in ("auth", "tls", "password"):
-                        break
-                    continue
-                self.post(m.Notice("Reconnected", "information"))
-                return
-            kind, title = classify_error(last) if last else ("lost", "Connection lost")
-            self.post(m.ConnectionState("offline", title))
-            self.post(m.SessionFailed(kind, title, describe(last) if last else "", fatal=True))
-        finally:
-            self._reconnecting = False
-
-    async def _connect_flow(self, mailbox: str) -> None:
-        assert self._lock is not None
-        await self._drop_client()
-        try:
-            await self._establish(mailbox)
-        except Exception as exc:  # noqa: BLE001
-            await self._failed(exc, during="connect")
-
-    async def _establish(self, mailbox: str) -> None:
-        """Connect, authenticate, list, select ``mailbox`` (falling back to INBOX)."""
-        assert self._lock is not None
-        self._busy()
-        try:
-            async with self._lock:
-                if self._imap is not None:  # a retry raced a reconnection: one client only
-                    await self._drop_client()
-                where = f"{self.account.host}:{self.account.effective_port}"
-                self.post(m.ConnectionState("connecting", where))
-                password = self._password
-                if password is None:
-                    password = await asyncio.to_thread(get_password, self.account)
-                imap = await self._open_client()
-                try:
-                    await self._authenticate(imap, password)
-                except BaseException:
-                    with contextlib.suppress(Exception):
-                        await imap.logout()
-                    raise
-                self._imap = GuardedClient(imap, read_only=self.read_only)
-                self._subscribe_updates()
-                self.post(m.ConnectionState("connected"))
-                await self._list_mailboxes()
-                try:
-                    await self._open_mailbox(mailbox)
-                except Exception as exc:
-                    from tuimail.imap.errors import NoResponseError
-
-                    if not isinstance(exc, NoResponseError) or mailbox == "INBOX":
-                        raise
-                    await self._open_mailbox("INBOX")
-        finally:
-            self._done()
-        self._ensure_keepalive()
-
-    async def _open_client(self) -> Any:
-        account = self.account
-        context = self._ssl_context
-        if context is None and account.tls != "none":
-            context = ssl.create_default_context(cafile=str(account.ca_file) if account.ca_file else None)
-        factory = self._client_factory or _client_class().connect
-        return await factory(
-            account.host,
-            account.effective_port,
-            tls=account.tls,
-            ssl_context=context if account.tls != "none" else None,
-            timeout=self._connect_timeout,
-            command_timeout=COMMAND_TIMEOUT,
+    def _enqueue(self, action: str, queued: Queueable) -> bool:
+        """Keep an action for when the connection is back; False when it cannot wait."""
+        opened = self.selected.last_opened
+        kind, uids, detail = queued
+        if opened is None or opened[1] is None:
+            return False
+        mailbox, uidvalidity = opened[0], opened[1]
+        if kind == "delete" and mailbox == self.actions.trash:
+            return False  # deleting for good is not done blind
+        entry = self.queue.add(self.account_key, mailbox, uidvalidity, kind, uids, detail)
+        count = self.queue.count(self.account_key)
+        waiting = f"{count} action{'s' if count != 1 else ''} waiting"
+        self.post(
+            m.QueueChanged(count, f"Offline: {entry.describe()} will be done once connected ({waiting})")
         )
+        return True
 
-    async def _authenticate(self, imap: Any, password: str) -> None:
-        account = self.account
-        if account.auth == "login":
-            await imap.login(account.username, password)
+    async def _replay(self, client: SessionClient) -> None:
+        """Do what was asked while offline, in order, and say how each went."""
+        pending = await asyncio.to_thread(self.queue.pending, self.account_key)
+        if not pending:
+            return
+        for entry in pending:
+            try:
+                text = await self.actions.replay(client, entry)
+            except ReadOnlyRefused:
+                text = f"Not done: {entry.describe()} (the session is read-only)"
+            if text is not None:  # None: the connection went; the rest waits
+                await asyncio.to_thread(self.queue.remove, entry)
+                self.post(m.Notice(text, "warning" if text.startswith("Not done") else "information"))
+            else:
+                break
+        count = await asyncio.to_thread(self.queue.count, self.account_key)
+        self.post(m.QueueChanged(count))
+
+    # ------------------------------------------------------------- failures
+
+    async def _failed(
+        self, exc: BaseException, action: str, client: SessionClient | None, *, quiet: bool
+    ) -> None:
+        """The one place failures become messages (and reconnections)."""
+        kind = classify(exc)
+        detail = describe(exc)
+        if kind is FailureKind.UNEXPECTED:
+            _log.exception("session: %s failed unexpectedly", action, exc_info=exc)
         else:
-            await imap.authenticate(account.auth.upper(), account.username, password)
+            _log.info("session: %s failed (%s): %s", action, kind.value, detail)
+        if kind is FailureKind.READ_ONLY:
+            self.post(m.ActionFailed(action, f"Cannot {action}: the session is read-only"))
+        elif kind in (FailureKind.LOCAL, FailureKind.REFUSED, FailureKind.UNEXPECTED):
+            text = detail if kind is FailureKind.LOCAL else f"Could not {action}: {detail}"
+            self.post(m.ActionFailed(action, text))
+        elif kind.connection:
+            if not quiet:
+                lost = f"lost the connection to {self.account.host} ({detail})"
+                self.post(m.ActionFailed(action, f"Could not {action}: {lost}"))
+            if client is not None and client is self._client:
+                reason = f"{title(FailureKind.LOST)} to {self.account.host} ({detail})"
+                self.post(m.Notice(f"{reason}. Reconnecting…", "warning"))
+                self._lost(reason)
+        else:
+            self.post(m.SessionFailed(kind, title(kind), detail))
+
+    def _lost(self, reason: str) -> None:
+        """The connection died: drop it and start reconnecting (once)."""
+        if self._recovery is None or self._recovery.done():
+            self._recovery = asyncio.ensure_future(self._recover(reason, replace=True))
+
+    # ------------------------------------------------------ connecting, keeping
+
+    async def _recover(self, reason: str, *, replace: bool = False) -> None:
+        """(Re)connect until it works or the user must act."""
+        current = asyncio.current_task()
+        if self._recovery is not None and self._recovery is not current and not self._recovery.done():
+            self._recovery.cancel()
+        self._recovery = current
+        while self._gate is None:
+            await asyncio.sleep(0)
+        if replace or self._client is not None:
+            await self._drop_client()
+        ok = await self.connector.keep_trying(self._establish, reason)
+        if ok and self._connections > 1:
+            self.post(m.Notice("Reconnected", "information"))
+
+    async def _establish(self) -> None:
+        """Connect, list, and open the mailbox the user was in (INBOX if it is gone)."""
+        assert self._gate is not None
+        client = await self.connector.connect()
+        self._connections += 1
+        try:
+            async with self._gate.request():
+                self._client = client
+                self.post(m.ConnectionChanged("connected"))
+                await self.directory.load(client)
+                await self._open(client, self.mailbox or "INBOX", fallback=True)
+                await self._replay(client)
+        except BaseException:
+            await self._drop_client()
+            raise
+        self._start_keeping(client)
+
+    async def _open_mailbox(self, client: SessionClient, name: str, query: str) -> Afterwards:
+        await self._open(client, name, fallback=False, first_page=not query)
+        if query and self.selected.name == name:
+            await self.listings.search(client, query)
+        return None
+
+    async def _open(
+        self, client: SessionClient, name: str, *, fallback: bool, first_page: bool = True
+    ) -> None:
+        try:
+            view = await self.selected.open(client, name, first_page=first_page)
+        except TooManyMessages as exc:
+            self.post(m.Notice(str(exc), "error"))
+            return
+        except NoResponseError:
+            if not fallback or name == "INBOX":
+                raise
+            self.post(m.Notice(f"{name} is gone; opened INBOX", "warning"))
+            view = await self.selected.open(client, "INBOX")
+        self.mailbox = view.name
+
+    def _start_keeping(self, client: SessionClient) -> None:
+        assert self.keepalive is not None and self.watchdog is not None
+        self._stop_keeping()
+        self._tasks = [
+            asyncio.ensure_future(self._keep(client)),
+            asyncio.ensure_future(self.watchdog.run(client)),
+        ]
+
+    async def _keep(self, client: SessionClient) -> None:
+        assert self.keepalive is not None
+        try:
+            await self.keepalive.run(client, lambda: self._refresh_counts(client))
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            await self._failed(exc, "stay connected", client, quiet=True)
+
+    async def _refresh_counts(self, client: SessionClient) -> None:
+        assert self.keepalive is not None
+        due = self.directory.counts_at + self.keepalive.counts_interval
+        if asyncio.get_running_loop().time() >= due:
+            await self.directory.refresh(client, skip=self.selected.name)
+
+    def _stop_keeping(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        self._tasks = []
 
     async def _drop_client(self) -> None:
-        imap, self._imap = self._imap, None
-        if self._updates is not None:
-            self._updates.close()
-        self._updates = None
-        if imap is not None:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(imap.client.logout(), 2.0)
+        """Let go of the connection (log out politely, bounded)."""
+        client, self._client = self._client, None
+        self._stop_keeping()
+        self.selected.close()
+        if client is not None and not client.closed:
+            try:
+                await asyncio.wait_for(client.logout(), 2.0)
+            except Exception:  # noqa: BLE001 - it is being dropped anyway
+                client.abort("dropped")
 
     async def _shutdown(self) -> None:
-        if self._keepalive is not None:
-            self._keepalive.cancel()
+        if self._recovery is not None and self._recovery is not asyncio.current_task():
+            self._recovery.cancel()
             with contextlib.suppress(BaseException):
-                await self._keepalive
+                await self._recovery
         await self._drop_client()
-
-    # --------------------------------------------------------------- commands
-
-    @property
-    def _caps(self) -> set[str]:
-        imap = self._imap
-        if imap is None:
-            return set()
-        return set(imap.client.capabilities)
-
-    async def _list_mailboxes(self) -> None:
-        """LIST "" "*" (RFC 9051 §6.3.9) with counts; posts MailboxesLoaded."""
-        from tuimail.mail.mailbox_tree import build_tree
-
-        lists, counts = await self._lists_and_counts()
-        self._names = sorted(entry.name for entry in lists)
-        self._counts_at = asyncio.get_running_loop().time()
-        nodes = build_tree(lists)
-        _apply_counts(nodes, counts)
-        self.post(m.MailboxesLoaded(nodes))
-
-    async def _refresh_counts(self) -> None:
-        """Keep every mailbox's counts current: LIST-STATUS, else STATUS per mailbox."""
-        lists, counts = await self._lists_and_counts(skip=self.mailbox)
-        self._counts_at = asyncio.get_running_loop().time()
-        if sorted(entry.name for entry in lists) != self._names:
-            await self._list_mailboxes()  # mailboxes were created, deleted or renamed
-            return
-        for name, (unread, total) in counts.items():
-            if name != self.mailbox:
-                self.post(m.MailboxCounts(name, unread, total))
-
-    async def _lists_and_counts(
-        self, skip: str | None = None
-    ) -> tuple[list[Any], dict[str, tuple[int | None, int | None]]]:
-        assert self._imap is not None
-        imap = self._imap
-        caps = self._caps
-        counts: dict[str, tuple[int | None, int | None]] = {}
-        lists = None
-        if "LIST-STATUS" in caps or "SPECIAL-USE" in caps:
-            lists, counts = await self._list_extended(caps)
-        if lists is None:
-            lists = list(await imap.list("", "*"))
-        for entry in lists:
-            attrs = {str(a).lower() for a in entry.attr}
-            if "\\noselect" in attrs or "\\nonexistent" in attrs or entry.name in counts:
-                continue
-            if entry.name == skip:  # STATUS is not for the selected mailbox (RFC 9051 §6.3.11)
-                continue
-            try:
-                status = await imap.status(entry.name, ["MESSAGES", "UNSEEN"])
-            except Exception as exc:  # noqa: BLE001 - one mailbox's count is not worth failing for
-                from tuimail.imap.errors import ResponseError
-
-                if not isinstance(exc, ResponseError):
-                    raise
-                continue
-            counts[entry.name] = (_status_get(status, "UNSEEN"), _status_get(status, "MESSAGES"))
-        return lists, counts
-
-    async def _list_extended(self, caps: set[str]) -> tuple[Any, dict[str, tuple[int | None, int | None]]]:
-        """LIST with RETURN (SPECIAL-USE STATUS (MESSAGES UNSEEN)) (RFC 6154 §5.1, RFC 5819 §2)."""
-        assert self._imap is not None
-        imap = self._imap
-        kwargs: dict[str, Any] = {}
-        if "SPECIAL-USE" in caps:
-            kwargs["special_use"] = True
-        if "LIST-STATUS" in caps:
-            kwargs["status"] = ["MESSAGES", "UNSEEN"]
-        counts: dict[str, tuple[int | None, int | None]] = {}
-        try:
-            result = await imap.list("", "*", **kwargs)
-        except TypeError:
-            return None, counts
-        lists = list(result)
-        for entry in lists:
-            status = (getattr(entry, "extended", None) or {}).get("STATUS")
-            if status is not None:
-                attrs = getattr(status, "attr", status)
-                counts[entry.name] = (_status_get(attrs, "UNSEEN"), _status_get(attrs, "MESSAGES"))
-        return lists, counts
-
-    async def _open_mailbox(self, name: str) -> None:
-        """SELECT, or EXAMINE in read-only mode (RFC 9051 §6.3.2, §6.3.3)."""
-        assert self._imap is not None
-        imap = self._imap
-        state = await (imap.examine(name) if self.read_only else imap.select(name))
-        self.mailbox = name
-        self.exists = state.exists
-        self.epoch += 1
-        self._changed_seqnos.clear()
-        self._raw_cache.clear()
-        read_only = state.read_only or self.read_only
-        self.post(m.MailboxOpened(name, self.exists, read_only, self.epoch))
-        await self._count_unseen()
-        self._ensure_keepalive()
-
-    async def _count_unseen(self) -> None:
-        """SEARCH UNSEEN in the selected mailbox (RFC 9051 §6.4.4); posts MailboxCounts."""
-        assert self._imap is not None and self.mailbox is not None
-        unseen = await self._imap.search(["UNSEEN"])
-        self.unseen = len(unseen)
-        self.post(m.MailboxCounts(self.mailbox, self.unseen, self.exists))
-
-    async def _fetch_rows(self, start: int, stop: int, epoch: int) -> None:
-        """FETCH summaries of rows [start, stop): row i is sequence number EXISTS - i."""
-        from tuimail.mail.summary import MessageSummary
-
-        if epoch != self.epoch or self._imap is None or self.mailbox is None:
-            return
-        start, stop = max(0, start), min(stop, self.exists)
-        while start < stop:
-            chunk_stop = min(stop, start + FETCH_BATCH)
-            high, low = self.exists - start, self.exists - chunk_stop + 1
-            data = await self._imap.fetch(f"{low}:{high}", SUMMARY_ITEMS)
-            if epoch != self.epoch:
-                return
-            rows: dict[int, Any] = {}
-            for fd in data:
-                if "UID" not in fd.attr or "ENVELOPE" not in fd.attr:
-                    continue  # an unsolicited FLAGS update mixed in
-                row = self.exists - fd.seqno
-                if 0 <= row < self.exists:
-                    rows[row] = MessageSummary.from_fetch(fd)
-            self.post(m.RowsLoaded(self.mailbox, epoch, rows))
-            start = chunk_stop
-
-    async def _body(self, uid: int) -> bytes:
-        """UID FETCH uid BODY.PEEK[] (RFC 9051 §6.4.5): never sets \\Seen by itself."""
-        assert self._imap is not None and self.mailbox is not None
-        key = (self.mailbox, uid)
-        if key in self._raw_cache:
-            return self._raw_cache[key]
-        data = await self._imap.uid_fetch(uid, "BODY.PEEK[]")
-        raw = b""
-        for fd in data:
-            if fd.attr.get("UID") not in (None, uid):
-                continue
-            for name, value in fd.attr.items():
-                if name.startswith("BODY[") and value is not None:
-                    raw = value if isinstance(value, bytes) else str(value).encode("utf-8", "replace")
-        if not raw and not data:
-            from tuimail.imap.errors import NoResponseError
-
-            raise NoResponseError(f"message UID {uid} is gone")
-        if len(self._raw_cache) > 16:
-            self._raw_cache.pop(next(iter(self._raw_cache)))
-        self._raw_cache[key] = raw
-        return raw
-
-    async def _open_message(self, summary: Any) -> None:
-        from tuimail.mail.render import render_message
-
-        assert self.mailbox is not None
-        uid = summary.uid
-        raw = await self._body(uid)
-        rendered = await asyncio.to_thread(render_message, raw)
-        self.post(m.MessageLoaded(self.mailbox, uid, raw, rendered))
-        if not self.read_only and "\\Seen" not in summary.flags:
-            await self._store(summary, "+FLAGS", "\\Seen")
-
-    async def _store(self, summary: Any, op: str, flag: str) -> None:
-        """UID STORE uid ±FLAGS (flag) (RFC 9051 §6.4.6); posts the updated row.
-
-        The row comes from the FETCH the server answers with (its sequence
-        number is current even if mail arrived since the summary was made).
-        """
-        assert self._imap is not None and self.mailbox is not None
-        result = await self._imap.uid_store(summary.uid, op, [flag])
-        flags = set(summary.flags)
-        if op.startswith("+"):
-            flags.add(flag)
-        else:
-            flags.discard(flag)
-        seqno = summary.seqno
-        for fd in result or ():
-            if fd.attr.get("UID") == summary.uid:
-                seqno = fd.seqno
-                if "FLAGS" in fd.attr:
-                    flags = {str(f) for f in fd.attr["FLAGS"]}
-        updated = dataclasses.replace(summary, seqno=seqno, flags=frozenset(flags))
-        row = self.exists - seqno
-        if 0 <= row < self.exists:
-            self.post(m.RowsLoaded(self.mailbox, self.epoch, {row: updated}))
-        if flag == "\\Seen" and self.unseen is not None:
-            was_unseen = "\\Seen" not in summary.flags
-            now_unseen = "\\Seen" not in flags
-            self.unseen = max(0, self.unseen + int(now_unseen) - int(was_unseen))
-            self.post(m.MailboxCounts(self.mailbox, self.unseen, self.exists))
-
-    async def _toggle_flag(self, summary: Any, flag: str) -> None:
-        await self._store(summary, "-FLAGS" if flag in summary.flags else "+FLAGS", flag)
-
-    async def _move(self, summary: Any, target: str, verb: str) -> None:
-        """UID MOVE (RFC 6851); the client falls back to COPY + STORE + UID EXPUNGE."""
-        assert self._imap is not None
-        if target == self.mailbox:
-            self.post(m.Notice(f"Already in {target}", "warning"))
-            return
-        await self._imap.uid_move(summary.uid, target)
-        self.post(m.Notice(f"Message {verb} to {target}"))
-        await self._sync_after_change()
-        await self._status_counts(target)
-
-    async def _copy(self, summary: Any, target: str) -> None:
-        assert self._imap is not None
-        await self._imap.uid_copy(summary.uid, target)
-        self.post(m.Notice(f"Message copied to {target}"))
-        await self._status_counts(target)
-
-    async def _status_counts(self, name: str) -> None:
-        """STATUS (MESSAGES UNSEEN) of another mailbox (RFC 9051 §6.3.11); posts MailboxCounts."""
-        from tuimail.imap.errors import ResponseError
-
-        assert self._imap is not None
-        try:
-            status = await self._imap.status(name, ["MESSAGES", "UNSEEN"])
-        except ResponseError:
-            return
-        self.post(m.MailboxCounts(name, _status_get(status, "UNSEEN"), _status_get(status, "MESSAGES")))
-
-    async def _delete(self, summary: Any) -> None:
-        """To the trash with UID MOVE; in the trash itself, \\Deleted + UID EXPUNGE of that UID only."""
-        assert self._imap is not None
-        trash = self.account.trash_folder
-        if self.mailbox == trash:
-            if not self._caps & {"UIDPLUS", "IMAP4REV2"}:
-                # Without UID EXPUNGE only a plain EXPUNGE could remove it, and that would also
-                # remove every other message marked \Deleted (another client's): never.
-                self.post(m.Notice("Cannot delete for good: the server lacks UID EXPUNGE (UIDPLUS)", "error"))
-                return
-            await self._imap.uid_store(summary.uid, "+FLAGS", ["\\Deleted"])
-            await self._imap.uid_expunge(summary.uid)
-            self.post(m.Notice("Message deleted"))
-            await self._sync_after_change()
-        else:
-            await self._move(summary, trash, "moved")
-
-    async def _sync_after_change(self) -> None:
-        """After EXPUNGE-like changes: NOOP to collect them, then report the new count."""
-        assert self._imap is not None
-        with contextlib.suppress(Exception):
-            await self._imap.noop()
-        await self._check_updates()
-
-    async def _save_attachment(self, uid: int, index: int, folder: Path) -> None:
-        from tuimail.mail.render import save_attachment
-
-        raw = await self._body(uid)
-        path = await asyncio.to_thread(save_attachment, raw, index, folder)
-        self.post(m.AttachmentSaved(Path(path)))
-
-    # ------------------------------------------------------------ staying current
-
-    def _subscribe_updates(self) -> None:
-        """Ask the client for unsolicited responses (FETCH flag changes)."""
-        assert self._imap is not None
-        self._updates = self._imap.client.updates()
-
-    def _drain_updates(self) -> None:
-        queue = self._updates
-        if queue is None:
-            return
-        while (response := queue.get_nowait()) is not None:
-            if response.name == "FETCH":
-                self._changed_seqnos.add(response.data.seqno)
-
-    async def _check_updates(self) -> None:
-        """Compare the client's mailbox state with ours; post what changed."""
-        imap = self._imap
-        if imap is None or self.mailbox is None:
-            return
-        self._drain_updates()
-        selected = imap.client.selected
-        exists = selected.exists if selected is not None else None
-        if exists is not None and exists != self.exists:
-            self.exists = exists
-            self.epoch += 1
-            self._changed_seqnos.clear()
-            self.post(m.MailboxChanged(self.mailbox, exists, self.epoch))
-            await self._count_unseen()
-            return
-        if self._changed_seqnos:
-            seqnos, self._changed_seqnos = sorted(self._changed_seqnos), set()
-            for seqno in seqnos:
-                row = self.exists - seqno
-                await self._fetch_rows(row, row + 1, self.epoch)
-            await self._count_unseen()
-
-    def _ensure_keepalive(self) -> None:
-        if self._keepalive is None or self._keepalive.done():
-            self._keepalive = asyncio.ensure_future(self._keepalive_loop())
-
-    async def _keepalive_loop(self) -> None:
-        """While no request runs: IDLE (RFC 2177) or NOOP polling; report updates."""
-        assert self._lock is not None and self._wake is not None
-        while not self._closing:
-            if self._pending:
-                await self._until_quiet()
-                continue
-            async with self._lock:
-                if self._imap is None or self.mailbox is None:
-                    return  # restarted once a mailbox is open again
-                if not self._pending:
-                    try:
-                        if "IDLE" in self._caps:
-                            await self._idle_until_woken()
-                        else:
-                            await self._poll_until_woken()
-                        await self._check_updates()
-                        if asyncio.get_running_loop().time() - self._counts_at >= COUNTS_INTERVAL:
-                            await self._refresh_counts()
-                    except asyncio.CancelledError:
-                        raise
-                    except Exception as exc:  # noqa: BLE001
-                        await self._failed(exc, during="idle")
-            await asyncio.sleep(0)
-
-    async def _until_quiet(self) -> None:
-        assert self._quiet is not None
-        await self._quiet.wait()
-
-    async def _idle_until_woken(self) -> None:
-        """IDLE until the server reports something or a request arrives (then DONE).
-
-        The IDLE is ended with ``stop()`` from outside the task that waits on
-        it, whatever state it is in (queued, sent but not yet accepted, or
-        accepted): cancelling that task alone could leave an IDLE that was
-        sent but not yet accepted running on its own, re-issuing itself after
-        every command.  The wait for its end is bounded (RFC 2177 §3: DONE
-        ends IDLE; a server that does not answer is a lost connection).
-        """
-        assert self._imap is not None and self._wake is not None
-        idle = self._imap.idle()
-
-        async def first_update() -> None:
-            async for _update in idle:
-                return
-
-        try:
-            await self._until_woken(first_update(), COUNTS_INTERVAL)
-        finally:
-            await self._end_idle(idle)
-
-    @staticmethod
-    async def _end_idle(idle: Any) -> None:
-        """DONE (or withdraw the queued IDLE) and wait, bounded, until the server ends it."""
-        from tuimail.imap.errors import ConnectionLost
-
-        stopper = asyncio.ensure_future(idle.stop())
-        done, _ = await asyncio.wait({stopper}, timeout=IDLE_DONE_TIMEOUT)
-        if not done:
-            stopper.cancel()
-            raise ConnectionLost(f"the server did not end IDLE within {IDLE_DONE_TIMEOUT:g}s")
-
-    async def _poll_until_woken(self) -> None:
-        assert self._imap is not None
-        imap = self._imap
-
-        async def poll() -> None:
-            await asyncio.sleep(min(POLL_INTERVAL, COUNTS_INTERVAL))
-
-        await self._until_woken(poll())
-        await imap.noop()
-
-    async def _until_woken(self, coro: Coroutine[Any, Any, None], timeout: float | None = None) -> None:
-        """Run ``coro`` until it ends, a request arrives or ``timeout`` passes (then cancel it)."""
-        assert self._wake is not None
-        task = asyncio.ensure_future(coro)
-        waker = asyncio.ensure_future(self._wake.wait())
-        try:
-            done, _ = await asyncio.wait({task, waker}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for t in (task, waker):
-                if not t.done():
-                    t.cancel()
-                    with contextlib.suppress(BaseException):
-                        await t
-        if task in done and task.exception() is not None:
-            raise task.exception()  # type: ignore[misc]
-
-
-def _status_get(status: Any, key: str) -> int | None:
-    if status is None:
-        return None
-    if isinstance(status, dict):
-        for k, v in status.items():
-            if str(k).upper() == key:
-                return int(v) if v is not None else None
-        return None
-    attr = getattr(status, "attr", None)
-    return _status_get(attr, key) if isinstance(attr, dict) else None
-
-
-def _apply_counts(nodes: list[Any], counts: dict[str, tuple[int | None, int | None]]) -> None:
-    for node in nodes:
-        if node.name in counts:
-            unread, total = counts[node.name]
-            with contextlib.suppress(Exception):
-                node.unread, node.total = unread, total
-        _apply_counts(node.children, counts)
+        if self.cache is not None:
+            await asyncio.to_thread(self.cache.flush, 5.0)

@@ -13,14 +13,45 @@ from textual.app import App
 from textual.binding import BindingType
 
 from tuimail.config import Account, default_download_folder
+from tuimail.mail.cache import HeaderCache
+from tuimail.session.offline_queue import OfflineQueue
 from tuimail.session.session import Session
+from tuimail.ui.binding_catalogue import Area, BindingRow
 from tuimail.ui.bindings import APP_BINDINGS
 from tuimail.ui.commands import TuimailCommands
-from tuimail.ui.screens import HelpScreen, MainScreen
+from tuimail.ui.line_commands import COMMANDS
+from tuimail.ui.screens import ErrorScreen, FolderPicker, HelpScreen, MainScreen, SaveAttachmentDialog
+from tuimail.ui.screens.confirm import ConfirmDialog
+from tuimail.ui.screens.dialogs import FolderField, FolderList
+from tuimail.ui.screens.error import ChoiceButton
+from tuimail.ui.screens.help import HelpBody
+from tuimail.ui.widgets import EnvelopeViewer, MailboxTree, MessageList
+from tuimail.ui.widgets.command_line import LineInput
 
 _log = logging.getLogger(__name__)
 
 DEFAULT_THEME = "tuimail-dark"
+
+
+class AccountPane:
+    """One account in the app: its session, its screen, and its INBOX's unread count."""
+
+    def __init__(self, account: Account, *, read_only: bool) -> None:
+        self.account = account
+        self.read_only = read_only
+        self.session: Session | None = None
+        self.screen: MainScreen | None = None
+        self.inbox_unread: int | None = None
+
+    def post(self, message: Any) -> None:
+        """From the session's thread (``post_message`` is thread-safe)."""
+        from tuimail.session import messages as sm
+
+        if isinstance(message, sm.MailboxCounts) and message.name.upper() == "INBOX":
+            self.inbox_unread = message.unread
+        screen = self.screen
+        if screen is not None:
+            screen.post_message(message)
 
 
 class TuimailApp(App[None], inherit_bindings=False):
@@ -46,49 +77,128 @@ class TuimailApp(App[None], inherit_bindings=False):
         theme_dirs: list[Path] | None = None,
         connect_timeout: float = 20.0,
         warnings: list[str] | None = None,
+        bulk_threshold: int = 20,
+        cache_path: Path | None = None,
+        more_accounts: list[Account] | None = None,
     ) -> None:
         super().__init__()
-        self.account = account
-        self.read_only = read_only or account.read_only
+        self.bulk_threshold = bulk_threshold
+        #: The header cache (rows kept between runs), when a path is given.
+        self.cache = HeaderCache.open(cache_path) if cache_path is not None else None
+        queue_path = cache_path.parent / "offline-queue.sqlite3" if cache_path is not None else None
+        self.queue = OfflineQueue(queue_path)
         self.keymap = dict(keymap or {})
-        self.download_folder = download_folder or account.download_folder or default_download_folder()
         self.clock = clock
         self._wanted_theme = theme or DEFAULT_THEME
         # None: the bundled themes and the user's; a list (tests): bundled plus those only.
         self._theme_dirs = theme_dirs
-        self.session = Session(
-            account,
-            self._post_to_main,
-            read_only=self.read_only,
-            password=password,
-            ssl_context=ssl_context,
-            connect_timeout=connect_timeout,
-        )
-        self.main_screen: MainScreen | None = None
+        self._read_only = read_only
+        self._download_folder = download_folder
+        #: Every account, each with its own session (and screen, once mounted); the first is shown first.
+        self.panes: list[AccountPane] = []
+        for item in [account, *(more_accounts or [])]:
+            pane = AccountPane(item, read_only=read_only or item.read_only)
+            pane.session = Session(
+                item,
+                pane.post,
+                read_only=pane.read_only,
+                password=password if item is account else None,
+                ssl_context=ssl_context,
+                connect_timeout=connect_timeout,
+                cache=self.cache,
+                queue=self.queue,
+            )
+            self.panes.append(pane)
+        self.current = 0
         self._warnings = list(warnings or [])
 
-    def _post_to_main(self, message: Any) -> None:
-        # Called from the session thread; post_message is thread-safe.
-        screen = self.main_screen
-        if screen is not None:
-            screen.post_message(message)
+    # The account on screen (what most of the app, and the tests, look at).
+
+    @property
+    def account(self) -> Account:
+        return self.panes[self.current].account
+
+    @property
+    def session(self) -> Session:
+        session = self.panes[self.current].session
+        assert session is not None
+        return session
+
+    @property
+    def read_only(self) -> bool:
+        return self.panes[self.current].read_only
+
+    @property
+    def main_screen(self) -> MainScreen | None:
+        return self.panes[self.current].screen
 
     def on_mount(self) -> None:
         self._load_themes()
         if self.keymap:
             self.set_keymap(self.keymap)
-        self.main_screen = MainScreen(
-            self.session,
-            account_name=self.account.name,
-            read_only=self.read_only,
-            download_folder=self.download_folder,
-            clock=self.clock,
-        )
-        self.push_screen(self.main_screen)
-        self.sub_title = self.account.name + (" (read-only)" if self.read_only else "")
+        for index, pane in enumerate(self.panes):
+            assert pane.session is not None
+            pane.screen = MainScreen(
+                pane.session,
+                account_name=pane.account.name,
+                read_only=pane.read_only,
+                download_folder=(
+                    pane.account.download_folder or self._download_folder or default_download_folder()
+                ),
+                clock=self.clock,
+                bulk_threshold=self.bulk_threshold,
+                accounts=self._others,
+            )
+            self.install_screen(pane.screen, name=f"account-{index}")
+        self.push_screen("account-0")
+        self._titles()
         for warning in self._warnings:
             self.notify(warning, title="Configuration", severity="warning", timeout=15, markup=False)
-        self.session.start()
+        for pane in self.panes:
+            assert pane.session is not None
+            pane.session.start()  # every account stays connected: its counts stay current
+
+    def _titles(self) -> None:
+        pane = self.panes[self.current]
+        self.sub_title = pane.account.name + (" (read-only)" if pane.read_only else "")
+
+    def _others(self) -> str:
+        """The other accounts' unread mail, for the status bar: "home 3, lists 12"."""
+        parts = [
+            f"{pane.account.name} {pane.inbox_unread:,}" if pane.inbox_unread else pane.account.name
+            for i, pane in enumerate(self.panes)
+            if i != self.current
+        ]
+        return ", ".join(parts)
+
+    def switch_account(self, name: str) -> bool:
+        """Show account ``name``; False if there is none."""
+        for index, pane in enumerate(self.panes):
+            if pane.account.name == name:
+                self._show(index)
+                return True
+        return False
+
+    def action_redraw(self) -> None:
+        """Ctrl+L: draw the whole screen again (after another program scribbled on the terminal)."""
+        self.refresh(repaint=True, layout=True)
+        self.screen.refresh(repaint=True, layout=True)
+
+    def action_next_account(self) -> None:
+        if len(self.panes) > 1:
+            self._show((self.current + 1) % len(self.panes))
+        else:
+            self.notify("There is one account: add more in config.toml", severity="warning", markup=False)
+
+    def _show(self, index: int) -> None:
+        if index == self.current:
+            return
+        self.current = index
+        self.switch_screen(f"account-{index}")
+        self._titles()
+        screen = self.panes[index].screen
+        if screen is not None and screen.is_mounted:
+            screen.refresh_status()
 
     def _load_themes(self) -> None:
         from tuimail.ui.themes import ThemeError, load_themes
@@ -113,12 +223,60 @@ class TuimailApp(App[None], inherit_bindings=False):
     async def on_unmount(self) -> None:
         import asyncio
 
-        await asyncio.to_thread(self.session.stop)
+        sessions = [p.session for p in self.panes if p.session is not None]
+        await asyncio.gather(*(asyncio.to_thread(session.stop) for session in sessions))
+        if self.cache is not None:
+            await asyncio.to_thread(self.cache.close)
+
+    async def action_quit(self) -> None:
+        """Quit; with actions waiting for the connection, ask first (they wait for the next start)."""
+        waiting = sum(p.screen.waiting for p in self.panes if p.screen is not None)
+        if not waiting:
+            self.exit()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        sentence = (
+            f"{waiting} action{'s' if waiting != 1 else ''} still wait for the connection: quit anyway? "
+            "(they are kept and done at the next start)"
+        )
+        self.push_screen(ConfirmDialog(sentence), answered)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.keymap))
+            self.push_screen(HelpScreen(binding_areas(), self.keymap, command_rows()))
 
     def action_reconnect(self) -> None:
-        self.notify("Reconnecting…")
-        self.session.retry()
+        self.session.reconnect()
+
+
+def binding_areas() -> list[Area]:
+    """Each place with bindings, as the help screen names it, and its class."""
+    return [
+        ("App", TuimailApp),
+        ("Main", MainScreen),
+        ("Message list", MessageList),
+        ("Mailboxes", MailboxTree),
+        ("Message", EnvelopeViewer),
+        ("Help", HelpScreen),
+        ("Help", HelpBody),
+        ("Error", ErrorScreen),
+        ("Dialogs", FolderPicker),
+        ("Dialogs", SaveAttachmentDialog),
+        ("Folder list", FolderList),
+        ("Text field", FolderField),
+        ("Buttons", ChoiceButton),
+        ("Command line", LineInput),
+        ("Confirm", ConfirmDialog),
+    ]
+
+
+def command_rows() -> list[BindingRow]:
+    """The ``:`` commands, as help-screen rows."""
+    return [
+        BindingRow("Commands", f":{c.name} {c.usage}".rstrip(), c.help, c.binding_id)
+        for c in COMMANDS.values()
+    ]

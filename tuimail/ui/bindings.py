@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual.binding import Binding, BindingType
@@ -25,8 +23,10 @@ if TYPE_CHECKING:
 APP_BINDINGS: list[BindingType] = [
     Binding("q", "quit", "Quit", id="app.quit"),
     Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
-    Binding("colon,ctrl+p", "command_palette", "Commands", show=False, id="app.command_palette"),
+    Binding("ctrl+p", "command_palette", "Command palette", show=False, id="app.command_palette"),
     Binding("ctrl+r", "reconnect", "Reconnect", show=False, id="app.reconnect"),
+    Binding("ctrl+n", "next_account", "Next account", show=False, id="app.next_account"),
+    Binding("ctrl+l", "redraw", "Redraw", show=False, id="app.redraw"),
     # Textual's own App bindings, redefined with ids:
     Binding("ctrl+q", "quit", "Quit at once", show=False, priority=True, id="app.force_quit"),
     Binding("ctrl+c", "help_quit", "How to quit", show=False, system=True, id="app.help_quit"),
@@ -43,12 +43,20 @@ MAIN_BINDINGS: list[BindingType] = [
     Binding("tab", "focus_next_pane", "Next pane", show=False, id="main.next_pane"),
     Binding("shift+tab", "focus_previous_pane", "Previous pane", show=False, id="main.previous_pane"),
     Binding("escape", "back", "Back", show=False, id="main.back"),
-    Binding("u", "toggle_read", "Read/unread", id="message.toggle_read"),
+    Binding("r", "toggle_read", "Read", id="message.toggle_read"),
     Binding("f", "toggle_flag", "Flag", id="message.toggle_flag"),
     Binding("d,delete", "delete", "Delete", id="message.delete"),
     Binding("a", "archive", "Archive", id="message.archive"),
     Binding("m", "move", "Move", id="message.move"),
     Binding("c", "copy", "Copy", show=False, id="message.copy"),
+    Binding("u", "undo", "Undo", id="message.undo"),
+    Binding("colon", "command_line", "Command", key_display=":", show=False, id="main.command_line"),
+    Binding("slash", "search", "Search", key_display="/", id="main.search"),
+    Binding("n", "next_found", "Next found", show=False, id="main.next_found"),
+    Binding("N", "previous_found", "Previous found", show=False, id="main.previous_found"),
+    Binding("o", "sort_menu", "Sort", show=False, id="main.sort"),
+    Binding("t", "toggle_threads", "Threads", show=False, id="main.threads"),
+    Binding("z", "toggle_thread_fold", "Fold thread", show=False, id="main.fold_thread"),
     SCREEN_BINDINGS[2],  # copy selected text (tab and shift+tab move between panes)
 ]
 
@@ -81,57 +89,6 @@ def reader_bindings(prefix: str) -> list[BindingType]:
     ]
 
 
-#: The actions that change something on the server (refused in read-only mode).
-WRITE_ACTIONS = ("toggle_read", "toggle_flag", "delete", "archive", "move", "copy")
-
-
-@dataclass(frozen=True)
-class BindingRow:
-    """One row of the help screen."""
-
-    area: str
-    keys: str
-    description: str
-    binding_id: str
-
-
-def _rows(area: str, bindings: Iterable[Binding], keymap: dict[str, str], seen: set[str]) -> list[BindingRow]:
-    """One row per binding id (its keys joined), skipping ids already listed."""
-    keys_by_id: dict[str, list[str]] = {}
-    first: dict[str, Binding] = {}
-    for binding in bindings:
-        binding_id = binding.id or ""
-        if binding_id in seen:
-            continue
-        first.setdefault(binding_id, binding)
-        keys_by_id.setdefault(binding_id, []).extend(k.strip() for k in binding.key.split(","))
-    seen.update(first)
-    rows: list[BindingRow] = []
-    for binding_id, binding in first.items():
-        keys = keymap.get(binding_id, ",".join(keys_by_id[binding_id]))
-        display = binding.key_display if binding.key_display and binding_id not in keymap else None
-        shown = display or ", ".join(_key_name(k) for k in keys.split(","))
-        rows.append(BindingRow(area, shown, binding.description or binding.action, binding_id))
-    return rows
-
-
-def _key_name(key: str) -> str:
-    names = {
-        "question_mark": "?",
-        "colon": ":",
-        "escape": "Esc",
-        "enter": "Enter",
-        "tab": "Tab",
-        "ctrl+p": "Ctrl+P",
-    }
-    key = key.strip()
-    if key in names:
-        return names[key]
-    if "+" in key:  # ctrl+r -> Ctrl+R, shift+tab -> Shift+Tab
-        return "+".join(part.capitalize() for part in key.split("+"))
-    return key
-
-
 def active_bindings(node_class: type[DOMNode]) -> list[Binding]:
     """The bindings a class really has (its own and any it inherits), one per key."""
     merged = node_class._merged_bindings
@@ -152,39 +109,3 @@ def with_ids(node_class: type[DOMNode], prefix: str) -> list[BindingType]:
         keys = ",".join(binding.key for binding in bindings)
         out.append(dataclasses.replace(bindings[0], key=keys, id=bindings[0].id or f"{prefix}.{name}"))
     return out
-
-
-def binding_areas() -> list[tuple[str, type[DOMNode]]]:
-    """Each place with bindings, as the help screen names it, and its class."""
-    from tuimail.ui.app import TuimailApp
-    from tuimail.ui.screens import ErrorScreen, FolderPicker, HelpScreen, MainScreen, SaveAttachmentDialog
-    from tuimail.ui.screens.dialogs import FolderField, FolderList
-    from tuimail.ui.screens.error import ChoiceButton
-    from tuimail.ui.screens.help import HelpBody
-    from tuimail.ui.widgets import EnvelopeViewer, MailboxTree, MessageList
-
-    return [
-        ("App", TuimailApp),
-        ("Main", MainScreen),
-        ("Message list", MessageList),
-        ("Mailboxes", MailboxTree),
-        ("Message", EnvelopeViewer),
-        ("Help", HelpScreen),
-        ("Help", HelpBody),
-        ("Error", ErrorScreen),
-        ("Dialogs", FolderPicker),
-        ("Dialogs", SaveAttachmentDialog),
-        ("Folder list", FolderList),
-        ("Text field", FolderField),
-        ("Buttons", ChoiceButton),
-    ]
-
-
-def all_binding_rows(keymap: dict[str, str] | None = None) -> list[BindingRow]:
-    """Every binding of the app, its screens and widgets, keymap applied (for the help screen)."""
-    keymap = keymap or {}
-    seen: set[str] = set()
-    rows: list[BindingRow] = []
-    for area, node_class in binding_areas():
-        rows += _rows(area, active_bindings(node_class), keymap, seen)
-    return rows

@@ -10,6 +10,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 
+from tuimail.mail.mailbox_tree import iter_nodes
 from tuimail.mail.sanitize import sanitize
 
 if TYPE_CHECKING:
@@ -59,9 +60,7 @@ class TuimailCommands(Provider):
             out.append((f"Theme: {sanitize(name)}", switch, "Switch theme"))
         main = self._main()
         if main is not None:
-            from tuimail.ui.screens.main import flatten
-
-            for node in flatten(main.mailboxes):
+            for node in iter_nodes(main.mailboxes):
                 if node.selectable:
                     shown = "Open mailbox: " + sanitize(node.name)
                     out.append((shown, partial(main.session.open_mailbox, node.name), ""))

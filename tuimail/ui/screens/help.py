@@ -11,7 +11,8 @@ from textual.binding import BindingType
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tuimail.ui.bindings import HELP_BINDINGS, all_binding_rows, reader_bindings
+from tuimail.ui.binding_catalogue import Area, BindingRow, all_binding_rows
+from tuimail.ui.bindings import HELP_BINDINGS, reader_bindings
 from tuimail.ui.widgets.base import ImmediateScroll
 
 
@@ -26,9 +27,14 @@ class HelpScreen(ModalScreen[None], inherit_bindings=False):
 
     BINDINGS: ClassVar[list[BindingType]] = HELP_BINDINGS
 
-    def __init__(self, keymap: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        areas: list[Area],
+        keymap: dict[str, str] | None = None,
+        commands: list[BindingRow] | None = None,
+    ) -> None:
         super().__init__()
-        self.rows = all_binding_rows(keymap or {})
+        self.rows = all_binding_rows(areas, keymap or {}) + list(commands or [])
 
     def compose(self) -> ComposeResult:
         with HelpBody(id="help-body"):

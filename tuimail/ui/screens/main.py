@@ -1,46 +1,58 @@
 """The main screen: mailbox tree, message list, envelope viewer, status bar.
 
-It receives the session's messages (the session posts them to this screen,
-thread-safely) and forwards the widgets' requests to the session; it never
-waits on the network.
+It receives the session's messages (posted to this screen, thread-safely)
+and forwards the widgets' requests to the session; it never waits on the
+network.  The open mailbox's rows are the message list's
+:class:`~tuimail.mail.mailbox_view.MailboxView`, the UI's replica, changed
+only by the session's :class:`~tuimail.session.messages.ViewChanged`.
+
+An action acts on the message the user is looking at, by UID: the one in the
+viewer while the viewer has the focus, else the one under the list's cursor.
+While a message is shown, moving the list's cursor shows the message under it
+after a short pause, so what is on screen is what an action acts on.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer
 
+from tuimail.mail.listed_rows import ListedRows
+from tuimail.mail.mailbox_tree import iter_nodes
 from tuimail.mail.sanitize import sanitize
+from tuimail.mail.threads import ThreadView
+from tuimail.mail.view_changes import Added
 from tuimail.session import messages as sm
 from tuimail.ui.bindings import MAIN_BINDINGS
+from tuimail.ui.line_commands import LineError, complete, parse
 from tuimail.ui.widgets import EnvelopeViewer, MailboxTree, MessageList, StatusBar
+from tuimail.ui.widgets.command_line import CommandLine
 
+from .confirm import ConfirmDialog
 from .dialogs import FolderPicker, SaveAttachmentDialog
 from .error import ErrorScreen
 
 if TYPE_CHECKING:
     from tuimail.mail.mailbox_tree import MailboxNode
+    from tuimail.mail.mailbox_view import MailboxView
+    from tuimail.mail.render import RenderedMessage
     from tuimail.mail.summary import MessageSummary
     from tuimail.session.session import Session
 
-
-def flatten(nodes: list[MailboxNode]) -> list[MailboxNode]:
-    """Every node of the tree, depth first."""
-    out: list[MailboxNode] = []
-    for node in nodes:
-        out.append(node)
-        out.extend(flatten(node.children))
-    return out
+#: Pause after the cursor stops before the viewer shows the message under it (seconds).
+FOLLOW_DELAY = 0.15
 
 
 class MainScreen(Screen[None], inherit_bindings=False):
@@ -56,24 +68,43 @@ class MainScreen(Screen[None], inherit_bindings=False):
         read_only: bool,
         download_folder: Path,
         clock: Callable[[], datetime] | None = None,
+        bulk_threshold: int = 20,
+        accounts: Callable[[], str] | None = None,
     ) -> None:
         super().__init__()
+        #: The other accounts and their unread mail, for the status bar.
+        self.other_accounts = accounts or (lambda: "")
         self.session = session
         self.account_name = account_name
         self.read_only = read_only
         self.download_folder = download_folder
+        #: Actions on more messages than this ask first.
+        self.bulk_threshold = bulk_threshold
         self.clock = clock
         self.mailbox: str | None = None
-        self.epoch = -1
+        self.generation = -1
         self.total: int | None = None
         self.unread: int | None = None
         self.connection = "starting"
+        self.connection_detail = ""
+        self.retry_at: float | None = None
         self.mailboxes: list[MailboxNode] = []
-        self.highlighted: MessageSummary | None = None
-        self.opened: MessageSummary | None = None
-        self.opened_raw: bytes | None = None
-        self.opened_rendered: Any = None
+        #: UID of the message the viewer shows (or is fetching), and its rendering.
+        self.opened_uid: int | None = None
+        self.opened_rendered: RenderedMessage | None = None
         self.failure: sm.SessionFailed | None = None
+        self._follow: Timer | None = None
+        self._ticker: Timer | None = None
+        self._restore: int | None = None
+        #: The listing shown (None: the mailbox's own order): its kind, title, sort keys, threads.
+        self.listing: sm.Listed | None = None
+        self._collapsed: set[int] = set()
+        #: The last search's results, for n/N in the mailbox's own order.
+        self._found: list[int] = []
+        self._relist: Timer | None = None
+        self._pending_query: str | None = None
+        #: Actions waiting for the connection (the offline queue).
+        self.waiting = 0
 
     # ---------------------------------------------------------------- layout
 
@@ -88,6 +119,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
                     message_list.now = self.clock  # type: ignore[assignment]
                 yield message_list
                 yield EnvelopeViewer(id="viewer")
+        yield CommandLine(id="command-line")
         yield StatusBar(id="status")
         yield Footer()
 
@@ -107,10 +139,54 @@ class MainScreen(Screen[None], inherit_bindings=False):
     def viewer(self) -> EnvelopeViewer:
         return self.query_one(EnvelopeViewer)
 
+    @property
+    def view(self) -> MailboxView:
+        """The open mailbox's rows (the UI's replica)."""
+        return self.message_list.view
+
+    @property
+    def opened(self) -> MessageSummary | None:
+        """The summary of the message the viewer shows."""
+        return self.view.summary(self.opened_uid) if self.opened_uid is not None else None
+
+    @property
+    def highlighted(self) -> MessageSummary | None:
+        """The summary under the list's cursor."""
+        return self.message_list.summary_at(self.message_list.cursor_row)
+
     def _update_status(self) -> None:
+        detail = self.connection_detail if self.connection in ("waiting", "offline", "reconnecting") else ""
+        if self.retry_at is not None and self.connection == "offline":
+            detail += f"; next try in {max(0, round(self.retry_at - time.time()))} s"
         self.query_one(StatusBar).update_status(
-            self.account_name, self.mailbox, self.total, self.unread, self.connection, self.read_only
+            self.account_name,
+            self.mailbox,
+            self.total,
+            self.unread,
+            self.connection,
+            self.read_only,
+            detail,
+            selected=len(self.message_list.selected),
+            listing=self._listing_label(),
+            waiting=self.waiting,
+            others=self.other_accounts(),
         )
+
+    def refresh_status(self) -> None:
+        """Redraw the status bar (another account's counts changed, or this one is shown again)."""
+        self._update_status()
+
+    def _listing_label(self) -> str:
+        listing = self.listing
+        if listing is None:
+            return "searching…" if self._pending_query else ""
+        if listing.kind == "search":
+            shown = self.message_list.count
+            order = f", sorted by {_sort_words(listing.sort)}" if listing.sort else ""
+            return f"search: {listing.title} ({shown:,} found{order})"
+        if listing.kind == "sort":
+            return f"sorted by {_sort_words(listing.sort)}"
+        return "threads"
 
     def say(self, text: str, *, title: str = "", severity: str = "information") -> None:
         """A notification whose text may hold server or mail text: sanitised, never markup."""
@@ -119,14 +195,18 @@ class MainScreen(Screen[None], inherit_bindings=False):
 
     # ------------------------------------------------------- session messages
 
-    def on_connection_state(self, message: sm.ConnectionState) -> None:
+    def on_connection_changed(self, message: sm.ConnectionChanged) -> None:
         self.connection = message.state
+        self.connection_detail = message.detail
+        self.retry_at = message.retry_at
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
+        if message.retry_at is not None:
+            self._ticker = self.set_interval(1.0, self._update_status)
         self._update_status()
 
     def on_session_failed(self, message: sm.SessionFailed) -> None:
-        if not message.fatal:
-            self.say(message.detail, title=message.title, severity="warning")
-            return
         if self.failure is not None:
             return  # an error screen is already up
         self.failure = message
@@ -154,49 +234,76 @@ class MainScreen(Screen[None], inherit_bindings=False):
             self._update_status()
 
     def on_mailbox_opened(self, message: sm.MailboxOpened) -> None:
-        self.mailbox = message.name
-        self.epoch = message.epoch
-        self.total = message.exists
-        self.highlighted = None
-        self._close_message()
-        self.message_list.clear_rows()
-        self.message_list.set_count(message.exists)
-        self.mailbox_tree.select_mailbox(message.name)
+        view = message.view
+        reopened = view.name == self.mailbox
+        cursor_uid = self.message_list.cursor_uid if reopened else None
+        opened_uid = self.opened_uid if reopened else None
+        self.mailbox = view.name
+        self.generation = view.generation
+        self.total = view.exists
+        self.unread = None
+        self.message_list.show(view)
+        if not reopened:
+            self.listing = None
+            self._collapsed.clear()
+            self._found = []
+        if self._pending_query is not None:  # opened by a search: show nothing else meanwhile
+            self.message_list.show_rows(ListedRows(view, [], title="searching…"))
+        elif self.listing is not None:
+            self._relist_now()
+        if opened_uid is None:
+            self._close_message()
+        self._restore = cursor_uid  # once its row is known again (reconnection)
+        self.mailbox_tree.select_mailbox(view.name)
         self._update_status()
 
-    def on_mailbox_changed(self, message: sm.MailboxChanged) -> None:
-        if message.name != self.mailbox:
+    def on_view_changed(self, message: sm.ViewChanged) -> None:
+        if message.generation != self.generation:
             return
-        grown = message.exists - (self.total or 0)
-        self.epoch = message.epoch
-        self.total = message.exists
-        cursor = self.message_list.cursor_row
-        self.message_list.clear_rows()
-        self.message_list.set_count(message.exists)
-        if grown > 0:  # new mail comes in at the top: stay on the same message
-            self.message_list.cursor_row = cursor + grown
+        self.message_list.apply_changes(message.changes)
+        if self.listing is not None and any(isinstance(c, Added) for c in message.changes):
+            self._relist_soon()  # new mail belongs in the listing too
+        view = self.view
+        self.total = view.exists
+        if self._restore is not None and self.message_list.move_to_uid(self._restore):
+            self._restore = None
+        opened = self.opened_uid
+        if opened is not None and opened not in view:
+            if opened in message.ours:
+                self._close_message()
+            else:
+                self.viewer.set_banner("This message was removed by another client.")
         self._update_status()
 
-    def on_rows_loaded(self, message: sm.RowsLoaded) -> None:
-        if message.epoch == self.epoch and message.mailbox == self.mailbox:
-            self.message_list.set_rows(message.rows)
-            cursor = self.message_list.cursor_row
-            if cursor in message.rows:
-                self.highlighted = message.rows[cursor]
-            if self.opened is not None:
-                for summary in message.rows.values():
-                    if summary.uid == self.opened.uid:
-                        self.opened = summary
+    def on_rows_failed(self, message: sm.RowsFailed) -> None:
+        if message.generation == self.generation:
+            self.message_list.rows_failed(message.seqnos, message.reason)
 
     def on_message_loaded(self, message: sm.MessageLoaded) -> None:
-        if message.mailbox != self.mailbox or self.opened is None or self.opened.uid != message.uid:
+        if message.mailbox != self.mailbox or self.opened_uid != message.uid:
             return
-        self.opened_raw = message.raw
         self.opened_rendered = message.rendered
         self.viewer.show_message(message.rendered, message.raw)
 
-    def on_refused(self, message: sm.Refused) -> None:
-        self.say(message.reason, title="Read-only", severity="warning")
+    def on_message_gone(self, message: sm.MessageGone) -> None:
+        if message.mailbox == self.mailbox and self.opened_uid == message.uid:
+            self.opened_rendered = None
+            self.viewer.show_note("This message no longer exists: another client removed it.")
+
+    def on_action_done(self, message: sm.ActionDone) -> None:
+        self.say(message.text)
+
+    def on_action_failed(self, message: sm.ActionFailed) -> None:
+        read_only = message.text.endswith("read-only")
+        rolled_back = self.message_list.drop_pending(message.uids or None)
+        text = message.text + (" (shown as it was)" if rolled_back else "")
+        self.say(text, title="Read-only" if read_only else "", severity="warning")
+
+    def on_queue_changed(self, message: sm.QueueChanged) -> None:
+        self.waiting = message.count
+        if message.text:
+            self.say(message.text, severity="warning")
+        self._update_status()
 
     def on_notice(self, message: sm.Notice) -> None:
         self.say(message.text, severity=message.severity)
@@ -208,18 +315,53 @@ class MainScreen(Screen[None], inherit_bindings=False):
 
     @on(MessageList.RowsWanted)
     def _rows_wanted(self, message: MessageList.RowsWanted) -> None:
-        self.session.want_rows(message.start, message.stop, self.epoch)
+        if message.uids:
+            self.session.want_summaries(message.generation, message.uids)
+        else:
+            self.session.want_rows(message.generation, message.removals, message.seqnos)
+
+    @on(MessageList.SelectionChanged)
+    def _selection_changed(self, message: MessageList.SelectionChanged) -> None:
+        self._update_status()
 
     @on(MessageList.Highlighted)
     def _highlighted(self, message: MessageList.Highlighted) -> None:
-        self.highlighted = message.summary
+        """While a message is shown, the viewer follows the cursor (after a short pause)."""
+        if self.opened_uid is None or message.summary is None or message.summary.uid == self.opened_uid:
+            return
+        if self._follow is not None:
+            self._follow.stop()
+        uid = message.summary.uid
+        self._follow = self.set_timer(FOLLOW_DELAY, lambda: self._open(uid))
 
     @on(MessageList.Opened)
     def _opened(self, message: MessageList.Opened) -> None:
-        self.opened = message.summary
-        self.highlighted = message.summary
-        self.session.open_message(message.summary)
+        self._open(message.summary.uid)
         self.viewer.focus()
+
+    def _open(self, uid: int) -> None:
+        if self.opened_uid == uid and self.opened_rendered is not None:
+            return
+        self.opened_uid = uid
+        self.opened_rendered = None
+        summary = self.view.summary(uid)
+        self.viewer.show_note(f"Fetching {sanitize(summary.subject) if summary else 'the message'}…")
+        self.session.open_message(uid)
+
+    @on(EnvelopeViewer.Step)
+    def _step(self, message: EnvelopeViewer.Step) -> None:
+        """J/K in the viewer: the next or previous message at once; the list follows."""
+        ml = self.message_list
+        row = ml.cursor_row + message.by
+        if not 0 <= row < ml.count:
+            self.say("No more messages that way", severity="warning")
+            return
+        ml.cursor_row = row
+        summary = ml.summary_at(row)
+        if summary is not None:
+            if self._follow is not None:
+                self._follow.stop()
+            self._open(summary.uid)
 
     @on(MailboxTree.MailboxChosen)
     def _mailbox_chosen(self, message: MailboxTree.MailboxChosen) -> None:
@@ -229,23 +371,25 @@ class MainScreen(Screen[None], inherit_bindings=False):
 
     @on(EnvelopeViewer.SaveAttachment)
     def _save_attachment(self, message: EnvelopeViewer.SaveAttachment) -> None:
-        opened, rendered = self.opened, self.opened_rendered
-        if opened is None or rendered is None:
+        uid, rendered = self.opened_uid, self.opened_rendered
+        if uid is None or rendered is None:
             return
-        names = {a.index: a.filename for a in getattr(rendered, "attachments", [])}
+        names = {a.index: a.filename for a in rendered.attachments}
         if message.index not in names:
             self.say(f"No attachment {message.index}", severity="warning")
             return
 
         def chosen(folder: Path | None) -> None:
             if folder is not None:
-                self.session.save_attachment(opened.uid, message.index, folder)
+                self.session.save_attachment(uid, message.index, folder)
 
         self.app.push_screen(SaveAttachmentDialog(names[message.index], self.download_folder), chosen)
 
     def _close_message(self) -> None:
-        self.opened = None
-        self.opened_raw = None
+        if self._follow is not None:
+            self._follow.stop()
+            self._follow = None
+        self.opened_uid = None
         self.opened_rendered = None
         self.viewer.clear()
 
@@ -270,39 +414,324 @@ class MainScreen(Screen[None], inherit_bindings=False):
         return focused is not None and (focused is pane or pane in focused.ancestors)
 
     def action_back(self) -> None:
-        """Esc: from the message back to the list; from the list, close the message."""
+        """Esc: from the message back to the list; then clear the selection; then close the
+        message; then leave a search (or sort, or threads) for the mailbox's own order."""
         if self._within(self.viewer):
             self.message_list.focus()
-        elif self.focused is self.message_list and self.opened is not None:
+        elif self.message_list.clear_selection():
+            return
+        elif self.focused is self.message_list and self.opened_uid is not None:
             self._close_message()
+        elif self.listing is not None or self._pending_query is not None:
+            self.leave_listing()
         else:
             self.message_list.focus()
 
+    # ---------------------------------------------------------- command line
+
+    def action_command_line(self) -> None:
+        line = self.query_one(CommandLine)
+        line.completer = self._complete
+        line.open(":")
+
+    def action_search(self) -> None:
+        line = self.query_one(CommandLine)
+        line.completer = None
+        current = self.listing.title if self.listing is not None and self.listing.kind == "search" else ""
+        line.open("/", current)
+
+    def _complete(self, before: str) -> list[str]:
+        def candidates(kind: str) -> list[str]:
+            if kind == "mailbox":
+                return [n.name for n in iter_nodes(self.mailboxes) if n.selectable]
+            if kind == "theme":
+                return sorted(self.app.available_themes)
+            if kind == "account":
+                return [p.account.name for p in getattr(self.app, "panes", [])] or [self.account_name]
+            return []
+
+        return complete(before, candidates)
+
+    @on(CommandLine.Run)
+    def _line_run(self, message: CommandLine.Run) -> None:
+        self.message_list.focus()
+        text = message.text.strip()
+        if message.mode == "/":
+            self.search(text)
+            return
+        if not text:
+            return
+        try:
+            command, args = parse(text)
+        except LineError as exc:
+            self.say(str(exc), severity="warning")
+            return
+        command.run(self, args)
+
+    @on(CommandLine.Closed)
+    def _line_closed(self, message: CommandLine.Closed) -> None:
+        self.message_list.focus()
+
+    # ------------------------------------------------ search, sort, threads
+
+    def search(self, text: str) -> None:
+        """Show only the messages ``text`` finds (an empty query shows the mailbox again)."""
+        if not text:
+            self.leave_listing()
+            return
+        sort = self.listing.sort if self.listing is not None else ()
+        self.session.search(text, sort)
+
+    def open_mailbox(self, name: str, query: str = "") -> None:
+        """Open ``name``; with ``query``, show only what it finds, fetching nothing else."""
+        self._pending_query = query or None
+        self.session.open_mailbox(name, query)
+        self._update_status()
+
+    def sort_by(self, words: list[str]) -> None:
+        """``["-r", "date"]`` -> the list in that order (the search's results, if one is shown)."""
+        keys: list[str] = []
+        for word in words:
+            if word in ("-r", "reverse"):
+                keys.append("REVERSE")
+            elif word.lower() in ("arrival", "date", "from", "subject", "size", "to", "cc"):
+                keys.append(word.upper())
+            else:
+                self.say(
+                    f"Cannot sort by {word!r}: arrival, date, from, subject, size, to or cc",
+                    severity="warning",
+                )
+                return
+        if not keys or keys[-1] == "REVERSE":
+            self.say("Sort by what? e.g. :sort -r date", severity="warning")
+            return
+        if self.listing is not None and self.listing.kind == "search":
+            self.session.search(self.listing.title, keys)
+        elif keys == ["REVERSE", "ARRIVAL"]:
+            self.leave_listing()  # the mailbox's own order
+        else:
+            self.session.sort(keys)
+
+    def action_sort_menu(self) -> None:
+        choices = {
+            "date, newest first": ["-r", "date"],
+            "date, oldest first": ["date"],
+            "arrival, newest first": ["-r", "arrival"],
+            "from": ["from"],
+            "subject": ["subject"],
+            "size, largest first": ["-r", "size"],
+        }
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.sort_by(choices[name])
+
+        self.app.push_screen(FolderPicker("Sort by", list(choices)), chosen)
+
+    def action_toggle_threads(self) -> None:
+        if self.listing is not None and self.listing.kind == "threads":
+            self.leave_listing()
+        else:
+            self.session.threads()
+
+    def action_toggle_thread_fold(self) -> None:
+        """Collapse the thread under the cursor to one row (with its count), or open it again."""
+        listing = self.listing
+        rows = self.message_list.rows
+        if listing is None or listing.kind != "threads" or not isinstance(rows, ListedRows):
+            return
+        uid = self.message_list.cursor_uid
+        view = ThreadView(listing.threads, newest_first=True)
+        root = view.root_of(uid) if uid is not None else None
+        if root is None:
+            return
+        self._collapsed.symmetric_difference_update({root})
+        self._show_threads(listing, cursor_uid=root)
+
+    def action_next_found(self) -> None:
+        self._jump_found(+1)
+
+    def action_previous_found(self) -> None:
+        self._jump_found(-1)
+
+    def _jump_found(self, step: int) -> None:
+        """n/N: the next (previous) message the last search found, in the mailbox's own order."""
+        ml = self.message_list
+        if self.listing is not None:
+            ml.cursor_row = ml.cursor_row + step
+            return
+        found = set(self._found)
+        if not found:
+            self.say("No search yet: / searches", severity="warning")
+            return
+        row = ml.cursor_row + step
+        while 0 <= row < ml.count:
+            if ml.rows.uid_at_row(row) in found:
+                ml.cursor_row = row
+                return
+            row += step
+        self.say("No more found in that direction", severity="warning")
+
+    def leave_listing(self) -> None:
+        self.listing = None
+        self._pending_query = None
+        self._collapsed.clear()
+        self.message_list.show_rows(None, cursor_uid=self.message_list.cursor_uid)
+        self._update_status()
+
+    def on_listed(self, message: sm.Listed) -> None:
+        if message.generation != self.generation:
+            return
+        self._pending_query = None
+        self.listing = message
+        cursor = self.message_list.cursor_uid
+        if message.kind == "threads":
+            self._show_threads(message, cursor_uid=cursor)
+        else:
+            if message.kind == "search":
+                self._found = list(message.uids)
+            self.message_list.show_rows(
+                ListedRows(self.view, message.uids, title=message.title), cursor_uid=cursor
+            )
+        self._update_status()
+
+    def _show_threads(self, listing: sm.Listed, *, cursor_uid: int | None) -> None:
+        threads = ThreadView(listing.threads, newest_first=True)
+        rows = threads.rows(self._collapsed)
+        folded = {r.uid: threads.thread_uids(r.uid) for r in rows if r.collapsed}
+        listed = ListedRows(
+            self.view, [r.uid for r in rows], title="threads", depths=[r.depth for r in rows], folded=folded
+        )
+        self.message_list.show_rows(listed, cursor_uid=cursor_uid)
+
+    def on_search_failed(self, message: sm.SearchFailed) -> None:
+        self._pending_query = None
+        self.say(
+            f"{message.reason} (at character {message.position + 1} of {message.text!r})", severity="warning"
+        )
+        self.query_one(CommandLine).open("/", message.text)
+        self._update_status()
+
+    def _relist_soon(self) -> None:
+        if self._relist is not None:
+            self._relist.stop()
+        self._relist = self.set_timer(0.5, self._relist_now)
+
+    def _relist_now(self) -> None:
+        listing = self.listing
+        if listing is None:
+            return
+        if listing.kind == "search":
+            self.session.search(listing.title, listing.sort)
+        elif listing.kind == "sort":
+            self.session.sort(listing.sort)
+        else:
+            self.session.threads()
+
     def _target(self) -> MessageSummary | None:
-        if self._within(self.viewer) and self.opened is not None:
-            return self.opened
-        summary = self.message_list.summary_at(self.message_list.cursor_row) or self.highlighted
+        """The message an action is for: the viewer's while it has the focus, else the cursor's."""
+        if self._within(self.viewer) and self.opened_uid is not None:
+            summary = self.opened
+            if summary is None:
+                self.say("This message no longer exists", severity="warning")
+            return summary
+        if self._within(self.mailbox_tree):
+            self.say("The mailbox list has the focus: Tab moves to the messages", severity="warning")
+            return None
+        summary = self.highlighted
         if summary is None:
             self.say("No message selected", severity="warning")
         return summary
 
+    def _held(self, summary: MessageSummary) -> list[MessageSummary]:
+        """A collapsed thread's row stands for the whole thread."""
+        rows = self.message_list.rows
+        row = rows.row_of_uid(summary.uid)
+        if row is None:
+            return [summary]
+        held = [s for uid in rows.held_at_row(row) if (s := self.view.summary(uid)) is not None]
+        return held or [summary]
+
+    def _targets(self) -> list[MessageSummary]:
+        """The selection (when there is one and the list, not the viewer, has the focus), else the
+        one message the user is looking at."""
+        selected = self.message_list.selected
+        if selected and not self._within(self.viewer) and not self._within(self.mailbox_tree):
+            view = self.view
+            return [s for uid in sorted(selected) if (s := view.summary(uid)) is not None]
+        target = self._target()
+        if target is None:
+            return []
+        return self._held(target) if not self._within(self.viewer) else [target]
+
+    def _confirmed(
+        self, count: int, sentence: str, then: Callable[[], None], *, always: bool = False
+    ) -> None:
+        """Run ``then`` at once, or, for more than the bulk threshold (or ``always``), once the user
+        has confirmed ``sentence``; Escape changes nothing."""
+        if (count <= self.bulk_threshold and not always) or self.read_only:
+            then()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                then()
+
+        self.app.push_screen(ConfirmDialog(sentence), answered)
+
     def action_toggle_read(self) -> None:
-        if (summary := self._target()) is not None:
-            self.session.toggle_seen(summary)
+        targets = self._targets()
+        if targets:
+            unread = any(s.unread for s in targets)  # mixed: mark them all read
+            self._optimistic_flag(targets, "\\Seen", unread)
+            self.session.set_flag([s.uid for s in targets], "\\Seen", unread)
 
     def action_toggle_flag(self) -> None:
-        if (summary := self._target()) is not None:
-            self.session.toggle_flagged(summary)
+        targets = self._targets()
+        if targets:
+            on = not all(s.flagged for s in targets)
+            self._optimistic_flag(targets, "\\Flagged", on)
+            self.session.set_flag([s.uid for s in targets], "\\Flagged", on)
+
+    def _optimistic_flag(self, targets: list[MessageSummary], flag: str, on: bool) -> None:
+        """Show the change at once; the session's answer confirms it (or it is rolled back)."""
+        if self.read_only:
+            return
+        self.message_list.show_pending_flags(
+            {s.uid: (s.flags | {flag}) if on else (s.flags - {flag}) for s in targets}
+        )
 
     def action_delete(self) -> None:
-        if (summary := self._target()) is not None:
-            self._leaving(summary)
-            self.session.delete(summary)
+        targets = self._targets()
+        if not targets:
+            return
+        in_trash = self.mailbox is not None and self.mailbox == self.session.actions.trash
+        count = len(targets)
+        what = f"{count:,} message{'s' if count != 1 else ''}"
+        if in_trash:
+            sentence = f"{what} will be deleted for good: this cannot be undone"
+        else:
+            sentence = f"{what} will move to {self.session.actions.trash}"
+        self._confirmed(count, sentence, lambda: self._remove(targets, self.session.delete), always=in_trash)
 
     def action_archive(self) -> None:
-        if (summary := self._target()) is not None:
+        targets = self._targets()
+        if targets:
+            count = len(targets)
+            sentence = f"{count:,} messages will move to {self.session.actions.archive}"
+            self._confirmed(count, sentence, lambda: self._remove(targets, self.session.archive))
+
+    def _remove(self, targets: list[MessageSummary], request: Callable[[list[int]], None]) -> None:
+        uids = [s.uid for s in targets]
+        for summary in targets:
             self._leaving(summary)
-            self.session.archive(summary)
+        if not self.read_only:
+            self.message_list.show_leaving(uids)
+            self.message_list.clear_selection()
+        request(uids)
+
+    def action_undo(self) -> None:
+        self.session.undo()
 
     def _leaving(self, summary: MessageSummary) -> None:
         """``summary`` is being deleted, archived or moved away: if it is the open message,
@@ -312,14 +741,50 @@ class MainScreen(Screen[None], inherit_bindings=False):
         message takes that row: the cursor lands on it, as in mutt and aerc.  In
         read-only mode the session refuses the action and nothing changes here.
         """
-        if self.read_only or self.opened is None or self.opened.uid != summary.uid:
+        if self.read_only or self.opened_uid != summary.uid:
             return
-        row = (self.total or 0) - summary.seqno
-        loaded = self.message_list.summary_at(row)
-        if loaded is not None and loaded.uid == summary.uid:
-            self.message_list.cursor_row = row
+        self.message_list.move_to_uid(summary.uid)
         self._close_message()
         self.message_list.focus()
+
+    def move_to(self, name: str) -> None:
+        self._to_folder("move", name)
+
+    def copy_to(self, name: str) -> None:
+        self._to_folder("copy", name)
+
+    def _to_folder(self, verb: str, name: str) -> None:
+        targets = self._targets()
+        if not targets:
+            return
+        if name not in {n.name for n in iter_nodes(self.mailboxes)}:
+            self.say(f"No mailbox {name!r}", severity="warning")
+            return
+        uids = [s.uid for s in targets]
+        count = len(targets)
+        if verb == "move":
+            sentence = f"{count:,} messages will move to {name}"
+            self._confirmed(
+                count, sentence, lambda: self._remove(targets, lambda u: self.session.move(u, name))
+            )
+        else:
+            sentence = f"{count:,} messages will be copied to {name}"
+            self._confirmed(count, sentence, lambda: self.session.copy(uids, name))
+
+    def delete_mailbox(self, name: str) -> None:
+        sentence = f"The mailbox {name} and every message in it will be deleted: this cannot be undone"
+        self._confirmed(1, sentence, lambda: self.session.delete_mailbox(name), always=True)
+
+    def switch_theme(self, name: str) -> None:
+        if name in self.app.available_themes:
+            self.app.theme = name
+        else:
+            self.say(f"No theme {name!r}", severity="warning")
+
+    def switch_account(self, name: str) -> None:
+        switch = getattr(self.app, "switch_account", None)
+        if name != self.account_name and (switch is None or not switch(name)):
+            self.say(f"No account {name!r} in the configuration", severity="warning")
 
     def action_move(self) -> None:
         self._pick_folder("Move to", "move")
@@ -328,19 +793,40 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self._pick_folder("Copy to", "copy")
 
     def _pick_folder(self, title: str, verb: str) -> None:
-        summary = self._target()
-        if summary is None:
+        targets = self._targets()
+        if not targets:
             return
+        uids = [s.uid for s in targets]
         if self.read_only:
             # Let the session refuse (it says why) without asking for a folder first.
-            getattr(self.session, verb)(summary, "")
+            getattr(self.session, verb)(uids, "")
             return
-        names = [n.name for n in flatten(self.mailboxes) if n.selectable and n.name != self.mailbox]
+        names = [n.name for n in iter_nodes(self.mailboxes) if n.selectable and n.name != self.mailbox]
 
         def chosen(name: str | None) -> None:
-            if name:
-                if verb == "move":
-                    self._leaving(summary)
-                getattr(self.session, verb)(summary, name)
+            if not name:
+                return
+            count = len(targets)
+            if verb == "move":
+                sentence = f"{count:,} messages will move to {name}"
+                self._confirmed(
+                    count, sentence, lambda: self._remove(targets, lambda u: self.session.move(u, name))
+                )
+            else:
+                sentence = f"{count:,} messages will be copied to {name}"
+                self._confirmed(count, sentence, lambda: self.session.copy(uids, name))
 
         self.app.push_screen(FolderPicker(title, names), chosen)
+
+
+def _sort_words(keys: tuple[str, ...]) -> str:
+    """("REVERSE", "DATE") -> "date, newest first"."""
+    words: list[str] = []
+    reverse = False
+    for key in keys:
+        if key == "REVERSE":
+            reverse = True
+            continue
+        words.append(key.lower() + (" (reversed)" if reverse else ""))
+        reverse = False
+    return ", ".join(words)

@@ -42,8 +42,14 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *reader_bindings("viewer"),
-        Binding("r", "toggle_raw", "Raw source", id="viewer.toggle_raw"),
+        Binding("H", "toggle_raw", "Raw source", show=False, id="viewer.toggle_raw"),
         Binding("s", "save_attachment", "Save attachment", id="viewer.save_attachment"),
+        Binding("J", "step(1)", "Next message", show=False, id="viewer.next_message"),
+        Binding("K", "step(-1)", "Previous message", show=False, id="viewer.previous_message"),
+        Binding("ctrl+d", "half_page(1)", "Half page down", show=False, id="viewer.half_page_down"),
+        Binding("ctrl+u", "half_page(-1)", "Half page up", show=False, id="viewer.half_page_up"),
+        Binding("ctrl+f", "page_down", "Page down", show=False, id="viewer.page_down_ctrl"),
+        Binding("ctrl+b", "page_up", "Page up", show=False, id="viewer.page_up_ctrl"),
     ]
 
     DEFAULT_CSS = """
@@ -70,11 +76,25 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
         display: none;
     }
     EnvelopeViewer > #viewer-prompt.active { display: block; }
+    EnvelopeViewer > #viewer-banner {
+        dock: top;
+        background: $error;
+        color: $text;
+        display: none;
+    }
+    EnvelopeViewer > #viewer-banner.active { display: block; }
     EnvelopeViewer.raw > #viewer-headers { display: none; }
     EnvelopeViewer.empty > #viewer-headers { display: none; }
     EnvelopeViewer.empty > #viewer-body { color: $text-muted; }
     EnvelopeViewer.raw > #viewer-attachments { display: none; }
     """
+
+    class Step(WidgetMessage["EnvelopeViewer"]):
+        """The user asked for the next (``by`` 1) or previous (-1) message, from the viewer."""
+
+        def __init__(self, viewer: EnvelopeViewer, by: int) -> None:
+            super().__init__(viewer)
+            self.by = by
 
     class SaveAttachment(WidgetMessage["EnvelopeViewer"]):
         """The user asked to save the attachment with this ``index`` (as listed)."""
@@ -82,9 +102,6 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
         def __init__(self, viewer: EnvelopeViewer, index: int) -> None:
             super().__init__(viewer)
             self.index = index
-
-    class RawRequested(WidgetMessage["EnvelopeViewer"]):
-        """The user asked for the raw source, which the viewer does not have yet."""
 
     def __init__(self, **widget: Unpack[WidgetArgs]) -> None:
         super().__init__(**widget)
@@ -98,6 +115,7 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
         self.now = datetime.now
 
     def compose(self) -> ComposeResult:
+        yield Static(id="viewer-banner")
         yield Static(id="viewer-headers")
         yield Static(Text("No message selected.", style="italic"), id="viewer-body")
         yield Static(id="viewer-attachments")
@@ -118,12 +136,13 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
     def show_message(
         self, rendered: RenderedMessage, raw: bytes | None = None, *, received: datetime | None = None
     ) -> None:
-        """Show a decoded message; ``raw`` (optional) lets ``r`` toggle to the source.
+        """Show a decoded message; ``raw`` (optional) lets ``H`` toggle to the source.
 
         ``received`` is the server's INTERNALDATE: the Date line shows it,
         marked "(received)", when the message has no Date header that parses,
         as the message list does (:func:`tuimail.mail.headers.message_date`).
         """
+        self.set_banner(None)
         self._rendered = rendered
         self._raw = raw
         self._received = received
@@ -134,7 +153,7 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
         body = Text(sanitize(rendered.body[:BODY_DISPLAY_LIMIT], multiline=True))
         if len(rendered.body) > BODY_DISPLAY_LIMIT:
             more = len(rendered.body) - BODY_DISPLAY_LIMIT
-            body.append(f"\n[… {more:,} more characters not shown; r shows the raw source]", style="italic")
+            body.append(f"\n[… {more:,} more characters not shown; H shows the raw source]", style="italic")
         self.query_one("#viewer-body", Static).update(body)
         attachments = self.query_one("#viewer-attachments", Static)
         attachments.update(self._attachments(rendered))
@@ -156,8 +175,22 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
         self.query_one("#viewer-body", Static).update(text)
         self.scroll_home(animate=False, immediate=True)
 
+    def set_banner(self, text: str | None) -> None:
+        """A line above the message (say, that another client removed it); None hides it."""
+        if not self.is_mounted:
+            return
+        banner = self.query_one("#viewer-banner", Static)
+        banner.update(Text(" " + sanitize(text)) if text else "")
+        banner.set_class(bool(text), "active")
+
+    def show_note(self, text: str) -> None:
+        """Show no message, only ``text`` (e.g. that one is being fetched)."""
+        self.clear()
+        self.query_one("#viewer-body", Static).update(Text(sanitize(text), style="italic"))
+
     def clear(self) -> None:
         """Show nothing (no message selected)."""
+        self.set_banner(None)
         self._rendered = None
         self._raw = None
         self._received = None
@@ -229,8 +262,14 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
                 self.show_message(self._rendered, self._raw, received=self._received)
         elif self._raw is not None:
             self.show_raw(self._raw)
-        elif self._rendered is not None:
-            self.post_message(self.RawRequested(self))
+        else:
+            self.app.bell()
+
+    def action_step(self, by: int) -> None:
+        self.post_message(self.Step(self, by))
+
+    def action_half_page(self, direction: int) -> None:
+        self.scroll_relative(y=direction * max(1, self.scrollable_content_region.height // 2), animate=False)
 
     def action_save_attachment(self) -> None:
         """Start the ``s`` + number prompt (or save at once when there is one attachment)."""

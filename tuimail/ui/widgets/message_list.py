@@ -3,19 +3,25 @@
 Shaped like toolong's ``LogLines``: a :class:`~textual.scroll_view.ScrollView`
 whose :meth:`MessageList.render_line` renders one row on demand (O(1) per row)
 and keeps rendered rows in an LRU cache of :class:`~textual.strip.Strip`.
-The widget never fetches anything: rows it has no data for are drawn as a
-loading placeholder and asked for with :class:`MessageList.RowsWanted`
-(the visible rows plus a page either side, each row asked once); the
-session answers with :meth:`MessageList.set_rows`, which refreshes only
-those lines.
 
-Row 0 is the newest message.  Mail text (sender, subject) is sanitised and
-put into :class:`~rich.segment.Segment` objects as plain text, never markup.
-The first screen line is a column header that does not scroll (``show_header``).
+Its rows are those of a :class:`~tuimail.mail.mailbox_view.MailboxView` (the
+UI's replica of the open mailbox): row 0 is the newest message.  The widget
+never fetches anything: rows without a summary are drawn as a loading
+placeholder and asked for with :class:`MessageList.RowsWanted` (the visible
+rows plus a page either side, each asked once).  :meth:`apply_changes` applies
+the session's changes to the view and redraws only what they touch: new mail
+comes in at the top and the cursor stays on its message; an expunged row goes
+and the rows below it move up; no loaded row goes back to "loading".
+
+Mail text (sender, subject) is sanitised and put into
+:class:`~rich.segment.Segment` objects as plain text, never markup.  The first
+screen line is a column header that does not scroll (``show_header``).
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, Unpack
@@ -27,17 +33,20 @@ from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.color import Color, ColorParseError
 from textual.geometry import Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tuimail.mail.listed_rows import ListedRows
+from tuimail.mail.mailbox_view import MailboxView
 from tuimail.mail.sanitize import sanitize
+from tuimail.mail.view_changes import Added, FlagsChanged, Loaded, Removed, UidsKnown, ViewChange
 
 from .base import WidgetArgs, WidgetMessage
 from .row_format import (
     ANSWERED_GLYPH,
     ATTACHMENT_GLYPH,
     FLAGGED_GLYPH,
+    SELECTED_GLYPH,
     UNREAD_GLYPH,
     Columns,
     fit,
@@ -80,20 +89,8 @@ class _RowStyles:
     muted: Style
     loading: Style
     deleted: Style
-
-
-class _StopRow(int):
-    """``RowsWanted.stop``: the end row, and still callable as ``Message.stop()``."""
-
-    _message: Message
-
-    def __new__(cls, value: int, message: Message) -> _StopRow:
-        row = super().__new__(cls, value)
-        row._message = message
-        return row
-
-    def __call__(self, stop: bool = True) -> None:
-        Message.stop(self._message, stop)
+    selected: Style
+    selected_marker: Style
 
 
 class _RowMessage(WidgetMessage["MessageList"]):
@@ -113,9 +110,15 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         Binding("k,up", "cursor_up", "Previous", show=False, id="message_list.cursor_up"),
         Binding("g,home", "cursor_first", "First", show=False, id="message_list.cursor_first"),
         Binding("G,end", "cursor_last", "Last", show=False, id="message_list.cursor_last"),
-        Binding("pageup", "page_up", "Page up", show=False, id="message_list.page_up"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="message_list.page_down"),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="message_list.page_up"),
+        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False, id="message_list.page_down"),
+        Binding("ctrl+d", "half_page(1)", "Half page down", show=False, id="message_list.half_page_down"),
+        Binding("ctrl+u", "half_page(-1)", "Half page up", show=False, id="message_list.half_page_up"),
         Binding("enter", "open", "Open", id="message_list.open"),
+        Binding("space", "select", "Select", show=False, id="message_list.select"),
+        Binding(
+            "asterisk", "select_all", "Select all", key_display="*", show=False, id="message_list.select_all"
+        ),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -130,6 +133,8 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         "message-list--muted",
         "message-list--loading",
         "message-list--deleted",
+        "message-list--selected",
+        "message-list--selected-marker",
     }
 
     DEFAULT_CSS = """
@@ -160,27 +165,34 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
     MessageList > .message-list--muted { color: $text-muted; }
     MessageList > .message-list--loading { color: $text-disabled; text-style: italic; }
     MessageList > .message-list--deleted { color: $text-disabled; text-style: strike; }
+    MessageList > .message-list--selected { background: $primary 30%; }
+    MessageList > .message-list--selected-marker { color: $primary; text-style: bold; }
     """
 
     class RowsWanted(WidgetMessage["MessageList"]):
-        """Rows ``start`` (inclusive) to ``stop`` (exclusive) are needed and have no data yet.
+        """Summaries are wanted for these sequence numbers of view ``generation``, as it was
+        after ``removals`` rows had been removed (positions of another state are stale)."""
 
-        ``stop`` is an ``int`` that can still be called as Textual's
-        ``Message.stop()`` (which Textual itself calls when bubbling).
-        """
-
-        def __init__(self, message_list: MessageList, start: int, stop: int) -> None:
+        def __init__(
+            self,
+            message_list: MessageList,
+            generation: int,
+            removals: int,
+            seqnos: tuple[int, ...],
+            uids: tuple[int, ...] = (),
+        ) -> None:
             super().__init__(message_list)
-            self.start = start
-            self._stop_row = stop
-
-        @property
-        def stop(self) -> _StopRow:  # type: ignore[override]
-            """The first row after the wanted range (also callable: stops propagation)."""
-            return _StopRow(self._stop_row, self)
+            self.generation = generation
+            self.removals = removals
+            self.seqnos = seqnos
+            #: In a listing: the UIDs wanted (their positions may not be known).
+            self.uids = uids
 
         def __repr__(self) -> str:
-            return f"RowsWanted({self.start}, {self.stop})"
+            return f"RowsWanted({self.generation}, {self.removals}, {len(self.seqnos)} rows)"
+
+    class SelectionChanged(WidgetMessage["MessageList"]):
+        """The set of selected messages changed (``control.selected``)."""
 
     class Highlighted(_RowMessage):
         """The cursor moved to ``row`` (``summary`` is None while its data is not loaded)."""
@@ -199,9 +211,15 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         **widget: Unpack[WidgetArgs],
     ) -> None:
         super().__init__(**widget)
-        self._count = 0
-        self._rows: dict[int, MessageSummary] = {}
-        self._requested = bytearray()
+        self._view = MailboxView("", 0, generation=-1)
+        self._rows: MailboxView | ListedRows = self._view  # what is listed: the mailbox, or a listing
+        #: UIDs the user selected (marked on their rows).
+        self.selected: set[int] = set()
+        #: Shown at once, before the server confirms: new flags by UID, and messages leaving.
+        self._pending_flags: dict[int, frozenset[str]] = {}
+        self._leaving: set[int] = set()
+        self._asked: set[int] = set()  # sequence numbers (or UIDs, in a listing) asked for
+        self._failed: dict[int, str] = {}  # sequence number -> why its summary could not be had
         self._cursor = 0
         self._cache: LRUCache[tuple[int, int], Strip] = LRUCache(cache_size)
         self._cache_width = -1
@@ -216,9 +234,19 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
     # ----------------------------------------------------------------- public API
 
     @property
+    def view(self) -> MailboxView:
+        """The rows shown (the UI's replica of the open mailbox)."""
+        return self._view
+
+    @property
+    def rows(self) -> MailboxView | ListedRows:
+        """What the list shows: the mailbox's own order, or a listing (search, sort, threads)."""
+        return self._rows
+
+    @property
     def count(self) -> int:
-        """Number of messages (rows) in the list."""
-        return self._count
+        """Number of rows in the list."""
+        return self._rows.row_count
 
     @property
     def cursor_row(self) -> int:
@@ -229,72 +257,179 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
     def cursor_row(self, row: int) -> None:
         self._move_cursor(row)
 
+    @property
+    def cursor_uid(self) -> int | None:
+        """UID of the message under the cursor, if known."""
+        return self._rows.uid_at_row(self._cursor) if self._rows.row_count else None
+
     def summary_at(self, row: int) -> MessageSummary | None:
         """The summary loaded for ``row``, or None if not loaded (or out of range)."""
-        return self._rows.get(row)
+        return self._rows.summary_at_row(row)
 
-    def set_count(self, total: int) -> None:
-        """Set the number of messages; drops all rows, rendered lines and requests.
+    def uids_in_rows(self) -> list[int]:
+        """Every known UID the list shows (for "select all")."""
+        rows = self._rows
+        return [uid for row in range(rows.row_count) if (uid := rows.uid_at_row(row))]
 
-        Rows are newest-first, so a new count shifts every row: the caller sends
-        fresh rows in answer to the :class:`RowsWanted` that follow.  The cursor
-        is kept in range.
+    def show(self, view: MailboxView) -> None:
+        """Show another view (a mailbox just opened): cursor on the newest message."""
+        self._view = view
+        self.selected.clear()
+        self._pending_flags.clear()
+        self._leaving.clear()
+        self._show_rows(view, None)
+
+    def show_rows(self, rows: ListedRows | None, *, cursor_uid: int | None = None) -> None:
+        """List ``rows`` (over the current view), or the mailbox's own order again (None);
+        the cursor goes to ``cursor_uid`` if listed, else to the first row."""
+        self._show_rows(rows if rows is not None else self._view, cursor_uid)
+
+    def _show_rows(self, rows: MailboxView | ListedRows, cursor_uid: int | None) -> None:
+        self._rows = rows
+        row = rows.row_of_uid(cursor_uid) if cursor_uid is not None else None
+        self._cursor = row or 0
+        self._reset()
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self._scroll_to_cursor()
+        if self.is_mounted and (summary := rows.summary_at_row(self._cursor)) is not None:
+            self.post_message(self.Highlighted(self, self._cursor, summary))
+
+    def apply_changes(self, changes: Iterable[ViewChange]) -> None:
+        """Apply the session's changes to the view, in order, redrawing only what they touch.
+
+        The cursor stays on its message: new mail (rows added at the top) and
+        removals above it move it with its row; when its own message goes, it
+        stays where it was, on the next (older) message, as in mutt and aerc.
+        A listing (search, sort, threads) loses the rows of expunged messages.
         """
-        total = max(0, total)
-        self._count = total
-        self._rows.clear()
-        self._requested = bytearray(total)
-        self._cache.clear()
-        self.virtual_size = Size(0, total + self._header)
-        old = self._cursor
-        self._cursor = min(self._cursor, max(total - 1, 0))
-        self._schedule_wanted()
-        self.refresh()
-        if self._cursor != old and self.is_mounted:
-            self.post_message(self.Highlighted(self, self._cursor, None))
-
-    def set_rows(self, rows: dict[int, MessageSummary]) -> None:
-        """Store loaded summaries by row and redraw just those lines."""
-        count = self._count
-        cursor_was_empty = self._cursor not in self._rows
-        stored: list[int] = []
-        for row, summary in rows.items():
-            if 0 <= row < count:
-                self._rows[row] = summary
-                stored.append(row)
-        if not stored:
-            return
-        if len(stored) > 256:
+        view = self._view
+        listing = self._rows if isinstance(self._rows, ListedRows) else None
+        cursor, cursor_uid = self._cursor, self.cursor_uid
+        scroll = round(self.scroll_y)
+        touched: set[int] = set()  # UIDs whose row must be redrawn
+        gone: list[int] = []
+        structure = False
+        for change in changes:
+            if isinstance(change, Added):
+                if listing is None and view.exists:
+                    cursor += change.count
+                    if scroll > 0:
+                        scroll += change.count
+                structure = structure or listing is None
+            elif isinstance(change, Removed):
+                uid = change.uid or view.uid_of_seqno(change.seqno) or 0
+                if listing is None:
+                    row = view.row_of_seqno(change.seqno)
+                    if row < cursor:
+                        cursor -= 1
+                    if row < scroll:
+                        scroll -= 1
+                elif uid:
+                    gone.append(uid)
+                self.selected.discard(uid)
+                self._leaving.discard(uid)
+                self._pending_flags.pop(uid, None)
+                structure = True
+            elif isinstance(change, UidsKnown):
+                removals = view.removals
+                view.apply(change)
+                structure = structure or view.removals != removals  # else only UIDs were filled in
+                continue
+            elif isinstance(change, FlagsChanged):
+                touched.add(change.uid)
+                self._pending_flags.pop(change.uid, None)  # the server's answer replaces the guess
+            elif isinstance(change, Loaded):
+                touched.update(summary.uid for _, summary in change.placements)
+                for seqno, _ in change.placements:
+                    self._failed.pop(seqno, None)
+            view.apply(change)
+        if listing is not None and gone:
+            for row in listing.drop(gone):
+                if row < cursor:
+                    cursor -= 1
+                if row < scroll:
+                    scroll -= 1
+        rows = self._rows
+        if cursor_uid is not None and (row := rows.row_of_uid(cursor_uid)) is not None:
+            cursor = row
+        self._cursor = max(0, min(cursor, rows.row_count - 1))
+        if structure:
+            self._reset(keep_scroll=True)
+            if scroll != round(self.scroll_y):
+                self.scroll_to(y=scroll, animate=False, immediate=True)
+        elif len(touched) > 256:  # cheaper to redraw everything than to find each row
             self._cache.clear()
             self.refresh()
         else:
-            top = round(self.scroll_y)
-            bottom = top + self._rows_in_view()
-            discard = self._cache.discard
-            for row in stored:
-                discard((row, _PLAIN))
-                discard((row, _CURSOR))
-                discard((row, _CURSOR_BLURRED))
-                if top <= row < bottom:
-                    self._refresh_row(row)
-        if cursor_was_empty and self._cursor in rows and self.is_mounted:
-            self.post_message(self.Highlighted(self, self._cursor, self._rows[self._cursor]))
+            self._redraw(uid for uid in touched if uid)
+        now = self.cursor_uid
+        if self.is_mounted and now is not None and (now != cursor_uid or now in touched):
+            self.post_message(self.Highlighted(self, self._cursor, rows.summary_at_row(self._cursor)))
 
-    def release_rows(self, start: int, stop: int) -> None:
-        """Forget that rows ``start``..``stop`` were asked for (say the fetch failed),
-        so they are asked again if still in view or when scrolled to."""
-        start, stop = max(0, start), min(self._count, stop)
-        if start < stop:
-            self._requested[start:stop] = bytes(stop - start)
-            self._schedule_wanted()
+    def show_pending_flags(self, flags: dict[int, frozenset[str]]) -> None:
+        """Draw these messages with these flags until the session's answer comes."""
+        self._pending_flags.update(flags)
+        self._redraw(flags)
 
-    def clear_rows(self) -> None:
-        """Forget all loaded rows and requests (keeps the count); visible rows are asked again."""
-        self._rows.clear()
-        self._requested = bytearray(self._count)
+    def show_leaving(self, uids: Iterable[int]) -> None:
+        """Draw these messages as going (dimmed, struck out) until the server has removed them."""
+        uids = list(uids)
+        self._leaving.update(uids)
+        self._redraw(uids)
+
+    def drop_pending(self, uids: Iterable[int] | None) -> bool:
+        """The server refused: draw these (None: all pending) as they really are; True if any was."""
+        chosen = set(self._pending_flags) | self._leaving if uids is None else set(uids)
+        dropped = [
+            uid for uid in chosen if self._pending_flags.pop(uid, None) is not None or uid in self._leaving
+        ]
+        self._leaving.difference_update(chosen)
+        self._redraw(dropped)
+        return bool(dropped)
+
+    def redraw_uids(self, uids: Iterable[int]) -> None:
+        """Redraw the rows of these messages (their selection mark changed)."""
+        self._redraw(uids)
+
+    def rows_failed(self, seqnos: Iterable[int], reason: str) -> None:
+        """These rows could not be loaded: drawn as failed (asked again once rows move)."""
+        for seqno in seqnos:
+            self._failed[seqno] = reason
         self._cache.clear()
+        self.refresh()
+
+    def move_to_uid(self, uid: int) -> bool:
+        """Put the cursor on message ``uid``; False if its row is not known."""
+        row = self._rows.row_of_uid(uid)
+        if row is None:
+            return False
+        self._move_cursor(row)
+        return True
+
+    def _reset(self, *, keep_scroll: bool = False) -> None:
+        """Rows moved: forget rendered lines and requests; the visible rows are asked again."""
+        self._asked.clear()
+        self._failed.clear()
+        self._cache.clear()
+        self.virtual_size = Size(0, self._rows.row_count + self._header)
         self._schedule_wanted()
         self.refresh()
+
+    def _redraw(self, uids: Iterable[int]) -> None:
+        view = self._rows
+        top = round(self.scroll_y)
+        bottom = top + self._rows_in_view()
+        for uid in uids:
+            row = view.row_of_uid(uid)
+            if row is None:
+                continue
+            self._cache_discard(row)
+            if top <= row < bottom:
+                self._refresh_row(row)
+
+    def _cache_discard(self, row: int) -> None:
+        for variant in (_PLAIN, _CURSOR, _CURSOR_BLURRED):
+            self._cache.discard((row, variant))
 
     # ------------------------------------------------------------------ rendering
 
@@ -342,6 +477,8 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
             muted=part("muted"),
             loading=part("loading"),
             deleted=part("deleted"),
+            selected=self.get_component_rich_style("message-list--selected"),
+            selected_marker=part("selected-marker"),
         )
         return self._styles
 
@@ -365,8 +502,9 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         if y < self._header:
             return self._render_header(styles)
         row = round(self.scroll_y) + y - self._header
-        if row >= self._count:
-            if row == 0 and self._count == 0 and self.empty_text:
+        rows = self._rows
+        if row >= rows.row_count:
+            if row == 0 and rows.row_count == 0 and self.empty_text:
                 return Strip([Segment(fit("  " + self.empty_text, width), styles.base + styles.muted)], width)
             return Strip.blank(width, styles.base)
         if row == self._cursor:
@@ -376,13 +514,16 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         key = (row, variant)
         strip = self._cache.get(key)
         if strip is None:
-            summary = self._rows.get(row)
+            summary = rows.summary_at_row(row)
             if summary is None:
-                if not self._requested[row]:
+                key_of_row = rows.uid_at_row(row) if isinstance(rows, ListedRows) else rows.seqno_of_row(row)
+                failed = self._failed.get(key_of_row or 0)
+                if failed is None and key_of_row not in self._asked:
                     self._schedule_wanted()
-                strip = self._render_loading(variant, styles)
+                strip = self._render_loading(variant, styles, failed)
             else:
-                strip = self._render_row(summary, variant, styles)
+                held = len(rows.held_at_row(row))
+                strip = self._render_row(summary, variant, styles, rows.depth_at_row(row), held)
                 self._cache[key] = strip
         return strip
 
@@ -399,28 +540,37 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
             text += " " + fit_right("Size", columns.size - 1) + " "
         return Strip([Segment(fit(text, columns.width), styles.header)], columns.width)
 
-    def _render_loading(self, variant: int, styles: _RowStyles) -> Strip:
+    def _render_loading(self, variant: int, styles: _RowStyles, failed: str | None = None) -> Strip:
         columns = self._columns
         base = (styles.base, styles.cursor, styles.cursor_blurred)[variant]
         lead = columns.flags + (columns.date + 1 if columns.date else 0)
-        text = fit(" " * lead + "⋯ loading", columns.width)
+        what = "⋯ loading" if failed is None else "⚠ could not load: " + sanitize(failed)
+        text = fit(" " * lead + what, columns.width)
         return Strip([Segment(text, base + styles.loading)], columns.width)
 
-    def _render_row(self, summary: MessageSummary, variant: int, styles: _RowStyles) -> Strip:
+    def _render_row(
+        self, summary: MessageSummary, variant: int, styles: _RowStyles, depth: int = 0, held: int = 1
+    ) -> Strip:
         """One row as segments of plain text; O(1) in the number of messages."""
         columns = self._columns
         base = (styles.base, styles.cursor, styles.cursor_blurred)[variant]
+        pending = self._pending_flags.get(summary.uid)
+        if pending is not None:
+            summary = dataclasses.replace(summary, flags=pending)
+        marked = summary.uid in self.selected
+        if marked:
+            base = base + styles.selected
         text_style = base
         if summary.unread:
             text_style = text_style + styles.unread
-        if summary.deleted:
+        if summary.deleted or summary.uid in self._leaving:
             text_style = text_style + styles.deleted
         blank = Segment(" ", base)
         clip = Segment("  ", base)
         if summary.has_attachment:
             clip = Segment(ATTACHMENT_GLYPH, base + styles.attachment)
         segments = [
-            blank,
+            Segment(SELECTED_GLYPH, base + styles.selected_marker) if marked else blank,
             Segment(UNREAD_GLYPH, text_style + styles.unread_marker) if summary.unread else blank,
             Segment(FLAGGED_GLYPH, text_style + styles.flagged) if summary.flagged else blank,
             Segment(ANSWERED_GLYPH, text_style + styles.answered) if summary.answered else blank,
@@ -438,6 +588,10 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
             segments.append(blank)
             subject_style = text_style + styles.flagged if summary.flagged else text_style
             subject = sanitize(summary.subject) or "(no subject)"
+            if depth:
+                subject = "  " * min(depth - 1, 12) + "└─" + subject
+            if held > 1:
+                subject = f"[{held}] {subject}"
             segments.append(Segment(fit(subject, columns.subject), subject_style))
         if columns.size:
             segments.append(blank)
@@ -457,30 +611,27 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
             self.call_later(self._post_wanted)
 
     def _post_wanted(self) -> None:
-        """Post RowsWanted for rows in view plus a page either side that have no data and
-        were not asked for already (each contiguous run of such rows one message)."""
+        """Post RowsWanted for rows in view plus a page either side that have no summary
+        and were not asked for already (one message for them all)."""
         self._wanted_scheduled = False
-        count = self._count
+        source = self._rows
+        count = source.row_count
         if not count:
             return
         height = self._rows_in_view()
         top = round(self.scroll_y)
-        start = max(0, top - height)
-        stop = min(count, top + 2 * height)
-        rows = self._rows
-        requested = self._requested
-        run_start = -1
-        for row in range(start, stop):
-            missing = not requested[row] and row not in rows
-            if missing:
-                requested[row] = 1
-                if run_start < 0:
-                    run_start = row
-            elif run_start >= 0:
-                self.post_message(self.RowsWanted(self, run_start, row))
-                run_start = -1
-        if run_start >= 0:
-            self.post_message(self.RowsWanted(self, run_start, stop))
+        rows = range(max(0, top - height), min(count, top + 2 * height))
+        asked, failed = self._asked, self._failed
+        if isinstance(source, ListedRows):
+            uids = tuple(u for u in source.missing_uids(rows) if u not in asked and u not in failed)
+            if uids:
+                asked.update(uids)
+                self.post_message(self.RowsWanted(self, source.generation, source.removals, (), uids))
+            return
+        wanted = tuple(s for s in source.missing_seqnos(rows) if s not in asked and s not in failed)
+        if wanted:
+            asked.update(wanted)
+            self.post_message(self.RowsWanted(self, source.generation, source.removals, wanted))
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
@@ -492,9 +643,9 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
     # ------------------------------------------------------------------- cursor
 
     def _move_cursor(self, row: int) -> None:
-        if self._count == 0:
+        if self._rows.row_count == 0:
             return
-        row = max(0, min(row, self._count - 1))
+        row = max(0, min(row, self._rows.row_count - 1))
         old = self._cursor
         if row == old:
             self._scroll_to_cursor()
@@ -503,7 +654,7 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         self._refresh_row(old)
         self._refresh_row(row)
         self._scroll_to_cursor()
-        self.post_message(self.Highlighted(self, row, self._rows.get(row)))
+        self.post_message(self.Highlighted(self, row, self._rows.summary_at_row(row)))
 
     def _scroll_to_cursor(self) -> None:
         if self.scrollable_content_region.height <= self._header:
@@ -532,7 +683,7 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         self._move_cursor(0)
 
     def action_cursor_last(self) -> None:
-        self._move_cursor(self._count - 1)
+        self._move_cursor(self._rows.row_count - 1)
 
     def action_page_down(self) -> None:
         page = max(self._rows_in_view() - 1, 1)
@@ -544,9 +695,45 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         self.scroll_to(y=max(0, round(self.scroll_y) - page), animate=False, immediate=True)
         self._move_cursor(self._cursor - page)
 
+    def action_select(self) -> None:
+        """Select or deselect the message under the cursor, then move down (neomutt's tag with $resolve)."""
+        uid = self.cursor_uid
+        if uid is None:
+            self.app.bell()
+            return
+        if uid in self.selected:
+            self.selected.discard(uid)
+        else:
+            self.selected.add(uid)
+        self._redraw([uid])
+        self.post_message(self.SelectionChanged(self))
+        self._move_cursor(self._cursor + 1)
+
+    def action_select_all(self) -> None:
+        """Select every message the list shows (the mailbox, or a search result)."""
+        self.selected.update(self.uids_in_rows())
+        self._cache.clear()
+        self.refresh()
+        self.post_message(self.SelectionChanged(self))
+
+    def clear_selection(self) -> bool:
+        """Deselect everything; False if nothing was selected."""
+        if not self.selected:
+            return False
+        self.selected.clear()
+        self._cache.clear()
+        self.refresh()
+        self.post_message(self.SelectionChanged(self))
+        return True
+
+    def action_half_page(self, direction: int) -> None:
+        half = max(self._rows_in_view() // 2, 1)
+        self.scroll_to(y=max(0, round(self.scroll_y) + direction * half), animate=False, immediate=True)
+        self._move_cursor(self._cursor + direction * half)
+
     def action_open(self) -> None:
-        summary = self._rows.get(self._cursor)
-        if summary is not None and self._count:
+        summary = self._rows.summary_at_row(self._cursor)
+        if summary is not None:
             self.post_message(self.Opened(self, self._cursor, summary))
 
     def on_click(self, event: events.Click) -> None:
@@ -556,7 +743,7 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         if offset.y < self._header:
             return
         row = round(self.scroll_y) + offset.y - self._header
-        if row >= self._count:
+        if row >= self._rows.row_count:
             return
         self._move_cursor(row)
         if event.chain >= 2:

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from rich.cells import cell_len, set_cell_size
 
+SELECTED_GLYPH = "▌"
 UNREAD_GLYPH = "●"
 FLAGGED_GLYPH = "★"
 ANSWERED_GLYPH = "↩"

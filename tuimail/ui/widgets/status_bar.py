@@ -24,6 +24,7 @@ _STATE_CLASS = {
     "connected": "good",
     "idle": "good",
     "connecting": "busy",
+    "waiting": "busy",
     "reconnecting": "busy",
     "authenticating": "busy",
     "offline": "bad",
@@ -67,7 +68,12 @@ class StatusBar(Widget):
         self.total: int | None = None
         self.unread: int | None = None
         self.connection = "offline"
+        self.detail = ""
         self.read_only = False
+        self.selected = 0
+        self.listing = ""
+        self.waiting = 0
+        self.others = ""
 
     def update_status(
         self,
@@ -77,14 +83,25 @@ class StatusBar(Widget):
         unread: int | None,
         connection: str,
         read_only: bool,
+        detail: str = "",
+        *,
+        selected: int = 0,
+        listing: str = "",
+        waiting: int = 0,
+        others: str = "",
     ) -> None:
-        """Replace everything the bar shows."""
+        """Replace everything the bar shows; ``detail`` says more about the connection."""
         self.account = account
         self.mailbox = mailbox
         self.total = total
         self.unread = unread
         self.connection = connection
+        self.detail = detail
         self.read_only = read_only
+        self.selected = selected
+        self.listing = listing
+        self.waiting = waiting
+        self.others = others
         self.refresh()
 
     def status_text(self) -> Text:
@@ -110,10 +127,24 @@ class StatusBar(Widget):
             text.append(f"{self.total:,} message{'' if self.total == 1 else 's'}")
             if self.unread is not None:
                 text.append(f", {self.unread:,} unread")
+        if self.listing:
+            text.append_text(separator)
+            text.append(sanitize(self.listing), style("busy"))
+        if self.selected:
+            text.append_text(separator)
+            text.append(f"{self.selected:,} selected", style("account"))
+        if self.waiting:
+            text.append_text(separator)
+            text.append(f"{self.waiting:,} action{'s' if self.waiting != 1 else ''} waiting", style("busy"))
+        if self.others:
+            text.append_text(separator)
+            text.append("also: " + sanitize(self.others), style("separator"))
         state = sanitize(self.connection)
         kind = _STATE_CLASS.get(state.lower(), "busy")
         text.append_text(separator)
         text.append(f"{_STATE_GLYPH[kind]} {state}", style(kind))
+        if self.detail:
+            text.append(f": {sanitize(self.detail)}", style(kind))
         return text
 
     def render(self) -> Text:

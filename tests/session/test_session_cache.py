@@ -1,0 +1,208 @@
+"""The header cache through the session: a warm start draws before the server answers and
+fetches no envelope it has; QRESYNC, CONDSTORE-only and the plain fallback bring it to the
+server's state; a new UIDVALIDITY empties it; a broken cache file is rebuilt."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from imapclient import IMAPClient
+
+from tests.servers.capability_proxy import hiding
+from tests.servers.info import ServerInfo
+from tuimail.config import Account
+from tuimail.mail.cache import HeaderCache
+from tuimail.session import messages as m
+
+from .support import Collector, TraceLines, make_message, other_connection, pymap_thread, seeded, started
+
+
+def server_state(
+    host: str, port: int, user: str, password: str, mailbox: str = "INBOX"
+) -> list[tuple[str, bool, bool]]:
+    """(subject, unread, flagged) of every message, newest first, as the server holds it."""
+    client = other_connection(host, port, user, password)
+    try:
+        client.select_folder(mailbox, readonly=True)
+        uids = client.search("ALL")
+        data = client.fetch(uids, ["ENVELOPE", "FLAGS"]) if uids else {}
+        rows = [
+            (d[b"ENVELOPE"].subject.decode(), b"\\Seen" not in d[b"FLAGS"], b"\\Flagged" in d[b"FLAGS"])
+            for _, d in sorted(data.items(), reverse=True)
+        ]
+        return rows
+    finally:
+        client.logout()
+
+
+def shown(got: Collector) -> list[tuple[str, bool, bool]]:
+    view = got.view
+    assert view is not None
+    return [(s.subject, s.unread, s.flagged) for r in range(view.exists) if (s := view.summary_at_row(r))]
+
+
+@asynccontextmanager
+async def session_on(account: Account, cache: HeaderCache) -> AsyncIterator[tuple[Any, Collector]]:
+    async with started(account, cache=cache) as (session, got):
+        yield session, got
+
+
+async def all_loaded(session: Any, got: Collector, count: int) -> None:
+    await got.until(lambda: got.view is not None and got.view.exists == count, what=f"{count} rows")
+    got.want_all(session)
+    await got.until(lambda: None not in got.subjects(), what="every row")
+    await got.until(lambda: got.counts.get(got.view.name, (None, 0))[0] is not None, what="counts")
+
+
+def change_behind_our_back(client: IMAPClient) -> None:
+    """Another client flags one, reads one, expunges one and appends two."""
+    client.select_folder("INBOX")
+    uids = sorted(client.search("ALL"))
+    client.add_flags([uids[-1]], ["\\Flagged"])
+    client.add_flags([uids[-2]], ["\\Seen"])
+    client.delete_messages([uids[1]])
+    client.expunge()
+    client.append("INBOX", make_message(40, "Arrived while away"))
+    client.append("INBOX", make_message(41, "Also new"))
+
+
+Variant = Callable[[ServerInfo], Any]
+
+
+@pytest.mark.parametrize(
+    "hide", [(), ("QRESYNC",), ("QRESYNC", "CONDSTORE")], ids=["qresync", "condstore", "plain"]
+)
+async def test_a_warm_start_draws_from_the_cache_then_reaches_the_servers_state(
+    dovecot_server: ServerInfo, tmp_path: Path, trace: TraceLines, hide: tuple[str, ...]
+) -> None:
+    info = dovecot_server
+    client = other_connection(info.host, info.port, info.username, info.password)
+    for n in range(1, 9):
+        client.append("INBOX", make_message(n), flags=[] if n % 2 else ["\\Seen"])
+    client.logout()
+    async with hiding(info.host, info.port, *hide) as proxy:
+        account = Account(
+            "c", "127.0.0.1", info.username, port=proxy.port, tls="none", password=info.password
+        )
+        cache = HeaderCache.open(tmp_path / "headers.sqlite3")
+        async with session_on(account, cache) as (session, got):
+            await all_loaded(session, got, 8)
+        await asyncio.to_thread(cache.flush)
+        await asyncio.to_thread(lambda: other_connection(info.host, info.port, info.username, info.password))
+        await asyncio.to_thread(_run_change, info)
+        mark = trace.mark()
+        async with session_on(account, cache) as (session, got):
+            first = await got.wait_for(m.MailboxOpened)
+            # Drawn from the cache, before the server answered SELECT: all eight, loaded.
+            assert first.view.exists == 8 and first.view.summary_at_row(0) is not None
+            expected = await asyncio.to_thread(
+                server_state, info.host, info.port, info.username, info.password
+            )
+            await got.until(lambda: got.view.exists == 9 and None not in got.subjects(), what="reconciled")
+            await got.until(lambda: shown(got) == expected, what="the server's state")
+            sent = trace.sent(mark)
+            envelopes = [line for line in sent if "ENVELOPE" in line]
+            # Only the two new messages' envelopes were fetched: nothing the cache had.
+            assert len(envelopes) == 1 and " FETCH 8:9 (" in envelopes[0], envelopes  # the two new ones
+            selects = [line for line in sent if " SELECT " in line]
+            assert ("QRESYNC" in selects[0]) == (not hide), selects
+        cache.close()
+
+
+def _run_change(info: ServerInfo) -> None:
+    client = other_connection(info.host, info.port, info.username, info.password)
+    try:
+        change_behind_our_back(client)
+    finally:
+        client.logout()
+
+
+async def test_a_warm_start_with_nothing_changed_fetches_no_envelope(
+    dovecot_server: ServerInfo, tmp_path: Path, trace: TraceLines
+) -> None:
+    info = dovecot_server
+    client = other_connection(info.host, info.port, info.username, info.password)
+    for n in range(1, 6):
+        client.append("INBOX", make_message(n))
+    client.logout()
+    account = Account("c", info.host, info.username, port=info.port, tls="none", password=info.password)
+    cache = HeaderCache.open(tmp_path / "headers.sqlite3")
+    async with session_on(account, cache) as (session, got):
+        await all_loaded(session, got, 5)
+    await asyncio.to_thread(cache.flush)
+    mark = trace.mark()
+    async with session_on(account, cache) as (session, got):
+        await got.until(lambda: got.view is not None and None not in got.subjects(), what="rows")
+        got.want_all(session)
+        await got.until(lambda: got.counts.get("INBOX", (None, 0))[0] is not None, what="counts")
+        await asyncio.sleep(0.3)
+        assert [line for line in trace.sent(mark) if "ENVELOPE" in line] == []
+    cache.close()
+
+
+async def test_a_new_uidvalidity_empties_that_mailboxs_cache(
+    dovecot_server: ServerInfo, tmp_path: Path
+) -> None:
+    info = dovecot_server
+    client = other_connection(info.host, info.port, info.username, info.password)
+    for n in range(1, 4):
+        client.append("Archive", make_message(n, f"Old {n}"))
+    client.logout()
+    account = Account("c", info.host, info.username, port=info.port, tls="none", password=info.password)
+    cache = HeaderCache.open(tmp_path / "headers.sqlite3")
+    async with session_on(account, cache) as (session, got):
+        await got.wait_for(m.MailboxOpened)
+        session.open_mailbox("Archive")
+        await got.wait_for(m.MailboxOpened, lambda o: o.view.name == "Archive")
+        await all_loaded(session, got, 3)
+    await asyncio.to_thread(cache.flush)
+
+    def rebuild(client: IMAPClient) -> None:
+        client.delete_folder("Archive")
+        client.create_folder("Archive")
+        client.append("Archive", make_message(9, "Only new"))
+
+    await asyncio.to_thread(lambda: _with(info, rebuild))
+    async with session_on(account, cache) as (session, got):
+        await got.wait_for(m.MailboxOpened)
+        session.open_mailbox("Archive")
+        await got.until(
+            lambda: got.view is not None and got.view.name == "Archive" and got.subjects() == ["Only new"],
+            what="the rebuilt mailbox",
+        )
+    await asyncio.to_thread(cache.flush)
+    state = cache.state(account_key(account), "Archive")
+    assert state is not None
+    store = cache.mailbox(account_key(account), "Archive", state.uidvalidity)
+    assert [s.subject for s in store.newest(10)] == ["Only new"]
+    cache.close()
+
+
+def _with(info: ServerInfo, action: Callable[[IMAPClient], None]) -> None:
+    client = other_connection(info.host, info.port, info.username, info.password)
+    try:
+        action(client)
+    finally:
+        client.logout()
+
+
+def account_key(account: Account) -> str:
+    return f"{account.username}@{account.host}:{account.effective_port}"
+
+
+async def test_a_broken_cache_file_is_moved_aside_and_the_session_works(tmp_path: Path) -> None:
+    path = tmp_path / "headers.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    cache = HeaderCache.open(path)
+    with pymap_thread(seeded(3)) as server:
+        account = Account("c", "127.0.0.1", "tester", port=server.port, tls="none", password="secret")
+        async with session_on(account, cache) as (session, got):
+            await got.until(lambda: got.view is not None and None not in got.subjects(), what="rows")
+    await asyncio.to_thread(cache.flush)
+    assert cache.available and any(p.name.startswith("headers.sqlite3.aside") for p in tmp_path.iterdir())
+    cache.close()

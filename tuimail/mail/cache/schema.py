@@ -1,0 +1,239 @@
+"""The header cache's SQLite file: its schema, and opening it safely.
+
+The file is ours when its ``application_id`` is :data:`APPLICATION_ID`,
+its ``user_version`` is :data:`SCHEMA_VERSION` and its tables have the
+columns below.  Anything else found at the path (a file that is not SQLite,
+a corrupt one, another program's database, a schema version this code does
+not know) is renamed aside with a suffix saying why, and a new file is
+created: the cache is rebuilt, never a crash.  A path that cannot be opened
+or written (a read-only or missing folder) raises :class:`CacheUnavailable`;
+the cache then works without a file.
+
+WAL mode lets one process write while others read; ``busy_timeout`` makes
+two writers wait for each other instead of failing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+__all__ = [
+    "APPLICATION_ID",
+    "SCHEMA_VERSION",
+    "CacheUnavailable",
+    "aside_files",
+    "connect",
+    "is_corruption",
+    "move_aside",
+    "open_database",
+    "quick_check",
+]
+
+_log = logging.getLogger("tuimail.mail.cache")
+
+#: ``PRAGMA application_id`` of a tuimail header cache: "tmhc".
+APPLICATION_ID = 0x746D6863
+#: ``PRAGMA user_version``: the schema below.
+SCHEMA_VERSION = 1
+#: How long a connection waits for another process's lock.
+BUSY_TIMEOUT = 10.0
+#: Files renamed aside are kept, the newest few only.
+KEEP_ASIDE = 3
+
+_TABLES = {
+    "mailbox": """CREATE TABLE mailbox (
+        id INTEGER PRIMARY KEY,
+        account TEXT NOT NULL,
+        name TEXT NOT NULL,
+        uidvalidity INTEGER NOT NULL,
+        highest_modseq INTEGER,
+        uidnext INTEGER,
+        last_full_sync REAL,
+        UNIQUE (account, name)
+    )""",
+    "row_layout": """CREATE TABLE row_layout (
+        id INTEGER PRIMARY KEY,
+        format INTEGER NOT NULL,
+        fields TEXT NOT NULL,
+        UNIQUE (format, fields)
+    )""",
+    "message": """CREATE TABLE message (
+        mailbox_id INTEGER NOT NULL,
+        uid INTEGER NOT NULL,
+        flags BLOB NOT NULL,
+        size INTEGER NOT NULL,
+        modseq INTEGER,
+        layout INTEGER NOT NULL,
+        summary BLOB NOT NULL
+    )""",
+}
+_INDEXES = ["CREATE UNIQUE INDEX message_uid ON message (mailbox_id, uid)"]
+_COLUMNS = {
+    "mailbox": ["id", "account", "name", "uidvalidity", "highest_modseq", "uidnext", "last_full_sync"],
+    "row_layout": ["id", "format", "fields"],
+    "message": ["mailbox_id", "uid", "flags", "size", "modseq", "layout", "summary"],
+}
+
+# Primary result codes (https://sqlite.org/rescode.html).
+_SQLITE_CORRUPT = 11
+_SQLITE_NOTADB = 26
+
+
+class CacheUnavailable(Exception):
+    """The cache file cannot be opened or created here (the message says why)."""
+
+
+def is_corruption(error: BaseException) -> bool:
+    """Whether a sqlite3 error says the file is damaged or not a database."""
+    if not isinstance(error, sqlite3.DatabaseError):
+        return False
+    code = getattr(error, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+    text = str(error).lower()
+    return "malformed" in text or "not a database" in text
+
+
+def connect(path: Path, *, busy_timeout: float = BUSY_TIMEOUT) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), usable
+    from any thread (callers serialise their use of it)."""
+    conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        conn.execute("PRAGMA synchronous = NORMAL")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def aside_files(path: Path) -> list[Path]:
+    """Earlier files at ``path`` that were renamed aside, oldest first."""
+    found = [p for p in path.parent.glob(path.name + ".aside-*") if not p.name.endswith(("-wal", "-shm"))]
+    return sorted(found, key=lambda p: p.name.rsplit("-", 1)[-1])
+
+
+def move_aside(path: Path, reason: str) -> Path:
+    """Rename ``path`` (and its -wal, -shm, -journal files) to
+    ``<name>.aside-<reason>-<UTC time>`` and keep only the newest few such files.
+    A process that still has the old file open keeps using it, undisturbed."""
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + f"{time.time_ns() % 10**9:09d}"
+    target = path.with_name(f"{path.name}.aside-{reason}-{stamp}")
+    os.replace(path, target)
+    for suffix in ("-wal", "-shm", "-journal"):
+        companion = path.with_name(path.name + suffix)
+        if companion.exists():
+            try:
+                os.replace(companion, target.with_name(target.name + suffix))
+            except OSError:
+                companion.unlink(missing_ok=True)
+    for old in aside_files(path)[:-KEEP_ASIDE]:
+        for p in (old, old.with_name(old.name + "-wal"), old.with_name(old.name + "-shm")):
+            p.unlink(missing_ok=True)
+    return target
+
+
+def quick_check(conn: sqlite3.Connection) -> str | None:
+    """None when SQLite's ``quick_check`` finds the file sound, else what it found.
+    Errors other than damage (a lock held too long) count as sound: they say
+    nothing about the file."""
+    try:
+        rows = conn.execute("PRAGMA quick_check(1)").fetchall()
+    except sqlite3.Error as e:
+        if is_corruption(e):
+            return str(e)
+        _log.info("header cache: quick_check could not run: %s", e)
+        return None
+    if rows == [("ok",)]:
+        return None
+    return str(rows[0][0]) if rows else "no answer from quick_check"
+
+
+def _classify(conn: sqlite3.Connection) -> str | None:
+    """None when the file is ours, "empty" for an empty one, else why it is not ours."""
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not tables and app_id == 0 and version == 0:
+        return "empty"
+    if app_id != APPLICATION_ID:
+        return "foreign"
+    if version != SCHEMA_VERSION:
+        return f"version{version}"
+    for table, columns in _COLUMNS.items():
+        if [r[1] for r in conn.execute(f"PRAGMA table_info({table})")] != columns:
+            return "schema"
+    return None
+
+
+def _create(conn: sqlite3.Connection) -> None:
+    """Create the schema in an empty file (once, whichever process gets there first)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+            for ddl in [*_TABLES.values(), *_INDEXES]:
+                conn.execute(ddl)
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _unavailable(path: Path, error: BaseException) -> CacheUnavailable:
+    return CacheUnavailable(f"{path}: {error}")
+
+
+def open_database(path: Path) -> tuple[sqlite3.Connection, str | None]:
+    """Open (creating if needed) the cache at ``path``: the connection, and a
+    note when a file that was there has been renamed aside.
+
+    Raises :class:`CacheUnavailable` when there can be no cache file here.
+    """
+    note: str | None = None
+    for _attempt in range(3):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise _unavailable(path.parent, e) from None
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = connect(path)
+            reason = _classify(conn)
+            if reason == "empty":
+                conn.execute("PRAGMA journal_mode = WAL")
+                _create(conn)
+                reason = _classify(conn)  # another process may have created something else
+            if reason is None:
+                conn.execute("PRAGMA journal_mode = WAL")
+                return conn, note
+        except sqlite3.Error as e:
+            if conn is not None:
+                conn.close()
+            if not is_corruption(e):
+                raise _unavailable(path, e) from None
+            reason = "corrupt"
+        else:
+            conn.close()
+        try:
+            target = move_aside(path, reason)
+        except OSError as e:
+            raise _unavailable(path, e) from None
+        note = f"{path} was {_describe(reason)}; moved aside to {target.name} and rebuilt"
+        _log.warning("header cache: %s", note)
+    raise CacheUnavailable(f"{path}: cannot create a header cache there")
+
+
+def _describe(reason: str) -> str:
+    if reason.startswith("version"):
+        return f"a header cache of schema version {reason[7:]}, not {SCHEMA_VERSION}"
+    return {
+        "corrupt": "damaged or not a SQLite file",
+        "foreign": "another program's database",
+        "schema": "a header cache of an unknown layout",
+    }.get(reason, reason)
