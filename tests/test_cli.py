@@ -38,9 +38,14 @@ def test_unknown_account_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert "no account named 'zz'" in capsys.readouterr().err
 
 
-def test_no_account_configured_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_account_configured_exits_2_naming_the_path_and_showing_an_example(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     assert main([]) == 2
+    err = capsys.readouterr().err
+    assert str(tmp_path / "tuimail" / "config.toml") in err
+    assert "[accounts.mail]" in err and 'host = "imap.example.com"' in err and "tuimail --demo" in err
 
 
 def test_console_script_bad_config_has_no_traceback(tmp_path: Path) -> None:

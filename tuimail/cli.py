@@ -79,6 +79,23 @@ def _load(args: argparse.Namespace) -> Config:
     return load_config(None)
 
 
+MINIMAL_CONFIG = """\
+[accounts.mail]
+host = "imap.example.com"
+username = "you@example.com"
+password_command = "pass show mail"
+"""
+
+
+def _no_account_message() -> str:
+    from tuimail.config import default_config_path
+
+    return (
+        f"tuimail: no account is configured: {default_config_path()} does not exist or has none.\n"
+        f"Write one like this (or try the demo: tuimail --demo):\n\n{MINIMAL_CONFIG}"
+    )
+
+
 def _first_account(config: Config, name: str | None) -> Account:
     """The account shown first: --account NAME, else default_account, else the first in the file."""
     if name is None and config.default_account is None and len(config.accounts) > 1:
@@ -91,6 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         config = _load(args)
+        if not args.demo and not config.accounts:
+            print(_no_account_message(), file=sys.stderr)
+            return 2
         account = None if args.demo else _first_account(config, args.account)
     except ConfigError as exc:
         print(f"tuimail: error: {exc}", file=sys.stderr)

@@ -69,6 +69,7 @@ FACADE_READS: dict[str, Call] = {
     "uid_fetch_items": lambda c: c.uid_fetch_items([1], "(UID BODY.PEEK[HEADER.FIELDS (REFERENCES)])"),
     "flags_since": lambda c: c.flags_since(None),
     "enable_qresync": lambda c: c.enable_qresync(),
+    "uid_search_uids": lambda c: c.uid_search_uids([1, 2]),
 }
 #: Not commands, or not worth a round trip here: state, streams, the end.
 FACADE_OTHER = {"has", "updates", "idle", "abort", "logout"}

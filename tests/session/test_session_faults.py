@@ -272,3 +272,24 @@ async def test_gmail_archive_moves_to_the_all_mailbox_and_delete_to_its_trash() 
     assert moves == [b'1 "[Gmail]/All Mail"', b"1 [Gmail]/Bin"]  # an atom needs no quotes
     sent = commands_sent(bytes(server.received))
     assert not {"STORE", "UID STORE", "EXPUNGE", "UID EXPUNGE"} & set(sent), sent
+
+
+async def test_a_row_fetch_the_server_refuses_is_reported_as_failed_not_left_loading() -> None:
+    async def refuse_fetch(peer: Peer, tag: bytes, rest: bytes) -> None:
+        peer.send(tag + b" NO [SERVERBUG] cannot read that message\r\n")
+
+    script = one_inbox_server(lambda n: {b"FETCH": refuse_fetch})
+    async with scripted_server(script) as server:
+        async with started(server.port) as (session, got):
+            failed = await got.wait_for(m.RowsFailed)
+            assert failed.seqnos == (1,) and failed.reason == "cannot read that message"
+            assert got.subjects() == [None]
+    assert not server.errors, server.errors
+
+
+def test_reconnection_backs_off_from_one_second_doubling_to_a_minute() -> None:
+    from itertools import islice
+
+    from tuimail.session.connector import backoff
+
+    assert list(islice(backoff(), 9)) == [1, 2, 4, 8, 16, 32, 60, 60, 60]

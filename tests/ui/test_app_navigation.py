@@ -153,6 +153,7 @@ async def test_wrong_password_shows_error_screen_with_retry_and_quit() -> None:
             )
             await pilot.press("q")
             await until(pilot, lambda: not app.is_running, what="app quit")
+    assert app.return_code == 1  # a failed login is not a clean exit
 
 
 async def test_unreachable_host_says_so_and_when_it_tries_again() -> None:
@@ -283,3 +284,10 @@ async def test_ctrl_d_and_ctrl_u_move_half_a_page_in_the_list() -> None:
         assert ml.cursor_row == half
         await pilot.press("ctrl+u")
         assert ml.cursor_row == 0
+
+
+async def test_an_unknown_binding_id_in_the_keymap_is_said_with_the_closest_one() -> None:
+    async with app_on(seeded(1), keymap={"message.delte": "x"}) as (app, pilot, main):
+        texts = [n.message for n in app._notifications]
+        said = "no binding has the id 'message.delte'; did you mean 'message.delete'?"
+        assert any(said in t for t in texts)

@@ -47,10 +47,10 @@ async def test_actions_work_on_the_results() -> None:
 async def test_a_malformed_query_points_at_the_mistake_and_reopens_the_line() -> None:
     async with app_on(seeded(3)) as (app, pilot, main):
         await pilot.press("slash", *"subject:(x", "enter")
-        await until(pilot, lambda: app._notifications, what="said")
-        assert "at character" in list(app._notifications)[-1].message
+        await until(pilot, lambda: any("at character" in n.message for n in app._notifications), what="said")
         line = main.query_one(CommandLine)
-        assert line.is_open and line.value == "subject:(x"
+        await until(pilot, lambda: line.is_open, what="the line open again")
+        assert line.value == "subject:(x"
 
 
 async def test_colon_sort_orders_the_list_and_t_shows_threads() -> None:

@@ -106,8 +106,18 @@ _TIMING = re.compile(r"\s*\(\d+\.\d+ \+ \d+\.\d+(?: \+ \d+\.\d+)? secs\)\.?")
 _COMMAND_PREFIX = re.compile(r"^[A-Z][A-Z ]* (?:failed|rejected): ")
 
 
+_BYE = re.compile(r"\bBYE\s+(.*)$", re.DOTALL)
+_LOST = re.compile(r"^(?:the connection is closed: )?connection to \S+ (?:lost|closed)(?:: (.*))?$")
+
+
 def describe(exc: BaseException) -> str:
     """One line about ``exc`` for a person: the server's own words where there are some."""
+    if isinstance(exc, e.ConnectionLost | e.ByeResponseError):
+        text = str(exc)
+        if said := _BYE.search(text):
+            return "the server said: " + _TIMING.sub("", said.group(1)).strip().rstrip(".")
+        if lost := _LOST.match(text):
+            return "it dropped" + (f" ({lost.group(1)})" if lost.group(1) else "")
     if isinstance(exc, e.ResponseError):
         text = getattr(exc, "text", None) or str(exc)
         text = _COMMAND_PREFIX.sub("", str(text))

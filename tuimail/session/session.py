@@ -54,6 +54,8 @@ __all__ = ["Session"]
 _log = logging.getLogger(__name__)
 
 Post = Callable[[Any], Any]
+#: LOGOUT gets this long (a hung server must not hold up quitting).
+LOGOUT_TIMEOUT = 0.8
 #: (kind, uids, detail) of an action that may wait in the offline queue.
 Queueable = tuple[str, list[int], dict[str, object]]
 Work = Callable[..., Awaitable[Afterwards]]
@@ -130,7 +132,7 @@ class Session:
         self.keepalive = KeepAlive(self._gate)
         self.watchdog = Watchdog(self._gate, self.post)
 
-    def stop(self, timeout: float = 5.0) -> None:
+    def stop(self, timeout: float = 2.0) -> None:
         """Log out and end the thread (called from the UI thread on quit)."""
         self._thread.stop(self._shutdown(), timeout)
 
@@ -324,11 +326,12 @@ class Session:
             text = detail if kind is FailureKind.LOCAL else f"Could not {action}: {detail}"
             self.post(m.ActionFailed(action, text))
         elif kind.connection:
+            said = f" ({detail})" if detail and detail != "it dropped" else ""
             if not quiet:
-                lost = f"lost the connection to {self.account.host} ({detail})"
+                lost = f"lost the connection to {self.account.host}{said}"
                 self.post(m.ActionFailed(action, f"Could not {action}: {lost}"))
             if client is not None and client is self._client:
-                reason = f"{title(FailureKind.LOST)} to {self.account.host} ({detail})"
+                reason = f"{title(FailureKind.LOST)} to {self.account.host}{said}"
                 self.post(m.Notice(f"{reason}. Reconnecting…", "warning"))
                 self._lost(reason)
         else:
@@ -428,7 +431,7 @@ class Session:
         self.selected.close()
         if client is not None and not client.closed:
             try:
-                await asyncio.wait_for(client.logout(), 2.0)
+                await asyncio.wait_for(client.logout(), LOGOUT_TIMEOUT)
             except Exception:  # noqa: BLE001 - it is being dropped anyway
                 client.abort("dropped")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import ssl
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -40,8 +41,23 @@ class AccountPane:
         self.account = account
         self.read_only = read_only
         self.session: Session | None = None
-        self.screen: MainScreen | None = None
+        self._screen: MainScreen | None = None
         self.inbox_unread: int | None = None
+        self._early: list[Any] = []  # what the session said before the screen existed
+        self._lock = threading.Lock()
+
+    @property
+    def screen(self) -> MainScreen | None:
+        return self._screen
+
+    @screen.setter
+    def screen(self, screen: MainScreen | None) -> None:
+        with self._lock:
+            self._screen = screen
+            early, self._early = self._early, []
+        if screen is not None:
+            for message in early:
+                screen.post_message(message)
 
     def post(self, message: Any) -> None:
         """From the session's thread (``post_message`` is thread-safe)."""
@@ -49,9 +65,12 @@ class AccountPane:
 
         if isinstance(message, sm.MailboxCounts) and message.name.upper() == "INBOX":
             self.inbox_unread = message.unread
-        screen = self.screen
-        if screen is not None:
-            screen.post_message(message)
+        with self._lock:
+            screen = self._screen
+            if screen is None:  # the session starts while the UI is still being built
+                self._early.append(message)
+                return
+        screen.post_message(message)
 
 
 class TuimailApp(App[None], inherit_bindings=False):
@@ -132,10 +151,17 @@ class TuimailApp(App[None], inherit_bindings=False):
     def main_screen(self) -> MainScreen | None:
         return self.panes[self.current].screen
 
+    def on_load(self) -> None:
+        """Connect and log in while the UI is still being built (messages wait for the screens)."""
+        for pane in self.panes:
+            assert pane.session is not None
+            pane.session.start()  # every account stays connected: its counts stay current
+
     def on_mount(self) -> None:
         self._load_themes()
         if self.keymap:
             self.set_keymap(self.keymap)
+            self._check_keymap()
         for index, pane in enumerate(self.panes):
             assert pane.session is not None
             pane.screen = MainScreen(
@@ -154,9 +180,20 @@ class TuimailApp(App[None], inherit_bindings=False):
         self._titles()
         for warning in self._warnings:
             self.notify(warning, title="Configuration", severity="warning", timeout=15, markup=False)
-        for pane in self.panes:
-            assert pane.session is not None
-            pane.session.start()  # every account stays connected: its counts stay current
+
+    def _check_keymap(self) -> None:
+        """An id in [keymap] that no binding has is said, with the closest id."""
+        import difflib
+
+        from tuimail.ui.binding_catalogue import all_binding_rows
+
+        known = {row.binding_id for row in all_binding_rows(binding_areas())}
+        for binding_id in self.keymap:
+            if binding_id not in known:
+                close = difflib.get_close_matches(binding_id, sorted(known), n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else " (? lists every id)"
+                text = f"[keymap]: no binding has the id {binding_id!r}{hint}"
+                self.notify(text, title="Configuration", severity="warning", timeout=15, markup=False)
 
     def _titles(self) -> None:
         pane = self.panes[self.current]
@@ -178,6 +215,20 @@ class TuimailApp(App[None], inherit_bindings=False):
                 self._show(index)
                 return True
         return False
+
+    async def action_clear_cache(self) -> None:
+        """Forget every row the header cache holds (the next start fetches them again)."""
+        import asyncio
+
+        cache = self.cache
+        if cache is None or not cache.available:
+            self.notify("No header cache is in use", severity="warning", markup=False)
+            return
+        before = await asyncio.to_thread(cache.size_bytes)
+        await asyncio.to_thread(cache.clear)
+        after = await asyncio.to_thread(cache.size_bytes)
+        freed = max(0, before - after)
+        self.notify(f"Header cache cleared ({freed / 1e6:.1f} MB freed)", markup=False)
 
     def action_redraw(self) -> None:
         """Ctrl+L: draw the whole screen again (after another program scribbled on the terminal)."""

@@ -18,15 +18,21 @@ if TYPE_CHECKING:
 
 #: (palette text, action on the main screen or app, help)
 ACTIONS: list[tuple[str, str, str]] = [
-    ("Toggle read/unread", "screen.toggle_read", "Mark the selected message read or unread"),
-    ("Toggle flag", "screen.toggle_flag", "Flag or unflag the selected message"),
-    ("Delete message", "screen.delete", "Move the selected message to the trash"),
-    ("Archive message", "screen.archive", "Move the selected message to the archive folder"),
-    ("Move message…", "screen.move", "Move the selected message to another folder"),
-    ("Copy message…", "screen.copy", "Copy the selected message to another folder"),
-    ("Reconnect", "app.reconnect", "Reconnect to the server"),
-    ("Help: keys", "app.help", "List every key binding"),
-    ("Quit", "app.quit", "Leave tuimail"),
+    ("Toggle read/unread", "screen.toggle_read", "Mark the selection (or the message) read or unread"),
+    ("Toggle flag", "screen.toggle_flag", "Flag or unflag the selection (or the message)"),
+    ("Delete message", "screen.delete", "Move the selection (or the message) to the trash"),
+    ("Archive message", "screen.archive", "Move the selection (or the message) to the archive folder"),
+    ("Move message…", "screen.move", "Move the selection (or the message) to another folder"),
+    ("Copy message…", "screen.copy", "Copy the selection (or the message) to another folder"),
+    ("Undo", "screen.undo", "Take the last action back"),
+    ("Search…", "screen.search", "Show only the messages a query finds"),
+    ("Sort…", "screen.sort_menu", "Sort the list"),
+    ("Threads", "screen.toggle_threads", "Show threads, or the plain list again"),
+    ("Command line", "screen.command_line", "Commands with arguments (:move, :open, :create...)"),
+    ("Next account", "app.next_account", "Show the next account"),
+    ("Clear the header cache", "app.clear_cache", "Forget the message rows kept on disk between runs"),
+    ("Reconnect", "app.reconnect", "Replace the connection with a new one"),
+    ("Help: keys", "app.help", "List every key binding and command"),
 ]
 
 

@@ -217,7 +217,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
             if choice == "retry":
                 self.session.retry()
             else:
-                self.app.exit()
+                self.app.exit(return_code=1, message=f"tuimail: {message.title}: {message.detail}")
 
         self.app.push_screen(ErrorScreen(message.title, message.detail, where=where), done)
 
@@ -804,17 +804,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
         names = [n.name for n in iter_nodes(self.mailboxes) if n.selectable and n.name != self.mailbox]
 
         def chosen(name: str | None) -> None:
-            if not name:
-                return
-            count = len(targets)
-            if verb == "move":
-                sentence = f"{count:,} messages will move to {name}"
-                self._confirmed(
-                    count, sentence, lambda: self._remove(targets, lambda u: self.session.move(u, name))
-                )
-            else:
-                sentence = f"{count:,} messages will be copied to {name}"
-                self._confirmed(count, sentence, lambda: self.session.copy(uids, name))
+            if name:
+                self._to_folder(verb, name)
 
         self.app.push_screen(FolderPicker(title, names), chosen)
 
