@@ -251,5 +251,6 @@ def test_well_formed_mail_parses_as_the_standard_library_parses_it(message: Emai
 
 def test_lone_surrogates_in_text_input_do_not_raise() -> None:
     assert parse_params("a; name*0=\ud800; name*1*=%41")[1]["name"].endswith("A")
+    assert set(parse_params(";0*=\ud800")[1]) == {"0"}  # found by the long fuzzing profile
     message = parse_message(b"Content-Type: multipart/mixed; boundary=\xed\xa0\x80\r\n\r\n--x")
     assert message.root.children is None

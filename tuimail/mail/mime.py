@@ -122,7 +122,7 @@ def _join_rfc2231(segments: list[tuple[int, bool, str]]) -> str:
         if encoded:
             if position == 0 and value.count("'") >= 2:
                 charset, _language, value = value.split("'", 2)
-            data.append(urllib.parse.unquote_to_bytes(value))
+            data.append(urllib.parse.unquote_to_bytes(value.encode("utf-8", "surrogatepass")))
         else:
             data.append(value.encode("utf-8", "surrogatepass"))
     return decode_bytes(b"".join(data), charset or None)
