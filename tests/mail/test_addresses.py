@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tuimail.imap.types import Address
 from tuimail.mail.addresses import (
+    MAX_ADDRESSES,
     address_display,
     address_email,
     format_address_list,
@@ -50,3 +51,48 @@ def test_header_values_are_parsed_and_sanitised() -> None:
     assert format_header_addresses(["=?utf-8?b?0JHQvtGA0LjRgQ==?= <b@x.ru>"]) == "Борис <b@x.ru>"
     assert format_header_addresses([]) == ""
     assert "\x1b" not in format_header_addresses(["Evil\x1b[31m <e@x>"])
+
+
+def test_header_groups_comments_and_old_forms() -> None:
+    """RFC 5322 §3.4 groups, comments as names (§3.2.2), obsolete routes (§4.4)."""
+    assert format_header_addresses(["team: Ann <ann@x.org>, bob@y.org;, carol@z.org"]) == (
+        "team: Ann <ann@x.org>, bob@y.org;, carol@z.org"
+    )
+    assert format_header_addresses(["undisclosed-recipients:;"]) == "undisclosed-recipients:;"
+    assert format_header_addresses(["bob@x.org (Bob (the (builder)))"]) == "Bob (the (builder)) <bob@x.org>"
+    assert format_header_addresses(["Ann <@relay.example:ann@x.org>"]) == "Ann <ann@x.org>"
+    assert format_header_addresses(['"Smith, \\"J\\"" <j@x.org>']) == 'Smith, "J" <j@x.org>'
+
+
+def test_encoded_words_with_commas_stay_one_name() -> None:
+    """The list is split before RFC 2047 decoding, so a decoded comma cannot split it."""
+    assert format_header_addresses(["=?utf-8?q?Dupont=2C_Ren=C3=A9?= <r@x.fr>, b@y"]) == (
+        "Dupont, René <r@x.fr>, b@y"
+    )
+
+
+def test_header_values_that_are_not_addresses_are_shown_as_they_are() -> None:
+    assert format_header_addresses([";;;"]) == ";;;"
+    assert format_header_addresses(["<<<>>>@@@"]) == "<<<>>>@@@"
+
+
+def test_a_huge_address_field_shows_the_first_hundred_then_an_ellipsis() -> None:
+    shown = format_header_addresses([", ".join(f"N{i} <u{i}@x.org>" for i in range(100_000))])
+    entries = shown.split(", ")
+    assert len(entries) == MAX_ADDRESSES + 1 and entries[-1] == "…"
+    assert entries[0] == "N0 <u0@x.org>" and entries[99] == "N99 <u99@x.org>"
+
+
+def test_a_cut_field_drops_its_partial_last_address() -> None:
+    assert format_header_addresses(["a@x.org, Bob <bob@exa"], cut=True) == "a@x.org, …"
+
+
+def test_deeply_nested_comments_and_unclosed_quotes_are_fine() -> None:
+    assert format_header_addresses(["(" * 50_000 + "x"]).startswith("(" * 10)
+    assert format_header_addresses(['"unterminated <a@x>']) == "unterminated <a@x>"
+
+
+def test_envelope_lists_are_capped_too() -> None:
+    addrs = [Address(f"N{i}", None, f"u{i}", "x.org") for i in range(1000)]
+    shown = format_address_list(addrs, names_only=True).split(", ")
+    assert len(shown) == MAX_ADDRESSES + 1 and shown[-1] == "…"

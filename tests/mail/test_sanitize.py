@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+import time
 import unicodedata
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -166,3 +168,24 @@ def test_sanitising_twice_changes_nothing(text: str, multiline: bool) -> None:
     once = sanitize(text, multiline=multiline)
     assert sanitize(once, multiline=multiline) == once
     assert sanitize(once) == sanitize(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "é\n" * 500_000,  # short lines of non-ASCII text: once 3 s
+        "\x1b[31m…\t" * 150_000,  # escape sequences everywhere
+        "é\u200dé " * 250_000,  # kept joiners everywhere
+        "\u202e" * 1_000_000,
+    ],
+    ids=["short-lines", "escapes", "joiners", "bidi"],
+)
+def test_a_megabyte_of_hostile_text_is_sanitised_in_well_under_a_second(text: str) -> None:
+    for multiline in (True, False):
+        seconds = []
+        for _ in range(2):  # CPU time, the better of two: other processes may share the machine
+            start = time.process_time()
+            out = sanitize(text, multiline=multiline)
+            seconds.append(time.process_time() - start)
+        assert min(seconds) < 1.0
+        assert not _dangerous(out[:100_000], multiline=multiline)

@@ -200,5 +200,14 @@ def test_odd_value_types_do_not_raise() -> None:
 
 
 def test_naive_internaldate_is_taken_as_utc() -> None:
-    s = MessageSummary.from_fetch(fetch(INTERNALDATE=datetime(2026, 1, 1, 8, 0)))
+    fd = fetch(INTERNALDATE=datetime(2026, 1, 1, 8, 0), ENVELOPE=envelope(date=None))
+    s = MessageSummary.from_fetch(fd)
     assert s.date == datetime(2026, 1, 1, 8, 0, tzinfo=UTC)
+
+
+def test_date_is_the_date_header_then_internaldate_as_in_the_viewer() -> None:
+    """Issue 11: the list's date and the viewer's agree (tuimail.mail.headers.message_date)."""
+    env = envelope(date="Mon, 02 Mar 2026 09:00:00 -0500")
+    assert MessageSummary.from_fetch(fetch(ENVELOPE=env)).date == datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
+    odd = envelope(date="31 Foo 99999")
+    assert MessageSummary.from_fetch(fetch(ENVELOPE=odd)).date == datetime(2026, 3, 3, 12, 0, tzinfo=TZ)

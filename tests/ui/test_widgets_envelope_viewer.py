@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta, timezone
 
+from hypothesis import given
+from hypothesis import strategies as st
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
+from tuimail.imap.parser import parse_response
+from tuimail.imap.types import FetchData, UntaggedResponse
+from tuimail.mail.headers import message_date
+from tuimail.mail.mailbox_view import MailboxView
 from tuimail.mail.render import AttachmentInfo, RenderedMessage, render_message
-from tuimail.ui.widgets import EnvelopeViewer
+from tuimail.mail.summary import MessageSummary
+from tuimail.mail.view_changes import Loaded
+from tuimail.ui.widgets import EnvelopeViewer, MessageList
+from tuimail.ui.widgets.row_format import format_date
+
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 SIZE = (120, 40)
 
@@ -227,3 +239,109 @@ async def test_s_on_a_message_without_attachments_says_there_are_none() -> None:
         await press(pilot, "s")
         assert [n.message for n in app._notifications] == ["This message has no attachments"]
         assert app.saves == []
+
+
+# ------------------------------------------------------- dates (issues 10 and 11)
+
+CLOCK = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
+EDGE_DATES = [
+    datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone(-timedelta(hours=14))),  # issue 10 item 3
+    datetime(1, 1, 1, 0, 0, tzinfo=timezone(timedelta(hours=14))),
+    datetime(1, 1, 1, 0, 0, tzinfo=timezone(timedelta(hours=23, minutes=59))),
+    datetime(9999, 12, 31, 23, 59),
+    datetime(2026, 6, 15, 1, 0, tzinfo=timezone(timedelta(hours=5))),
+]
+
+
+def viewer_date_line(app: App[None]) -> str:
+    line = next(line for line in screen_text(app).splitlines() if "Date:" in line)
+    return line.split("Date:", 1)[1].strip()
+
+
+@asynccontextmanager
+async def showing_at(
+    message: RenderedMessage, received: datetime | None = None, raw: bytes | None = None
+) -> AsyncIterator[tuple[ViewerApp, Pilot[None], EnvelopeViewer]]:
+    """A viewer whose clock reads CLOCK, showing ``message``."""
+    app = ViewerApp()
+    async with app.run_test(size=SIZE) as pilot:
+        viewer = app.query_one(EnvelopeViewer)
+        viewer.now = lambda: CLOCK
+        viewer.show_message(message, raw, received=received)
+        await pilot.pause()
+        yield app, pilot, viewer
+
+
+async def test_the_date_line_is_the_date_header_in_the_lists_format_and_zone() -> None:
+    raw = b"Date: Tue, 03 Mar 2026 10:00:00 +0100\r\nSubject: s\r\n\r\nbody"
+    async with showing_at(render_message(raw), received=datetime(2026, 3, 5, tzinfo=UTC)) as (app, _, _v):
+        assert viewer_date_line(app) == "Tue, 03 Mar 2026 09:00"
+        # The list shows the same date: the Date header, before INTERNALDATE.
+        shown = message_date("Tue, 03 Mar 2026 10:00:00 +0100", datetime(2026, 3, 5, tzinfo=UTC))
+        assert format_date(shown, CLOCK) == "Mar 03"
+
+
+async def test_without_a_usable_date_header_the_received_date_is_shown_and_said_to_be() -> None:
+    raw = b"Date: yesterday-ish\r\nSubject: s\r\n\r\nbody"
+    received = datetime(2026, 3, 5, 8, 15, tzinfo=UTC)
+    async with showing_at(render_message(raw), received=received) as (app, _, _v):
+        assert viewer_date_line(app) == "Thu, 05 Mar 2026 08:15 (received)"
+        assert format_date(message_date("yesterday-ish", received), CLOCK) == "Mar 05"
+    async with showing_at(render_message(raw)) as (app, _, _v):
+        assert viewer_date_line(app) == "yesterday-ish"  # nothing better known: the text as sent
+
+
+async def test_the_date_survives_toggling_the_raw_source() -> None:
+    raw = b"Subject: s\r\n\r\nbody"
+    received = datetime(2026, 3, 5, 8, 15, tzinfo=UTC)
+    async with showing_at(render_message(raw), received, raw) as (app, pilot, viewer):
+        await press(pilot, "H")
+        assert viewer.showing_raw
+        await press(pilot, "H")
+        assert viewer_date_line(app) == "Thu, 05 Mar 2026 08:15 (received)"
+
+
+async def test_dates_at_the_ends_of_time_are_shown() -> None:
+    """INTERNALDATE "31-Dec-9999 23:59:59 -1400" is in the year 10000 in UTC: shown as sent."""
+    for when in EDGE_DATES:
+        message = RenderedMessage(from_="a", to="b", cc="", date="", subject="s", body="x", date_parsed=when)
+        async with showing_at(message) as (app, _, _v):
+            assert viewer_date_line(app) == format_date(when, CLOCK, full=True)
+    assert format_date(EDGE_DATES[0], CLOCK, full=True) == "Fri, 31 Dec 9999 23:59"
+
+
+async def test_the_list_shows_an_internaldate_at_the_end_of_time() -> None:
+    """Issue 10 item 3: this row raised OverflowError while the list was drawn."""
+    fetched = parse_response(b'* 1 FETCH (UID 7 INTERNALDATE "31-Dec-9999 23:59:59 -1400")\r\n')
+    assert isinstance(fetched, UntaggedResponse) and isinstance(fetched.data, FetchData)
+    row = MessageSummary.from_fetch(fetched.data)
+
+    class ListApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield MessageList()
+
+    app = ListApp()
+    async with app.run_test(size=SIZE) as pilot:
+        widget = app.query_one(MessageList)
+        widget.show(MailboxView("INBOX", 1, generation=1))
+        widget.apply_changes([Loaded(((widget.view.seqno_of_row(0), row),))])
+        await pilot.pause()
+        assert "9999-12-31" in screen_text(app)
+
+
+offsets = st.integers(min_value=-(24 * 60 - 1), max_value=24 * 60 - 1).map(
+    lambda minutes: timezone(timedelta(minutes=minutes))
+)
+any_dates = st.one_of(st.datetimes(), st.datetimes(timezones=offsets))
+
+
+@given(any_dates, st.one_of(st.datetimes(), st.datetimes(timezones=offsets)))
+def test_short_and_full_dates_never_fail_and_always_agree(when: datetime, now: datetime) -> None:
+    short, full = format_date(when, now), format_date(when, now, full=True)
+    weekday, day, month, year, clock = full.replace(",", "").split()
+    if ":" in short:
+        assert short == clock
+    elif "-" in short:
+        assert short == f"{year}-{MONTHS.index(month) + 1:02d}-{day}"
+    else:
+        assert short == f"{month} {day}"

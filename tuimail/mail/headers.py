@@ -1,33 +1,62 @@
-"""Decoding header text for display (RFC 2047 encoded-words).
+"""Header text for display: RFC 2047 encoded-words, charsets, dates.
 
-:func:`decode_text` decodes encoded-words with
-``tuimail.imap.encoded_words.decode_header`` when the wire layer provides it,
-and with a tolerant fallback built on the standard ``email.header`` module
-otherwise.  It never raises: display must show what it can.  The result is
-*not* sanitised; callers pass it through :func:`tuimail.mail.sanitize`.
+:func:`decode_text` decodes encoded-words with the wire layer's linear
+decoder, :func:`tuimail.imap.encoded_words.decode_header`.  It never raises:
+display must show what it can.  Its result is *not* sanitised;
+:func:`display_text` is the bounded, sanitised form for one header line.
+
+:func:`parse_date` reads an RFC 5322 §3.3 date and :func:`message_date`
+is the one rule for the date a message is shown with, in the list and in
+the viewer: its Date header, else INTERNALDATE (RFC 9051 §2.3.3).
 """
 
 from __future__ import annotations
 
 import codecs
-import email.header
+import email.utils
 import re
-from collections.abc import Callable
+from datetime import UTC, datetime
 
-__all__ = ["decode_text", "decode_bytes"]
+from tuimail.imap.encoded_words import decode_header
+
+from .sanitize import sanitize
+
+__all__ = [
+    "MAX_DISPLAY_CHARS",
+    "MAX_DECODE_CHARS",
+    "cut_text",
+    "decode_bytes",
+    "decode_text",
+    "display_text",
+    "message_date",
+    "parse_date",
+]
+
+#: A header line shown is cut to this many characters (with an ellipsis).
+MAX_DISPLAY_CHARS = 4096
+#: At most this many characters of one header value are decoded for display.
+MAX_DECODE_CHARS = 64 * 1024
+#: An RFC 5322 date is short; longer text is cut before it is parsed.
+_MAX_DATE_CHARS = 256
+
+_FOLDING = re.compile(r"\r?\n[ \t]*")
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+_NON_TEXT_CHARSETS = {"unknown-8bit", "x-unknown", "unknown", "default", "x-user-defined"}
 
 
-def _load_imap_decoder() -> Callable[[str], str] | None:
-    """The wire layer's RFC 2047 decoder, once it exists."""
-    try:
-        from tuimail.imap import encoded_words  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
+def _text_codec(charset: str | None) -> str | None:
+    """The Python codec for a declared charset, or None when unknown or not a
+    text encoding (a message may name base64, zlib, rot13...)."""
+    if not charset:
         return None
-    decoder = getattr(encoded_words, "decode_header", None)
-    return decoder if callable(decoder) else None
-
-
-_imap_decode = _load_imap_decoder()
+    name = charset.strip().strip('"').lower()
+    if not name or name in _NON_TEXT_CHARSETS:
+        return None
+    try:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError, TypeError):  # unknown, or e.g. an embedded NUL
+        return None
+    return info.name if getattr(info, "_is_text_encoding", True) else None
 
 
 def decode_bytes(data: bytes, charset: str | None) -> str:
@@ -35,22 +64,10 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
     charsets: the declared one, then UTF-8 (also when only a few bytes are
     broken), then the declared one with replacement characters, then
     Windows-1252, then Latin-1 (which always succeeds)."""
-    candidates: list[str] = []
-    if charset:
-        name = charset.strip().strip('"').lower()
-        if name in {"unknown-8bit", "x-unknown", "unknown", "default", "x-user-defined"}:
-            name = ""
-        if name:
-            try:
-                info = codecs.lookup(name)
-            except (LookupError, ValueError, TypeError):  # unknown, or e.g. an embedded NUL
-                info = None
-            # Refuse bytes-to-bytes codecs a message may name (base64, zlib, rot13...).
-            if info is not None and getattr(info, "_is_text_encoding", True):
-                candidates.append(info.name)
-    for name in candidates:
+    codec = _text_codec(charset)
+    if codec is not None:
         try:
-            return data.decode(name)
+            return data.decode(codec)
         except Exception:
             pass
     try:
@@ -59,12 +76,12 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
         pass
     # Mostly UTF-8 with a few broken bytes: keep the UTF-8 reading.
     text = data.decode("utf-8", errors="replace")
-    non_ascii = sum(1 for b in data if b > 0x7F)
+    non_ascii = len(data) - len(data.translate(None, _HIGH_BYTES))
     if text.count("\ufffd") * 4 < non_ascii:
         return text
-    if candidates:
+    if codec is not None:
         try:
-            return data.decode(candidates[0], errors="replace")
+            return data.decode(codec, errors="replace")
         except Exception:
             pass
     try:
@@ -73,32 +90,12 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
         return data.decode("latin-1")
 
 
-def _fallback_decode(value: str) -> str:
-    """RFC 2047 via ``email.header.decode_header``, tolerant of bad charsets."""
-    try:
-        chunks = email.header.decode_header(value)
-    except Exception:
-        return value
-    out: list[str] = []
-    for chunk, charset in chunks:
-        if isinstance(chunk, str):
-            out.append(chunk)
-        elif charset is None:
-            # email.header encodes plain runs with raw-unicode-escape.
-            try:
-                out.append(chunk.decode("raw-unicode-escape"))
-            except UnicodeDecodeError:
-                out.append(decode_bytes(chunk, None))
-        else:
-            out.append(decode_bytes(chunk, charset))
-    return "".join(out)
-
-
 def decode_text(value: str | bytes | None) -> str:
-    """Decode a header value (encoded-words, folding) for display.
+    """Decode a header value (RFC 2047 encoded-words, folding) for display.
 
     ``None`` gives ``""``.  Bytes are decoded as UTF-8 or Latin-1.  Folding
-    whitespace (CRLF + WSP) is unfolded.  Never raises.
+    whitespace (CRLF + WSP) becomes one space.  Time and memory are linear
+    in the length of ``value``.  Never raises.
     """
     if value is None:
         return ""
@@ -107,12 +104,57 @@ def decode_text(value: str | bytes | None) -> str:
     if not isinstance(value, str):
         value = str(value)
     if "\r" in value or "\n" in value:
-        value = re.sub(r"\r?\n[ \t]*", " ", value)
+        value = _FOLDING.sub(" ", value)
     if "=?" not in value:
         return value
-    if _imap_decode is not None:
-        try:
-            return _imap_decode(value)
-        except Exception:
-            pass
-    return _fallback_decode(value)
+    try:
+        return decode_header(value)
+    except Exception:  # the decoder promises not to raise; display never depends on it
+        return value
+
+
+def cut_text(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, an ellipsis marking a cut."""
+    return text if len(text) <= limit else text[: max(limit - 1, 0)].rstrip() + "…"
+
+
+def display_text(value: str | None, *, cut: bool = False, limit: int = MAX_DISPLAY_CHARS) -> str:
+    """One unstructured header value (Subject, Message-ID...) for display:
+    at most :data:`MAX_DECODE_CHARS` of it decoded, sanitised, stripped and
+    cut to ``limit`` characters.  ``cut`` says the value was already cut
+    (an ellipsis is added).  Bounded whatever the value holds."""
+    if not value:
+        return ""
+    if len(value) > MAX_DECODE_CHARS:
+        value, cut = value[:MAX_DECODE_CHARS], True
+    text = sanitize(decode_text(value)).strip()
+    if cut:
+        text = text[: max(limit - 1, 0)].rstrip() + "…"
+    return cut_text(text, limit)
+
+
+def parse_date(value: str | None) -> datetime | None:
+    """An RFC 5322 §3.3 date-time, always timezone-aware, or None when it
+    does not parse.  ``-0000`` ("UTC, zone unknown", §3.3) gives UTC."""
+    if not value or not isinstance(value, str):
+        return None
+    text = " ".join(value[: _MAX_DATE_CHARS * 4].split())[:_MAX_DATE_CHARS]
+    try:
+        parsed = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if not isinstance(parsed, datetime):
+        return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
+
+
+def message_date(date_header: str | None, internaldate: object = None) -> datetime | None:
+    """The date a message is shown with, in the list and in the viewer: its
+    Date header (RFC 5322 §3.6.1) when that parses, else the server's
+    INTERNALDATE (RFC 9051 §2.3.3; naive means UTC), else None."""
+    parsed = parse_date(date_header)
+    if parsed is not None:
+        return parsed
+    if isinstance(internaldate, datetime):
+        return internaldate.replace(tzinfo=UTC) if internaldate.tzinfo is None else internaldate
+    return None

@@ -1,7 +1,8 @@
 """A message for the envelope viewer: decoded headers, a text body, attachments.
 
 :func:`render_message` parses RFC 5322 / MIME (RFC 2045-2049) with the
-standard ``email`` package (``policy.default``) and picks the body the way
+bounded parser of :mod:`.mime` (time linear in the message, memory bounded
+by what is shown, whatever the headers hold) and picks the body the way
 mail clients do:
 
 * ``multipart/alternative`` (RFC 2046 §5.1.4): the text/plain alternative
@@ -13,10 +14,12 @@ mail clients do:
   without a file name is body, in order; everything else is an attachment;
 * ``text/plain; format=flowed`` (RFC 3676) is unwrapped.
 
+Header fields are decoded with the linear RFC 2047 decoder and cut for
+display (:func:`.headers.display_text`, :func:`.addresses.format_header_addresses`).
 Charsets are decoded with fallbacks for unknown or broken ones
 (:func:`tuimail.mail.headers.decode_bytes`).  No remote content is ever
 loaded.  Every string in the result is sanitised.  It never raises on
-malformed mail: it shows what it can.
+malformed mail: it shows what it can, and says what it left out.
 
 Attachments are numbered from 1 in the order shown; :func:`save_attachment`
 takes that number.
@@ -24,26 +27,22 @@ takes that number.
 
 from __future__ import annotations
 
-import email
-import email.message
-import email.policy
 import mimetypes
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from email.message import Message
 from pathlib import Path
-from typing import Any
 
 from .addresses import format_header_addresses
 from .attachments import safe_filename, write_new_file
-from .headers import decode_bytes, decode_text
+from .headers import MAX_DECODE_CHARS, decode_bytes, decode_text, display_text, parse_date
 from .html_text import html_to_text
+from .mime import MAX_DEPTH, MAX_PARTS, MimeMessage, MimePart, parse_message
 from .sanitize import sanitize, sanitize_body
 
 __all__ = [
     "MAX_BODY_CHARS",
+    "MAX_TEXT_PART_BYTES",
     "AttachmentInfo",
     "RenderedMessage",
     "attachment_data",
@@ -55,7 +54,16 @@ __all__ = [
 
 #: Body text beyond this many characters is cut (with a note).
 MAX_BODY_CHARS = 1_000_000
-_MAX_DEPTH = 32
+#: Of a text part, at most this many bytes (as sent) are decoded for display.
+MAX_TEXT_PART_BYTES = 8 * 1024 * 1024
+#: Attachment names shown are cut to this many characters.
+MAX_FILENAME_CHARS = 255
+_MAX_DEPTH = MAX_DEPTH
+_TRUNCATED = "\n\n[… message truncated …]"
+_PARTS_LEFT_OUT = (
+    f"\n\n[… some MIME parts are not shown: this message has more than {MAX_PARTS:,} parts, parts "
+    f"nested more than {MAX_DEPTH} deep, or a structure too costly to read; H shows the raw source …]"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +83,9 @@ class RenderedMessage:
     """What the envelope viewer shows; every string decoded and sanitised.
 
     ``body`` is multi-line text (newlines and tabs kept); when it came from
-    HTML its links are listed at its end and in ``links``.
+    HTML its links are listed at its end and in ``links``.  ``date`` is the
+    Date header's text as sent, ``date_parsed`` the same date parsed
+    (timezone-aware; None when missing or unparseable).
     """
 
     from_: str
@@ -92,112 +102,70 @@ class RenderedMessage:
     is_html: bool = False
 
 
-# --- parsing -------------------------------------------------------------------
+# --- parts -------------------------------------------------------------------
 
 
-def _parse(raw: bytes | str) -> Message:
+def _parse(raw: bytes | str) -> MimeMessage:
     if isinstance(raw, str):
-        raw = raw.encode("utf-8", errors="surrogateescape")
-    return email.message_from_bytes(bytes(raw), policy=email.policy.default)
+        text = raw
+        try:
+            raw = text.encode("utf-8", errors="surrogateescape")
+        except UnicodeEncodeError:  # a lone surrogate that is no escaped byte
+            raw = text.encode("utf-8", errors="replace")
+    return parse_message(bytes(raw))
 
 
-def _safe(call: Callable[[], Any], default: Any) -> Any:
-    try:
-        return call()
-    except Exception:
-        return default
-
-
-def _header_values(msg: Message, name: str) -> list[str]:
-    """All values of a header, decoded; tolerant of headers policy.default
-    cannot parse (falls back to the raw value with RFC 2047 decoding)."""
-    try:
-        values = msg.get_all(name) or []
-        return [str(v) for v in values]
-    except Exception:
-        pass
-    try:
-        raw_items = msg.raw_items()
-        return [decode_text(str(v)) for k, v in raw_items if k.lower() == name.lower()]
-    except Exception:
-        return []
-
-
-def _header_text(msg: Message, name: str) -> str:
-    return sanitize(" ".join(_header_values(msg, name))).strip()
-
-
-def _content_type(part: Message) -> str:
-    return str(_safe(part.get_content_type, "application/octet-stream")).lower()
-
-
-def _disposition(part: Message) -> str | None:
-    value = _safe(part.get_content_disposition, None)
-    return str(value).lower() if value else None
-
-
-def _filename(part: Message) -> str | None:
-    name = _safe(part.get_filename, None)
+def _filename(part: MimePart) -> str | None:
+    """The part's suggested file name, RFC 2047-decoded (not sanitised)."""
+    name = part.filename
     if not name:
         return None
-    return decode_text(str(name)).strip() or None
-
-
-def _subparts(part: Message) -> list[Message] | None:
-    if not _safe(part.is_multipart, False) or _content_type(part).startswith("message/"):
-        return None  # an attached message is a leaf here: listed, saved whole
-    payload = _safe(part.get_payload, None)
-    if isinstance(payload, list):
-        return [p for p in payload if isinstance(p, Message)]
-    return None
-
-
-def _payload_bytes(part: Message) -> bytes:
-    """The decoded (base64/quoted-printable) payload of a leaf part."""
-    data = _safe(lambda: part.get_payload(decode=True), None)
-    if isinstance(data, bytes):
-        return data
-    payload = _safe(part.get_payload, None)
-    if isinstance(payload, list):  # message/rfc822: the attached message's bytes
-        inner = payload[0] if payload else None
-        if isinstance(inner, Message):
-            out = _safe(lambda: inner.as_bytes(policy=email.policy.default.clone(linesep="\r\n")), None)
-            if out is None:
-                out = _safe(lambda: str(inner).encode("utf-8", errors="replace"), b"")
-            return bytes(out)
-    if isinstance(payload, str):
-        return payload.encode("utf-8", errors="surrogateescape")
-    return b""
+    return decode_text(name[:MAX_DECODE_CHARS]).strip() or None
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
-def _part_text(part: Message) -> str:
-    """A text part's content as ``str``, charset decoded with fallbacks."""
-    data = _payload_bytes(part)
-    charset = _safe(part.get_content_charset, None)
-    if not charset and _content_type(part) == "text/html":
-        m = _META_CHARSET.search(data[:4096])
-        if m:
-            charset = m.group(1).decode("ascii", errors="ignore")
-    text = decode_bytes(data, charset)
-    return text.replace("\r\n", "\n")
+class _Texts:
+    """Text parts decoded once each: charset with fallbacks, CRLF as LF, at
+    most :data:`MAX_TEXT_PART_BYTES` of each part."""
+
+    def __init__(self) -> None:
+        self._texts: dict[MimePart, str] = {}
+        self.cut = False
+
+    def __call__(self, part: MimePart) -> str:
+        text = self._texts.get(part)
+        if text is None:
+            text = self._texts[part] = self._decode(part)
+        return text
+
+    def _decode(self, part: MimePart) -> str:
+        if part.encoded_size > MAX_TEXT_PART_BYTES:
+            self.cut = True
+        data = part.decoded(limit=MAX_TEXT_PART_BYTES)
+        charset = part.charset
+        if not charset and part.content_type == "text/html":
+            m = _META_CHARSET.search(data[:4096])
+            if m:
+                charset = m.group(1).decode("ascii", errors="ignore")
+        return decode_bytes(data, charset).replace("\r\n", "\n")
 
 
 def unflow(text: str, delsp: bool = False) -> str:
     """Undo ``format=flowed`` (RFC 3676 §4): join soft line breaks (a line
     ending in a space continues on the next line of the same quote depth),
-    remove space-stuffing; the signature separator ``-- `` is never flowed."""
+    remove space-stuffing; the signature separator ``-- `` is never flowed.
+    Linear in the length of ``text``."""
     out: list[str] = []
-    buf: str | None = None
+    buf: list[str] | None = None
     buf_depth = 0
 
     def flush() -> None:
         nonlocal buf
         if buf is not None:
             prefix = ">" * buf_depth + (" " if buf_depth else "")
-            out.append(prefix + buf)
+            out.append(prefix + "".join(buf))
             buf = None
 
     for line in text.split("\n"):
@@ -210,13 +178,13 @@ def unflow(text: str, delsp: bool = False) -> str:
             out.append(line)
             continue
         if buf is not None and depth == buf_depth:
-            buf += content
+            buf.append(content)
         else:
             flush()
-            buf, buf_depth = content, depth
+            buf, buf_depth = [content], depth
         if content.endswith(" "):
             if delsp:
-                buf = buf[:-1]
+                buf[-1] = content[:-1]
         else:
             flush()
     flush()
@@ -226,34 +194,28 @@ def unflow(text: str, delsp: bool = False) -> str:
 # --- choosing the body -------------------------------------------------------
 
 
-def _has_text(part: Message) -> bool:
-    return bool(_part_text(part).strip())
-
-
-def _first_text_type(part: Message, depth: int = 0) -> str | None:
+def _first_text_type(part: MimePart, depth: int = 0) -> str | None:
     """The content type of the first text leaf inside ``part``."""
     if depth > _MAX_DEPTH:
         return None
-    subs = _subparts(part)
-    if subs is None:
-        ctype = _content_type(part)
-        return ctype if ctype in ("text/plain", "text/html") else None
-    for sub in subs:
+    if part.children is None:
+        return part.content_type if part.content_type in ("text/plain", "text/html") else None
+    for sub in part.children:
         found = _first_text_type(sub, depth + 1)
         if found:
             return found
     return None
 
 
-def _choose_alternative(parts: list[Message]) -> Message | None:
+def _choose_alternative(parts: list[MimePart], texts: _Texts) -> MimePart | None:
     """RFC 2046 §5.1.4: we prefer plain text, then HTML, then the last part."""
     if not parts:
         return None
     for p in parts:
-        if _subparts(p) is None and _content_type(p) == "text/plain" and _has_text(p):
+        if p.children is None and p.content_type == "text/plain" and texts(p).strip():
             return p
     for p in parts:
-        if _subparts(p) is not None and _first_text_type(p) == "text/plain":
+        if p.children is not None and _first_text_type(p) == "text/plain":
             return p
     for p in parts:
         if _first_text_type(p) == "text/html":
@@ -261,44 +223,48 @@ def _choose_alternative(parts: list[Message]) -> Message | None:
     return parts[-1]
 
 
-def _related_root(part: Message, subs: list[Message]) -> Message:
+def _related_root(part: MimePart, subs: list[MimePart]) -> MimePart:
     """RFC 2387 §3.2: the ``start`` parameter names the root, else the first."""
-    start = _safe(lambda: part.get_param("start"), None)
-    if isinstance(start, str) and start.strip():
-        wanted = start.strip()
+    wanted = part.params.get("start", "").strip()
+    if wanted:
         for sub in subs:
-            if str(sub.get("Content-ID", "")).strip() == wanted:
+            if (sub.first("content-id") or "").strip() == wanted:
                 return sub
     return subs[0]
 
 
-def _classify(msg: Message) -> tuple[list[Message], list[Message]]:
-    """Split the MIME tree into body parts and attachment parts, in order."""
-    bodies: list[Message] = []
-    attachments: list[Message] = []
+@dataclass(slots=True)
+class _Classified:
+    bodies: list[MimePart]
+    attachments: list[MimePart]
+    texts: _Texts
 
-    def leaf(part: Message, force_body: bool) -> None:
-        ctype = _content_type(part)
-        if ctype in ("text/plain", "text/html"):
-            disposition = _disposition(part)
-            if force_body or (disposition != "attachment" and not _filename(part)):
+
+def _classify(message: MimeMessage) -> _Classified:
+    """Split the MIME tree into body parts and attachment parts, in order."""
+    texts = _Texts()
+    bodies: list[MimePart] = []
+    attachments: list[MimePart] = []
+
+    def leaf(part: MimePart, force_body: bool) -> None:
+        if part.content_type in ("text/plain", "text/html"):
+            if force_body or (part.disposition != "attachment" and not _filename(part)):
                 bodies.append(part)
                 return
         attachments.append(part)
 
-    def visit(part: Message, depth: int, force_body: bool = False) -> None:
-        subs = _subparts(part)
+    def visit(part: MimePart, depth: int, force_body: bool = False) -> None:
+        subs = part.children
         if subs is None:
             leaf(part, force_body)
             return
         if depth > _MAX_DEPTH or not subs:
             return
-        subtype = str(_safe(part.get_content_subtype, "mixed")).lower()
-        if subtype == "alternative":
-            chosen = _choose_alternative(subs)
+        if part.subtype == "alternative":
+            chosen = _choose_alternative(subs, texts)
             if chosen is not None:
                 visit(chosen, depth + 1, force_body=True)
-        elif subtype == "related":
+        elif part.subtype == "related":
             root = _related_root(part, subs)
             visit(root, depth + 1, force_body=force_body)
             for sub in subs:
@@ -308,37 +274,35 @@ def _classify(msg: Message) -> tuple[list[Message], list[Message]]:
             for sub in subs:
                 visit(sub, depth + 1)
 
-    visit(msg, 0, force_body=True)
-    return bodies, attachments
+    visit(message.root, 0, force_body=True)
+    return _Classified(bodies, attachments, texts)
 
 
-def _param(part: Message, name: str) -> str:
-    value = _safe(lambda: part.get_param(name), None)
-    return value.strip().lower() if isinstance(value, str) else ""
+def _param(part: MimePart, name: str) -> str:
+    return part.params.get(name, "").strip().lower()
 
 
-def _generated_name(part: Message, index: int) -> str:
+def _generated_name(part: MimePart, index: int) -> str:
     """A name for an attachment that has none (or none that is usable)."""
-    ctype = _content_type(part)
+    ctype = part.content_type
     if ctype.startswith("message/"):
         return f"message-{index}.eml"
     ext = mimetypes.guess_extension(ctype, strict=False) or ".bin"
     return f"attachment-{index}{ext}"
 
 
-def _body_text(bodies: list[Message]) -> tuple[str, list[str], bool]:
+def _body_text(bodies: list[MimePart], texts: _Texts) -> tuple[str, list[str], bool]:
     chunks: list[str] = []
     links: list[str] = []
     is_html = False
     for part in bodies:
-        text = _part_text(part)
-        if _content_type(part) == "text/html":
+        text = texts(part)
+        if part.content_type == "text/html":
             is_html = True
             text, part_links = html_to_text(text)
             links.extend(u for u in part_links if u not in links)
-        else:
-            if _param(part, "format") == "flowed":
-                text = unflow(text, _param(part, "delsp") == "yes")
+        elif _param(part, "format") == "flowed":
+            text = unflow(text, _param(part, "delsp") == "yes")
         chunks.append(text.strip("\n"))
     return "\n\n".join(c for c in chunks if c), links, is_html
 
@@ -366,11 +330,15 @@ def render_message(raw: bytes) -> RenderedMessage:
 
 
 def _render(raw: bytes) -> RenderedMessage:
-    msg = _parse(raw)
-    bodies, attachment_parts = _classify(msg)
-    body, links, is_html = _body_text(bodies)
+    message = _parse(raw)
+    found = _classify(message)
+    body, links, is_html = _body_text(found.bodies, found.texts)
     if len(body) > MAX_BODY_CHARS:
-        body = body[:MAX_BODY_CHARS] + "\n\n[… message truncated …]"
+        body = body[:MAX_BODY_CHARS] + _TRUNCATED
+    elif found.texts.cut:
+        body += _TRUNCATED
+    if message.truncated:
+        body += _PARTS_LEFT_OUT
     links = [sanitize(u) for u in links]
     if links:
         body += "\n\nLinks:\n" + "\n".join(f"[{i}] {u}" for i, u in enumerate(links, 1))
@@ -378,27 +346,34 @@ def _render(raw: bytes) -> RenderedMessage:
     attachments = [
         AttachmentInfo(
             index=i,
-            filename=sanitize(_filename(part) or _generated_name(part, i)),
-            content_type=sanitize(_content_type(part)),
-            size=len(_payload_bytes(part)),
+            filename=display_text(_filename(part), limit=MAX_FILENAME_CHARS)
+            or sanitize(_generated_name(part, i)),
+            content_type=sanitize(part.content_type),
+            size=part.decoded_size(),
         )
-        for i, part in enumerate(attachment_parts, 1)
+        for i, part in enumerate(found.attachments, 1)
     ]
 
-    date_header = _safe(lambda: msg["Date"], None)
-    date_parsed = getattr(date_header, "datetime", None) if date_header is not None else None
+    head = message.root
+
+    def addresses(name: str) -> str:
+        return format_header_addresses(head.values(name), cut=name in head.cut)
+
+    def text(name: str) -> str:
+        return display_text(" ".join(head.values(name)), cut=name in head.cut)
+
     return RenderedMessage(
-        from_=format_header_addresses(_header_values(msg, "From")),
-        to=format_header_addresses(_header_values(msg, "To")),
-        cc=format_header_addresses(_header_values(msg, "Cc")),
-        date=_header_text(msg, "Date"),
-        subject=_header_text(msg, "Subject"),
+        from_=addresses("from"),
+        to=addresses("to"),
+        cc=addresses("cc"),
+        date=text("date"),
+        subject=text("subject"),
         body=sanitize_body(body),
         links=links,
         attachments=attachments,
-        reply_to=format_header_addresses(_header_values(msg, "Reply-To")),
-        message_id=_header_text(msg, "Message-ID"),
-        date_parsed=date_parsed if isinstance(date_parsed, datetime) else None,
+        reply_to=addresses("reply-to"),
+        message_id=text("message-id"),
+        date_parsed=parse_date(head.first("date")),
         is_html=is_html,
     )
 
@@ -408,12 +383,12 @@ def attachment_data(raw: bytes, index: int) -> tuple[str, bytes]:
 
     Raises ``IndexError`` when the message has no such attachment.
     """
-    _, parts = _classify(_parse(raw))
+    parts = _classify(_parse(raw)).attachments
     if not 1 <= index <= len(parts):
         raise IndexError(f"no attachment {index} (the message has {len(parts)})")
     part = parts[index - 1]
     generated = _generated_name(part, index)
-    return safe_filename(_filename(part) or generated, fallback=generated), _payload_bytes(part)
+    return safe_filename(_filename(part) or generated, fallback=generated), part.decoded()
 
 
 def save_attachment(raw: bytes, index: int, folder: Path, filename: str | None = None) -> Path:

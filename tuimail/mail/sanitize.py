@@ -49,9 +49,7 @@ _UNSAFE_RANGES = (
     "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
 )
 _UNSAFE = re.compile(f"[{_UNSAFE_RANGES}]")
-
-# ZWNJ/ZWJ between two non-ASCII, non-control characters are kept.
-_JOINER_OK = re.compile(f"(?<=[^\x00-\x7f{_UNSAFE_RANGES}])[\u200c\u200d](?=[^\x00-\x7f{_UNSAFE_RANGES}])")
+_UNSAFE_MULTILINE = re.compile(f"[\x00-\x08\x0b-\x1f{_UNSAFE_RANGES.removeprefix(chr(0) + '-' + chr(0x1F))}]")
 
 _CR_LF = re.compile(r"\r\n?")
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\t]")
@@ -72,25 +70,39 @@ def placeholder(char: str) -> str:
     return f"<U+{code:04X}>"
 
 
-def _replace(match: re.Match[str]) -> str:
-    return placeholder(match.group())
+def _code_points(ranges: str) -> list[int]:
+    """The code points of a character-class body such as ``"a-z_"``."""
+    points: list[int] = []
+    i = 0
+    while i < len(ranges):
+        if i + 2 < len(ranges) and ranges[i + 1] == "-":
+            points.extend(range(ord(ranges[i]), ord(ranges[i + 2]) + 1))
+            i += 3
+        else:
+            points.append(ord(ranges[i]))
+            i += 1
+    return points
 
 
-def _replace_keeping_joiners(text: str) -> str:
+# str.translate tables: one C-level pass whatever the text holds.  The
+# joiners are left out: they are decided first, by _BAD_JOINERS.
+_JOINERS = "\u200c\u200d"
+_TABLE = {code: placeholder(chr(code)) for code in _code_points(_UNSAFE_RANGES) if chr(code) not in _JOINERS}
+_TABLE_MULTILINE = {code: text for code, text in _TABLE.items() if chr(code) not in "\n\t"}
+# ZWNJ/ZWJ between two non-ASCII, non-control characters are kept; these
+# patterns find the others.
+_NEIGHBOUR = f"[^\x00-\x7f{_UNSAFE_RANGES}]"
+_BAD_JOINERS = [
+    (j, re.compile(f"(?<!{_NEIGHBOUR}){j}|{j}(?!{_NEIGHBOUR})"), placeholder(j)) for j in _JOINERS
+]
+
+
+def _replace_keeping_joiners(text: str, table: dict[int, str]) -> str:
     """Replace unsafe characters, sparing ZWJ/ZWNJ between non-ASCII text."""
-    if "\u200c" not in text and "\u200d" not in text:
-        return _UNSAFE.sub(_replace, text)
-    keep = {m.start() for m in _JOINER_OK.finditer(text)}
-    out: list[str] = []
-    last = 0
-    for m in _UNSAFE.finditer(text):
-        if m.start() in keep:
-            continue
-        out.append(text[last : m.start()])
-        out.append(placeholder(m.group()))
-        last = m.end()
-    out.append(text[last:])
-    return "".join(out)
+    for joiner, bad, shown in _BAD_JOINERS:
+        if joiner in text:
+            text = bad.sub(shown, text)
+    return text.translate(table)
 
 
 def sanitize(text: str, *, multiline: bool = False) -> str:
@@ -99,20 +111,20 @@ def sanitize(text: str, *, multiline: bool = False) -> str:
     Single-line by default (CR, LF, CRLF and tab become one space); with
     ``multiline=True`` newlines and tabs are kept and CRLF/CR become LF.
     Never raises for any ``str``; non-``str`` input is converted with
-    ``str()`` first.
+    ``str()`` first.  Linear in the length of ``text``.
     """
     if not isinstance(text, str):
         text = str(text)
-    if _UNSAFE.search(text) is None:
-        return text
     if multiline:
         if "\r" in text:
             text = _CR_LF.sub("\n", text)
-        # Protect the two kept controls from the general replacement.
-        parts = text.split("\n")
-        return "\n".join("\t".join(_replace_keeping_joiners(p) for p in part.split("\t")) for part in parts)
+        if _UNSAFE_MULTILINE.search(text) is None:
+            return text
+        return _replace_keeping_joiners(text, _TABLE_MULTILINE)
+    if _UNSAFE.search(text) is None:
+        return text
     text = _LINE_BREAK.sub(" ", text)
-    return _replace_keeping_joiners(text)
+    return _replace_keeping_joiners(text, _TABLE)
 
 
 def sanitize_line(text: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import email.utils
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from tuimail.imap.types import (
@@ -22,7 +22,7 @@ from tuimail.imap.types import (
 )
 
 from .addresses import address_display, address_email, format_address_list
-from .headers import decode_text
+from .headers import decode_text, message_date
 from .sanitize import sanitize
 
 __all__ = ["SUMMARY_ITEMS", "MessageSummary", "has_attachment", "parse_header_date"]
@@ -106,7 +106,7 @@ class MessageSummary:
 
     ``from_`` is the first sender's display name (or address), ``to`` the
     recipients' names; both, and ``subject``, are decoded and sanitised.
-    ``date`` is INTERNALDATE, else the envelope's Date.
+    ``date`` is the Date header (as the viewer shows), else INTERNALDATE.
     """
 
     uid: int
@@ -167,11 +167,11 @@ class MessageSummary:
         if not isinstance(envelope, Envelope):
             envelope = None
 
-        date = attr.get("INTERNALDATE")
-        if not isinstance(date, datetime):
-            date = parse_header_date(envelope.date) if envelope is not None else None
-        elif date.tzinfo is None:
-            date = date.replace(tzinfo=UTC)
+        internaldate = attr.get("INTERNALDATE")
+        date = message_date(
+            envelope.date if envelope is not None else None,
+            internaldate if isinstance(internaldate, datetime) else None,
+        )
 
         subject = ""
         from_ = ""

@@ -123,10 +123,12 @@ class MainScreen(Screen[None], inherit_bindings=False):
             yield tree
             with Vertical(id="right"):
                 message_list = MessageList(id="messages")
+                viewer = EnvelopeViewer(id="viewer")
                 if self.clock is not None:
                     message_list.now = self.clock  # type: ignore[assignment]
+                    viewer.now = self.clock  # the same zone as the list's dates
                 yield message_list
-                yield EnvelopeViewer(id="viewer")
+                yield viewer
         yield CommandLine(id="command-line")
         yield StatusBar(id="status")
         yield KeysFooter()
@@ -298,7 +300,9 @@ class MainScreen(Screen[None], inherit_bindings=False):
         if message.mailbox != self.mailbox or self.opened_uid != message.uid:
             return
         self.opened_rendered = message.rendered
-        self.viewer.show_message(message.rendered, message.raw)
+        opened = self.opened
+        received = opened.date if opened is not None else None
+        self.viewer.show_message(message.rendered, message.raw, received=received)
 
     def on_message_gone(self, message: sm.MessageGone) -> None:
         if message.mailbox == self.mailbox and self.opened_uid == message.uid:

@@ -9,6 +9,7 @@ the raw source; ``s`` then an attachment's number posts
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, Unpack
 
 from rich.console import Group
@@ -23,7 +24,7 @@ from tuimail.mail.sanitize import sanitize
 from tuimail.ui.bindings import reader_bindings
 
 from .base import ImmediateScroll, WidgetArgs, WidgetMessage
-from .row_format import format_size
+from .row_format import format_date, format_size
 
 if TYPE_CHECKING:
     from tuimail.mail.render import RenderedMessage
@@ -109,6 +110,9 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
         self._raw: bytes | None = None
         self._showing_raw = False
         self._save_digits: str | None = None
+        self._received: datetime | None = None
+        #: Injectable clock for the Date line (tests pin it), as the message list's.
+        self.now = datetime.now
 
     def compose(self) -> ComposeResult:
         yield Static(id="viewer-banner")
@@ -129,11 +133,19 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
         """The message shown (None after :meth:`clear`)."""
         return self._rendered
 
-    def show_message(self, rendered: RenderedMessage, raw: bytes | None = None) -> None:
-        """Show a decoded message; ``raw`` (optional) lets ``r`` toggle to the source."""
+    def show_message(
+        self, rendered: RenderedMessage, raw: bytes | None = None, *, received: datetime | None = None
+    ) -> None:
+        """Show a decoded message; ``raw`` (optional) lets ``H`` toggle to the source.
+
+        ``received`` is the server's INTERNALDATE: the Date line shows it,
+        marked "(received)", when the message has no Date header that parses,
+        as the message list does (:func:`tuimail.mail.headers.message_date`).
+        """
         self.set_banner(None)
         self._rendered = rendered
         self._raw = raw
+        self._received = received
         self._showing_raw = False
         self._cancel_prompt()
         self.remove_class("raw", "empty")
@@ -181,6 +193,7 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
         self.set_banner(None)
         self._rendered = None
         self._raw = None
+        self._received = None
         self._showing_raw = False
         self._cancel_prompt()
         self.remove_class("raw")
@@ -201,7 +214,7 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
             ("From", rendered.from_),
             ("To", rendered.to),
             ("Cc", rendered.cc),
-            ("Date", rendered.date),
+            ("Date", self._date_text(rendered)),
             ("Subject", rendered.subject),
         ]
         for label, value in rows:
@@ -210,6 +223,16 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
             value_text = Text(sanitize(value or ""), style="bold" if label == "Subject" else "")
             table.add_row(Text(label + ":", style="dim bold"), value_text)
         return table
+
+    def _date_text(self, rendered: RenderedMessage) -> str:
+        """The Date line: the Date header in the list's format and zone, else the
+        received date said to be one, else the header's text as sent."""
+        now = self.now()
+        if rendered.date_parsed is not None:
+            return format_date(rendered.date_parsed, now, full=True)
+        if self._received is not None:
+            return format_date(self._received, now, full=True) + " (received)"
+        return rendered.date
 
     def _attachments(self, rendered: RenderedMessage) -> Group | str:
         if not rendered.attachments:
@@ -236,7 +259,7 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
         """Switch between the decoded message and its raw source."""
         if self._showing_raw:
             if self._rendered is not None:
-                self.show_message(self._rendered, self._raw)
+                self.show_message(self._rendered, self._raw, received=self._received)
         elif self._raw is not None:
             self.show_raw(self._raw)
         else:

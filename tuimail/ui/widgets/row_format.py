@@ -19,24 +19,44 @@ ATTACHMENT_GLYPH = "📎"  # two cells wide in every terminal with emoji support
 ELLIPSIS = "…"
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-def format_date(date: datetime | None, now: datetime) -> str:
-    """Short date for the list: ``HH:MM`` today, ``Mon DD`` this year, else ``YYYY-MM-DD``.
+def _wall_clock(date: datetime, now: datetime) -> datetime:
+    """``date`` as a naive wall-clock time in ``now``'s zone (local time when
+    ``now`` is naive; a naive ``date`` is taken as it is).  Where that time
+    does not exist (``31-Dec-9999 23:59:59 -1400`` is in the year 10000) or
+    the zone misbehaves, ``date``'s own wall clock."""
+    try:
+        if date.utcoffset() is None:
+            return date.replace(tzinfo=None)
+        local = date.astimezone(now.tzinfo) if now.tzinfo is not None else date.astimezone()
+        return local.replace(tzinfo=None)
+    except Exception:  # OverflowError, OSError from the platform's localtime, a broken tzinfo
+        return date.replace(tzinfo=None)
 
-    Aware datetimes are converted to ``now``'s zone (local time when ``now`` is naive).
+
+def format_date(date: datetime | None, now: datetime, *, full: bool = False) -> str:
+    """A message's date, the one format for the list and the viewer.
+
+    Short (the list): ``HH:MM`` today, ``Mon DD`` this year, else ``YYYY-MM-DD``;
+    ``full`` (the viewer): ``Tue, 03 Mar 2026 10:00``.  Aware datetimes are
+    shown in ``now``'s zone (local time when ``now`` is naive).  Total: any
+    datetime, years 1 to 9999, any offset; "" for None (or a non-datetime).
     """
-    if date is None:
+    if not isinstance(date, datetime):
         return ""
-    if date.tzinfo is not None:
-        date = date.astimezone(now.tzinfo) if now.tzinfo is not None else date.astimezone()
-        if now.tzinfo is None:
-            date = date.replace(tzinfo=None)
-    if date.date() == now.date():
-        return f"{date.hour:02d}:{date.minute:02d}"
-    if date.year == now.year:
-        return f"{_MONTHS[date.month - 1]} {date.day:02d}"
-    return f"{date.year:04d}-{date.month:02d}-{date.day:02d}"
+    shown = _wall_clock(date, now)
+    clock = f"{shown.hour:02d}:{shown.minute:02d}"
+    month = _MONTHS[shown.month - 1]
+    if full:
+        return f"{_WEEKDAYS[shown.weekday()]}, {shown.day:02d} {month} {shown.year:04d} {clock}"
+    today = now.replace(tzinfo=None)
+    if shown.date() == today.date():
+        return clock
+    if shown.year == today.year:
+        return f"{month} {shown.day:02d}"
+    return f"{shown.year:04d}-{shown.month:02d}-{shown.day:02d}"
 
 
 def format_size(size: int) -> str:
