@@ -249,7 +249,9 @@ def test_every_message_gives_a_sanitised_summary_from_hand_built_fetch_data() ->
             s.subject,
         )
         assert "=?" not in s.subject and "=?" not in s.from_
-        assert s.from_ and s.date == m.internaldate
+        date_header = _envelope(headers_raw(m)).date
+        sent = email.utils.parsedate_to_datetime(date_header) if date_header else m.internaldate
+        assert s.from_ and s.date == sent
         assert s.unread == ("\\Seen" not in m.flags)
 
 

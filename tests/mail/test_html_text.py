@@ -79,7 +79,7 @@ def test_a_document_too_big_to_lay_out_still_reads_line_by_line() -> None:
     )
     text, links = html_to_text(markup)
     lines = text.splitlines()
-    assert lines[:2] == ["Title", ""] and lines[2] == "para [Logo] a"
+    assert lines[:2] == ["Title", ""] and lines[2] == "para [Logo] a [1]"
     assert "cell 0 b" in lines and f"cell {MAX_LAYOUT_ELEMENTS - 1} b" in lines
     assert "alert" not in text and "p{}" not in text
     assert links == ["https://x.example/a"]
@@ -108,3 +108,12 @@ def test_two_megabytes_of_hostile_html_take_under_a_second(markup: str) -> None:
         seconds.append(time.process_time() - start)
     assert min(seconds) < 1.0
     assert len(links) <= 500
+
+
+def test_each_link_is_numbered_in_the_text_as_in_the_list_under_it() -> None:
+    text, links = html_to_text(
+        "<p>Read <a href='https://a.example/x'>this</a>, <a href='#top'>top</a>, "
+        "<a href=' https://a.example/x '>this again</a> and <a href='mailto:b@c.example'>mail</a>.</p>"
+    )
+    assert links == ["https://a.example/x", "mailto:b@c.example"]
+    assert "Read this [1], top, this again [1] and mail [2]." in text

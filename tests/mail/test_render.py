@@ -73,7 +73,7 @@ def test_html_only_mail_is_rendered_with_links_listed_at_the_end() -> None:
     r = render_message(m.as_bytes())
     assert r.is_html
     assert r.links == ["https://example.com/a", "https://example.com/b"]
-    assert "News" in r.body and "Read this and that." in r.body
+    assert "News" in r.body and "Read this [1] and that [2]." in r.body
     assert r.body.endswith("Links:\n[1] https://example.com/a\n[2] https://example.com/b")
     assert "<a" not in r.body
 

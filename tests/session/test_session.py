@@ -64,11 +64,15 @@ def changes_of(got: Collector, kind: type) -> list[Any]:
 async def test_connect_lists_mailboxes_and_opens_inbox_with_counts() -> None:
     with pymap_thread(seeded(30, unseen_every=3)) as server:
         async with started(server.port) as (session, got):
-            loaded = await got.wait_for(m.MailboxesLoaded)
+            # LIST and SELECT go out together: their answers may be posted in either order
+            def first(kind: type) -> Any:
+                return next((x for x in got.seen if isinstance(x, kind)), None)
+
+            await got.until(lambda: first(m.MailboxesLoaded) and first(m.MailboxOpened), what="tree and INBOX")
+            loaded, opened = first(m.MailboxesLoaded), first(m.MailboxOpened)
             assert {"INBOX", "Archive", "Trash", "Sent", "Projects/tuimail"} <= names(loaded.nodes)
             inbox = next(n for n in loaded.nodes if n.name == "INBOX")
             assert (inbox.unread, inbox.total) == (10, 30)
-            opened = await got.wait_for(m.MailboxOpened)
             assert (opened.view.name, opened.view.exists, opened.view.read_only) == ("INBOX", 30, False)
             await got.until(lambda: got.counts.get("INBOX") == (10, 30), what="INBOX counts")
 

@@ -62,31 +62,59 @@ def _tree(markup: str) -> Any | None:
 _HREFS = "//a/@href | //area/@href"
 
 
-def _links(tree: Any) -> list[str]:
+def _links(tree: Any) -> tuple[list[str], dict[str, int]]:
     """The distinct ``href`` of ``a`` and ``area`` in document order, fragment-only
-    ones (``#top``) left out; at most :data:`_MAX_LINKS`."""
+    ones (``#top``) left out; at most :data:`_MAX_LINKS`.  With them, each raw
+    attribute value that names one of them, to its number (from 1)."""
     from lxml import etree  # type: ignore[import-untyped,unused-ignore]
 
     links: list[str] = []
+    number: dict[str, int] = {}
     seen: set[str] = set()
     for value in etree.XPath(_HREFS, smart_strings=False)(tree):
         if value in seen:
             continue
         seen.add(value)
-        href = _WHITESPACE.sub("", value[: _MAX_LINK_CHARS * 4])[:_MAX_LINK_CHARS]
-        if not href or href.startswith("#") or href in links:
+        href = _href(value)
+        if not href or href.startswith("#"):
+            continue
+        if href in links:
+            number[value] = links.index(href) + 1
             continue
         links.append(href)
+        number[value] = len(links)
         if len(links) >= _MAX_LINKS:
             break
-    return links
+    return links, number
+
+
+_MAX_MARKED_LINKS = 2_000
+
+
+def _href(value: str) -> str:
+    return _WHITESPACE.sub("", value[: _MAX_LINK_CHARS * 4])[:_MAX_LINK_CHARS]
+
+
+def _number_links(tree: Any, number: dict[str, int]) -> None:
+    """Put ``[n]`` after each link's text, n its place in the list under the text."""
+    if not number:
+        return
+    marked = 0
+    for element in tree.iter("a"):
+        n = number.get(element.get("href") or "")
+        if n is None:
+            continue
+        element.tail = f" [{n}]" + (element.tail or "")
+        marked += 1
+        if marked >= _MAX_MARKED_LINKS:  # hostile mail repeats one link 100,000 times
+            return
 
 
 def collect_links(markup: str) -> list[str]:
     """The distinct link targets of ``markup`` in document order (fragment-only
     links such as ``#top`` left out).  Never raises."""
     tree = _tree(markup)
-    return _links(tree) if tree is not None else []
+    return _links(tree)[0] if tree is not None else []
 
 
 def _laid_out(tree: Any) -> str:
@@ -182,7 +210,8 @@ def html_to_text(markup: str) -> tuple[str, list[str]]:
     text = ""
     if tree is not None:
         try:
-            links = _links(tree)
+            links, number = _links(tree)
+            _number_links(tree, number)
             small = len(markup) <= MAX_LAYOUT_CHARS and tree.xpath("count(//*)") <= MAX_LAYOUT_ELEMENTS
             text = _laid_out(tree) if small else _plain(tree)
         except Exception:
