@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tuimail import config as config_module
-from tuimail.config import Account, ConfigError, PasswordError, get_password, load_config
+from tuimail.config import Account, ConfigError, PasswordError, get_password, load_config, parse_config
 
 # The example, as tuimail.config's docstring shows it ("This form must work").
 _DOC = config_module.__doc__ or ""
@@ -184,3 +184,12 @@ def test_readme_configuration_example_loads(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, block))
     assert config.account().host == "imap.example.com"
     assert config.keymap == {"message.delete": "x,delete"}
+
+
+def test_link_opener_is_read_and_an_empty_one_refused() -> None:
+    assert parse_config({"link_opener": "firefox --new-tab"}).link_opener == "firefox --new-tab"
+    assert parse_config({}).link_opener is None
+    with pytest.raises(ConfigError, match="link_opener"):
+        parse_config({"link_opener": "  "})
+    with pytest.raises(ConfigError, match="link_opener"):
+        parse_config({"link_opener": ["firefox"]})

@@ -181,6 +181,7 @@ def _run_app(args: argparse.Namespace, config: Config, account: Account | None) 
         clock=clock,
         warnings=config.warnings,
         bulk_threshold=config.bulk_threshold,
+        link_opener=config.link_opener,
         cache_path=None if args.demo else default_cache_path(),
     )
     try:

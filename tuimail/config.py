@@ -117,6 +117,8 @@ class Config:
     read_only: bool = False
     #: An action on more messages than this asks first.
     bulk_threshold: int = 20
+    #: The command that opens a link from a message (None: xdg-open, or open on macOS).
+    link_opener: str | None = None
     #: Where the log for bug reports goes (``--log FILE`` wins); None: no log.
     log_file: Path | None = None
     warnings: list[str] = field(default_factory=list)
@@ -179,6 +181,7 @@ _TOP_KEYS = {
     "read_only",
     "bulk_threshold",
     "log_file",
+    "link_opener",
 }
 _ACCOUNT_KEYS = {
     "host",
@@ -222,6 +225,11 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
         if not log_file.strip():
             raise ConfigError(path, "log_file", "must not be empty")
         cfg.log_file = Path(log_file).expanduser()
+    if "link_opener" in data:
+        opener = _check(path, "link_opener", data["link_opener"], str, "a string")
+        if not opener.strip():
+            raise ConfigError(path, "link_opener", "must not be empty")
+        cfg.link_opener = opener
     keymap = _check(path, "keymap", data.get("keymap", {}), dict, "a table of binding id = keys")
     for binding_id, keys in keymap.items():
         _check(path, f"keymap.{binding_id}", keys, str, 'a string of keys such as "ctrl+n,j"')

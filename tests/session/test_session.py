@@ -68,7 +68,8 @@ async def test_connect_lists_mailboxes_and_opens_inbox_with_counts() -> None:
             def first(kind: type) -> Any:
                 return next((x for x in got.seen if isinstance(x, kind)), None)
 
-            await got.until(lambda: first(m.MailboxesLoaded) and first(m.MailboxOpened), what="tree and INBOX")
+            both = (m.MailboxesLoaded, m.MailboxOpened)
+            await got.until(lambda: all(first(kind) for kind in both), what="tree and INBOX")
             loaded, opened = first(m.MailboxesLoaded), first(m.MailboxOpened)
             assert {"INBOX", "Archive", "Trash", "Sent", "Projects/tuimail"} <= names(loaded.nodes)
             inbox = next(n for n in loaded.nodes if n.name == "INBOX")

@@ -332,3 +332,40 @@ async def test_actions_waiting_for_the_connection_show_in_the_status_bar_and_qui
                 network.restore()
                 await until(pilot, lambda: main.waiting == 0, what="done once reconnected", within=60)
                 await until(pilot, lambda: main.message_list.summary_at(0).flagged, what="flagged for real")
+
+
+def html_with_links() -> bytes:
+    msg = EmailMessage()
+    msg["From"] = "News <news@example.com>"
+    msg["To"] = "tester@example.com"
+    msg["Subject"] = "Links inside"
+    msg.set_content(
+        "<p>Read <a href='https://example.com/one'>one</a>, <a href='javascript:alert(1)'>two</a> "
+        "and <a href='https://example.com/three'>three</a>.</p>",
+        subtype="html",
+    )
+    return msg.as_bytes()
+
+
+async def test_l_and_a_number_open_that_link_with_the_configured_opener(tmp_path: Path) -> None:
+    opened = tmp_path / "opened.txt"
+    opener = tmp_path / "opener"
+    opener.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" >> {opened}\n')
+    opener.chmod(0o755)
+    boxes = {"INBOX": [(html_with_links(), [], BASE + timedelta(hours=1))]}
+    async with app_on(boxes, link_opener=str(opener)) as (app, pilot, main):
+        await open_row(pilot, app)
+        rendered = main.viewer.rendered
+        assert rendered.links == ["https://example.com/one", "javascript:alert(1)", "https://example.com/three"]
+        assert "one [1], two [2] and three [3]." in rendered.body
+        assert not opened.exists()  # nothing opens by itself
+        main.viewer.focus()
+        await pilot.press("L", "3")
+        await until(pilot, lambda: opened.exists() and opened.read_text() == "https://example.com/three\n",
+                    what="the opener ran on link 3")
+        await pilot.press("L", "2")
+        refused = "Only http, https and mailto"
+        notes = app._notifications
+        await until(pilot, lambda: any(refused in n.message for n in notes), what="link 2 refused")
+        await asyncio.sleep(0.2)
+        assert opened.read_text() == "https://example.com/three\n"

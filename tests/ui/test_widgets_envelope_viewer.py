@@ -48,6 +48,7 @@ class ViewerApp(App[None]):
     def __init__(self) -> None:
         super().__init__()
         self.saves: list[int] = []
+        self.links: list[tuple[int, str]] = []
 
     def compose(self) -> ComposeResult:
         yield EnvelopeViewer()
@@ -57,6 +58,9 @@ class ViewerApp(App[None]):
 
     def on_envelope_viewer_save_attachment(self, message: EnvelopeViewer.SaveAttachment) -> None:
         self.saves.append(message.index)
+
+    def on_envelope_viewer_open_link(self, message: EnvelopeViewer.OpenLink) -> None:
+        self.links.append((message.number, message.url))
 
 
 
@@ -345,3 +349,32 @@ def test_short_and_full_dates_never_fail_and_always_agree(when: datetime, now: d
         assert short == f"{year}-{MONTHS.index(month) + 1:02d}-{day}"
     else:
         assert short == f"{month} {day}"
+
+
+def _with_links(count: int) -> RenderedMessage:
+    links = [f"https://x.example/{n}" for n in range(1, count + 1)]
+    return RenderedMessage(from_="a", to="b", cc="", date="", subject="s", body="x", links=links)
+
+
+async def test_l_then_a_number_asks_to_open_that_link_and_nothing_else() -> None:
+    async with showing(_with_links(12)) as (app, pilot, viewer):
+        await press(pilot, "L", "1")
+        assert app.links == []  # 1, or 10, 11, 12?
+        await press(pilot, "2")
+        assert app.links == [(12, "https://x.example/12")]
+        await press(pilot, "L", "3")
+        assert app.links[-1] == (3, "https://x.example/3")
+        await press(pilot, "L", "escape", "5")
+        assert len(app.links) == 2 and app.saves == []
+        await press(pilot, "L", "1", "enter")
+        assert app.links[-1] == (1, "https://x.example/1")
+
+
+async def test_l_with_one_link_opens_it_and_without_links_says_there_are_none() -> None:
+    async with showing(_with_links(1)) as (app, pilot, viewer):
+        await press(pilot, "L")
+        assert app.links == [(1, "https://x.example/1")]
+        viewer.show_message(_with_links(0))
+        await press(pilot, "L")
+        assert app.links == [(1, "https://x.example/1")]
+        assert [n.message for n in app._notifications] == ["This message has no links"]

@@ -102,8 +102,11 @@ class TuimailApp(App[None], inherit_bindings=False):
         bulk_threshold: int = 20,
         cache_path: Path | None = None,
         more_accounts: list[Account] | None = None,
+        link_opener: str | None = None,
     ) -> None:
         super().__init__()
+        #: The config's command for opening links (None: the platform's opener).
+        self.link_opener = link_opener
         self.bulk_threshold = bulk_threshold
         #: The header cache (rows kept between runs), when a path is given.
         self.cache = HeaderCache.open(cache_path) if cache_path is not None else None

@@ -273,9 +273,9 @@ class FolderPicker(ModalScreen[str | None], inherit_bindings=False):
     def action_page(self, step: int) -> None:
         folder_list = self.query_one(FolderList)
         if step > 0:
-            folder_list.action_page_down()
+            folder_list.action_page_down()  # type: ignore[no-untyped-call]
         else:
-            folder_list.action_page_up()
+            folder_list.action_page_up()  # type: ignore[no-untyped-call]
 
     # ---------------------------------------------------------------- choosing
 

@@ -14,6 +14,7 @@ after a short pause, so what is on screen is what an action acts on.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -36,6 +37,7 @@ from tuimail.mail.view_changes import Added
 from tuimail.session import messages as sm
 from tuimail.ui.bindings import MAIN_BINDINGS
 from tuimail.ui.line_commands import LineError, complete, parse
+from tuimail.ui.link_opener import LinkRefused, open_link
 from tuimail.ui.view_memory import ViewMemory
 from tuimail.ui.widgets import EnvelopeViewer, MailboxTree, MessageList, StatusBar
 from tuimail.ui.widgets.command_line import CommandLine
@@ -82,7 +84,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.memory = memory if memory is not None else ViewMemory()
         #: The other accounts and their unread mail, for the status bar.
         self.other_accounts = accounts or (lambda: "")
-        self.session = session
+        self.session: Session = session
         self.account_name = account_name
         self.read_only = read_only
         self.download_folder = download_folder
@@ -126,7 +128,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
                 viewer = EnvelopeViewer(id="viewer")
                 if self.clock is not None:
                     message_list.now = self.clock  # type: ignore[assignment]
-                    viewer.now = self.clock  # the same zone as the list's dates
+                    viewer.now = self.clock  # type: ignore[assignment]  # the same zone as the list's dates
                 yield message_list
                 yield viewer
         yield CommandLine(id="command-line")
@@ -408,6 +410,18 @@ class MainScreen(Screen[None], inherit_bindings=False):
 
         dialog = SaveAttachmentDialog(rendered.attachments, self.download_folder, index=message.index)
         self.app.push_screen(dialog, chosen)
+
+    @on(EnvelopeViewer.OpenLink)
+    def _open_link(self, message: EnvelopeViewer.OpenLink) -> None:
+        """Hand link N to the user's opener (only http, https, mailto; asked for, never automatic)."""
+        try:
+            process = open_link(message.url, getattr(self.app, "link_opener", None))
+        except LinkRefused as refused:
+            self.say(str(refused), severity="warning")
+            return
+        self.say(f"Opening link {message.number}: {sanitize(message.url)[:200]}")
+        # reap the opener when it ends (xdg-open returns once the browser has it)
+        threading.Thread(target=process.wait, name="tuimail-link-opener", daemon=True).start()
 
     def _close_message(self) -> None:
         if self._follow is not None:

@@ -4,7 +4,8 @@ Everything shown comes from the mail, so all of it is sanitised and handed to
 :class:`~textual.widgets.Static` as :class:`rich.text.Text` (plain text, never
 markup).  Scrolls with j/k, space, PgUp/PgDn, g/G when focused; ``r`` toggles
 the raw source; ``s`` then an attachment's number posts
-:class:`EnvelopeViewer.SaveAttachment`.
+:class:`EnvelopeViewer.SaveAttachment`; ``L`` then a link's number (as shown in
+the text) posts :class:`EnvelopeViewer.OpenLink`.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
         *reader_bindings("viewer"),
         Binding("H", "toggle_raw", "Raw source", show=False, id="viewer.toggle_raw"),
         Binding("s", "save_attachment", "Save attachment", id="viewer.save_attachment"),
+        Binding("L", "open_link", "Open link", show=False, id="viewer.open_link"),
         Binding("J", "step(1)", "Next message", show=False, id="viewer.next_message"),
         Binding("K", "step(-1)", "Previous message", show=False, id="viewer.previous_message"),
         Binding("ctrl+d", "half_page(1)", "Half page down", show=False, id="viewer.half_page_down"),
@@ -96,6 +98,14 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
             super().__init__(viewer)
             self.by = by
 
+    class OpenLink(WidgetMessage["EnvelopeViewer"]):
+        """The user asked to open link ``number`` (as listed under the text): ``url``."""
+
+        def __init__(self, viewer: EnvelopeViewer, number: int, url: str) -> None:
+            super().__init__(viewer)
+            self.number = number
+            self.url = url
+
     class SaveAttachment(WidgetMessage["EnvelopeViewer"]):
         """The user asked to save the attachment with this ``index`` (as listed)."""
 
@@ -109,7 +119,10 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
         self._rendered: RenderedMessage | None = None
         self._raw: bytes | None = None
         self._showing_raw = False
-        self._save_digits: str | None = None
+        #: The digits typed at the number prompt (None: no prompt), and what the number is for.
+        self._digits: str | None = None
+        self._prompt_for = "save"
+        self._prompt_what = ""
         self._received: datetime | None = None
         #: Injectable clock for the Date line (tests pin it), as the message list's.
         self.now = datetime.now
@@ -280,52 +293,81 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
         if rendered is None or self._showing_raw:
             self.app.bell()
             return
-        self._save_digits = ""
+        self._ask_number("save", "Save attachment number")
+
+    def action_open_link(self) -> None:
+        """Start the ``L`` + number prompt: the link with that number (as in the text) is opened."""
+        rendered = self._rendered
+        if rendered is not None and not self._showing_raw and not rendered.links:
+            self.notify("This message has no links", severity="warning", markup=False)
+            return
+        if rendered is None or self._showing_raw:
+            self.app.bell()
+            return
+        if len(rendered.links) == 1:
+            self._fire("link", 1)
+            return
+        self._ask_number("link", "Open link number")
+
+    def _numbers(self) -> set[int]:
+        """The numbers the prompt takes: attachments' indexes, or links' numbers."""
+        rendered = self._rendered
+        if rendered is None:
+            return set()
+        if self._prompt_for == "link":
+            return set(range(1, len(rendered.links) + 1))
+        return {a.index for a in rendered.attachments}
+
+    def _ask_number(self, purpose: str, what: str) -> None:
+        self._prompt_for = purpose
+        self._digits = ""
+        numbers = self._numbers()
+        self._prompt_what = what
         prompt = self.query_one("#viewer-prompt", Static)
-        indexes = [a.index for a in rendered.attachments]
-        prompt.update(
-            Text(f" Save attachment number ({min(indexes)}-{max(indexes)}), Enter to confirm, Esc cancels: ")
-        )
+        prompt.update(Text(f" {what} ({min(numbers)}-{max(numbers)}), Enter to confirm, Esc cancels: "))
         prompt.add_class("active")
 
     def _cancel_prompt(self) -> None:
-        self._save_digits = None
+        self._digits = None
         if self.is_mounted:
             self.query_one("#viewer-prompt", Static).remove_class("active")
 
     def on_blur(self, event: events.Blur) -> None:
-        """Leaving the viewer abandons an unfinished save prompt."""
+        """Leaving the viewer abandons an unfinished prompt."""
         self._cancel_prompt()
 
     def on_key(self, event: events.Key) -> None:
-        """While the save prompt is open, digits choose an attachment."""
-        if self._save_digits is None:
+        """While a number prompt is open, digits choose an attachment or a link."""
+        if self._digits is None:
             return
-        rendered = self._rendered
-        indexes = {a.index for a in rendered.attachments} if rendered is not None else set()
+        numbers = self._numbers()
         event.stop()
         event.prevent_default()
         if event.key == "escape":
             self._cancel_prompt()
             return
         if event.character is not None and event.character.isdigit():
-            self._save_digits += event.character
-            number = int(self._save_digits)
+            self._digits += event.character
+            number = int(self._digits)
             # Fire at once when no longer number could start with these digits.
-            digits = self._save_digits
-            if number in indexes and not any(i > number and str(i).startswith(digits) for i in indexes):
-                self._fire_save(number)
+            digits = self._digits
+            if number in numbers and not any(i > number and str(i).startswith(digits) for i in numbers):
+                self._fire(self._prompt_for, number)
                 return
-            self.query_one("#viewer-prompt", Static).update(Text(f" Save attachment number: {digits}"))
+            self.query_one("#viewer-prompt", Static).update(Text(f" {self._prompt_what}: {digits}"))
             return
-        if event.key == "enter" and self._save_digits:
-            number = int(self._save_digits)
-            if number in indexes:
-                self._fire_save(number)
+        if event.key == "enter" and self._digits:
+            number = int(self._digits)
+            if number in numbers:
+                self._fire(self._prompt_for, number)
                 return
         self.app.bell()
         self._cancel_prompt()
 
-    def _fire_save(self, index: int) -> None:
+    def _fire(self, purpose: str, number: int) -> None:
         self._cancel_prompt()
-        self.post_message(self.SaveAttachment(self, index))
+        rendered = self._rendered
+        if purpose == "link" and rendered is not None:
+            self.post_message(self.OpenLink(self, number, rendered.links[number - 1]))
+        else:
+            self.post_message(self.SaveAttachment(self, number))

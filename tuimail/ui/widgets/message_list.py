@@ -350,8 +350,8 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
                 if row < scroll:
                     scroll -= 1
         rows = self._rows
-        if cursor_uid is not None and (row := rows.row_of_uid(cursor_uid)) is not None:
-            cursor = row
+        if cursor_uid is not None and (found := rows.row_of_uid(cursor_uid)) is not None:
+            cursor = found
         self._cursor = max(0, min(cursor, rows.row_count - 1))
         if structure:
             self._reset(keep_scroll=True)
