@@ -327,3 +327,23 @@ def test_unflow_is_linear() -> None:
     start = time.process_time()
     assert unflow("ab \n" * 300_000 + "end") == "ab " * 300_000 + "end"
     assert time.process_time() - start < 1.0
+
+
+def test_a_plain_and_html_alternative_shows_plain_and_offers_html_and_back() -> None:
+    m = base()
+    m.set_content("Plain words.\n")
+    m.add_alternative("<p>Rich <a href='https://example.com/r'>words</a>.</p>", subtype="html")
+    plain = render_message(m.as_bytes())
+    assert (plain.alternatives, plain.shown_alternative) == (("plain", "html"), "plain")
+    assert "Plain words." in plain.body and not plain.links
+    rich = render_message(m.as_bytes(), prefer="html")
+    assert (rich.alternatives, rich.shown_alternative) == (("plain", "html"), "html")
+    assert "Rich words [1]." in rich.body and rich.links == ["https://example.com/r"]
+
+
+def test_a_message_with_one_text_offers_no_other_part() -> None:
+    m = base()
+    m.set_content("Only plain.\n")
+    for prefer in ("plain", "html"):
+        r = render_message(m.as_bytes(), prefer=prefer)
+        assert r.alternatives == () and "Only plain." in r.body

@@ -43,3 +43,8 @@ async def app_on(mailboxes: Mailboxes, **kwargs: Any) -> AsyncIterator[Running]:
 def one_message(subject: str) -> Mailboxes:
     """An INBOX holding one unread message with this subject."""
     return {"INBOX": [(make_message(1, subject), [], BASE + timedelta(hours=1))]}
+
+
+def screen_text(app: TuimailApp) -> str:
+    """What the app's screen shows now, as text lines."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())

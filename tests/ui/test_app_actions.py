@@ -21,8 +21,9 @@ from tests.session.support import (
     make_message,
     other_connection,
     seeded,
+    tracing,
 )
-from tests.ui.support import SIZE, app_on, make_app
+from tests.ui.support import SIZE, app_on, make_app, screen_text
 from tuimail.demo.server import PymapServer
 from tuimail.ui.app import TuimailApp
 from tuimail.ui.screens import FolderPicker, SaveAttachmentDialog
@@ -369,3 +370,33 @@ async def test_l_and_a_number_open_that_link_with_the_configured_opener(tmp_path
         await until(pilot, lambda: any(refused in n.message for n in notes), what="link 2 refused")
         await asyncio.sleep(0.2)
         assert opened.read_text() == "https://example.com/three\n"
+
+
+def plain_and_html() -> bytes:
+    msg = EmailMessage()
+    msg["From"] = "News <news@example.com>"
+    msg["To"] = "tester@example.com"
+    msg["Subject"] = "Two versions"
+    msg.set_content("The plain version.\n")
+    html = "<p>The <b>HTML</b> version, <a href='https://example.com/x'>online</a>.</p>"
+    msg.add_alternative(html, subtype="html")
+    return msg.as_bytes()
+
+
+async def test_v_shows_the_other_part_of_a_plain_and_html_message_without_fetching_it_again() -> None:
+    boxes = {"INBOX": [(plain_and_html(), [], BASE + timedelta(hours=1))]}
+    with tracing() as trace:
+        async with app_on(boxes) as (app, pilot, main):
+            await open_row(pilot, app)
+            assert "The plain version." in main.viewer.rendered.body
+            assert "Part:" in screen_text(app) and "plain text (v: HTML)" in screen_text(app)
+            main.viewer.focus()
+            since = len(trace.lines)
+            await pilot.press("v")
+            await until(pilot, lambda: "The HTML version, online [1]." in main.viewer.rendered.body,
+                        what="the HTML part")
+            assert "HTML (v: plain text)" in screen_text(app)
+            await pilot.press("v")
+            await until(pilot, lambda: "The plain version." in main.viewer.rendered.body, what="plain again")
+            # the message is not fetched again
+            assert not [line for line in trace.sent(since) if "FETCH" in line]

@@ -100,6 +100,10 @@ class RenderedMessage:
     message_id: str = ""
     date_parsed: datetime | None = None
     is_html: bool = False
+    #: The kinds a multipart/alternative offers ("plain", "html"), when it offers both.
+    alternatives: tuple[str, ...] = ()
+    #: The kind shown of those ("" when there is no choice).
+    shown_alternative: str = ""
 
 
 # --- parts -------------------------------------------------------------------
@@ -207,10 +211,15 @@ def _first_text_type(part: MimePart, depth: int = 0) -> str | None:
     return None
 
 
-def _choose_alternative(parts: list[MimePart], texts: _Texts) -> MimePart | None:
-    """RFC 2046 §5.1.4: we prefer plain text, then HTML, then the last part."""
+def _choose_alternative(parts: list[MimePart], texts: _Texts, prefer: str = "plain") -> MimePart | None:
+    """RFC 2046 §5.1.4: we prefer plain text, then HTML, then the last part;
+    with ``prefer`` "html", the HTML part when there is one."""
     if not parts:
         return None
+    if prefer == "html":
+        for p in parts:
+            if _first_text_type(p) == "text/html":
+                return p
     for p in parts:
         if p.children is None and p.content_type == "text/plain" and texts(p).strip():
             return p
@@ -238,13 +247,21 @@ class _Classified:
     bodies: list[MimePart]
     attachments: list[MimePart]
     texts: _Texts
+    #: What the first multipart/alternative with a plain and an HTML part offered, and what was shown.
+    alternatives: tuple[str, ...] = ()
+    shown: str = ""
 
 
-def _classify(message: MimeMessage) -> _Classified:
+def _kind(part: MimePart) -> str:
+    return {"text/plain": "plain", "text/html": "html"}.get(_first_text_type(part) or "", "")
+
+
+def _classify(message: MimeMessage, prefer: str = "plain") -> _Classified:
     """Split the MIME tree into body parts and attachment parts, in order."""
     texts = _Texts()
     bodies: list[MimePart] = []
     attachments: list[MimePart] = []
+    offered: list[tuple[tuple[str, ...], str]] = []
 
     def leaf(part: MimePart, force_body: bool) -> None:
         if part.content_type in ("text/plain", "text/html"):
@@ -261,7 +278,10 @@ def _classify(message: MimeMessage) -> _Classified:
         if depth > _MAX_DEPTH or not subs:
             return
         if part.subtype == "alternative":
-            chosen = _choose_alternative(subs, texts)
+            chosen = _choose_alternative(subs, texts, prefer)
+            kinds = {_kind(sub) for sub in subs}
+            if chosen is not None and not offered and {"plain", "html"} <= kinds:
+                offered.append((("plain", "html"), _kind(chosen)))
             if chosen is not None:
                 visit(chosen, depth + 1, force_body=True)
         elif part.subtype == "related":
@@ -275,7 +295,8 @@ def _classify(message: MimeMessage) -> _Classified:
                 visit(sub, depth + 1)
 
     visit(message.root, 0, force_body=True)
-    return _Classified(bodies, attachments, texts)
+    alternatives, shown = offered[0] if offered else ((), "")
+    return _Classified(bodies, attachments, texts, alternatives, shown)
 
 
 def _param(part: MimePart, name: str) -> str:
@@ -310,14 +331,17 @@ def _body_text(bodies: list[MimePart], texts: _Texts) -> tuple[str, list[str], b
 # --- public API ------------------------------------------------------------------
 
 
-def render_message(raw: bytes) -> RenderedMessage:
+def render_message(raw: bytes, *, prefer: str = "plain") -> RenderedMessage:
     """Parse and render one message for display (see the module docstring).
+
+    ``prefer`` "html" shows the HTML part of a multipart/alternative that
+    also has a plain one (the other part, on the user's request).
 
     Never raises on malformed mail: whatever cannot be parsed is shown as
     far as possible, at worst the raw source as text.
     """
     try:
-        return _render(raw)
+        return _render(raw, prefer)
     except Exception:
         return RenderedMessage(
             from_="",
@@ -329,9 +353,9 @@ def render_message(raw: bytes) -> RenderedMessage:
         )
 
 
-def _render(raw: bytes) -> RenderedMessage:
+def _render(raw: bytes, prefer: str) -> RenderedMessage:
     message = _parse(raw)
-    found = _classify(message)
+    found = _classify(message, prefer)
     body, links, is_html = _body_text(found.bodies, found.texts)
     if len(body) > MAX_BODY_CHARS:
         body = body[:MAX_BODY_CHARS] + _TRUNCATED
@@ -375,6 +399,8 @@ def _render(raw: bytes) -> RenderedMessage:
         message_id=text("message-id"),
         date_parsed=parse_date(head.first("date")),
         is_html=is_html,
+        alternatives=found.alternatives,
+        shown_alternative=found.shown,
     )
 
 

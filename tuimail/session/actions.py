@@ -158,7 +158,7 @@ class Actions:
 
     # ------------------------------------------------------------------ reading
 
-    async def open_message(self, client: SessionClient, uid: int) -> Afterwards:
+    async def open_message(self, client: SessionClient, uid: int, prefer: str = "plain") -> Afterwards:
         """Fetch the message (``BODY[]`` sets \\Seen; ``BODY.PEEK[]`` when read-only or
         already read); MessageLoaded follows once rendered, or MessageGone."""
         view = self.selected.view
@@ -173,7 +173,7 @@ class Actions:
             return None
 
         async def show() -> None:
-            rendered = await asyncio.to_thread(render_message, raw)
+            rendered = await asyncio.to_thread(render_message, raw, prefer=prefer)
             self._post(m.MessageLoaded(name, uid, raw, rendered))
 
         return show

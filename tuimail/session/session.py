@@ -164,9 +164,11 @@ class Session:
         """Summaries of these UIDs (rows of a search, sort or thread listing)."""
         self._submit("load messages", self.selected.want_uids, generation, list(uids), quiet=True)
 
-    def open_message(self, uid: int) -> None:
-        """Fetch and render message ``uid`` (marking it read unless read-only); MessageLoaded follows."""
-        self._submit("open the message", self.actions.open_message, uid)
+    def open_message(self, uid: int, *, prefer: str = "plain") -> None:
+        """Fetch and render message ``uid`` (marking it read unless read-only); MessageLoaded follows.
+
+        ``prefer`` "html" shows the HTML part of a multipart/alternative instead of the plain one."""
+        self._submit("open the message", self.actions.open_message, uid, prefer)
 
     def save_attachment(self, uid: int, index: int, folder: Path, filename: str | None = None) -> None:
         """Save attachment ``index`` of ``uid`` (as ``filename`` if given); AttachmentSaved follows."""

@@ -411,6 +411,12 @@ class MainScreen(Screen[None], inherit_bindings=False):
         dialog = SaveAttachmentDialog(rendered.attachments, self.download_folder, index=message.index)
         self.app.push_screen(dialog, chosen)
 
+    @on(EnvelopeViewer.OtherPart)
+    def _other_part(self, message: EnvelopeViewer.OtherPart) -> None:
+        if self.opened_uid is not None:
+            self.session.open_message(self.opened_uid, prefer=message.kind)
+            self.say("Showing the HTML part" if message.kind == "html" else "Showing the plain text part")
+
     @on(EnvelopeViewer.OpenLink)
     def _open_link(self, message: EnvelopeViewer.OpenLink) -> None:
         """Hand link N to the user's opener (only http, https, mailto; asked for, never automatic)."""

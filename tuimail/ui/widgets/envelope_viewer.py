@@ -46,6 +46,7 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
         Binding("H", "toggle_raw", "Raw source", show=False, id="viewer.toggle_raw"),
         Binding("s", "save_attachment", "Save attachment", id="viewer.save_attachment"),
         Binding("L", "open_link", "Open link", show=False, id="viewer.open_link"),
+        Binding("v", "other_part", "Plain text / HTML", show=False, id="viewer.other_part"),
         Binding("J", "step(1)", "Next message", show=False, id="viewer.next_message"),
         Binding("K", "step(-1)", "Previous message", show=False, id="viewer.previous_message"),
         Binding("ctrl+d", "half_page(1)", "Half page down", show=False, id="viewer.half_page_down"),
@@ -105,6 +106,13 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
             super().__init__(viewer)
             self.number = number
             self.url = url
+
+    class OtherPart(WidgetMessage["EnvelopeViewer"]):
+        """The user asked for the other part of a multipart/alternative: ``kind`` "plain" or "html"."""
+
+        def __init__(self, viewer: EnvelopeViewer, kind: str) -> None:
+            super().__init__(viewer)
+            self.kind = kind
 
     class SaveAttachment(WidgetMessage["EnvelopeViewer"]):
         """The user asked to save the attachment with this ``index`` (as listed)."""
@@ -229,13 +237,25 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
             ("Cc", rendered.cc),
             ("Date", self._date_text(rendered)),
             ("Subject", rendered.subject),
+            ("Part", self._part_text(rendered)),
         ]
         for label, value in rows:
-            if label == "Cc" and not value:
+            if label in ("Cc", "Part") and not value:
                 continue
             value_text = Text(sanitize(value or ""), style="bold" if label == "Subject" else "")
             table.add_row(Text(label + ":", style="dim bold"), value_text)
         return table
+
+    def _part_text(self, rendered: RenderedMessage) -> str:
+        """Which of a plain/HTML pair is shown, and the key for the other."""
+        if not rendered.alternatives:
+            return ""
+        names = {"plain": "plain text", "html": "HTML"}
+        other = next((k for k in rendered.alternatives if k != rendered.shown_alternative), "")
+        keymap: dict[str, str] = getattr(self.app, "keymap", {})
+        key = keymap.get("viewer.other_part", "v").split(",")[0].strip()
+        shown = names.get(rendered.shown_alternative, rendered.shown_alternative)
+        return f"{shown} ({key}: {names.get(other, other)})" if other else shown
 
     def _date_text(self, rendered: RenderedMessage) -> str:
         """The Date line: the Date header in the list's format and zone, else the
@@ -294,6 +314,18 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
             self.app.bell()
             return
         self._ask_number("save", "Save attachment number")
+
+    def action_other_part(self) -> None:
+        """Ask for the other part of a multipart/alternative (HTML for plain text, or back)."""
+        rendered = self._rendered
+        if rendered is None or self._showing_raw:
+            self.app.bell()
+            return
+        others = [kind for kind in rendered.alternatives if kind != rendered.shown_alternative]
+        if not others:
+            self.notify("This message has no other part to show", severity="warning", markup=False)
+            return
+        self.post_message(self.OtherPart(self, others[0]))
 
     def action_open_link(self) -> None:
         """Start the ``L`` + number prompt: the link with that number (as in the text) is opened."""
