@@ -46,3 +46,13 @@ async def test_palette_shows_markup_like_mailbox_and_theme_names_literally(tmp_p
         assert any(("Theme: " + MARKUP_THEME) in p for p in prompts(app))
         await pilot.press("enter")
         await until(pilot, lambda: app.theme == MARKUP_THEME, what="theme switched")
+
+
+async def test_the_palette_has_one_quit_and_one_help() -> None:
+    from tuimail.ui.commands import ACTIONS
+
+    async with app_on(seeded(1)) as (app, _pilot, _main):
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+    titles += [text for text, _action, _help in ACTIONS]
+    assert titles.count("Quit") == 1 and not [t for t in titles if t.startswith("Quit") and t != "Quit"]
+    assert "Keys" not in titles and titles.count("Help: keys") == 1

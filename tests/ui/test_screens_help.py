@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from textual.app import App
 
-from tuimail.ui.app import binding_areas
+from tuimail.ui.app import binding_areas, command_rows
 from tuimail.ui.screens import HelpScreen
 from tuimail.ui.screens.help import HelpBody
 
@@ -22,6 +22,10 @@ def test_help_caption_shows_the_keymap_table_name_literally() -> None:
 
 def test_help_table_shows_remapped_keys_and_every_id() -> None:
     screen = HelpScreen(binding_areas(), {"message.delete": "x"})
+    text = rendered(screen)
+    assert all(row.binding_id in text for row in screen.rows if row not in screen.editing_rows)
+    assert "text_field.cut" not in text and "editing keys" in text  # collapsed at the end
+    screen.show_editing = True
     text = rendered(screen)
     assert all(row.binding_id in text for row in screen.rows)
     delete = next(row for row in screen.rows if row.binding_id == "message.delete")
@@ -47,3 +51,29 @@ async def test_help_scrolls_with_j_k_g_and_closes_with_q() -> None:
         assert body.scroll_y == 0
         await pilot.press("q")
         assert not isinstance(app.screen, HelpScreen)
+
+
+def test_help_names_keys_one_way_and_lists_text_field_keys_last() -> None:
+    screen = HelpScreen(binding_areas(), commands=command_rows())
+    keys = {row.binding_id: row.keys for row in screen.rows}
+    assert keys["app.command_palette"] == "Ctrl+P" and keys["message_list.page_up"] == "PgUp, Ctrl+B"
+    assert keys["viewer.page_down"] == "Space, PgDn" and keys["message.delete"] == "d, Delete"
+    assert keys["folder_list.page_left"] == "Ctrl+PgUp" and keys["text_field.select_all"] == "Ctrl+Shift+A"
+    assert all(row.keys[:1] not in "abcdefghijklmnopqrstuvwxyz" or len(row.keys.split(",")[0]) == 1
+               for row in screen.rows), "a named key written in lower case"
+    areas = [row.area for row in screen.rows]
+    first_editing = min(i for i, row in enumerate(screen.rows) if row in screen.editing_rows)
+    assert set(areas[first_editing:]) <= {"Text field", "Command line"}
+    assert "Commands" in areas[:first_editing]
+
+
+async def test_e_shows_and_hides_the_text_field_keys() -> None:
+    app = HelpApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HelpScreen) and not screen.show_editing
+        await pilot.press("e")
+        assert screen.show_editing
+        await pilot.press("e")
+        assert not screen.show_editing

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import ssl
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import BindingType
+from textual.screen import Screen
 
 from tuimail.config import Account, default_download_folder
 from tuimail.mail.cache import HeaderCache
@@ -289,6 +290,13 @@ class TuimailApp(App[None], inherit_bindings=False):
         await asyncio.gather(*(asyncio.to_thread(session.stop) for session in sessions))
         if self.cache is not None:
             await asyncio.to_thread(self.cache.close)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's palette commands, without its "Keys" panel: "Help: keys" lists
+        every key with its id (one help, one quit)."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Keys":
+                yield command
 
     async def action_quit(self) -> None:
         """Quit; with actions waiting for the connection, ask first (they wait for the next start)."""

@@ -59,22 +59,48 @@ def _rows(area: str, bindings: Iterable[Binding], keymap: dict[str, str], seen: 
         keys = keymap.get(binding_id, ",".join(keys_by_id[binding_id]))
         display = binding.key_display if binding.key_display and binding_id not in keymap else None
         shown = display or ", ".join(_key_name(k) for k in keys.split(","))
-        rows.append(BindingRow(area, shown, binding.description or binding.action, binding_id))
+        rows.append(BindingRow(area, shown, _sentence(binding.description or binding.action), binding_id))
     return rows
 
 
+#: How the help names keys: one spelling for each, capitalised as on a keyboard.
+_KEY_NAMES = {
+    "question_mark": "?",
+    "colon": ":",
+    "slash": "/",
+    "asterisk": "*",
+    "escape": "Esc",
+    "enter": "Enter",
+    "tab": "Tab",
+    "space": "Space",
+    "up": "Up",
+    "down": "Down",
+    "left": "Left",
+    "right": "Right",
+    "home": "Home",
+    "end": "End",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "delete": "Delete",
+    "backspace": "Backspace",
+    "insert": "Insert",
+}
+
+
 def _key_name(key: str) -> str:
-    names = {
-        "question_mark": "?",
-        "colon": ":",
-        "escape": "Esc",
-        "enter": "Enter",
-        "tab": "Tab",
-        "ctrl+p": "Ctrl+P",
-    }
-    key = key.strip()
-    if key in names:
-        return names[key]
-    if "+" in key:  # ctrl+r -> Ctrl+R, shift+tab -> Shift+Tab
-        return "+".join(part.capitalize() for part in key.split("+"))
-    return key
+    """``ctrl+pageup`` -> ``Ctrl+PgUp``, ``pagedown`` -> ``PgDn``; a letter stays as it is."""
+    *modifiers, last = key.strip().split("+")
+    named = [_KEY_NAMES.get(part, part.capitalize()) for part in modifiers]
+    if last in _KEY_NAMES:
+        named.append(_KEY_NAMES[last])
+    elif len(last) > 1:
+        named.append(last.capitalize())
+    else:  # b and B are two keys; with a modifier the letter is written as on the key cap
+        named.append(last.upper() if modifiers else last)
+    return "+".join(named)
+
+
+def _sentence(text: str) -> str:
+    """Sentence case: Textual's ``Page Up`` reads ``Page up`` as tuimail's own do."""
+    words = text.split(" ")
+    return " ".join([words[0], *(w.lower() if w[:1].isupper() and w[1:].islower() else w for w in words[1:])])
