@@ -142,21 +142,42 @@ async def test_a_move_in_three_steps_cut_after_its_copy_is_finished_after_reconn
         checker.logout()
 
 
+CUTS = [
+    ((), "UID MOVE", False),
+    ((), "UID MOVE", True),
+    (("MOVE",), "UID COPY", False),
+    (("MOVE",), "UID COPY", True),
+    (("MOVE",), "UID STORE", True),
+    (("MOVE",), "UID EXPUNGE", False),
+    (("MOVE",), "UID EXPUNGE", True),
+]
+
+
+async def _done_or_cut_short(got: Any) -> None:
+    """The action's outcome: failed for the lost connection, or done when the server's answer
+    got through just before the cut (the proxy cuts after forwarding; both happen)."""
+    said = await got.wait_for((m.ActionFailed, m.ActionDone))
+    if isinstance(said, m.ActionFailed):
+        assert "lost the connection" in said.text
+
+
+def _act(session: Any, action: str, uid: int) -> None:
+    if action == "delete":
+        session.delete([uid])
+    elif action == "archive":
+        session.archive([uid])
+    else:
+        session.move([uid], "Junk")
+
+
+@pytest.mark.parametrize("action", ["delete", "archive", "move"])
 @pytest.mark.parametrize(
     ("hide", "command", "after"),
-    [
-        ((), "UID MOVE", False),
-        ((), "UID MOVE", True),
-        (("MOVE",), "UID COPY", False),
-        (("MOVE",), "UID COPY", True),
-        (("MOVE",), "UID STORE", True),
-        (("MOVE",), "UID EXPUNGE", False),
-        (("MOVE",), "UID EXPUNGE", True),
-    ],
+    CUTS,
     ids=lambda v: "-".join(v) if isinstance(v, tuple) else str(v).replace(" ", "_"),
 )
-async def test_a_delete_cut_off_at_any_step_leaves_every_message_in_exactly_one_place(
-    dovecot_server: ServerInfo, hide: tuple[str, ...], command: str, after: bool
+async def test_a_delete_archive_or_move_cut_off_at_any_step_leaves_every_message_in_one_place(
+    dovecot_server: ServerInfo, hide: tuple[str, ...], command: str, after: bool, action: str
 ) -> None:
     import re
 
@@ -172,10 +193,60 @@ async def test_a_delete_cut_off_at_any_step_leaves_every_message_in_exactly_one_
         async with started(account) as (session, got):
             await got.until(lambda: got.view is not None and None not in got.subjects(), what="rows")
             network.cut_on, network.cut_after = re.compile(command.encode()), after
-            session.delete([got.view.uid_at_row(0)])
-            failed = await got.wait_for(m.ActionFailed)
-            assert "lost the connection" in failed.text
+            _act(session, action, got.view.uid_at_row(0))
+            await _done_or_cut_short(got)
             await got.wait_for(m.MailboxOpened)  # reconnected (and anything interrupted finished)
+            await got.until(lambda: got.view is not None and None not in got.subjects(), what="rows again")
+            await asyncio.sleep(1.0)
+
+    checker = other_connection(info.host, info.port, info.username, info.password)
+    try:
+        places: dict[str, list[str]] = {}
+        for box in ("INBOX", "Trash", "Archive", "Junk"):
+            checker.select_folder(box, readonly=True)
+            data = checker.fetch(checker.search("NOT DELETED"), ["ENVELOPE", "FLAGS"])
+            for d in data.values():
+                places.setdefault(d[b"ENVELOPE"].subject.decode(), []).append(box)
+                if d[b"ENVELOPE"].subject == b"Message number 3":
+                    assert b"\\Flagged" in d[b"FLAGS"]  # flags travel with it
+    finally:
+        checker.logout()
+    assert sorted(places) == ["Message number 1", "Message number 2", "Message number 3"]
+    assert all(len(where) == 1 for where in places.values()), places
+    target = {"delete": "Trash", "archive": "Archive", "move": "Junk"}[action]
+    assert places["Message number 3"][0] in ("INBOX", target)  # where it was, or where it was sent
+
+
+@pytest.mark.parametrize(
+    ("hide", "command", "after"),
+    [c for c in CUTS if c != (("MOVE",), "UID EXPUNGE", False)],
+    ids=lambda v: "-".join(v) if isinstance(v, tuple) else str(v).replace(" ", "_"),
+)
+async def test_an_undo_cut_off_at_any_step_leaves_every_message_in_one_place(
+    dovecot_server: ServerInfo, hide: tuple[str, ...], command: str, after: bool
+) -> None:
+    """Delete (done), then undo (the move back from Trash) with the network cut at one step:
+    after reconnecting the message is in INBOX or still in Trash, never in both, never lost."""
+    import re
+
+    info = dovecot_server
+    client = other_connection(info.host, info.port, info.username, info.password)
+    for n in (1, 2, 3):
+        client.append("INBOX", make_message(n), flags=["\\Flagged"] if n == 3 else [])
+    client.logout()
+    async with hiding(info.host, info.port, *hide) as network:
+        account = Account(
+            "d", "127.0.0.1", info.username, port=network.port, tls="none", password=info.password
+        )
+        async with started(account) as (session, got):
+            await got.until(lambda: got.view is not None and None not in got.subjects(), what="rows")
+            session.delete([got.view.uid_at_row(0)])
+            await got.wait_for(m.ActionDone)
+            await got.until(lambda: got.view is not None and len(got.subjects()) == 2, what="deleted")
+            network.cut_on, network.cut_after = re.compile(command.encode()), after
+            session.undo()
+            await _done_or_cut_short(got)
+            await got.wait_for(m.MailboxOpened)
             await got.until(lambda: got.view is not None and None not in got.subjects(), what="rows again")
             await asyncio.sleep(1.0)
 
@@ -188,7 +259,7 @@ async def test_a_delete_cut_off_at_any_step_leaves_every_message_in_exactly_one_
             for d in data.values():
                 places.setdefault(d[b"ENVELOPE"].subject.decode(), []).append(box)
                 if d[b"ENVELOPE"].subject == b"Message number 3":
-                    assert b"\\Flagged" in d[b"FLAGS"]  # flags travel with it
+                    assert b"\\Flagged" in d[b"FLAGS"]
     finally:
         checker.logout()
     assert sorted(places) == ["Message number 1", "Message number 2", "Message number 3"]

@@ -300,32 +300,16 @@ class Actions:
         moved: list[int] = []
         copyuid: CopyUIDData | None = None
         ids: dict[int, str] = {}
-        journal = None
         if present:
             atomic = client.has("MOVE", "IMAP4REV2")
             if (record and not client.has("UIDPLUS", "IMAP4REV2")) or not atomic:
                 ids = await client.message_ids(present)  # no COPYUID, or a move in three steps
-            if not atomic and view.uidvalidity is not None and self.journal is not None:
-                # COPY, STORE, EXPUNGE: a cut between them leaves a copy in both places. Written
-                # down first, so that after reconnecting the move is finished, not doubled.
-                detail: dict[str, object] = {"target": target, "ids": {str(u): i for u, i in ids.items()}}
-                journal = self.journal.add(
-                    self.account_key, view.name, view.uidvalidity, "move", present, detail
-                )
             self.selected.expect_removal(present)
             try:
-                copyuid = await client.move(present, target)
-            except (ConnectionError, TimeoutError):
-                raise  # cut off: the journal entry finishes it after reconnecting
-            except BaseException:
-                if journal is not None and self.journal is not None:
-                    self.journal.remove(journal)  # refused: nothing to finish
-                raise
+                copyuid = await self._journaled_move(client, view.name, view.uidvalidity, present, target, ids)
             finally:
                 self.selected.drain()
                 self.selected.forget_expected(present)
-            if journal is not None and self.journal is not None:
-                self.journal.remove(journal)  # reached here: the server answered every step
             moved = [uid for uid in present if uid not in view]
         not_moved = [uid for uid in present if uid not in moved]
         if moved:
@@ -340,6 +324,39 @@ class Actions:
                 self._record_move(view.name, target, moved, copyuid, ids, verb)
             await self.directory.refresh_one(client, target)
         return None
+
+    async def _journaled_move(
+        self,
+        client: SessionClient,
+        mailbox: str,
+        uidvalidity: int | None,
+        uids: list[int],
+        target: str,
+        ids: dict[int, str] | None = None,
+    ) -> CopyUIDData | None:
+        """``client.move`` of ``uids`` from ``mailbox`` (selected on ``client``) to ``target``.
+
+        Without MOVE it is COPY, STORE, EXPUNGE: a cut between them leaves a copy in both
+        places.  So it is written down first (with the Message-IDs), and after reconnecting
+        the queue finishes it instead of doubling it; the entry goes once the server has
+        answered every step, or refused one."""
+        journal = None
+        if not client.has("MOVE", "IMAP4REV2") and uidvalidity is not None and self.journal is not None:
+            if not ids:
+                ids = await client.message_ids(uids)
+            detail: dict[str, object] = {"target": target, "ids": {str(u): i for u, i in ids.items()}}
+            journal = self.journal.add(self.account_key, mailbox, uidvalidity, "move", uids, detail)
+        try:
+            copyuid = await client.move(uids, target)
+        except (ConnectionError, TimeoutError):
+            raise  # cut off: the journal entry finishes it after reconnecting
+        except BaseException:
+            if journal is not None and self.journal is not None:
+                self.journal.remove(journal)  # refused: nothing to finish
+            raise
+        if journal is not None and self.journal is not None:
+            self.journal.remove(journal)  # reached here: the server answered every step
+        return copyuid
 
     def _record_move(
         self,
@@ -361,7 +378,7 @@ class Actions:
                 if here:
                     await self.move(there, uids, source, "moved back", record=False)
                 else:
-                    await there.move(uids, source)
+                    await self._journaled_move(there, target, there.uidvalidity, uids, source)
             return f"Moved {_count(len(uids))} back to {source}"
 
         self.history.push(UndoStep(f"{verb.capitalize()} {_count(len(moved))} to {target}", inverse))
@@ -489,7 +506,7 @@ class Actions:
                         if entry.kind == "delete"
                         else str(entry.detail.get("target") or self.archive)
                     )
-                    finished = await self._finish_interrupted(there, entry, uids, target)
+                    finished = await self._finish_interrupted(client, there, entry, uids, target)
                     if finished is not None:
                         return finished
                     if here:
@@ -507,17 +524,21 @@ class Actions:
         return f"Done now that the connection is back: {what}"
 
     async def _finish_interrupted(
-        self, there: SessionClient, entry: QueuedAction, uids: list[int], target: str
+        self, client: SessionClient, there: SessionClient, entry: QueuedAction, uids: list[int], target: str
     ) -> str | None:
         """A move in three steps cut off after its COPY: the copies are in ``target`` (found by
-        Message-ID), so only the originals go (\\Deleted + UID EXPUNGE of exactly them)."""
+        Message-ID), so only the originals go (\\Deleted + UID EXPUNGE of exactly them).
+
+        ``there`` has the entry's mailbox selected; ``client`` is the session's own connection
+        (the copies are looked for through it, or through a side connection: never through
+        ``there``, whose mailbox holds the originals with the same Message-IDs)."""
         ids = entry.detail.get("ids")
         if not isinstance(ids, dict) or not ids:
             return None
         still = set(await there.uid_search_uids(uids))
         if not still:
             return f"Done before the connection was lost: {entry.describe()}"
-        async with self._in(there, target) as (copies, _):
+        async with self._in(client, target) as (copies, _):
             found = await copies.uids_by_message_id([str(ids[str(u)]) for u in still if str(u) in ids])
         if not found:
             return None  # never copied: the move is done afresh
