@@ -306,7 +306,9 @@ class Actions:
                 ids = await client.message_ids(present)  # no COPYUID, or a move in three steps
             self.selected.expect_removal(present)
             try:
-                copyuid = await self._journaled_move(client, view.name, view.uidvalidity, present, target, ids)
+                copyuid = await self._journaled_move(
+                    client, view.name, view.uidvalidity, present, target, ids
+                )
             finally:
                 self.selected.drain()
                 self.selected.forget_expected(present)
