@@ -288,6 +288,17 @@ service anvil {{
             else:
                 pending.pop(0)
 
+    def restart(self) -> None:
+        """Stop the Dovecot process (its clients get BYE) and start it again on the same
+        ports with the same mail, as an administrator restarting the server does."""
+        process, self._process = self._process, None
+        if process is not None:
+            process.terminate()
+            process.wait(timeout=15)
+            if process.stdout is not None:
+                process.stdout.close()
+        self._launch()
+
     def log_tail(self, lines: int = 40) -> str:
         """The end of Dovecot's log, for failure messages."""
         try:
