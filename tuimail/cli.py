@@ -65,10 +65,16 @@ def demo_clock() -> Callable[[], datetime] | None:
 
 def start_demo_server() -> Any:
     """Start the in-process pymap demo server on its own thread; returns it."""
+    import platformdirs
+
     from tuimail.demo.mailbox import demo_mailboxes
     from tuimail.demo.server import PymapServer
 
-    boxes = {name: [(m.raw, m.flags, m.internaldate) for m in box] for name, box in demo_mailboxes().items()}
+    stored = Path(platformdirs.user_cache_dir("tuimail"))
+    boxes = {
+        name: [(m.raw, m.flags, m.internaldate) for m in box]
+        for name, box in demo_mailboxes(stored_in=stored).items()
+    }
     server = PymapServer({DEMO_USER: DEMO_PASSWORD}, {DEMO_USER: boxes})
     server.start_in_thread()
     return server

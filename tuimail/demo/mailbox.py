@@ -36,6 +36,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
+from pathlib import Path
 from typing import NamedTuple
 
 __all__ = [
@@ -759,9 +760,16 @@ def _generate() -> dict[str, tuple[DemoMessage, ...]]:
     return {name: tuple(messages) for name, messages in gen.serialise().items()}
 
 
-def demo_mailboxes() -> dict[str, list[DemoMessage]]:
+def demo_mailboxes(stored_in: Path | None = None) -> dict[str, list[DemoMessage]]:
     """The demo folders (hierarchy delimiter ``/``) and their messages, oldest
-    first.  Deterministic: the same bytes, flags and dates on every call."""
+    first.  Deterministic: the same bytes, flags and dates on every call.
+
+    With ``stored_in`` (a cache folder) they are read from the copy built by an
+    earlier run of this same generator, and stored there when there is none."""
+    if stored_in is not None:
+        from .stored_mailbox import load_or_build
+
+        return load_or_build(stored_in, Path(__file__), demo_mailboxes, DemoMessage)
     return {
         name: [DemoMessage(m.raw, list(m.flags), m.internaldate) for m in messages]
         for name, messages in _generate().items()

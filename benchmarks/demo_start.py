@@ -1,0 +1,83 @@
+"""How long ``tuimail --demo`` takes to its first screen, seen from outside in tmux.
+
+    .venv/bin/python benchmarks/demo_start.py [--runs 5]
+
+Each run starts ``tuimail --demo`` in a fresh 120x40 tmux pane and waits for
+the newest demo message's subject on the screen.  The first run has empty
+HOME and XDG folders, as a new user has (the demo mailbox is built, then
+kept in the cache folder); the others share that folder, as a second start
+does.  It prints every run's seconds and CPU seconds, the median of the
+later runs, and the ratio to issue 11's target of about a second.  The
+demo has no peer (aerc and neomutt have no demo): the target is the
+reference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import email
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from tmux_screen import TmuxServer  # noqa: E402
+
+from tuimail.demo.mailbox import demo_mailboxes  # noqa: E402
+from tuimail.mail.headers import decode_text  # noqa: E402
+
+TARGET_SECONDS = 1.0
+
+
+def newest_subject() -> str:
+    inbox = demo_mailboxes()["INBOX"]
+    newest = max(inbox, key=lambda message: message.internaldate)
+    return decode_text(email.message_from_bytes(newest.raw)["Subject"])[:20]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    subject = newest_subject()
+    binary = Path(sys.executable).with_name("tuimail")
+    seconds: list[float] = []
+    cpu: list[float] = []
+    server = TmuxServer(120, 40)
+    home_folder = tempfile.TemporaryDirectory()
+    try:
+        home = home_folder.name  # one HOME for every run: the first builds, the others reuse
+        env = {
+            "PATH": os.environ["PATH"],
+            "HOME": home,
+            "TERM": "xterm-256color",
+            "XDG_CONFIG_HOME": home,
+            "XDG_CACHE_HOME": home,
+            "XDG_STATE_HOME": home,
+        }
+        for _ in range(args.runs):
+            pane = server.launch([str(binary), "--demo"], env, Path.cwd())
+            shown = pane.wait_for(subject, timeout=60)
+            seconds.append(shown - pane.started)
+            cpu.append(pane.cpu_seconds())
+            pane.stop(["q"])
+            time.sleep(0.2)
+    finally:
+        server.close()
+        home_folder.cleanup()
+    later = seconds[1:] or seconds
+    median = statistics.median(later)
+    print(f"tuimail --demo to its first screen ({args.runs} runs, load average {os.getloadavg()[0]:.1f}):")
+    print("  runs (s):        " + " ".join(f"{s:.2f}" for s in seconds))
+    print("  CPU (s):         " + " ".join(f"{s:.2f}" for s in cpu))
+    print(f"  first run:       {seconds[0]:.2f} s (builds the demo mailbox)")
+    ratio = median / TARGET_SECONDS
+    print(f"  later (median):  {median:.2f} s   ({ratio:.2f}x the {TARGET_SECONDS:.0f} s target)")
+
+
+if __name__ == "__main__":
+    main()
