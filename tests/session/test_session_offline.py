@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +154,34 @@ CUTS = [
 ]
 
 
+def _three_in_inbox(info: ServerInfo) -> Account:
+    """Messages 1-3 in INBOX (3 flagged); the account, to be pointed at a proxy."""
+    client = other_connection(info.host, info.port, info.username, info.password)
+    for n in (1, 2, 3):
+        client.append("INBOX", make_message(n), flags=["\\Flagged"] if n == 3 else [])
+    client.logout()
+    return Account("d", "127.0.0.1", info.username, tls="none", password=info.password)
+
+
+def _places(info: ServerInfo, boxes: tuple[str, ...]) -> dict[str, list[str]]:
+    """Where each message is (not counting \\Deleted copies); message 3 keeps its flag."""
+    checker = other_connection(info.host, info.port, info.username, info.password)
+    try:
+        places: dict[str, list[str]] = {}
+        for box in boxes:
+            checker.select_folder(box, readonly=True)
+            data = checker.fetch(checker.search("NOT DELETED"), ["ENVELOPE", "FLAGS"])
+            for d in data.values():
+                places.setdefault(d[b"ENVELOPE"].subject.decode(), []).append(box)
+                if d[b"ENVELOPE"].subject == b"Message number 3":
+                    assert b"\\Flagged" in d[b"FLAGS"]  # flags travel with it
+    finally:
+        checker.logout()
+    assert sorted(places) == ["Message number 1", "Message number 2", "Message number 3"]
+    assert all(len(where) == 1 for where in places.values()), places
+    return places
+
+
 async def _done_or_cut_short(got: Any) -> None:
     """The action's outcome: failed for the lost connection, or done when the server's answer
     got through just before the cut (the proxy cuts after forwarding; both happen)."""
@@ -182,14 +211,9 @@ async def test_a_delete_archive_or_move_cut_off_at_any_step_leaves_every_message
     import re
 
     info = dovecot_server
-    client = other_connection(info.host, info.port, info.username, info.password)
-    for n in (1, 2, 3):
-        client.append("INBOX", make_message(n), flags=["\\Flagged"] if n == 3 else [])
-    client.logout()
+    base = _three_in_inbox(info)
     async with hiding(info.host, info.port, *hide) as network:
-        account = Account(
-            "d", "127.0.0.1", info.username, port=network.port, tls="none", password=info.password
-        )
+        account = dataclasses.replace(base, port=network.port)
         async with started(account) as (session, got):
             await got.until(lambda: got.view is not None and None not in got.subjects(), what="rows")
             network.cut_on, network.cut_after = re.compile(command.encode()), after
@@ -199,20 +223,7 @@ async def test_a_delete_archive_or_move_cut_off_at_any_step_leaves_every_message
             await got.until(lambda: got.view is not None and None not in got.subjects(), what="rows again")
             await asyncio.sleep(1.0)
 
-    checker = other_connection(info.host, info.port, info.username, info.password)
-    try:
-        places: dict[str, list[str]] = {}
-        for box in ("INBOX", "Trash", "Archive", "Junk"):
-            checker.select_folder(box, readonly=True)
-            data = checker.fetch(checker.search("NOT DELETED"), ["ENVELOPE", "FLAGS"])
-            for d in data.values():
-                places.setdefault(d[b"ENVELOPE"].subject.decode(), []).append(box)
-                if d[b"ENVELOPE"].subject == b"Message number 3":
-                    assert b"\\Flagged" in d[b"FLAGS"]  # flags travel with it
-    finally:
-        checker.logout()
-    assert sorted(places) == ["Message number 1", "Message number 2", "Message number 3"]
-    assert all(len(where) == 1 for where in places.values()), places
+    places = _places(info, ("INBOX", "Trash", "Archive", "Junk"))
     target = {"delete": "Trash", "archive": "Archive", "move": "Junk"}[action]
     assert places["Message number 3"][0] in ("INBOX", target)  # where it was, or where it was sent
 
@@ -230,14 +241,9 @@ async def test_an_undo_cut_off_at_any_step_leaves_every_message_in_one_place(
     import re
 
     info = dovecot_server
-    client = other_connection(info.host, info.port, info.username, info.password)
-    for n in (1, 2, 3):
-        client.append("INBOX", make_message(n), flags=["\\Flagged"] if n == 3 else [])
-    client.logout()
+    base = _three_in_inbox(info)
     async with hiding(info.host, info.port, *hide) as network:
-        account = Account(
-            "d", "127.0.0.1", info.username, port=network.port, tls="none", password=info.password
-        )
+        account = dataclasses.replace(base, port=network.port)
         async with started(account) as (session, got):
             await got.until(lambda: got.view is not None and None not in got.subjects(), what="rows")
             session.delete([got.view.uid_at_row(0)])
@@ -250,17 +256,4 @@ async def test_an_undo_cut_off_at_any_step_leaves_every_message_in_one_place(
             await got.until(lambda: got.view is not None and None not in got.subjects(), what="rows again")
             await asyncio.sleep(1.0)
 
-    checker = other_connection(info.host, info.port, info.username, info.password)
-    try:
-        places: dict[str, list[str]] = {}
-        for box in ("INBOX", "Trash"):
-            checker.select_folder(box, readonly=True)
-            data = checker.fetch(checker.search("NOT DELETED"), ["ENVELOPE", "FLAGS"])
-            for d in data.values():
-                places.setdefault(d[b"ENVELOPE"].subject.decode(), []).append(box)
-                if d[b"ENVELOPE"].subject == b"Message number 3":
-                    assert b"\\Flagged" in d[b"FLAGS"]
-    finally:
-        checker.logout()
-    assert sorted(places) == ["Message number 1", "Message number 2", "Message number 3"]
-    assert all(len(where) == 1 for where in places.values()), places
+    _places(info, ("INBOX", "Trash"))
