@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from tests.servers.rewriting_proxy import rewriting_proxy
-from tests.session.pilot_support import FIXED_NOW, until, until_loaded
-from tests.session.support import PASSWORD, USER, account_for, pymap_thread, seeded
-from tests.ui.support import SIZE
-from tuimail.ui.app import TuimailApp
+from tests.session.pilot_support import until, until_loaded
+from tests.session.support import pymap_thread, seeded
+from tests.ui.support import SIZE, make_app
 
 GREETING = b"* OK [ALERT] [b]Password expires[/b] in 3 days \x1b[2J\xe2\x80\xae!\r\n"
 
@@ -14,11 +13,7 @@ GREETING = b"* OK [ALERT] [b]Password expires[/b] in 3 days \x1b[2J\xe2\x80\xae!
 async def test_a_greeting_alert_is_a_warning_shown_literally_and_sanitised() -> None:
     with pymap_thread(seeded(2)) as server:
         async with rewriting_proxy(server.port, greeting=GREETING) as proxy:
-            app = TuimailApp(
-                account_for(proxy.port, username=USER, password=PASSWORD),
-                clock=lambda: FIXED_NOW,
-                theme_dirs=[],
-            )
+            app = make_app(proxy.port)
             async with app.run_test(size=SIZE) as pilot:
                 await until_loaded(pilot, app)
                 await until(

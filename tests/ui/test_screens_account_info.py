@@ -9,9 +9,9 @@ from rich.console import Console
 from textual.command import CommandPalette
 
 from tests.servers.rewriting_proxy import rewriting_proxy
-from tests.session.pilot_support import FIXED_NOW, until, until_loaded
-from tests.session.support import PASSWORD, USER, account_for, pymap_thread, seeded
-from tests.ui.support import SIZE
+from tests.session.pilot_support import until, until_loaded
+from tests.session.support import pymap_thread, seeded
+from tests.ui.support import SIZE, make_app
 from tuimail.ui.app import TuimailApp
 from tuimail.ui.screens.account_info import AccountInfoScreen
 
@@ -35,11 +35,7 @@ def content_text(screen: AccountInfoScreen) -> str:
 async def test_palette_opens_account_info_with_server_text_shown_literally_and_keys_close_it() -> None:
     with pymap_thread(seeded(3)) as server:
         async with rewriting_proxy(server.port, greeting=HOSTILE_GREETING) as proxy:
-            app = TuimailApp(
-                account_for(proxy.port, username=USER, password=PASSWORD),
-                clock=lambda: FIXED_NOW,
-                theme_dirs=[],
-            )
+            app = make_app(proxy.port)
             async with app.run_test(size=SIZE) as pilot:
                 await until_loaded(pilot, app)
                 for close in ("escape", "q"):
