@@ -41,8 +41,14 @@ async def normal_fetch(peer: Peer, tag: bytes, rest: bytes) -> None:
 
 
 async def uid_fetch_body(peer: Peer, tag: bytes, rest: bytes) -> None:
-    body = b"Subject: Hello\r\n\r\nHi.\r\n"
-    peer.send(b"* 1 FETCH (UID 1 BODY[] {%d}\r\n%s)\r\n" % (len(body), body) + tag + b" OK FETCH done\r\n")
+    """Opening a message: its structure, then its header and text part (partial fetches)."""
+    if b"BODYSTRUCTURE" in rest.upper():
+        structure = b'BODYSTRUCTURE ("TEXT" "PLAIN" ("CHARSET" "utf-8") NIL NIL "7BIT" 5 1)'
+        peer.send(b"* 1 FETCH (UID 1 RFC822.SIZE 21 " + structure + b")\r\n" + tag + b" OK FETCH done\r\n")
+        return
+    header, body = b"Subject: Hello\r\n\r\n", b"Hi.\r\n"
+    items = b"BODY[HEADER]<0> {%d}\r\n%s BODY[1]<0> {%d}\r\n%s" % (len(header), header, len(body), body)
+    peer.send(b"* 1 FETCH (UID 1 " + items + b")\r\n" + tag + b" OK FETCH done\r\n")
 
 
 async def uid_store(peer: Peer, tag: bytes, rest: bytes) -> None:
@@ -214,7 +220,8 @@ async def test_request_before_idle_is_accepted_ends_that_idle_for_good() -> None
     sent = commands_sent(bytes(server.received))
     first, second = sent.index("UID FETCH"), sent.index("UID STORE")
     assert sent[first - 2 : first] == ["IDLE", "DONE"], sent
-    assert sent[first + 1 : second] == ["IDLE", "DONE"], sent
+    assert sent[first + 1] == "UID FETCH", sent  # the structure, then the header and text
+    assert sent[first + 2 : second] == ["IDLE", "DONE"], sent
 
 
 async def test_delete_in_trash_without_uidplus_marks_and_says_so_but_never_expunges() -> None:
