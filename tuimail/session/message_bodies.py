@@ -193,18 +193,15 @@ class MessageBodies:
                 path.unlink()
             got = f"{_megabytes(progress.done)} of {_megabytes(ref.size)}"
             self._post(m.SaveProgress(path.name, progress.done, ref.size, failed=True))
+            removed = "the incomplete file was removed"
+            if isinstance(exc, _TooMuch):
+                raise LocalFailure(f"Could not save {path.name}: {exc}; {removed}") from exc
             if isinstance(exc, _WriteFailed):
                 why = exc.__cause__
                 text = getattr(why, "strerror", None) or why
-                raise LocalFailure(
-                    f"Could not save {path.name}: {text}; the incomplete file was removed"
-                ) from why
+                raise LocalFailure(f"Could not save {path.name}: {text}; {removed}") from why
             if isinstance(exc, Exception):
-                self._post(
-                    m.Notice(
-                        f"Saving {path.name} stopped after {got}: the incomplete file was removed", "warning"
-                    )
-                )
+                self._post(m.Notice(f"Saving {path.name} stopped after {got}: {removed}", "warning"))
             raise
         if not found:
             with contextlib.suppress(OSError):
@@ -229,6 +226,13 @@ class MessageBodies:
 
 class _WriteFailed(Exception):
     """Writing to the file failed (the cause says why)."""
+
+
+class _TooMuch(Exception):
+    """The server sent far more than the size it stated (a save is bounded by that size)."""
+
+    def __init__(self, stated: int) -> None:
+        super().__init__(f"the server sent far more than the {stated:,} bytes it stated")
 
 
 class _Progress:
@@ -272,6 +276,8 @@ async def _stream(
             if offset == 0:
                 return False
             break
+        if offset > 4 * progress.size + SAVE_CHUNK_BYTES:
+            raise _TooMuch(progress.size)
         received = min(len(chunk), SAVE_CHUNK_BYTES)
         decoded = decoder.feed(chunk[:received])
         del chunk, fd
