@@ -55,7 +55,7 @@ class _Base64:
     def feed(self, chunk: bytes) -> bytes:
         if self._ended:
             return b""
-        data = self._held + bytes(chunk)
+        data = self._held + chunk if self._held else bytes(chunk)  # no copy of a piece on its own
         pad = data.find(b"=")
         if pad >= 0:  # padding ends the data (what follows is not decoded, as binascii does)
             self._held, self._ended = data[:pad].translate(None, _NOT_B64) + b"=" * 2, True
