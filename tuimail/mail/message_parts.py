@@ -106,13 +106,16 @@ class MessageParts:
 
     def text_sections(self) -> list[tuple[PartRef, BodySection, BodySection]]:
         """For each body part fetched: the part, its MIME header's section, and its body's section
-        (partial: at most :data:`TEXT_FETCH_BYTES` each, :data:`TEXT_FETCH_TOTAL` in all)."""
+        (partial: its size stated and some slack, at most :data:`TEXT_FETCH_BYTES` each,
+        :data:`TEXT_FETCH_TOTAL` in all)."""
         out: list[tuple[PartRef, BodySection, BodySection]] = []
         budget = TEXT_FETCH_TOTAL
         for part in self.bodies[:MAX_TEXT_PARTS]:
             if budget <= 0:
                 break
-            want = max(1, min(TEXT_FETCH_BYTES, budget, part.size or 1))
+            # A little more than the size stated: servers that count bare LF line ends state less
+            # than they send.  Only an answer that fills the request is taken as cut.
+            want = max(1, min(TEXT_FETCH_BYTES, budget, part.size + part.size // 8 + 1024))
             budget -= want
             mime = (
                 BodySection("HEADER", 0, HEADER_FETCH_BYTES)
