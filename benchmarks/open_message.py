@@ -64,6 +64,7 @@ async def open_by_parts(client: SessionClient, uid: int) -> str:
     fetched = await bodies.fetch_shown(client, key, structure, mark_seen=False)
     assert fetched is not None
     rendered = await asyncio.to_thread(fetched[1])
+    bodies.shown(key, rendered)
     return rendered.body
 
 

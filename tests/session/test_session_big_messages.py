@@ -94,6 +94,11 @@ async def test_opening_fetches_header_and_text_only_and_lists_the_attachment(
         session.open_message(uid)
         loaded = await got.wait_for(m.MessageLoaded)
         await got.until(lambda: not got.view.summary(uid).unread, what="marked read")  # type: ignore[union-attr]
+        again_since = trace.mark()
+        session.open_message(uid)
+        again = await got.wait_for(m.MessageLoaded)
+    assert again.rendered == loaded.rendered
+    assert not [line for line in trace.sent(again_since) if "FETCH" in line]  # shown again, not fetched
     assert loaded.rendered.body == "Sixteen bytes."
     (listed,) = loaded.rendered.attachments
     assert (listed.index, listed.filename, listed.content_type) == (1, "report.pdf", "application/pdf")

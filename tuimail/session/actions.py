@@ -181,6 +181,7 @@ class Actions:
 
         async def show() -> None:
             rendered = await asyncio.to_thread(render)
+            self.bodies.shown(key, rendered)
             self._post(m.MessageLoaded(name, uid, rendered))
 
         return show

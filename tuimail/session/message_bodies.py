@@ -115,8 +115,8 @@ class MessageBodies:
         self, client: SessionClient, key: _Key, structure: Structure, *, mark_seen: bool
     ) -> tuple[list[FetchData], Callable[[], RenderedMessage]] | None:
         """One ``UID FETCH`` of the header and the body's text parts (partial); the FETCH data
-        (for the flags) and how to render it (work for this machine, run off the loop).  None
-        when the message is gone."""
+        (for the flags) and how to render it (work for this machine, run off the loop; hand the
+        result to :meth:`shown`).  None when the message is gone."""
         uid = key[2]
         parts = structure.parts
         data = await client.fetch_sections(uid, parts.fetch_sections(), mark_seen=mark_seen)
@@ -139,13 +139,15 @@ class MessageBodies:
         named = [s.data(fd) if s is not None else None for s in parts.attachment_headers()]
 
         def render() -> RenderedMessage:
-            rendered = render_parts(
+            return render_parts(
                 header, texts, parts.attachments, named, truncated=parts.truncated, not_fetched=not_fetched
             )
-            self._remember(self._rendered, key, rendered)
-            return rendered
 
         return data, render
+
+    def shown(self, key: _Key, rendered: RenderedMessage) -> None:
+        """Remember ``rendered`` (on the session's loop) for opening the message again."""
+        self._remember(self._rendered, key, rendered)
 
     async def raw_source(self, client: SessionClient, key: _Key) -> tuple[bytes, int] | None:
         """The first :data:`RAW_SOURCE_BYTES` of the message (``BODY.PEEK[]<0.n>``) and its whole
