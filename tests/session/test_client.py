@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tuimail.imap import IMAP
+from tuimail.imap.commands.fetch import BodySection
 from tuimail.imap.sequence_set import SequenceSet
 from tuimail.session.client import ReadOnlyRefused, SessionClient
 
@@ -59,7 +60,10 @@ FACADE_READS: dict[str, Call] = {
     "open": lambda c: c.open("INBOX"),
     "fetch_summaries": lambda c: c.fetch_summaries(SequenceSet([1])),
     "uid_fetch_summaries": lambda c: c.uid_fetch_summaries([1]),
-    "fetch_body": lambda c: c.fetch_body(1, mark_seen=True),
+    "fetch_structure": lambda c: c.fetch_structure(1),
+    "fetch_sections": lambda c: c.fetch_sections(
+        1, [BodySection("HEADER"), BodySection("1", 0, 9)], mark_seen=True
+    ),
     "uid_search_all": lambda c: c.uid_search_all(["ALL"]),
     "list_mailboxes": lambda c: c.list_mailboxes(special_use=False, status=None),
     "status": lambda c: c.status("Trash"),
@@ -113,6 +117,8 @@ async def test_read_only_facade_refuses_every_write_before_the_wire_and_peeks(tr
     assert "EXAMINE" in commands and "SELECT" not in commands
     bodies = [line for line in trace.sent() if "BODY[" in line.upper() or "BODY.PEEK[" in line.upper()]
     assert bodies and all("BODY.PEEK[" in line.upper() for line in bodies)
+    sections = next(line for line in bodies if "BODY.PEEK[1]<0.9>" in line)  # mark_seen, yet peeked
+    assert "BODY.PEEK[HEADER]" in sections
 
 
 async def test_read_write_facade_changes_messages_by_uid_only(trace: TraceLines) -> None:

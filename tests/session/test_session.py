@@ -110,9 +110,10 @@ async def test_opening_a_message_renders_it_and_marks_it_read(trace: TraceLines)
             await got.until(lambda: not got.view.summary_at_row(0).unread, what="row read")
             flags = await asyncio.to_thread(unseen_flags, server.port)
             assert flags[6] is False and flags[5] is True, flags
-    # One command: BODY[] sets \Seen (RFC 9051 §6.4.5); no separate STORE.
+    # The header and text in one command; BODY[HEADER] sets \Seen (RFC 9051 §6.4.5); no separate STORE.
     fetches = [line for line in trace.sent() if "BODY[" in line.upper() or "BODY.PEEK[" in line.upper()]
-    assert len(fetches) == 1 and "BODY[]" in fetches[0].upper() and "PEEK" not in fetches[0].upper()
+    assert len(fetches) == 1 and "BODY[HEADER]" in fetches[0].upper(), fetches
+    assert "BODY.PEEK[1]<0." in fetches[0].upper() and "BODY[]" not in fetches[0].upper()
     assert "UID STORE" not in trace.commands()
 
 
@@ -146,7 +147,8 @@ async def test_read_only_session_examines_peeks_and_refuses_writes(trace: TraceL
     # The protocol trace shows what reached the wire: reads only.
     commands = trace.commands()
     assert "EXAMINE" in commands and "UID FETCH" in commands
-    assert "BODY.PEEK[]" in " ".join(trace.sent()).upper()
+    sent = " ".join(trace.sent()).upper()
+    assert "BODY.PEEK[HEADER]" in sent and "BODY[" not in sent.replace("BODY.PEEK[", "")
     writes = {"SELECT", "STORE", "COPY", "MOVE", "EXPUNGE", "APPEND", "CREATE", "DELETE", "RENAME"}
     writes |= {"SUBSCRIBE", "UNSUBSCRIBE", "CLOSE"}
     assert not {c.removeprefix("UID ") for c in commands} & writes, commands

@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from tests.imap.scripted_server import Peer, greet, scripted_server
 from tuimail.session import messages as m
+from tuimail.session.message_bodies import SAVE_CHUNK_BYTES
 from tuimail.session.session import Session
 
 from .support import account_for, started
@@ -41,8 +43,14 @@ async def normal_fetch(peer: Peer, tag: bytes, rest: bytes) -> None:
 
 
 async def uid_fetch_body(peer: Peer, tag: bytes, rest: bytes) -> None:
-    body = b"Subject: Hello\r\n\r\nHi.\r\n"
-    peer.send(b"* 1 FETCH (UID 1 BODY[] {%d}\r\n%s)\r\n" % (len(body), body) + tag + b" OK FETCH done\r\n")
+    """Opening a message: its structure, then its header and text part (partial fetches)."""
+    if b"BODYSTRUCTURE" in rest.upper():
+        structure = b'BODYSTRUCTURE ("TEXT" "PLAIN" ("CHARSET" "utf-8") NIL NIL "7BIT" 5 1)'
+        peer.send(b"* 1 FETCH (UID 1 RFC822.SIZE 21 " + structure + b")\r\n" + tag + b" OK FETCH done\r\n")
+        return
+    header, body = b"Subject: Hello\r\n\r\n", b"Hi.\r\n"
+    items = b"BODY[HEADER]<0> {%d}\r\n%s BODY[1]<0> {%d}\r\n%s" % (len(header), header, len(body), body)
+    peer.send(b"* 1 FETCH (UID 1 " + items + b")\r\n" + tag + b" OK FETCH done\r\n")
 
 
 async def uid_store(peer: Peer, tag: bytes, rest: bytes) -> None:
@@ -214,7 +222,8 @@ async def test_request_before_idle_is_accepted_ends_that_idle_for_good() -> None
     sent = commands_sent(bytes(server.received))
     first, second = sent.index("UID FETCH"), sent.index("UID STORE")
     assert sent[first - 2 : first] == ["IDLE", "DONE"], sent
-    assert sent[first + 1 : second] == ["IDLE", "DONE"], sent
+    assert sent[first + 1] == "UID FETCH", sent  # the structure, then the header and text
+    assert sent[first + 2 : second] == ["IDLE", "DONE"], sent
 
 
 async def test_delete_in_trash_without_uidplus_marks_and_says_so_but_never_expunges() -> None:
@@ -293,3 +302,43 @@ def test_reconnection_backs_off_from_one_second_doubling_to_a_minute() -> None:
     from tuimail.session.connector import backoff
 
     assert list(islice(backoff(), 9)) == [1, 2, 4, 8, 16, 32, 60, 60, 60]
+
+
+async def test_a_save_from_a_server_sending_more_than_it_stated_stops_and_removes_the_file(
+    tmp_path: Path,
+) -> None:
+    """A hostile server states a 10-byte attachment, then answers every partial fetch in full:
+    the save stops (bounded by the size stated), says so, and leaves no file."""
+    chunk = b"A" * SAVE_CHUNK_BYTES
+    asked: list[bytes] = []
+
+    async def endless(peer: Peer, tag: bytes, rest: bytes) -> None:
+        if b"BODYSTRUCTURE" in rest.upper():
+            structure = (
+                b'BODYSTRUCTURE (("TEXT" "PLAIN" NIL NIL NIL "7BIT" 3 1)'
+                b'("APPLICATION" "OCTET-STREAM" ("NAME" "x.bin") NIL NIL "7BIT" 10) "MIXED")'
+            )
+            peer.send(b"* 1 FETCH (UID 1 RFC822.SIZE 99 " + structure + b")\r\n" + tag + b" OK done\r\n")
+            return
+        if b"2.MIME" in rest.upper():
+            mime = b"Content-Type: application/octet-stream; name=x.bin\r\n\r\n"
+            item = b"BODY[2.MIME]<0> {%d}\r\n%s" % (len(mime), mime)
+            peer.send(b"* 1 FETCH (UID 1 " + item + b")\r\n" + tag + b" OK done\r\n")
+            return
+        asked.append(rest)
+        origin = re.search(rb"BODY\.PEEK\[2\]<(\d+)\.", rest)
+        assert origin is not None, rest
+        item = b"BODY[2]<%s> {%d}\r\n" % (origin.group(1), len(chunk))
+        peer.send(b"* 1 FETCH (UID 1 " + item + chunk + b")\r\n" + tag + b" OK done\r\n")
+
+    script = one_inbox_server(lambda n: {b"UID FETCH": endless})
+    async with scripted_server(script) as server:
+        async with started(server.port) as (session, got):
+            await got.wait_for(m.MailboxOpened)
+            session.save_attachment(1, 1, tmp_path)
+            failed = await got.wait_for(m.ActionFailed)
+    assert failed.text == (
+        "Could not save x.bin: the server sent far more than the 10 bytes it stated; "
+        "the incomplete file was removed"
+    )
+    assert list(tmp_path.iterdir()) == [] and len(asked) <= 3

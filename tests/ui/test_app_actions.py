@@ -383,7 +383,7 @@ def plain_and_html() -> bytes:
     return msg.as_bytes()
 
 
-async def test_v_shows_the_other_part_of_a_plain_and_html_message_without_fetching_it_again() -> None:
+async def test_v_shows_the_other_part_of_a_plain_and_html_message_fetching_only_that_part() -> None:
     boxes = {"INBOX": [(plain_and_html(), [], BASE + timedelta(hours=1))]}
     with tracing() as trace:
         async with app_on(boxes) as (app, pilot, main):
@@ -396,7 +396,10 @@ async def test_v_shows_the_other_part_of_a_plain_and_html_message_without_fetchi
             await until(pilot, lambda: "The HTML version, online [1]." in main.viewer.rendered.body,
                         what="the HTML part")
             assert "HTML (v: plain text)" in screen_text(app)
+            fetches = [line for line in trace.sent(since) if "FETCH" in line]
+            assert len(fetches) == 1 and "BODY.PEEK[2]<0." in fetches[0] and "BODY.PEEK[1]<" not in fetches[0]
+            since = len(trace.lines)
             await pilot.press("v")
             await until(pilot, lambda: "The plain version." in main.viewer.rendered.body, what="plain again")
-            # the message is not fetched again
+            # the plain part is shown as first rendered: nothing is fetched again
             assert not [line for line in trace.sent(since) if "FETCH" in line]

@@ -49,6 +49,7 @@ class ViewerApp(App[None]):
         super().__init__()
         self.saves: list[int] = []
         self.links: list[tuple[int, str]] = []
+        self.raw_wanted = 0
 
     def compose(self) -> ComposeResult:
         yield EnvelopeViewer()
@@ -61,6 +62,9 @@ class ViewerApp(App[None]):
 
     def on_envelope_viewer_open_link(self, message: EnvelopeViewer.OpenLink) -> None:
         self.links.append((message.number, message.url))
+
+    def on_envelope_viewer_raw_wanted(self, message: EnvelopeViewer.RawWanted) -> None:
+        self.raw_wanted += 1
 
 
 
@@ -196,10 +200,25 @@ async def test_show_raw_without_a_message_shows_the_source() -> None:
         assert "Content-Type: text/plain" in screen_text(app)
 
 
-async def test_r_without_the_raw_source_changes_nothing() -> None:
+async def test_h_without_the_raw_source_asks_for_it_and_shows_its_start_and_what_is_left() -> None:
     async with showing(MESSAGE) as (app, pilot, viewer):
         await press(pilot, "H")
-        assert not viewer.showing_raw and viewer.rendered is MESSAGE
+        assert app.raw_wanted == 1 and viewer.showing_raw and viewer.rendered is MESSAGE
+        assert "Fetching the raw source" in screen_text(app)
+        viewer.show_raw(RAW, 5_000_000)  # what the session sends: the first bytes, and the size
+        await pilot.pause()
+        text = screen_text(app)
+        assert "From: Alice <alice@example.org>" in text
+        left = 5_000_000 - len(RAW)
+        assert f"[… {left:,} more bytes not shown (the first {len(RAW)} of 5,000,000)]" in text
+        await press(pilot, "H", "H")  # back to the message, and the source again: not fetched twice
+        assert app.raw_wanted == 1 and viewer.showing_raw
+
+
+async def test_h_with_no_message_changes_nothing() -> None:
+    async with showing(None) as (app, pilot, viewer):
+        await press(pilot, "H")
+        assert not viewer.showing_raw and app.raw_wanted == 0
 
 
 async def test_markup_and_controls_in_the_message_are_shown_literally() -> None:

@@ -16,10 +16,11 @@ import os
 import re
 import unicodedata
 from pathlib import Path
+from typing import BinaryIO
 
 from .sanitize import _UNSAFE
 
-__all__ = ["MAX_NAME_BYTES", "safe_filename", "write_new_file"]
+__all__ = ["MAX_NAME_BYTES", "open_new_file", "safe_filename", "write_new_file"]
 
 #: Longest file name written, in UTF-8 bytes (most file systems allow 255).
 MAX_NAME_BYTES = 200
@@ -80,6 +81,15 @@ def write_new_file(folder: Path, name: str, data: bytes) -> Path:
     never touched: `` (1)``, `` (2)``... is added before the extension.
     The file is created readable by its owner only.
     """
+    path, fh = open_new_file(folder, name)
+    with fh:
+        fh.write(data)
+    return path
+
+
+def open_new_file(folder: Path, name: str) -> tuple[Path, BinaryIO]:
+    """Create a new file ``folder/name`` as :func:`write_new_file` does (never overwriting, owner
+    only) and return its path and the file open for writing, to be written piece by piece."""
     folder = Path(folder).expanduser()
     folder.mkdir(parents=True, exist_ok=True)
     base = folder.resolve()
@@ -96,7 +106,5 @@ def write_new_file(folder: Path, name: str, data: bytes) -> Path:
             fd = os.open(path, flags, 0o600)
         except FileExistsError:
             continue
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        return path
+        return path, os.fdopen(fd, "wb")
     raise FileExistsError(f"no free file name for {name!r} in {base}")

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import mimetypes
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -37,6 +38,7 @@ from .addresses import format_header_addresses
 from .attachments import safe_filename, write_new_file
 from .headers import MAX_DECODE_CHARS, decode_bytes, decode_text, display_text, parse_date
 from .html_text import html_to_text
+from .message_parts import PartRef
 from .mime import MAX_DEPTH, MAX_PARTS, MimeMessage, MimePart, parse_message
 from .sanitize import sanitize, sanitize_body
 
@@ -44,10 +46,14 @@ __all__ = [
     "MAX_BODY_CHARS",
     "MAX_TEXT_PART_BYTES",
     "AttachmentInfo",
+    "FetchedText",
+    "attachment_name",
     "RenderedMessage",
     "attachment_data",
+    "generated_name",
     "raw_source_text",
     "render_message",
+    "render_parts",
     "save_attachment",
     "unflow",
 ]
@@ -305,7 +311,11 @@ def _param(part: MimePart, name: str) -> str:
 
 def _generated_name(part: MimePart, index: int) -> str:
     """A name for an attachment that has none (or none that is usable)."""
-    ctype = part.content_type
+    return generated_name(part.content_type, index)
+
+
+def generated_name(ctype: str, index: int) -> str:
+    """A file name for attachment ``index`` of type ``ctype`` that has none (or none usable)."""
     if ctype.startswith("message/"):
         return f"message-{index}.eml"
     ext = mimetypes.guess_extension(ctype, strict=False) or ".bin"
@@ -356,17 +366,6 @@ def render_message(raw: bytes, *, prefer: str = "plain") -> RenderedMessage:
 def _render(raw: bytes, prefer: str) -> RenderedMessage:
     message = _parse(raw)
     found = _classify(message, prefer)
-    body, links, is_html = _body_text(found.bodies, found.texts)
-    if len(body) > MAX_BODY_CHARS:
-        body = body[:MAX_BODY_CHARS] + _TRUNCATED
-    elif found.texts.cut:
-        body += _TRUNCATED
-    if message.truncated:
-        body += _PARTS_LEFT_OUT
-    links = [sanitize(u) for u in links]
-    if links:
-        body += "\n\nLinks:\n" + "\n".join(f"[{i}] {u}" for i, u in enumerate(links, 1))
-
     attachments = [
         AttachmentInfo(
             index=i,
@@ -377,8 +376,34 @@ def _render(raw: bytes, prefer: str) -> RenderedMessage:
         )
         for i, part in enumerate(found.attachments, 1)
     ]
+    return _compose(
+        message.root, found.bodies, found.texts, attachments, message.truncated,
+        alternatives=found.alternatives, shown=found.shown,
+    )  # fmt: skip
 
-    head = message.root
+
+def _compose(
+    head: MimePart,
+    bodies: list[MimePart],
+    texts: _Texts,
+    attachments: list[AttachmentInfo],
+    truncated: bool,
+    note: str = "",
+    *,
+    alternatives: tuple[str, ...] = (),
+    shown: str = "",
+) -> RenderedMessage:
+    body, links, is_html = _body_text(bodies, texts)
+    if len(body) > MAX_BODY_CHARS:
+        body = body[:MAX_BODY_CHARS] + _TRUNCATED
+    elif texts.cut:
+        body += _TRUNCATED
+    body += note
+    if truncated:
+        body += _PARTS_LEFT_OUT
+    links = [sanitize(u) for u in links]
+    if links:
+        body += "\n\nLinks:\n" + "\n".join(f"[{i}] {u}" for i, u in enumerate(links, 1))
 
     def addresses(name: str) -> str:
         return format_header_addresses(head.values(name), cut=name in head.cut)
@@ -399,8 +424,86 @@ def _render(raw: bytes, prefer: str) -> RenderedMessage:
         message_id=text("message-id"),
         date_parsed=parse_date(head.first("date")),
         is_html=is_html,
-        alternatives=found.alternatives,
-        shown_alternative=found.shown,
+        alternatives=alternatives,
+        shown_alternative=shown,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedText:
+    """One body part as fetched for display: its MIME header (for a message that is not
+    multipart, the message header), the bytes of its body fetched, and how many were not."""
+
+    mime_header: bytes
+    body: bytes
+    left: int = 0
+
+
+def _with_blank_line(header: bytes) -> bytes:
+    if header.endswith((b"\r\n\r\n", b"\n\n")) or not header:
+        return header
+    return header + (b"\r\n" if header.endswith(b"\n") else b"\r\n\r\n")
+
+
+def render_parts(
+    header: bytes,
+    texts: Sequence[FetchedText],
+    attachments: Sequence[PartRef],
+    attachment_headers: Sequence[bytes | None] = (),
+    *,
+    truncated: bool = False,
+    not_fetched: int = 0,
+    alternatives: tuple[str, ...] = (),
+    shown: str = "",
+) -> RenderedMessage:
+    """Render a message from what opening it fetched (see :mod:`.message_parts`): the header,
+    the text parts chosen as body, and the attachments as the BODYSTRUCTURE lists them (named
+    from their MIME headers, ``attachment_headers``, where fetched).
+
+    Says how much of the body was not fetched.  Never raises on malformed mail."""
+    try:
+        head = _parse(_with_blank_line(bytes(header))).root
+        bodies = [_parse(_with_blank_line(bytes(t.mime_header)) + bytes(t.body)).root for t in texts]
+        headers = list(attachment_headers) + [None] * (len(attachments) - len(attachment_headers))
+        listed = [
+            AttachmentInfo(
+                index=i,
+                filename=display_text(attachment_name(ref, mime), limit=MAX_FILENAME_CHARS)
+                or sanitize(generated_name(ref.content_type, i)),
+                content_type=sanitize(ref.content_type),
+                size=ref.decoded_size,
+            )
+            for i, (ref, mime) in enumerate(zip(attachments, headers, strict=False), 1)
+        ]
+        note = ""
+        if not_fetched > 0:
+            note = (
+                f"\n\n[… {_bytes(not_fetched)} of this message's text not shown: only the first "
+                f"{_bytes(sum(len(t.body) for t in texts))} were fetched; H shows the raw source …]"
+            )
+        offered = {"alternatives": alternatives, "shown": shown}
+        return _compose(head, bodies, _Texts(), listed, truncated, note, **offered)  # type: ignore[arg-type]
+    except Exception:
+        return render_message(bytes(header))
+
+
+def attachment_name(ref: PartRef, mime_header: bytes | None) -> str | None:
+    """An attachment's suggested file name: from its MIME header when fetched (decoded as a
+    whole message's would be), else as the BODYSTRUCTURE gives it.  Not sanitised."""
+    if mime_header:
+        name = _filename(_parse(_with_blank_line(bytes(mime_header))).root)
+        if name:
+            return name
+    return ref.filename
+
+
+def _bytes(n: int) -> str:
+    return (
+        f"{n:,} bytes"
+        if n < 10_000
+        else f"{n / 1_048_576:,.1f} MB"
+        if n >= 1_048_576
+        else f"{n / 1024:,.0f} KB"
     )
 
 

@@ -17,20 +17,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tuimail.imap.types import CopyUIDData, FetchData
-from tuimail.mail.render import render_message, save_attachment
+from tuimail.imap.types import CopyUIDData
 from tuimail.mail.view_changes import FlagsChanged, ViewChange
 
 from . import messages as m
 from .client import SessionClient
-from .failures import LocalFailure
 from .mailboxes import MailboxDirectory
+from .message_bodies import MessageBodies
 from .offline_queue import OfflineQueue, QueuedAction
 from .selected import SelectedMailbox
 from .undo import UndoHistory, UndoStep
@@ -42,9 +40,6 @@ _log = logging.getLogger(__name__)
 #: Work to do once the connection is let go.
 Afterwards = Callable[[], Awaitable[None]] | None
 
-#: Raw messages kept for re-opening and saving attachments.
-RAW_CACHE_SIZE = 16
-
 
 def _count(n: int, what: str = "message") -> str:
     return f"{n} {what}" if n == 1 else f"{n:,} {what}s"
@@ -52,16 +47,6 @@ def _count(n: int, what: str = "message") -> str:
 
 def _gone(verb: str, n: int) -> str:
     return f"Not {verb}: {_count(n)} no longer exist (removed by another client?)"
-
-
-def _body(data: Sequence[FetchData], uid: int) -> bytes | None:
-    for fd in data:
-        if fd.attr.get("UID") not in (None, uid):
-            continue
-        for name, value in fd.attr.items():
-            if name.startswith("BODY[") and isinstance(value, bytes | bytearray):
-                return bytes(value)
-    return None
 
 
 class Actions:
@@ -89,7 +74,8 @@ class Actions:
         self.account_key = account_key
         self.trash_folder = trash_folder
         self.archive_folder = archive_folder
-        self._raw: OrderedDict[tuple[str, int | None, int], bytes] = OrderedDict()
+        #: Fetching messages' text parts, raw sources and attachments.
+        self.bodies = MessageBodies(post)
 
     @property
     def trash(self) -> str:
@@ -158,72 +144,80 @@ class Actions:
 
     # ------------------------------------------------------------------ reading
 
-    async def open_message(self, client: SessionClient, uid: int, prefer: str = "plain") -> Afterwards:
-        """Fetch the message (``BODY[]`` sets \\Seen; ``BODY.PEEK[]`` when read-only or
-        already read); MessageLoaded follows once rendered, or MessageGone."""
+    def _key(self, uid: int) -> tuple[str, int | None, int] | None:
         view = self.selected.view
-        if view is None:
+        return None if view is None else (view.name, view.uidvalidity, uid)
+
+    async def open_message(self, client: SessionClient, uid: int, prefer: str = "plain") -> Afterwards:
+        """Fetch what the viewer shows (the header and the text parts, :mod:`.message_bodies`;
+        ``BODY[HEADER]`` sets \\Seen when unread, unless read-only); MessageLoaded follows once
+        rendered, or MessageGone.  A message opened before is shown again without fetching.
+        ``prefer`` "html" shows the HTML part of a plain/HTML pair (fetched then)."""
+        view = self.selected.view
+        key = self._key(uid)
+        if view is None or key is None:
             return None
         summary = view.summary(uid)
-        unread = summary is None or summary.unread
-        raw = await self._raw_body(client, uid, mark_seen=unread)
+        mark_seen = (summary is None or summary.unread) and not client.read_only
         name = view.name
-        if raw is None:
+        again = self.bodies.rendered(key) if prefer == "plain" else None
+        if again is not None:
+            if mark_seen:
+                await self._store(client, [uid], "\\Seen", True)
+            self._post(m.MessageLoaded(name, uid, again))
+            return None
+        structure = await self.bodies.structure(client, key)
+        fetched = (
+            await self.bodies.fetch_shown(client, key, structure, mark_seen=mark_seen, prefer=prefer)
+            if structure
+            else None
+        )
+        self.selected.drain()
+        if fetched is None:
             self._post(m.MessageGone(name, uid))
             return None
+        data, render = fetched
+        reported = self.selected.place_fetched_flags(data)
+        if mark_seen and uid not in reported:
+            # BODY[HEADER] set \Seen (RFC 9051 §6.4.5) though the server did not repeat the flags.
+            self._assume_flags([uid], "\\Seen", True)
 
         async def show() -> None:
-            rendered = await asyncio.to_thread(render_message, raw, prefer=prefer)
-            self._post(m.MessageLoaded(name, uid, raw, rendered))
+            rendered = await asyncio.to_thread(render)
+            if prefer == "plain":
+                self.bodies.shown(key, rendered)
+            self._post(m.MessageLoaded(name, uid, rendered))
 
         return show
 
-    async def _raw_body(self, client: SessionClient, uid: int, *, mark_seen: bool) -> bytes | None:
-        view = self.selected.view
-        assert view is not None
-        key = (view.name, view.uidvalidity, uid)
-        raw = self._raw.get(key)
-        if raw is not None:
-            self._raw.move_to_end(key)
-            if mark_seen and not client.read_only:
-                await self._store(client, [uid], "\\Seen", True)
-            return raw
-        data = await client.fetch_body(uid, mark_seen=mark_seen)
-        self.selected.drain()
-        raw = _body(data, uid)
-        if raw is None:
+    async def raw_source(self, client: SessionClient, uid: int) -> Afterwards:
+        """The start of the message's raw source (``BODY.PEEK[]<0.n>``); RawSourceLoaded follows."""
+        key = self._key(uid)
+        if key is None:
             return None
-        reported = self.selected.place_fetched_flags(data)
-        if mark_seen and not client.read_only and uid not in reported:
-            # BODY[] set \Seen (RFC 9051 §6.4.5) though the server did not repeat the flags.
-            self._assume_flags([uid], "\\Seen", True)
-        self._raw[key] = raw
-        while len(self._raw) > RAW_CACHE_SIZE:
-            self._raw.popitem(last=False)
-        return raw
+        found = await self.bodies.raw_source(client, key)
+        if found is None:
+            self._post(m.MessageGone(key[0], uid))
+        else:
+            self._post(m.RawSourceLoaded(key[0], uid, *found))
+        return None
 
     async def save_attachment(
         self, client: SessionClient, uid: int, index: int, folder: Path, filename: str | None = None
     ) -> Afterwards:
-        """Write attachment ``index`` of message ``uid`` into ``folder``; AttachmentSaved follows.
+        """Stream attachment ``index`` of message ``uid`` into ``folder`` (partial fetches, decoded
+        as they come, progress posted); AttachmentSaved follows.
 
         A failure to write is this machine's (LocalFailure), never the connection's."""
-        raw = await self._raw_body(client, uid, mark_seen=False)
-        if raw is None:
-            view = self.selected.view
-            self._post(m.MessageGone(view.name if view else "", uid))
+        key = self._key(uid)
+        if key is None:
             return None
-
-        async def write() -> None:
-            try:
-                path = await asyncio.to_thread(save_attachment, raw, index, folder, filename)
-            except OSError as exc:
-                raise LocalFailure(f"Could not save the attachment: {exc.strerror or exc}") from exc
-            except (ValueError, IndexError) as exc:
-                raise LocalFailure(f"Could not save the attachment: {exc}") from exc
-            self._post(m.AttachmentSaved(Path(path)))
-
-        return write
+        path = await self.bodies.save(client, key, index, folder, filename)
+        if path is None:
+            self._post(m.MessageGone(key[0], uid))
+        else:
+            self._post(m.AttachmentSaved(path))
+        return None
 
     # ------------------------------------------------------------------ changes
 

@@ -9,7 +9,7 @@ than habits of its callers:
   ``UID EXPUNGE`` (RFC 4315 §2.1) of exactly the UIDs given.  There is no
   plain EXPUNGE, which would remove other clients' ``\\Deleted`` mail.
 * **Read-only.**  With ``read_only`` a mailbox is opened with EXAMINE
-  (§6.3.3), bodies are fetched with ``BODY.PEEK[]`` (§6.4.5), and every
+  (§6.3.3), bodies are fetched with ``BODY.PEEK[...]`` (§6.4.5), and every
   method that could change the server raises :class:`ReadOnlyRefused`
   before anything is written.
 
@@ -22,11 +22,12 @@ from __future__ import annotations
 import asyncio
 import re
 import ssl
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from tuimail.imap import IMAP
+from tuimail.imap.commands.fetch import BodySection
 from tuimail.imap.errors import BadResponseError, NoResponseError
 from tuimail.imap.idle import Idle
 from tuimail.imap.mailbox_state import MailboxState
@@ -222,11 +223,20 @@ class SessionClient:
         """UID FETCH uids (the summary items)."""
         return await self._imap.uid_fetch(_uids(uids), SUMMARY_ITEMS)
 
-    async def fetch_body(self, uid: int, *, mark_seen: bool) -> list[FetchData]:
-        """UID FETCH uid BODY[] (which sets \\Seen, §6.4.5), or BODY.PEEK[] when not
-        ``mark_seen``, and always in read-only mode."""
-        item = "BODY[]" if mark_seen and not self.read_only else "BODY.PEEK[]"
-        return await self._imap.uid_fetch(uid, item)
+    async def fetch_structure(self, uid: int) -> list[FetchData]:
+        """UID FETCH uid (UID RFC822.SIZE BODYSTRUCTURE) (RFC 9051 §7.5.2)."""
+        return await self._imap.uid_fetch(uid, "(UID RFC822.SIZE BODYSTRUCTURE)")
+
+    async def fetch_sections(
+        self, uid: int, sections: Sequence[BodySection], *, mark_seen: bool, size: bool = False
+    ) -> list[FetchData]:
+        """UID FETCH uid (UID BODY.PEEK[...] ...) of these sections in one command (§6.4.5); with
+        ``mark_seen`` the first is ``BODY[...]``, which sets \\Seen, unless read-only; with
+        ``size`` also RFC822.SIZE."""
+        seen = mark_seen and not self.read_only
+        items = ["UID", *(["RFC822.SIZE"] if size else [])]
+        items += [s.item(peek=not (seen and i == 0)) for i, s in enumerate(sections)]
+        return await self._imap.uid_fetch(uid, items)
 
     async def uid_search_all(self, criteria: list[Any], *, charset: str | None = None) -> SequenceSet:
         """UID SEARCH (RETURN (ALL) with ESEARCH, RFC 4731): the matching UIDs, compact."""

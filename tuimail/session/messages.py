@@ -132,12 +132,21 @@ class SearchFailed(SessionMessage):
 
 @dataclass
 class MessageLoaded(SessionMessage):
-    """A message's body was fetched and rendered."""
+    """What the viewer shows of a message was fetched (its header and text parts) and rendered."""
 
     mailbox: str
     uid: int
-    raw: bytes
     rendered: RenderedMessage
+
+
+@dataclass
+class RawSourceLoaded(SessionMessage):
+    """The start of a message's raw source: ``data``, the first bytes, of ``size`` in all."""
+
+    mailbox: str
+    uid: int
+    data: bytes
+    size: int
 
 
 @dataclass
@@ -179,6 +188,17 @@ class Notice(SessionMessage):
 
     text: str
     severity: Severity = "information"
+
+
+@dataclass
+class SaveProgress(SessionMessage):
+    """An attachment being saved as ``name``: ``done`` bytes (as sent) of ``total`` received;
+    ``failed`` once it stopped short (the file was removed)."""
+
+    name: str
+    done: int
+    total: int
+    failed: bool = False
 
 
 @dataclass

@@ -170,8 +170,13 @@ class Session:
         ``prefer`` "html" shows the HTML part of a multipart/alternative instead of the plain one."""
         self._submit("open the message", self.actions.open_message, uid, prefer)
 
+    def raw_source(self, uid: int) -> None:
+        """Fetch the start of message ``uid``'s raw source; RawSourceLoaded follows."""
+        self._submit("show the raw source", self.actions.raw_source, uid)
+
     def save_attachment(self, uid: int, index: int, folder: Path, filename: str | None = None) -> None:
-        """Save attachment ``index`` of ``uid`` (as ``filename`` if given); AttachmentSaved follows."""
+        """Save attachment ``index`` of ``uid`` (as ``filename`` if given), streamed with progress
+        (SaveProgress); AttachmentSaved follows."""
         self._submit("save the attachment", self.actions.save_attachment, uid, index, folder, filename)
 
     def set_flag(self, uids: Sequence[int], flag: str, on: bool) -> None:

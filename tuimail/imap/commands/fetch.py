@@ -4,6 +4,7 @@ CHANGEDSINCE and QRESYNC VANISHED modifiers (RFC 7162 §3.1.4, §3.2.6)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from ..encoder import Atom, Raw
@@ -18,6 +19,47 @@ def fetch_items(items: str | Iterable[str]) -> Raw:
         return Raw(items)
     items = list(items)
     return Raw(items[0] if len(items) == 1 else "(" + " ".join(items) + ")")
+
+
+@dataclass(frozen=True, slots=True)
+class BodySection:
+    """One ``BODY[section]<origin.octets>`` FETCH item (RFC 9051 §6.4.5).
+
+    ``section`` is as written between the brackets (``""`` the whole message,
+    ``"HEADER"``, ``"1.2"``, ``"1.2.MIME"``); with ``length`` only the octets
+    from ``start`` are asked for (a partial fetch: the server answers with
+    ``BODY[section]<start>`` and at most ``length`` octets).
+    """
+
+    section: str = ""
+    start: int = 0
+    length: int | None = None
+
+    def __post_init__(self) -> None:
+        if (
+            any(c in self.section for c in '[]<>\r\n"')
+            or self.start < 0
+            or (self.length is not None and self.length <= 0)
+        ):
+            raise ValueError(f"not a body section: {self!r}")
+
+    def item(self, *, peek: bool = True) -> str:
+        """The item as sent: ``BODY.PEEK[1.2]<0.4194304>`` (``BODY[...]``, which sets
+        \\Seen, when not ``peek``)."""
+        partial = f"<{self.start}.{self.length}>" if self.length is not None else ""
+        return f"{'BODY.PEEK' if peek else 'BODY'}[{self.section}]{partial}"
+
+    @property
+    def key(self) -> str:
+        """The key of the answer in :attr:`FetchData.attr`: ``BODY[1.2]<0>`` (RFC 9051 §7.5.2:
+        a partial answer names its origin only)."""
+        origin = f"<{self.start}>" if self.length is not None else ""
+        return f"BODY[{self.section.upper()}]{origin}"
+
+    def data(self, fetched: FetchData) -> bytes | None:
+        """This section's bytes in ``fetched`` (None when the server sent none or NIL)."""
+        value = fetched.attr.get(self.key)
+        return bytes(value) if isinstance(value, bytes | bytearray | memoryview) else None
 
 
 class FetchCommands(CommandsBase):

@@ -115,6 +115,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self._pending_query: str | None = None
         #: Actions waiting for the connection (the offline queue).
         self.waiting = 0
+        #: What is being saved, and how far (shown in the status bar); "" when nothing is.
+        self.transfer = ""
 
     # ---------------------------------------------------------------- layout
 
@@ -182,6 +184,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
             listing=self._listing_label(),
             waiting=self.waiting,
             others=self.other_accounts(),
+            transfer=self.transfer,
         )
 
     def refresh_status(self) -> None:
@@ -304,7 +307,21 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.opened_rendered = message.rendered
         opened = self.opened
         received = opened.date if opened is not None else None
-        self.viewer.show_message(message.rendered, message.raw, received=received)
+        self.viewer.show_message(message.rendered, received=received)
+
+    def on_raw_source_loaded(self, message: sm.RawSourceLoaded) -> None:
+        if message.mailbox != self.mailbox or self.opened_uid != message.uid or not self.viewer.showing_raw:
+            return
+        self.viewer.show_raw(message.data, message.size)
+
+    def on_save_progress(self, message: sm.SaveProgress) -> None:
+        """The status bar shows how far a save is (until it is done or failed)."""
+        if message.failed:
+            self.transfer = ""
+        else:
+            share = f" ({message.done * 100 // message.total}%)" if message.total else ""
+            self.transfer = f"saving {message.name}: {_mb(message.done)} of {_mb(message.total)}{share}"
+        self._update_status()
 
     def on_message_gone(self, message: sm.MessageGone) -> None:
         if message.mailbox == self.mailbox and self.opened_uid == message.uid:
@@ -330,6 +347,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.say(message.text, severity=message.severity)
 
     def on_attachment_saved(self, message: sm.AttachmentSaved) -> None:
+        self.transfer = ""
+        self._update_status()
         self.say(f"Saved {message.path}", title="Attachment")
 
     def on_account_info(self, message: sm.AccountInfo) -> None:
@@ -393,6 +412,11 @@ class MainScreen(Screen[None], inherit_bindings=False):
         if message.name != self.mailbox:
             self.session.open_mailbox(message.name)
         self.message_list.focus()
+
+    @on(EnvelopeViewer.RawWanted)
+    def _raw_wanted(self, message: EnvelopeViewer.RawWanted) -> None:
+        if self.opened_uid is not None:
+            self.session.raw_source(self.opened_uid)
 
     @on(EnvelopeViewer.SaveAttachment)
     def _save_attachment(self, message: EnvelopeViewer.SaveAttachment) -> None:
@@ -864,6 +888,10 @@ class MainScreen(Screen[None], inherit_bindings=False):
                 self._to_folder(verb, name)
 
         self.app.push_screen(FolderPicker(title, folders), chosen)
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1_048_576:,.1f} MB"
 
 
 def _sort_words(keys: tuple[str, ...]) -> str:

@@ -114,6 +114,9 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
             super().__init__(viewer)
             self.kind = kind
 
+    class RawWanted(WidgetMessage["EnvelopeViewer"]):
+        """The user asked for the raw source of the message shown, which is not here yet."""
+
     class SaveAttachment(WidgetMessage["EnvelopeViewer"]):
         """The user asked to save the attachment with this ``index`` (as listed)."""
 
@@ -126,6 +129,7 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
         self.add_class("empty")
         self._rendered: RenderedMessage | None = None
         self._raw: bytes | None = None
+        self._raw_size = 0
         self._showing_raw = False
         #: The digits typed at the number prompt (None: no prompt), and what the number is for.
         self._digits: str | None = None
@@ -166,6 +170,7 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
         self.set_banner(None)
         self._rendered = rendered
         self._raw = raw
+        self._raw_size = len(raw) if raw is not None else 0
         self._received = received
         self._showing_raw = False
         self._cancel_prompt()
@@ -181,18 +186,24 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
         attachments.set_class(bool(rendered.attachments), "has-attachments")
         self.scroll_home(animate=False, immediate=True)
 
-    def show_raw(self, raw: bytes) -> None:
-        """Show the raw source (decoded as UTF-8 with replacements, sanitised)."""
+    def show_raw(self, raw: bytes, size: int | None = None) -> None:
+        """Show the raw source (decoded as UTF-8 with replacements, sanitised); ``raw`` may be
+        the first part of a message of ``size`` bytes, and the rest is said to be left out."""
         self._raw = raw
+        self._raw_size = max(size or 0, len(raw))
         self._showing_raw = True
         self._cancel_prompt()
         self.remove_class("empty")
         self.add_class("raw")
-        cut = len(raw) > RAW_DISPLAY_LIMIT
-        source = raw[:RAW_DISPLAY_LIMIT].decode("utf-8", errors="replace")
+        shown = raw[:RAW_DISPLAY_LIMIT]
+        source = shown.decode("utf-8", errors="replace")
         text = Text(sanitize(source, multiline=True), no_wrap=False)
-        if cut:
-            text.append(f"\n[… {len(raw) - RAW_DISPLAY_LIMIT:,} more bytes not shown]", style="italic")
+        left = self._raw_size - len(shown)
+        if left > 0:
+            text.append(
+                f"\n[… {left:,} more bytes not shown (the first {len(shown):,} of {self._raw_size:,})]",
+                style="italic",
+            )
         self.query_one("#viewer-body", Static).update(text)
         self.scroll_home(animate=False, immediate=True)
 
@@ -294,7 +305,12 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
             if self._rendered is not None:
                 self.show_message(self._rendered, self._raw, received=self._received)
         elif self._raw is not None:
-            self.show_raw(self._raw)
+            self.show_raw(self._raw, self._raw_size)
+        elif self._rendered is not None:
+            self.query_one("#viewer-body", Static).update(Text("Fetching the raw source…", style="italic"))
+            self._showing_raw = True
+            self.add_class("raw")
+            self.post_message(self.RawWanted(self))
         else:
             self.app.bell()
 

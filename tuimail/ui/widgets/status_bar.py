@@ -74,6 +74,7 @@ class StatusBar(Widget):
         self.listing = ""
         self.waiting = 0
         self.others = ""
+        self.transfer = ""
 
     def update_status(
         self,
@@ -89,6 +90,7 @@ class StatusBar(Widget):
         listing: str = "",
         waiting: int = 0,
         others: str = "",
+        transfer: str = "",
     ) -> None:
         """Replace everything the bar shows; ``detail`` says more about the connection."""
         self.account = account
@@ -102,6 +104,7 @@ class StatusBar(Widget):
         self.listing = listing
         self.waiting = waiting
         self.others = others
+        self.transfer = transfer
         self.refresh()
 
     def status_text(self) -> Text:
@@ -136,6 +139,9 @@ class StatusBar(Widget):
         if self.waiting:
             text.append_text(separator)
             text.append(f"{self.waiting:,} action{'s' if self.waiting != 1 else ''} waiting", style("busy"))
+        if self.transfer:
+            text.append_text(separator)
+            text.append(sanitize(self.transfer), style("busy"))
         if self.others:
             text.append_text(separator)
             text.append("also: " + sanitize(self.others), style("separator"))
