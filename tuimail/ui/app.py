@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import logging
 import ssl
-import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual.app import App
 from textual.binding import BindingType
 
 from tuimail.config import Account, default_download_folder
-from tuimail.mail.cache import HeaderCache
-from tuimail.session.offline_queue import OfflineQueue
 from tuimail.session.session import Session
+from tuimail.ui.accounts import AccountPane, OpenAccounts, open_accounts
 from tuimail.ui.binding_catalogue import Area, BindingRow
 from tuimail.ui.bindings import APP_BINDINGS
 from tuimail.ui.commands import TuimailCommands
@@ -35,45 +33,6 @@ from tuimail.ui.widgets.command_line import LineInput
 _log = logging.getLogger(__name__)
 
 DEFAULT_THEME = "tuimail-dark"
-
-
-class AccountPane:
-    """One account in the app: its session, its screen, and its INBOX's unread count."""
-
-    def __init__(self, account: Account, *, read_only: bool) -> None:
-        self.account = account
-        self.read_only = read_only
-        self.session: Session | None = None
-        self._screen: MainScreen | None = None
-        self.inbox_unread: int | None = None
-        self._early: list[Any] = []  # what the session said before the screen existed
-        self._lock = threading.Lock()
-
-    @property
-    def screen(self) -> MainScreen | None:
-        return self._screen
-
-    @screen.setter
-    def screen(self, screen: MainScreen | None) -> None:
-        with self._lock:
-            self._screen = screen
-            early, self._early = self._early, []
-        if screen is not None:
-            for message in early:
-                screen.post_message(message)
-
-    def post(self, message: Any) -> None:
-        """From the session's thread (``post_message`` is thread-safe)."""
-        from tuimail.session import messages as sm
-
-        if isinstance(message, sm.MailboxCounts) and message.name.upper() == "INBOX":
-            self.inbox_unread = message.unread
-        with self._lock:
-            screen = self._screen
-            if screen is None:  # the session starts while the UI is still being built
-                self._early.append(message)
-                return
-        screen.post_message(message)
 
 
 class TuimailApp(App[None], inherit_bindings=False):
@@ -102,13 +61,26 @@ class TuimailApp(App[None], inherit_bindings=False):
         bulk_threshold: int = 20,
         cache_path: Path | None = None,
         more_accounts: list[Account] | None = None,
+        accounts: OpenAccounts | None = None,
     ) -> None:
+        """``accounts``: the sessions already opened (and perhaps started) for ``account`` and
+        ``more_accounts`` (:func:`~tuimail.ui.accounts.open_accounts`, as the command does so
+        that they connect while the UI is built); without it they are opened here."""
         super().__init__()
         self.bulk_threshold = bulk_threshold
+        if accounts is None:
+            accounts = open_accounts(
+                account,
+                more_accounts or [],
+                read_only=read_only,
+                password=password,
+                ssl_context=ssl_context,
+                connect_timeout=connect_timeout,
+                cache_path=cache_path,
+            )
         #: The header cache (rows kept between runs), when a path is given.
-        self.cache = HeaderCache.open(cache_path) if cache_path is not None else None
-        queue_path = cache_path.parent / "offline-queue.sqlite3" if cache_path is not None else None
-        self.queue = OfflineQueue(queue_path)
+        self.cache = accounts.cache
+        self.queue = accounts.queue
         #: Each mailbox's last sort or threads (in the state folder when there is a cache path).
         self.memory = ViewMemory(default_memory_path() if cache_path is not None else None)
         self.keymap = dict(keymap or {})
@@ -119,20 +91,7 @@ class TuimailApp(App[None], inherit_bindings=False):
         self._read_only = read_only
         self._download_folder = download_folder
         #: Every account, each with its own session (and screen, once mounted); the first is shown first.
-        self.panes: list[AccountPane] = []
-        for item in [account, *(more_accounts or [])]:
-            pane = AccountPane(item, read_only=read_only or item.read_only)
-            pane.session = Session(
-                item,
-                pane.post,
-                read_only=pane.read_only,
-                password=password if item is account else None,
-                ssl_context=ssl_context,
-                connect_timeout=connect_timeout,
-                cache=self.cache,
-                queue=self.queue,
-            )
-            self.panes.append(pane)
+        self.panes: list[AccountPane] = accounts.panes
         self.current = 0
         self._warnings = list(warnings or [])
 
@@ -161,8 +120,7 @@ class TuimailApp(App[None], inherit_bindings=False):
         and connect and log in while the UI is still being built (messages wait for the screens)."""
         guard_message_handlers()
         for pane in self.panes:
-            assert pane.session is not None
-            pane.session.start()  # every account stays connected: its counts stay current
+            pane.start()  # every account stays connected: its counts stay current (once only)
 
     def on_mount(self) -> None:
         self._load_themes()
