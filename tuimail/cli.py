@@ -117,6 +117,16 @@ def _first_account(config: Config, name: str | None) -> Account:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``tuimail`` console script."""
+    from tuimail.ui import collector
+
+    collector.pause()  # until the first screen is drawn (the app resumes it)
+    try:
+        return _main(argv)
+    finally:
+        collector.resume()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         config = _load(args)

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from tuimail.imap.types import CopyUIDData, FetchData
-from tuimail.mail.render import render_message, save_attachment
 from tuimail.mail.view_changes import FlagsChanged, ViewChange
 
 from . import messages as m
@@ -173,6 +172,8 @@ class Actions:
             return None
 
         async def show() -> None:
+            from tuimail.mail.render import render_message  # not needed before a message opens
+
             rendered = await asyncio.to_thread(render_message, raw)
             self._post(m.MessageLoaded(name, uid, raw, rendered))
 
@@ -216,6 +217,8 @@ class Actions:
 
         async def write() -> None:
             try:
+                from tuimail.mail.render import save_attachment
+
                 path = await asyncio.to_thread(save_attachment, raw, index, folder, filename)
             except OSError as exc:
                 raise LocalFailure(f"Could not save the attachment: {exc.strerror or exc}") from exc

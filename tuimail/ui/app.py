@@ -14,6 +14,7 @@ from textual.binding import BindingType
 
 from tuimail.config import Account, default_download_folder
 from tuimail.session.session import Session
+from tuimail.ui import collector
 from tuimail.ui.accounts import AccountPane, OpenAccounts, open_accounts
 from tuimail.ui.binding_catalogue import Area, BindingRow
 from tuimail.ui.bindings import APP_BINDINGS
@@ -94,6 +95,10 @@ class TuimailApp(App[None], inherit_bindings=False):
         self.panes: list[AccountPane] = accounts.panes
         self.current = 0
         self._warnings = list(warnings or [])
+        # The theme is chosen before the stylesheet is first parsed: choosing it once running
+        # parses the whole stylesheet again (0.1 s of the first screen).
+        self._theme_problems: list[str] = []
+        self._load_themes()
 
     # The account on screen (what most of the app, and the tests, look at).
 
@@ -123,7 +128,8 @@ class TuimailApp(App[None], inherit_bindings=False):
             pane.start()  # every account stays connected: its counts stay current (once only)
 
     def on_mount(self) -> None:
-        self._load_themes()
+        for problem in self._theme_problems:
+            self.notify(problem, title="Themes", severity="warning", markup=False)
         if self.keymap:
             self.set_keymap(self.keymap)
             self._check_keymap()
@@ -144,6 +150,7 @@ class TuimailApp(App[None], inherit_bindings=False):
             self.install_screen(pane.screen, name=f"account-{index}")
         self.push_screen("account-0")
         self._titles()
+        self.call_after_refresh(collector.resume)  # paused by the command while the app starts
         for warning in self._warnings:
             self.notify(warning, title="Configuration", severity="warning", timeout=15, markup=False)
 
@@ -218,6 +225,8 @@ class TuimailApp(App[None], inherit_bindings=False):
             screen.refresh_status()
 
     def _load_themes(self) -> None:
+        """Register the bundled and the user's themes and choose the configured one; what went
+        wrong is said once the app runs (``_theme_problems``)."""
         from tuimail.ui.themes import ThemeError, load_themes
 
         errors: list[ThemeError] = []
@@ -229,13 +238,11 @@ class TuimailApp(App[None], inherit_bindings=False):
             themes, errors = [], [exc]  # type: ignore[list-item]
         for theme in themes:
             self.register_theme(theme)
-        for error in errors:
-            self.notify(str(error), title="Themes", severity="warning", markup=False)
+        self._theme_problems.extend(str(error) for error in errors)
         if self._wanted_theme in self.available_themes:
             self.theme = self._wanted_theme
         else:
-            unknown = f"Unknown theme {self._wanted_theme!r}"
-            self.notify(unknown, title="Themes", severity="warning", markup=False)
+            self._theme_problems.append(f"Unknown theme {self._wanted_theme!r}")
 
     async def on_unmount(self) -> None:
         import asyncio
