@@ -35,7 +35,8 @@ def test_the_session_opens_the_mailbox_before_the_ui_is_imported() -> None:
                     break
                 time.sleep(0.02)
             kinds = {type(x).__name__ for x in early}
-            ui = sorted(n for n in sys.modules if n in ("textual.app", "tuimail.ui.app", "tuimail.ui.screens"))
+            ui_modules = ("textual.app", "tuimail.ui.app", "tuimail.ui.screens")
+            ui = sorted(n for n in sys.modules if n in ui_modules)
             opened.stop()
         print(sorted(kinds & {"MailboxOpened", "ViewChanged", "MailboxesLoaded"}), ui)
         """

@@ -104,8 +104,9 @@ _RAW_RE = re.compile(r"[\x20-\x7e]+")
 # Printable ASCII: may go in a quoted string (after escaping " and \).
 _QUOTABLE_ASCII_RE = re.compile(r"[\x20-\x7e]*")
 # With UTF8=ACCEPT also any non-ASCII character except C1 controls and
-# line/paragraph separators (shown oddly; such strings go as literals).
-_QUOTABLE_UTF8_RE = re.compile(r"[^\x00-\x1f\x7f-\x9f\u2028\u2029]*")  # = [\x20-\x7e\xa0-\u2027\u202a-\U0010ffff]
+# line/paragraph separators (shown oddly; such strings go as literals): the characters
+# [\x20-\x7e\xa0-\u2027\u202a-\U0010ffff], written as what is excluded.
+_QUOTABLE_UTF8_RE = re.compile(r"[^\x00-\x1f\x7f-\x9f\u2028\u2029]*")
 
 
 # --- argument wrapper types --------------------------------------------------
