@@ -611,7 +611,7 @@ class SelectedMailbox:
                 return
             if view.removals != removals:
                 continue
-            uids = expand(found, max(view.exists, exists))
+            uids = expand(found, min(max(view.exists, exists), MAX_MESSAGES))  # never what a server states
             if uids is None:
                 _log.warning("UID SEARCH ALL answered more UIDs than %s holds; ignored", view.name)
                 return
