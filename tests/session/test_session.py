@@ -392,3 +392,20 @@ async def test_the_start_sends_list_and_select_together_and_no_idle_before_the_f
     commands = trace.commands()
     first_fetch = next(i for i, c in enumerate(commands) if c == "FETCH")
     assert "IDLE" not in commands[:first_fetch]  # no IDLE started only to be ended
+
+
+async def test_asking_for_rows_already_here_leaves_the_connection_alone(trace: TraceLines) -> None:
+    """The list asks for the rows in view (and a page either side) as it draws: rows the session
+    already has, or asked for a view since changed, end no IDLE and send nothing."""
+    with pymap_thread(seeded(20)) as server:
+        async with started(server.port) as (session, got):
+            await got.until(lambda: got.view is not None and None not in got.subjects(), what="rows")
+            await got.until(lambda: "Trash" in got.counts, what="the start's counts")
+            await asyncio.sleep(0.3)  # settled: idling (or polling) now
+            view = got.view
+            assert view is not None
+            mark = trace.mark()
+            session.want_rows(view.generation, view.removals, list(range(1, view.exists + 1)))
+            session.want_rows(view.generation, view.removals - 1, [1])  # a view since changed
+            await asyncio.sleep(0.5)
+            assert [c for c in trace.commands(mark) if c != "NOOP"] == [], trace.sent(mark)

@@ -436,6 +436,16 @@ class SelectedMailbox:
 
     # ------------------------------------------------------------ fetching rows
 
+    def wants(self, generation: int, removals: int, seqnos: list[int]) -> bool:
+        """Whether :meth:`want_rows` would fetch anything now: checked without the connection, so
+        that a request for rows already here (or for a view since changed) ends no IDLE."""
+        self.drain()
+        view = self.view
+        if view is None or view.generation != generation or view.removals != removals:
+            return False
+        inflight = self._inflight
+        return any(1 <= s <= view.exists and s not in inflight and not view.has_summary(s) for s in seqnos)
+
     async def want_rows(
         self, client: SessionClient, generation: int, removals: int, seqnos: list[int]
     ) -> None:

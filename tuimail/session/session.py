@@ -158,7 +158,14 @@ class Session:
 
     def want_rows(self, generation: int, removals: int, seqnos: Sequence[int]) -> None:
         """Summaries for these positions of the UI's view; ViewChanged (Loaded) follows."""
-        self._submit("load messages", self.selected.want_rows, generation, removals, list(seqnos), quiet=True)
+        self._thread.submit(self._want_rows(generation, removals, list(seqnos)))
+
+    async def _want_rows(self, generation: int, removals: int, seqnos: list[int]) -> None:
+        if not self.selected.wants(generation, removals, seqnos):
+            return  # nothing to fetch: the connection, and its IDLE, are left alone
+        await self._request(
+            "load messages", self.selected.want_rows, generation, removals, seqnos, quiet=True
+        )
 
     def want_summaries(self, generation: int, uids: Sequence[int]) -> None:
         """Summaries of these UIDs (rows of a search, sort or thread listing)."""
