@@ -123,6 +123,16 @@ def _first_account(config: Config, name: str | None) -> Account:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``tuimail`` console script."""
+    from tuimail.ui import collector
+
+    collector.pause()  # until the first screen is drawn (the app resumes it)
+    try:
+        return _main(argv)
+    finally:
+        collector.resume()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         config = _load(args)
@@ -163,7 +173,7 @@ def _run(args: argparse.Namespace, config: Config, account: Account | None) -> i
 
 def _run_app(args: argparse.Namespace, config: Config, account: Account | None) -> int:
     from tuimail.mail.cache import default_cache_path
-    from tuimail.ui.app import TuimailApp
+    from tuimail.ui.accounts import open_accounts
 
     server = None
     clock = None
@@ -177,22 +187,33 @@ def _run_app(args: argparse.Namespace, config: Config, account: Account | None) 
         clock = demo_clock()
     assert account is not None
     others = [] if args.demo else [a for a in config.accounts.values() if a is not account]
-    app = TuimailApp(
-        account,
-        more_accounts=others,
-        read_only=args.read_only or config.read_only,
-        theme=config.theme,
-        keymap=config.keymap,
-        download_folder=config.download_folder,
-        clock=clock,
-        warnings=config.warnings,
-        bulk_threshold=config.bulk_threshold,
-        link_opener=config.link_opener,
-        cache_path=None if args.demo else default_cache_path(),
+    read_only = args.read_only or config.read_only
+    accounts = open_accounts(
+        account, others, read_only=read_only, cache_path=None if args.demo else default_cache_path()
     )
+    # The sessions connect, log in and open the mailbox (or draw it from the header cache) on their
+    # own threads while Textual and the screens are imported and built below.
+    accounts.start()
     try:
+        from tuimail.ui.app import TuimailApp
+
+        app = TuimailApp(
+            account,
+            more_accounts=others,
+            read_only=read_only,
+            theme=config.theme,
+            keymap=config.keymap,
+            download_folder=config.download_folder,
+            clock=clock,
+            warnings=config.warnings,
+            bulk_threshold=config.bulk_threshold,
+            link_opener=config.link_opener,
+            cache_path=None if args.demo else default_cache_path(),
+            accounts=accounts,
+        )
         app.run()
     finally:
+        accounts.stop()  # done already when the app ran to its end (stopping twice is nothing)
         if server is not None:
             server.stop_thread()
     return app.return_code or 0

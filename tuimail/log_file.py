@@ -20,7 +20,6 @@ before is dropped) and a new one is started.
 
 from __future__ import annotations
 
-import importlib.metadata
 import logging
 import os
 import platform
@@ -155,6 +154,8 @@ def start_logging(path: Path | None) -> LogFile:
 
 
 def _version_of(package: str) -> str:
+    import importlib.metadata  # only with a log file (it costs 0.05 s of every start)
+
     try:
         return importlib.metadata.version(package)
     except importlib.metadata.PackageNotFoundError:

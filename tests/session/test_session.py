@@ -72,10 +72,24 @@ async def test_connect_lists_mailboxes_and_opens_inbox_with_counts() -> None:
             await got.until(lambda: all(first(kind) for kind in both), what="tree and INBOX")
             loaded, opened = first(m.MailboxesLoaded), first(m.MailboxOpened)
             assert {"INBOX", "Archive", "Trash", "Sent", "Projects/tuimail"} <= names(loaded.nodes)
-            inbox = next(n for n in loaded.nodes if n.name == "INBOX")
-            assert (inbox.unread, inbox.total) == (10, 30)
             assert (opened.view.name, opened.view.exists, opened.view.read_only) == ("INBOX", 30, False)
             await got.until(lambda: got.counts.get("INBOX") == (10, 30), what="INBOX counts")
+            await got.until(lambda: got.counts.get("Trash") == (0, 0), what="the other mailboxes' counts")
+
+
+async def test_the_counts_come_after_the_first_page(trace: TraceLines) -> None:
+    """The start's LIST asks no counts (a server counts every mailbox before it answers a
+    LIST-STATUS, and the SELECT would wait behind it); they follow the first page."""
+    with pymap_thread(seeded(30, unseen_every=3)) as server:
+        async with started(server.port) as (session, got):
+            await got.until(lambda: None not in got.subjects(), what="first page")
+            await got.until(lambda: got.counts.get("Trash") == (0, 0), what="the other mailboxes' counts")
+    sent = trace.sent()
+    first_list = next(line for line in sent if " LIST " in line)
+    assert "STATUS" not in first_list, first_list
+    commands = trace.commands()
+    first_fetch = commands.index("FETCH")
+    assert "STATUS" not in commands[:first_fetch] and "SELECT" in commands[:first_fetch], commands
 
 
 async def test_first_page_comes_at_once_and_older_rows_on_request() -> None:
@@ -207,6 +221,7 @@ async def test_delete_moves_to_trash_by_uid(trace: TraceLines) -> None:
             await got.until(lambda: None not in got.subjects(), what="rows")
             assert got.view is not None
             await got.until(lambda: got.counts.get("INBOX") == (1, 4), what="unread count")
+            await got.until(lambda: "Trash" in got.counts, what="the start's counts")
             newest = got.view.summary_at_row(0)
             mark = trace.mark()
             session.delete([newest.uid])
@@ -333,6 +348,7 @@ async def test_unread_count_follows_marking_read_without_asking_again(
             got.want_all(session)
             unread = 6 // unseen_every
             await got.until(lambda: None not in got.subjects() and got.counts.get("INBOX") == (unread, 6))
+            await got.until(lambda: "Trash" in got.counts, what="the start's counts")
             mark = trace.mark()
             target = next(s for r in range(6) if (s := got.view.summary_at_row(r)).unread)
             session.set_flag([target.uid], "\\Seen", True)
@@ -383,3 +399,20 @@ async def test_the_start_sends_list_and_select_together_and_no_idle_before_the_f
     commands = trace.commands()
     first_fetch = next(i for i, c in enumerate(commands) if c == "FETCH")
     assert "IDLE" not in commands[:first_fetch]  # no IDLE started only to be ended
+
+
+async def test_asking_for_rows_already_here_leaves_the_connection_alone(trace: TraceLines) -> None:
+    """The list asks for the rows in view (and a page either side) as it draws: rows the session
+    already has, or asked for a view since changed, end no IDLE and send nothing."""
+    with pymap_thread(seeded(20)) as server:
+        async with started(server.port) as (session, got):
+            await got.until(lambda: got.view is not None and None not in got.subjects(), what="rows")
+            await got.until(lambda: "Trash" in got.counts, what="the start's counts")
+            await asyncio.sleep(0.3)  # settled: idling (or polling) now
+            view = got.view
+            assert view is not None
+            mark = trace.mark()
+            session.want_rows(view.generation, view.removals, list(range(1, view.exists + 1)))
+            session.want_rows(view.generation, view.removals - 1, [1])  # a view since changed
+            await asyncio.sleep(0.5)
+            assert [c for c in trace.commands(mark) if c != "NOOP"] == [], trace.sent(mark)

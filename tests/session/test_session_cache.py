@@ -18,6 +18,7 @@ from tests.servers.info import ServerInfo
 from tuimail.config import Account
 from tuimail.mail.cache import HeaderCache
 from tuimail.session import messages as m
+from tuimail.session.selected import FIRST_PAGE
 
 from .support import Collector, TraceLines, make_message, other_connection, pymap_thread, seeded, started
 
@@ -205,4 +206,44 @@ async def test_a_broken_cache_file_is_moved_aside_and_the_session_works(tmp_path
             await got.until(lambda: got.view is not None and None not in got.subjects(), what="rows")
     await asyncio.to_thread(cache.flush)
     assert cache.available and any(p.name.startswith("headers.sqlite3.aside") for p in tmp_path.iterdir())
+    cache.close()
+
+
+async def test_a_warm_start_after_a_first_page_only_places_the_cached_rows_and_fetches_none(
+    dovecot_server: ServerInfo, tmp_path: Path, trace: TraceLines
+) -> None:
+    """The first start cached the newest page only (FIRST_PAGE rows of 130): the second draws
+    those, then learns where the others go (UID SEARCH) instead of fetching the page again."""
+    info = dovecot_server
+    total = FIRST_PAGE + 30
+
+    def fill(client: IMAPClient) -> None:
+        for n in range(1, total + 1):
+            client.append("INBOX", make_message(n, f"Numbered {n}"), flags=["\\Seen"])
+
+    await asyncio.to_thread(_with, info, fill)
+    account = Account("c", info.host, info.username, port=info.port, tls="none", password=info.password)
+    cache = HeaderCache.open(tmp_path / "headers.sqlite3")
+    async with session_on(account, cache) as (session, got):
+        await got.until(
+            lambda: got.view is not None and got.subjects()[:FIRST_PAGE].count(None) == 0, what="first page"
+        )
+        await got.until(lambda: got.counts.get("INBOX", (None, 0))[0] is not None, what="counts")
+    await asyncio.to_thread(cache.flush)
+    mark = trace.mark()
+    async with session_on(account, cache) as (session, got):
+        first = await got.wait_for(m.MailboxOpened)
+        assert first.view.exists == FIRST_PAGE  # what the cache holds, drawn before SELECT answers
+        assert first.view.summary_at_row(0).subject == f"Numbered {total}"
+        await got.until(lambda: got.view.exists == total, what="every message placed")
+        subjects = got.subjects()
+        assert subjects[:FIRST_PAGE] == [f"Numbered {n}" for n in range(total, total - FIRST_PAGE, -1)]
+        assert subjects[FIRST_PAGE:] == [None] * (total - FIRST_PAGE)  # older ones: asked when shown
+        await got.until(lambda: got.counts.get("INBOX", (None, 0))[0] is not None, what="counts")
+        commands = trace.commands(mark)
+        assert [line for line in trace.sent(mark) if "ENVELOPE" in line] == []
+        # The order is learnt once, before anything else follows the SELECT.
+        assert commands.count("UID SEARCH") == 2, commands  # ALL (the order), UNSEEN (the count)
+        after_select = commands[commands.index("SELECT") + 1 :]
+        assert after_select[0] == "UID SEARCH", commands
     cache.close()

@@ -46,6 +46,10 @@ async def loaded(pilot: Pilot[Any]) -> None:
     assert main is not None
     await until(pilot, lambda: main.mailbox == "INBOX" and main.mailboxes, what="INBOX")
     await until(pilot, lambda: main.unread is not None, what="counts")
+    # Every mailbox's counts (they follow the first page): the session has them, the tree too.
+    tree = main.mailbox_tree
+    await until(pilot, lambda: main.session.directory.counts_at > 0, what="every mailbox counted")
+    await until(pilot, lambda: tree.counts("Trash")[1] is not None, what="the tree's counts")
     rows = min(main.total or 0, main.message_list.size.height) - 1
     await until(pilot, lambda: main.message_list.summary_at(max(rows, 0)) is not None, what="visible rows")
     await pilot.pause()

@@ -11,10 +11,23 @@
 It never imports Textual; everything it returns is plain, sanitised text.
 """
 
+from typing import Any
+
 from .mailbox_tree import SPECIAL_USE_ICONS, MailboxNode, build_tree
-from .render import AttachmentInfo, RenderedMessage, render_message, save_attachment
 from .sanitize import sanitize, sanitize_body, sanitize_line
 from .summary import SUMMARY_ITEMS, MessageSummary
+
+_RENDER = ("AttachmentInfo", "RenderedMessage", "render_message", "save_attachment")
+
+
+def __getattr__(name: str) -> Any:
+    """The rendering names, imported on first use (MIME and HTML are not needed to start)."""
+    if name in _RENDER:
+        from . import render
+
+        return getattr(render, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "SPECIAL_USE_ICONS",

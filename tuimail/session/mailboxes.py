@@ -51,20 +51,22 @@ class MailboxDirectory:
     def special_use(self, use: str) -> str | None:
         return self.special.get(use.lower())
 
-    async def load(self, client: SessionClient, *, skip: str | None = None) -> None:
-        """LIST with counts; posts MailboxesLoaded."""
-        lists, counts = await self._lists_and_counts(client, skip)
+    async def load(self, client: SessionClient, *, skip: str | None = None, counts: bool = True) -> None:
+        """LIST with counts (``counts=False``: the tree alone, a cheap LIST; :meth:`refresh`
+        brings the counts later, as after the first screen); posts MailboxesLoaded."""
+        lists, known = await self._lists_and_counts(client, skip, counts=counts)
         self.names = sorted(entry.name for entry in lists)
         delimiters = [entry.delim for entry in lists if entry.delim]
         self.delimiter = max(set(delimiters), key=delimiters.count) if delimiters else None
-        self.counts_at = asyncio.get_running_loop().time()
+        if counts:
+            self.counts_at = asyncio.get_running_loop().time()
         nodes = build_tree(lists)
         self.special = {}
         for node in iter_nodes(nodes):
             if node.special_use and node.special_use != "\\Inbox":
                 self.special.setdefault(node.special_use.lower(), node.name)
-            if node.name in counts:
-                node.unread, node.total = counts[node.name]
+            if node.name in known:
+                node.unread, node.total = known[node.name]
         self._post(m.MailboxesLoaded(nodes))
 
     async def refresh(self, client: SessionClient, *, skip: str | None) -> None:
@@ -88,21 +90,23 @@ class MailboxDirectory:
         self._post(m.MailboxCounts(name, _count(status, "UNSEEN"), _count(status, "MESSAGES")))
 
     async def _lists_and_counts(
-        self, client: SessionClient, skip: str | None
+        self, client: SessionClient, skip: str | None, *, counts: bool = True
     ) -> tuple[list[MailboxList], dict[str, Counts]]:
-        with_status = client.has("LIST-STATUS")
+        with_status = counts and client.has("LIST-STATUS")
         lists = await client.list_mailboxes(
             special_use=client.has("SPECIAL-USE"), status=["MESSAGES", "UNSEEN"] if with_status else None
         )
-        counts: dict[str, Counts] = {}
+        if not counts:
+            return lists, {}
+        counts_of: dict[str, Counts] = {}
         for entry in lists:
             status = entry.extended.get("STATUS")
             if isinstance(status, dict):
-                counts[entry.name] = (_count(status, "UNSEEN"), _count(status, "MESSAGES"))
+                counts_of[entry.name] = (_count(status, "UNSEEN"), _count(status, "MESSAGES"))
         wanted = [
             entry.name
             for entry in lists
-            if entry.name not in counts
+            if entry.name not in counts_of
             and entry.name != skip
             and not {str(a).lower() for a in entry.attr} & {"\\noselect", "\\nonexistent"}
         ]
@@ -113,5 +117,5 @@ class MailboxDirectory:
                     continue  # one mailbox's count is not worth failing for
                 if isinstance(result, BaseException):
                     raise result
-                counts[name] = (_count(result, "UNSEEN"), _count(result, "MESSAGES"))
-        return lists, counts
+                counts_of[name] = (_count(result, "UNSEEN"), _count(result, "MESSAGES"))
+        return lists, counts_of

@@ -161,18 +161,20 @@ class SelectedMailbox:
                 updates = self._updates
             view = self._fresh_view(client, name, state)
             self._pump = asyncio.ensure_future(self._run_pump(updates, view))
-        elif state.exists != view.exists:
-            self._reconcile_count(view, state.exists, exact=qresync is not None)
         self._mailbox_state = state
         self.last_opened = (view.name, view.uidvalidity)
         self._post_counts()
-        # The UID order first where the cached one may be stale (no QRESYNC), then the newest
-        # page (the list opens on it); the rest when the list asks; the unread count after.
-        if cached is not None and qresync is None:
-            await self.load_uid_order(client, view)
+        # The UID order first where the cached one may be stale (no QRESYNC), or where the cache
+        # held only part of the mailbox (the rows fetched so far: where the others go is not
+        # known, and the cached rows must not be fetched again); then the newest page (the list
+        # opens on it); the rest when the list asks; the unread count after.
+        learnt = cached is not None and (qresync is None or state.exists != view.exists)
+        if learnt:
+            await self.load_uid_order(client, view, exists=state.exists)
         if first_page:
             await self.fetch_seqnos(client, view, view.missing_seqnos(range(min(FIRST_PAGE, view.exists))))
-        self._schedule("learn the message order", lambda c: self.load_uid_order(c, view))
+        if not learnt:
+            self._schedule("learn the message order", lambda c: self.load_uid_order(c, view))
         self._schedule("count unread messages", lambda c: self.load_unseen(c, view))
         if cached is not None and qresync is None:
             self._schedule("compare flags", lambda c: self.load_flags(c, view, cached.modseq))
@@ -223,19 +225,6 @@ class SelectedMailbox:
         view.apply(UidsKnown(array("I", uids)))
         view.apply(Loaded(tuple((view.seqno_of_uid(s.uid) or 0, s) for s in newest)))
         return _Cached(view, store, stored.uidvalidity, stored.highest_modseq, known)
-
-    def _reconcile_count(self, view: MailboxView, exists: int, *, exact: bool) -> None:
-        """After SELECT: new messages are the ones past the known ones; fewer than known (without
-        QRESYNC) means the order must be learnt again (it is, next)."""
-        if exists > view.exists:
-            self.post_changes([Added(exists - view.exists)])
-        elif exact:
-            _log.warning(
-                "%s: the server counts %d, QRESYNC left %d; learning the order",
-                view.name,
-                exists,
-                view.exists,
-            )
 
     async def reopen(self, client: SessionClient, view: MailboxView) -> None:
         """Select the mailbox again (a new generation): after lost updates or a new UIDVALIDITY."""
@@ -447,6 +436,16 @@ class SelectedMailbox:
 
     # ------------------------------------------------------------ fetching rows
 
+    def wants(self, generation: int, removals: int, seqnos: list[int]) -> bool:
+        """Whether :meth:`want_rows` would fetch anything now: checked without the connection, so
+        that a request for rows already here (or for a view since changed) ends no IDLE."""
+        self.drain()
+        view = self.view
+        if view is None or view.generation != generation or view.removals != removals:
+            return False
+        inflight = self._inflight
+        return any(1 <= s <= view.exists and s not in inflight and not view.has_summary(s) for s in seqnos)
+
     async def want_rows(
         self, client: SessionClient, generation: int, removals: int, seqnos: list[int]
     ) -> None:
@@ -602,10 +601,13 @@ class SelectedMailbox:
 
     # ------------------------------------------------- after the first screen
 
-    async def load_uid_order(self, client: SessionClient, view: MailboxView) -> None:
+    async def load_uid_order(self, client: SessionClient, view: MailboxView, *, exists: int = 0) -> None:
         """UID SEARCH ALL (ESEARCH ALL, compact): every message's UID, by position.
 
-        Asked again when a row was removed while it ran (the answer's
+        ``exists``: the mailbox's size (SELECT's EXISTS) when the view may hold
+        fewer rows (drawn from a cache holding part of the mailbox): the rows
+        it lacks are added with the order, in one change, where the order puts
+        them.  Asked again when a row was removed while it ran (the answer's
         positions would be ambiguous: RFC 9051 §7.5.1 lets EXPUNGE come
         during a UID command)."""
         for _ in range(UID_ORDER_TRIES):
@@ -619,14 +621,15 @@ class SelectedMailbox:
                 return
             if view.removals != removals:
                 continue
-            uids = expand(found, view.exists)
+            uids = expand(found, min(max(view.exists, exists), MAX_MESSAGES))  # never what a server states
             if uids is None:
                 _log.warning("UID SEARCH ALL answered more UIDs than %s holds; ignored", view.name)
                 return
             order = array("I", uids)
             # Messages that arrived after the answer keep what is known of them.
             order.extend(view.uid_of_seqno(s) or 0 for s in range(len(order) + 1, view.exists + 1))
-            self.post_changes([UidsKnown(order)])
+            grown: list[ViewChange] = [Added(len(order) - view.exists)] if len(order) > view.exists else []
+            self.post_changes([*grown, UidsKnown(order)])
             return
 
     async def load_unseen(self, client: SessionClient, view: MailboxView) -> None:

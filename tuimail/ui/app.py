@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import ssl
-import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -15,9 +14,9 @@ from textual.binding import BindingType
 from textual.screen import Screen
 
 from tuimail.config import Account, default_download_folder
-from tuimail.mail.cache import HeaderCache
-from tuimail.session.offline_queue import OfflineQueue
 from tuimail.session.session import Session
+from tuimail.ui import collector
+from tuimail.ui.accounts import AccountPane, OpenAccounts, open_accounts
 from tuimail.ui.binding_catalogue import Area, BindingRow
 from tuimail.ui.bindings import APP_BINDINGS
 from tuimail.ui.commands import TuimailCommands
@@ -36,45 +35,6 @@ from tuimail.ui.widgets.command_line import LineInput
 _log = logging.getLogger(__name__)
 
 DEFAULT_THEME = "tuimail-dark"
-
-
-class AccountPane:
-    """One account in the app: its session, its screen, and its INBOX's unread count."""
-
-    def __init__(self, account: Account, *, read_only: bool) -> None:
-        self.account = account
-        self.read_only = read_only
-        self.session: Session | None = None
-        self._screen: MainScreen | None = None
-        self.inbox_unread: int | None = None
-        self._early: list[Any] = []  # what the session said before the screen existed
-        self._lock = threading.Lock()
-
-    @property
-    def screen(self) -> MainScreen | None:
-        return self._screen
-
-    @screen.setter
-    def screen(self, screen: MainScreen | None) -> None:
-        with self._lock:
-            self._screen = screen
-            early, self._early = self._early, []
-        if screen is not None:
-            for message in early:
-                screen.post_message(message)
-
-    def post(self, message: Any) -> None:
-        """From the session's thread (``post_message`` is thread-safe)."""
-        from tuimail.session import messages as sm
-
-        if isinstance(message, sm.MailboxCounts) and message.name.upper() == "INBOX":
-            self.inbox_unread = message.unread
-        with self._lock:
-            screen = self._screen
-            if screen is None:  # the session starts while the UI is still being built
-                self._early.append(message)
-                return
-        screen.post_message(message)
 
 
 class TuimailApp(App[None], inherit_bindings=False):
@@ -104,15 +64,28 @@ class TuimailApp(App[None], inherit_bindings=False):
         cache_path: Path | None = None,
         more_accounts: list[Account] | None = None,
         link_opener: str | None = None,
+        accounts: OpenAccounts | None = None,
     ) -> None:
+        """``accounts``: the sessions already opened (and perhaps started) for ``account`` and
+        ``more_accounts`` (:func:`~tuimail.ui.accounts.open_accounts`, as the command does so
+        that they connect while the UI is built); without it they are opened here."""
         super().__init__()
         #: The config's command for opening links (None: the platform's opener).
         self.link_opener = link_opener
         self.bulk_threshold = bulk_threshold
+        if accounts is None:
+            accounts = open_accounts(
+                account,
+                more_accounts or [],
+                read_only=read_only,
+                password=password,
+                ssl_context=ssl_context,
+                connect_timeout=connect_timeout,
+                cache_path=cache_path,
+            )
         #: The header cache (rows kept between runs), when a path is given.
-        self.cache = HeaderCache.open(cache_path) if cache_path is not None else None
-        queue_path = cache_path.parent / "offline-queue.sqlite3" if cache_path is not None else None
-        self.queue = OfflineQueue(queue_path)
+        self.cache = accounts.cache
+        self.queue = accounts.queue
         #: Each mailbox's last sort or threads (in the state folder when there is a cache path).
         self.memory = ViewMemory(default_memory_path() if cache_path is not None else None)
         self.keymap = dict(keymap or {})
@@ -123,22 +96,13 @@ class TuimailApp(App[None], inherit_bindings=False):
         self._read_only = read_only
         self._download_folder = download_folder
         #: Every account, each with its own session (and screen, once mounted); the first is shown first.
-        self.panes: list[AccountPane] = []
-        for item in [account, *(more_accounts or [])]:
-            pane = AccountPane(item, read_only=read_only or item.read_only)
-            pane.session = Session(
-                item,
-                pane.post,
-                read_only=pane.read_only,
-                password=password if item is account else None,
-                ssl_context=ssl_context,
-                connect_timeout=connect_timeout,
-                cache=self.cache,
-                queue=self.queue,
-            )
-            self.panes.append(pane)
+        self.panes: list[AccountPane] = accounts.panes
         self.current = 0
         self._warnings = list(warnings or [])
+        # The theme is chosen before the stylesheet is first parsed: choosing it once running
+        # parses the whole stylesheet again (0.1 s of the first screen).
+        self._theme_problems: list[str] = []
+        self._load_themes()
 
     # The account on screen (what most of the app, and the tests, look at).
 
@@ -165,11 +129,11 @@ class TuimailApp(App[None], inherit_bindings=False):
         and connect and log in while the UI is still being built (messages wait for the screens)."""
         guard_message_handlers()
         for pane in self.panes:
-            assert pane.session is not None
-            pane.session.start()  # every account stays connected: its counts stay current
+            pane.start()  # every account stays connected: its counts stay current (once only)
 
     def on_mount(self) -> None:
-        self._load_themes()
+        for problem in self._theme_problems:
+            self.notify(problem, title="Themes", severity="warning", markup=False)
         if self.keymap:
             self.set_keymap(self.keymap)
             self._check_keymap()
@@ -190,6 +154,7 @@ class TuimailApp(App[None], inherit_bindings=False):
             self.install_screen(pane.screen, name=f"account-{index}")
         self.push_screen("account-0")
         self._titles()
+        self.call_after_refresh(collector.resume)  # paused by the command while the app starts
         for warning in self._warnings:
             self.notify(warning, title="Configuration", severity="warning", timeout=15, markup=False)
 
@@ -264,6 +229,8 @@ class TuimailApp(App[None], inherit_bindings=False):
             screen.refresh_status()
 
     def _load_themes(self) -> None:
+        """Register the bundled and the user's themes and choose the configured one; what went
+        wrong is said once the app runs (``_theme_problems``)."""
         from tuimail.ui.themes import ThemeError, load_themes
 
         errors: list[ThemeError] = []
@@ -275,13 +242,11 @@ class TuimailApp(App[None], inherit_bindings=False):
             themes, errors = [], [exc]  # type: ignore[list-item]
         for theme in themes:
             self.register_theme(theme)
-        for error in errors:
-            self.notify(str(error), title="Themes", severity="warning", markup=False)
+        self._theme_problems.extend(str(error) for error in errors)
         if self._wanted_theme in self.available_themes:
             self.theme = self._wanted_theme
         else:
-            unknown = f"Unknown theme {self._wanted_theme!r}"
-            self.notify(unknown, title="Themes", severity="warning", markup=False)
+            self._theme_problems.append(f"Unknown theme {self._wanted_theme!r}")
 
     async def on_unmount(self) -> None:
         import asyncio

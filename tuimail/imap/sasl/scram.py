@@ -11,9 +11,7 @@ additional data in the tagged OK's code (RFC 9051 §6.2.2).
 from __future__ import annotations
 
 import re
-from typing import ClassVar
-
-import scramp  # type: ignore[import-untyped]
+from typing import Any, ClassVar
 
 from ..errors import AuthenticationError, SecurityError
 from .base import Mechanism
@@ -31,6 +29,11 @@ class _Scram(Mechanism):
     name: ClassVar[str]
 
     def __init__(self, username: str, password: str) -> None:
+        # Imported when a SCRAM login starts, not with the library (scramp and asn1crypto are
+        # 0.07 s of every start, and most logins are LOGIN or PLAIN).
+        import scramp  # type: ignore[import-untyped]
+
+        self._scramp: Any = scramp
         try:
             self._client = scramp.ScramClient([self.name], username, password)
         except scramp.ScramException as e:
@@ -52,7 +55,7 @@ class _Scram(Mechanism):
             try:
                 self._client.set_server_first(challenge.decode())
                 final = self._client.get_client_final()
-            except (scramp.ScramException, UnicodeDecodeError, ValueError) as e:
+            except (self._scramp.ScramException, UnicodeDecodeError, ValueError) as e:
                 raise AuthenticationError(f"{self.name}: bad server-first message: {e}") from None
             self._step = 2
             return str(final).encode()
@@ -65,7 +68,7 @@ class _Scram(Mechanism):
     def _verify(self, server_final: bytes) -> None:
         try:
             self._client.set_server_final(server_final.decode())
-        except (scramp.ScramException, UnicodeDecodeError, ValueError) as e:
+        except (self._scramp.ScramException, UnicodeDecodeError, ValueError) as e:
             raise SecurityError(f"{self.name}: server signature not verified: {e}") from None
         self._verified = True
 

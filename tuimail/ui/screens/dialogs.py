@@ -10,7 +10,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.table import Table
@@ -27,12 +27,14 @@ from textual.widgets.option_list import Option
 
 from tuimail.mail.attachments import safe_filename
 from tuimail.mail.mailbox_tree import MailboxNode
-from tuimail.mail.render import AttachmentInfo
 from tuimail.mail.sanitize import sanitize
 from tuimail.ui.bindings import DIALOG_BINDINGS, with_ids
 from tuimail.ui.widgets.row_format import format_size
 
 from .fuzzy_match import MAX_QUERY_CHARS, fuzzy_filter
+
+if TYPE_CHECKING:
+    from tuimail.mail.render import AttachmentInfo
 
 __all__ = [
     "FolderField",
