@@ -109,6 +109,10 @@ class LoopProbe:
             self.last_tick = after
             samples.append((before, after - before - interval))
 
+    @property
+    def running(self) -> bool:
+        return self._task is not None
+
     def mark(self, name: str, when: float | None = None) -> float:
         """Name a moment (now, by default); returns it."""
         self.marks[name] = clock() if when is None else when
@@ -215,7 +219,7 @@ class StallSampler:
         probe = self.probe
         while not self._stop.wait(self.every):
             now = clock()
-            if now - probe.last_tick - probe.interval > self.after:
+            if probe.running and now - probe.last_tick - probe.interval > self.after:
                 frame = sys._current_frames().get(probe.thread_id)
                 self.samples.append((now, _stack(frame)))
 
