@@ -50,7 +50,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import imaplib
+import math
 import os
 import platform
 import shutil
@@ -253,6 +255,8 @@ async def ready(ctx: Context, seen: Observed, probe: LoopProbe, outcome: Outcome
     timeout = ctx.args.timeout
     probe.mark("first screen", await until(seen.first_screen, "first screen", timeout))
     probe.mark("loaded", await settled(seen, seen.background_known, "UID order and unread count", timeout))
+    if ctx.args.gc == "freeze":
+        gc.freeze()  # the experiment: what the app would gain from freezing its heap once started
 
 
 async def cold(ctx: Context, probe: LoopProbe, outcome: Outcome) -> None:
@@ -434,8 +438,20 @@ async def run_scenario(ctx: Context, name: str, gc_watch: GcWatch) -> tuple[Outc
         if sampler is not None:
             sampler.stop()
         await probe.stop()
+    outcome.notes.append(f"RSS of the benchmark process at the end: {rss_mb():.0f} MB")
+    if ctx.args.gc == "freeze":
+        gc.unfreeze()
     details = explain(outcome, gc_watch, sampler)
     return outcome, details
+
+
+def rss_mb() -> float:
+    """This process's resident set size now (Linux)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        return math.nan
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
 def explain(outcome: Outcome, gc_watch: GcWatch, sampler: StallSampler | None) -> list[str]:
@@ -527,6 +543,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=900.0, help="longest wait for one sync (s)")
     parser.add_argument("--why", action="store_true", help="sample the UI thread's stack during stalls")
     parser.add_argument(
+        "--gc", choices=["default", "freeze", "no-full"], default="default",
+        help="an experiment with the cyclic collector: gc.freeze() once each app has started, or "
+        "no automatic full pass (threshold 700, 10, 1000000); default: Python's own settings",
+    )
+    parser.add_argument(
         "--workdir", type=Path, default=Path(tempfile.gettempdir()),
         help="where Dovecot's folder and the app's caches go (default the temp dir)",
     )
@@ -559,9 +580,11 @@ def main(argv: list[str] | None = None) -> int:
         say("dovecot is not installed")
         return 2
     args.cache_dir.mkdir(parents=True, exist_ok=True)
+    if args.gc == "no-full":
+        gc.set_threshold(700, 10, 1_000_000)
     say(f"tuimail UI stall benchmark, {datetime.now():%Y-%m-%d %H:%M}")
     say(f"  {startup.dovecot_version(binary)}; Python {platform.python_version()}, {os.cpu_count()} CPUs")
-    say(f"  load average {startup.load_average()}")
+    say(f"  load average {startup.load_average()}; collector: {args.gc}, thresholds {gc.get_threshold()}")
 
     tempfile.tempdir = str(args.workdir)  # Dovecot's folder beside the corpus, so hard links work
     server = DovecotServer(binary)
@@ -578,6 +601,7 @@ def main(argv: list[str] | None = None) -> int:
             outcomes.append(asyncio.run(floor(args.floor, args.interval / 1000)))
             with GcWatch() as gc_watch:
                 for name in wanted:
+                    gc.collect()  # each scenario starts from the same heap, the last app's cycles gone
                     say(f"\n{name} (load average {startup.load_average()}) ...")
                     outcome, why = asyncio.run(run_scenario(ctx, name, gc_watch))
                     outcomes.append(outcome)
