@@ -307,6 +307,7 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         cursor, cursor_uid = self._cursor, self.cursor_uid
         scroll = round(self.scroll_y)
         touched: set[int] = set()  # UIDs whose row must be redrawn
+        at: set[tuple[int, int]] = set()  # and their (sequence number, UID), as the changes name them
         gone: list[int] = []
         structure = False
         for change in changes:
@@ -337,10 +338,12 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
                 continue
             elif isinstance(change, FlagsChanged):
                 touched.add(change.uid)
+                at.add((change.seqno, change.uid))
                 self._pending_flags.pop(change.uid, None)  # the server's answer replaces the guess
             elif isinstance(change, Loaded):
                 touched.update(summary.uid for _, summary in change.placements)
-                for seqno, _ in change.placements:
+                for seqno, summary in change.placements:
+                    at.add((seqno, summary.uid))
                     self._failed.pop(seqno, None)
             view.apply(change)
         if listing is not None and gone:
@@ -360,6 +363,15 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         elif len(touched) > 256:  # cheaper to redraw everything than to find each row
             self._cache.clear()
             self.refresh()
+        elif listing is None:
+            # No row moved (that would be ``structure``): each change's position is still its row.
+            # Found by UID only where the position does not hold it: that search is linear while
+            # the view's UID order is not known yet (a 100,000-row view, 100 rows: 0.2 s).
+            self._redraw_rows(
+                view.row_of_seqno(seqno) if view.uid_of_seqno(seqno) == uid else view.row_of_uid(uid)
+                for seqno, uid in at
+                if uid
+            )
         else:
             self._redraw(uid for uid in touched if uid)
         now = self.cursor_uid
@@ -417,10 +429,12 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _redraw(self, uids: Iterable[int]) -> None:
         view = self._rows
+        self._redraw_rows(view.row_of_uid(uid) for uid in uids)
+
+    def _redraw_rows(self, rows: Iterable[int | None]) -> None:
         top = round(self.scroll_y)
         bottom = top + self._rows_in_view()
-        for uid in uids:
-            row = view.row_of_uid(uid)
+        for row in rows:
             if row is None:
                 continue
             self._cache_discard(row)
