@@ -601,7 +601,8 @@ def main(argv: list[str] | None = None) -> int:
             outcomes.append(asyncio.run(floor(args.floor, args.interval / 1000)))
             with GcWatch() as gc_watch:
                 for name in wanted:
-                    gc.collect()  # each scenario starts from the same heap, the last app's cycles gone
+                    gc.unfreeze()  # as in a new process: what the last app froze is walked again...
+                    gc.collect()  # ...and each scenario starts from the same heap, the last app's cycles gone
                     say(f"\n{name} (load average {startup.load_average()}) ...")
                     outcome, why = asyncio.run(run_scenario(ctx, name, gc_watch))
                     outcomes.append(outcome)

@@ -16,6 +16,7 @@ from textual.screen import Screen
 
 from tuimail.config import Account, default_download_folder
 from tuimail.mail.cache import HeaderCache
+from tuimail.session.collector import PACER
 from tuimail.session.offline_queue import OfflineQueue
 from tuimail.session.session import Session
 from tuimail.ui.binding_catalogue import Area, BindingRow
@@ -190,6 +191,8 @@ class TuimailApp(App[None], inherit_bindings=False):
             self.install_screen(pane.screen, name=f"account-{index}")
         self.push_screen("account-0")
         self._titles()
+        # The screens are built: none of it is garbage, and no collector pass need walk it again.
+        self.call_after_refresh(PACER.freeze_now, collect=False)
         for warning in self._warnings:
             self.notify(warning, title="Configuration", severity="warning", timeout=15, markup=False)
 
