@@ -83,7 +83,8 @@ from tuimail.config import Account  # noqa: E402
 from tuimail.mail.cache import HeaderCache  # noqa: E402
 from tuimail.mail.view_changes import FlagsChanged  # noqa: E402
 from tuimail.session import messages as sm  # noqa: E402
-from tuimail.ui.app import TuimailApp  # noqa: E402
+from tuimail.ui.app import TuimailApp
+from tuimail.ui.view_memory import ViewMemory  # noqa: E402
 from tuimail.ui.screens.main import MainScreen  # noqa: E402
 from tuimail.ui.widgets import MessageList  # noqa: E402
 
@@ -244,6 +245,7 @@ async def running(ctx: Context, port: int, cache: Path, probe: LoopProbe, name: 
     (opening the cache file is in the time to the first screen, not in a stall)."""
     probe.mark(name)
     app = TuimailApp(ctx.account(port), cache_path=cache, theme_dirs=[], connect_timeout=60)
+    app.memory = ViewMemory(None)  # no sort or threads remembered from another scenario (or run)
     probe.start()
     seen = Observed(app)
     async with app.run_test(size=SIZE, message_hook=seen.hook) as pilot:
