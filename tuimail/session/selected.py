@@ -39,6 +39,7 @@ from tuimail.mail.view_changes import Added, FlagsChanged, Loaded, Removed, Uids
 from . import messages as m
 from .alerts import AlertReporter
 from .client import SessionClient
+from .collector import PACER
 from .failures import describe
 
 __all__ = ["FETCH_BATCH", "SelectedMailbox"]
@@ -268,7 +269,8 @@ class SelectedMailbox:
                 if response is None:
                     return
                 try:
-                    self._apply_updates(view, [response, *self._take(updates)])
+                    with PACER.busy():  # another client's change may touch every message
+                        self._apply_updates(view, [response, *self._take(updates)])
                 except Exception:  # a bug must not silently stop the view from following the server
                     _log.exception("applying updates to %s failed; selecting it again", view.name)
                     self._schedule("select again", lambda c: self.reopen(c, view))
