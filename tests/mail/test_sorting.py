@@ -11,6 +11,7 @@ import pytest
 from tuimail.imap.types import Address, Envelope, FetchData
 from tuimail.mail.sorting import (
     MAX_SUBJECT,
+    SORT_RUN,
     BaseSubject,
     SortItem,
     casemap,
@@ -185,6 +186,17 @@ def test_sort_by_arrival_and_size_with_ties_by_uid() -> None:
     assert sort_uids(items, ["REVERSE", "ARRIVAL"]) == [2, 5, 9, 1]
     assert sort_uids(items, ["SIZE"]) == [5, 9, 1, 2]
     assert sort_uids(items, ["REVERSE", "SIZE"]) == [2, 1, 5, 9]
+
+
+def test_a_long_sort_in_runs_orders_as_one_sort_with_ties_by_uid() -> None:
+    """Past SORT_RUN items the sort is done in runs and merged: the same order, ties still by UID
+    (REVERSE reverses the key only)."""
+    count = 3 * SORT_RUN + 17
+    items = [SortItem(uid, size=(uid * 7919) % 50) for uid in range(count, 0, -1)]
+    by_size = sorted(items, key=lambda i: (i.size, i.uid))
+    assert sort_uids(items, ["SIZE"]) == [i.uid for i in by_size]
+    reverse = sorted(items, key=lambda i: (-(i.size or 0), i.uid))
+    assert sort_uids(items, ["REVERSE", "SIZE"]) == [i.uid for i in reverse]
 
 
 def test_sort_by_date_uses_utc_and_falls_back_to_the_internal_date() -> None:

@@ -5,6 +5,7 @@ server's state; a new UIDVALIDITY empties it; a broken cache file is rebuilt."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -17,6 +18,7 @@ from tests.servers.capability_proxy import hiding
 from tests.servers.info import ServerInfo
 from tuimail.config import Account
 from tuimail.mail.cache import HeaderCache
+from tuimail.mail.view_changes import FlagsChanged
 from tuimail.session import messages as m
 from tuimail.session.selected import FIRST_PAGE
 
@@ -247,3 +249,75 @@ async def test_a_warm_start_after_a_first_page_only_places_the_cached_rows_and_f
         after_select = commands[commands.index("SELECT") + 1 :]
         assert after_select[0] == "UID SEARCH", commands
     cache.close()
+
+
+FIRST_PAGE_AND_MORE = 130  # rows past the first page (100) are known from the cache alone
+
+
+@pytest.mark.parametrize("change", ["nothing", "one flag"])
+async def test_a_plain_resync_applies_and_writes_only_the_flags_another_client_changed(
+    dovecot_server: ServerInfo, tmp_path: Path, trace: TraceLines, change: str
+) -> None:
+    """Without QRESYNC or CONDSTORE a warm start fetches every message's flags (RFC 4549 §4.3):
+    compared with the cache, not only with the newest rows loaded, so a flag change is posted,
+    and written, only for a message whose flags differ."""
+    info = dovecot_server
+    client = other_connection(info.host, info.port, info.username, info.password)
+    for n in range(1, FIRST_PAGE_AND_MORE + 1):
+        client.append("INBOX", make_message(n), flags=["\\Seen"] if n % 3 else [])
+    client.select_folder("INBOX")  # \Recent is this connection's (RFC 3501 §2.3.2), not tuimail's
+    client.logout()
+    path = tmp_path / "headers.sqlite3"
+    async with hiding(info.host, info.port, "QRESYNC", "CONDSTORE") as proxy:
+        account = Account(
+            "c", "127.0.0.1", info.username, port=proxy.port, tls="none", password=info.password
+        )
+        cache = HeaderCache.open(path)
+        async with session_on(account, cache) as (session, got):
+            await all_loaded(session, got, FIRST_PAGE_AND_MORE)
+        await asyncio.to_thread(cache.flush)
+        # Every write of a row's flags to the file is logged by a trigger beside the cache's tables.
+        with sqlite3.connect(path) as db:
+            db.execute("CREATE TABLE flag_writes (uid INTEGER)")
+            db.execute(
+                "CREATE TRIGGER log_flag_writes AFTER UPDATE OF flags ON message"
+                " BEGIN INSERT INTO flag_writes VALUES (new.uid); END"
+            )
+        db.close()
+
+        def flag_the_oldest(client: IMAPClient) -> None:
+            client.select_folder("INBOX")
+            client.add_flags([min(client.search("ALL"))], ["\\Flagged"])
+
+        if change == "one flag":
+            await asyncio.to_thread(lambda: _with(info, flag_the_oldest))
+        mark = trace.mark()
+        async with session_on(account, cache) as (session, got):
+
+            def compared() -> bool:
+                commands = trace.commands(mark)
+                fetched = [i for i, line in enumerate(trace.sent(mark)) if "FETCH 1:* (UID FLAGS)" in line]
+                return bool(fetched) and "IDLE" in commands[fetched[0] :]
+
+            await got.until(compared, what="the flags compared, and the session idle")
+            await asyncio.sleep(0.2)
+            while not got.queue.empty():
+                got.observe(got.queue.get())
+                got.seen.append(None)
+            posted = [
+                (c.uid, c.flags)
+                for message in got.seen
+                if isinstance(message, m.ViewChanged)
+                for c in message.changes
+                if isinstance(c, FlagsChanged)
+            ]
+            oldest = got.view.uid_of_seqno(1)
+        await asyncio.to_thread(cache.flush)
+        cache.close()
+    with sqlite3.connect(path) as db:
+        written = [uid for (uid,) in db.execute("SELECT uid FROM flag_writes")]
+    db.close()
+    if change == "nothing":
+        assert posted == [] and written == []
+    else:
+        assert posted == [(oldest, frozenset({"\\Seen", "\\Flagged"}))] and written == [oldest]

@@ -87,7 +87,7 @@ async def test_help_screen_lists_every_binding_and_closes() -> None:
         shown = {(row.binding_id, row.keys) for row in app.screen.rows}
         for binding in [*APP_BINDINGS, *MAIN_BINDINGS, *MessageList.BINDINGS]:
             assert any(binding_id == binding.id for binding_id, _ in shown)  # type: ignore[union-attr]
-        assert ("message_list.cursor_down", "j, down") in shown
+        assert ("message_list.cursor_down", "j, Down") in shown
         assert ("app.help", "?") in shown
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)

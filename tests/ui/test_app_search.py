@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import threading
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
 from tests.session.pilot_support import until
-from tests.session.support import seeded
+from tests.session.support import BASE, make_message, seeded
 from tests.ui.support import app_on
+from tuimail.mail.threads import ThreadView
+from tuimail.ui.screens import thread_layout
 from tuimail.ui.widgets import StatusBar
 from tuimail.ui.widgets.command_line import CommandLine
 
@@ -75,3 +83,43 @@ async def test_colon_completes_commands_and_mailboxes() -> None:
         assert line.value == "move Archive"
         await pilot.press("escape")
         assert not line.is_open and main.total == 1
+
+
+def threaded_inbox() -> dict[str, Any]:
+    """A thread of three (a message and two replies, gathered by subject: RFC 5256 §2.2) and one more."""
+    subjects = ["Plans", "Re: Plans", "Other", "Re: Plans"]
+    inbox = [
+        (make_message(i, subject), ["\\Seen"], BASE + timedelta(hours=i))
+        for i, subject in enumerate(subjects, 1)
+    ]
+    return {"INBOX": inbox}
+
+
+async def test_threads_are_laid_out_off_the_ui_thread_and_fold_with_z(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    built_in: list[str] = []
+
+    class Recorded(ThreadView):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            built_in.append(threading.current_thread().name)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(thread_layout, "ThreadView", Recorded)
+    async with app_on(threaded_inbox()) as (app, pilot, main):
+        await pilot.press("t")
+        await until(
+            pilot, lambda: main.listing is not None and main.listing.kind == "threads", what="threads"
+        )
+        ml = main.message_list
+        rows = [(ml.summary_at(r).subject, ml.rows.depth_at_row(r)) for r in range(ml.count)]
+        assert rows == [("Other", 0), ("Plans", 0), ("Re: Plans", 1), ("Re: Plans", 1)]
+        assert built_in and threading.main_thread().name not in built_in
+        ml.cursor_row = 1
+        await pilot.press("z")  # the thread under the cursor becomes one row
+        await until(pilot, lambda: ml.count == 2, what="the thread folded")
+        assert [ml.summary_at(r).subject for r in range(2)] == ["Other", "Plans"]
+        assert ml.rows.held_at_row(1) == sorted(ml.rows.held_at_row(1)) and len(ml.rows.held_at_row(1)) == 3
+        await pilot.press("z")
+        await until(pilot, lambda: ml.count == 4, what="the thread open again")
+        assert len(built_in) == 1  # folding reuses the thread view laid out

@@ -16,6 +16,8 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
+from .collector import PACER
+
 __all__ = ["RequestGate"]
 
 
@@ -46,8 +48,9 @@ class RequestGate:
         self._quiet.clear()
         self.wake.set()
         try:
-            async with self._lock:
-                yield
+            with PACER.busy():  # a request may load a whole mailbox: keep the collector's passes short
+                async with self._lock:
+                    yield
         finally:
             self._pending -= 1
             if self._pending == 0:

@@ -39,6 +39,7 @@ from tuimail.mail.view_changes import Added, FlagsChanged, Loaded, Removed, Uids
 from . import messages as m
 from .alerts import AlertReporter
 from .client import SessionClient
+from .collector import PACER
 from .failures import describe
 
 __all__ = ["FETCH_BATCH", "SelectedMailbox"]
@@ -115,6 +116,8 @@ class SelectedMailbox:
         self._counts: tuple[int | None, int] | None = None
         self._recount_scheduled = False
         self._alerts = AlertReporter(post)
+        #: UIDs whose flags changed while load_flags reads the cache (None: it does not).
+        self._flags_applied: set[int] | None = None
 
     @property
     def name(self) -> str | None:
@@ -255,7 +258,8 @@ class SelectedMailbox:
                 if response is None:
                     return
                 try:
-                    self._apply_updates(view, [response, *self._take(updates)])
+                    with PACER.busy():  # another client's change may touch every message
+                        self._apply_updates(view, [response, *self._take(updates)])
                 except Exception:  # a bug must not silently stop the view from following the server
                     _log.exception("applying updates to %s failed; selecting it again", view.name)
                     self._schedule("select again", lambda c: self.reopen(c, view))
@@ -367,6 +371,8 @@ class SelectedMailbox:
                 store.remove([change.uid])
         elif isinstance(change, FlagsChanged):
             self.unread.flags(change.uid, change.flags)
+            if self._flags_applied is not None:
+                self._flags_applied.add(change.uid)
             if store is not None and change.uid:
                 store.set_flags({change.uid: change.flags})
         elif isinstance(change, Loaded):
@@ -567,14 +573,41 @@ class SelectedMailbox:
         self.drain()
         if self.view is not view:
             return
-        changes: list[ViewChange] = []
+        now: dict[int, frozenset[str]] = {}  # the server's flags where they may differ from ours
+        unloaded: dict[int, frozenset[str]] = {}  # rows not in the view: compared with the cache
         for fd in data:
             uid, flags = fd.attr.get("UID"), fd.attr.get("FLAGS")
             if not isinstance(uid, int) or not isinstance(flags, list | tuple):
                 continue
             new = frozenset(str(f) for f in flags)
             summary = view.summary(uid)
+            if summary is None:
+                unloaded[uid] = new
+            elif summary.flags != new:
+                now[uid] = new
+        del data
+        store = self._mailbox_cache
+        if unloaded and store is not None:
+            # Only what differs from the cache is a change (a warm start loads the newest rows
+            # alone: the rest are known from the cache, and most of them did not change).
+            self._flags_applied = set()
+            try:
+                unloaded = await asyncio.to_thread(store.changed_flags, unloaded)
+            except Exception:  # noqa: BLE001 - a cache miss: every one is applied, as without it
+                _log.exception("reading the header cache failed")
+            finally:
+                self.drain()
+                newer, self._flags_applied = self._flags_applied, None
+            if self.view is not view:
+                return
+            for uid in newer:  # a flag change the server announced meanwhile is newer than this answer
+                now.pop(uid, None)
+                unloaded.pop(uid, None)
+        now.update(unloaded)
+        changes: list[ViewChange] = []
+        for uid, new in now.items():
             seqno = view.seqno_of_uid(uid)
+            summary = view.summary(uid)
             if seqno is not None and (summary is None or summary.flags != new):
                 changes.append(FlagsChanged(seqno, uid, new))
         self.post_changes(changes)

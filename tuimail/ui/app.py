@@ -14,6 +14,7 @@ from textual.binding import BindingType
 from textual.screen import Screen
 
 from tuimail.config import Account, default_download_folder
+from tuimail.session.collector import PACER
 from tuimail.session.session import Session
 from tuimail.ui import collector
 from tuimail.ui.accounts import AccountPane, OpenAccounts, open_accounts
@@ -154,7 +155,9 @@ class TuimailApp(App[None], inherit_bindings=False):
             self.install_screen(pane.screen, name=f"account-{index}")
         self.push_screen("account-0")
         self._titles()
-        self.call_after_refresh(collector.resume)  # paused by the command while the app starts
+        # The screens are built: none of it is garbage, and no collector pass need walk it again;
+        # then collection goes on (the command paused it while the app started).
+        self.call_after_refresh(self._collect_from_now_on)
         for warning in self._warnings:
             self.notify(warning, title="Configuration", severity="warning", timeout=15, markup=False)
 
@@ -255,6 +258,10 @@ class TuimailApp(App[None], inherit_bindings=False):
         await asyncio.gather(*(asyncio.to_thread(session.stop) for session in sessions))
         if self.cache is not None:
             await asyncio.to_thread(self.cache.close)
+
+    def _collect_from_now_on(self) -> None:
+        PACER.freeze_now(collect=False)
+        collector.resume()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's palette commands, without its "Keys" panel: "Help: keys" lists

@@ -41,7 +41,7 @@ import platformdirs
 from tuimail.imap.sequence_set import STAR, SequenceSet
 from tuimail.mail.summary import MessageSummary
 
-from .rows import MAX_FLAGS_BYTES, MAX_ROW_BYTES, RowCodec
+from .rows import MAX_FLAGS_BYTES, MAX_ROW_BYTES, RowCodec, encode_flags
 from .schema import CacheUnavailable, connect, is_corruption, move_aside, open_database, quick_check
 from .writer import CacheWriter
 from .writes import (
@@ -460,6 +460,36 @@ class MailboxCache:
             return SequenceSet([range(lo, hi + 1) for lo, hi in _ranges(uids)])
 
         return self._read(query, SequenceSet())
+
+    def changed_flags(self, flags: Mapping[int, frozenset[str]]) -> dict[int, frozenset[str]]:
+        """Those of ``flags`` (UID: the flags the server has now) that differ from the cached
+        row's flags, or whose row is not cached: what a resync without CONDSTORE must apply
+        (RFC 4549 §4.3), the rest unchanged.  Compares the stored column, decoding nothing;
+        a failed read answers every one of ``flags``."""
+        if not flags:
+            return {}
+        ranges = _ranges(sorted(flags))
+        encoded: dict[frozenset[str], bytes] = {}
+
+        def query(conn: sqlite3.Connection) -> dict[int, frozenset[str]]:
+            changed = dict(flags)
+            for lo, hi in ranges:
+                rows = conn.execute(
+                    f"SELECT uid, flags FROM message WHERE mailbox_id = {_MAILBOX} AND uid BETWEEN ? AND ?",
+                    (*self._params(), lo, hi),
+                )
+                for uid, stored in rows:
+                    new = changed.get(uid)
+                    if new is None:
+                        continue
+                    mine = encoded.get(new)
+                    if mine is None:
+                        mine = encoded[new] = encode_flags(new)
+                    if mine == stored:
+                        del changed[uid]
+            return changed
+
+        return self._read(query, dict(flags))
 
     def count(self) -> int:
         """How many rows are cached."""

@@ -32,7 +32,6 @@ from textual.widget import Widget
 from tuimail.mail.listed_rows import ListedRows
 from tuimail.mail.mailbox_tree import iter_nodes
 from tuimail.mail.sanitize import sanitize
-from tuimail.mail.threads import ThreadView
 from tuimail.mail.view_changes import Added
 from tuimail.session import messages as sm
 from tuimail.ui.bindings import MAIN_BINDINGS
@@ -47,6 +46,7 @@ from .account_info import AccountInfoScreen
 from .confirm import ConfirmDialog
 from .dialogs import FolderPicker, SaveAttachmentDialog, SaveChoice
 from .error import ErrorScreen
+from .thread_layout import ThreadLayout, ThreadsLaidOut, lay_out_threads
 
 if TYPE_CHECKING:
     from tuimail.mail.mailbox_tree import MailboxNode
@@ -109,6 +109,9 @@ class MainScreen(Screen[None], inherit_bindings=False):
         #: The listing shown (None: the mailbox's own order): its kind, title, sort keys, threads.
         self.listing: sm.Listed | None = None
         self._collapsed: set[int] = set()
+        #: The threads listing shown, laid out (None: none yet); the layout started last.
+        self._threads: ThreadLayout | None = None
+        self._layout_token = 0
         #: The last search's results, for n/N in the mailbox's own order.
         self._found: list[int] = []
         self._relist: Timer | None = None
@@ -258,6 +261,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.total = view.exists
         self.unread = None
         self.message_list.show(view)
+        self._layout_token += 1  # a layout over the replica before is void
+        self._threads = None
         if not reopened:
             self.listing = None
             self._collapsed.clear()
@@ -612,8 +617,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
         if listing is None or listing.kind != "threads" or not isinstance(rows, ListedRows):
             return
         uid = self.message_list.cursor_uid
-        view = ThreadView(listing.threads, newest_first=True)
-        root = view.root_of(uid) if uid is not None else None
+        laid = self._threads
+        root = laid.threads.root_of(uid) if uid is not None and laid is not None else None
         if root is None:
             return
         self._collapsed.symmetric_difference_update({root})
@@ -648,6 +653,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
             self.memory.set(self.account_name, self.mailbox, None)  # back to the mailbox's own order
         self.listing = None
         self._pending_query = None
+        self._layout_token += 1
+        self._threads = None
         self._collapsed.clear()
         self.message_list.show_rows(None, cursor_uid=self.message_list.cursor_uid)
         self._update_status()
@@ -656,30 +663,49 @@ class MainScreen(Screen[None], inherit_bindings=False):
         if message.generation != self.generation:
             return
         self._pending_query = None
+        self._layout_token += 1  # a threads layout still running is not shown
+        cursor = self.message_list.cursor_uid
+        if message.kind == "threads":
+            self._show_threads(message, cursor_uid=cursor)  # taken once laid out
+            return
+        self._threads = None
+        self._take_listing(message)
+        if message.kind == "search":
+            self._found = list(message.uids)
+        listed = ListedRows(self.view, message.uids, title=message.title)
+        self.message_list.show_rows(listed, cursor_uid=cursor)
+        self._update_status()
+
+    def _take_listing(self, message: sm.Listed) -> None:
         self.listing = message
         if self.mailbox is not None and message.kind == "sort":
             self.memory.set(self.account_name, self.mailbox, {"sort": list(message.sort)})
         elif self.mailbox is not None and message.kind == "threads":
             self.memory.set(self.account_name, self.mailbox, {"threads": True})
-        cursor = self.message_list.cursor_uid
-        if message.kind == "threads":
-            self._show_threads(message, cursor_uid=cursor)
-        else:
-            if message.kind == "search":
-                self._found = list(message.uids)
-            self.message_list.show_rows(
-                ListedRows(self.view, message.uids, title=message.title), cursor_uid=cursor
-            )
-        self._update_status()
 
     def _show_threads(self, listing: sm.Listed, *, cursor_uid: int | None) -> None:
-        threads = ThreadView(listing.threads, newest_first=True)
-        rows = threads.rows(self._collapsed)
-        folded = {r.uid: threads.thread_uids(r.uid) for r in rows if r.collapsed}
-        listed = ListedRows(
-            self.view, [r.uid for r in rows], title="threads", depths=[r.depth for r in rows], folded=folded
-        )
-        self.message_list.show_rows(listed, cursor_uid=cursor_uid)
+        """Lay the threads out in a worker thread; shown by :meth:`on_threads_laid_out`
+        unless another listing (or mailbox) came first."""
+        self._layout_token += 1
+        token = self._layout_token
+        view, collapsed = self.view, frozenset(self._collapsed)
+        shown = self._threads
+        known = shown.threads if shown is not None and shown.listing is listing else None
+
+        def work() -> None:
+            laid = lay_out_threads(view, listing, collapsed, known, cursor_uid=cursor_uid)
+            self.post_message(ThreadsLaidOut(token, laid, cursor_uid))
+
+        self.run_worker(work, name="lay out threads", group="threads", thread=True, exit_on_error=False)
+
+    def on_threads_laid_out(self, message: ThreadsLaidOut) -> None:
+        laid = message.layout
+        if message.token != self._layout_token or laid.listing.generation != self.generation:
+            return
+        self._threads = laid
+        self._take_listing(laid.listing)
+        self.message_list.show_rows(laid.rows, cursor_uid=message.cursor_uid)
+        self._update_status()
 
     def on_search_failed(self, message: sm.SearchFailed) -> None:
         self._pending_query = None
