@@ -84,8 +84,8 @@ from tuimail.mail.cache import HeaderCache  # noqa: E402
 from tuimail.mail.view_changes import FlagsChanged  # noqa: E402
 from tuimail.session import messages as sm  # noqa: E402
 from tuimail.ui.app import TuimailApp
-from tuimail.ui.view_memory import ViewMemory  # noqa: E402
 from tuimail.ui.screens.main import MainScreen  # noqa: E402
+from tuimail.ui.view_memory import ViewMemory  # noqa: E402
 from tuimail.ui.widgets import MessageList  # noqa: E402
 
 SIZE = (120, 40)

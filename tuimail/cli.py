@@ -123,9 +123,9 @@ def _first_account(config: Config, name: str | None) -> Account:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``tuimail`` console script."""
-    from tuimail.ui import collector
+    from tuimail import collector
 
-    collector.pause()  # until the first screen is drawn (the app resumes it)
+    collector.pause_while_starting()  # until the first screen is drawn (the app resumes it)
     try:
         return _main(argv)
     finally:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tuimail.session.collector import CollectorPacer
+from tuimail.collector import CollectorPacer
 
 
 class Node:
@@ -51,7 +51,7 @@ def test_objects_kept_while_busy_are_frozen_and_full_passes_wait(pacer: Collecto
 
 _CYCLE_CHECK = """
 import gc, time, weakref
-from tuimail.session.collector import CollectorPacer
+from tuimail.collector import CollectorPacer
 
 class Node:
     other = None

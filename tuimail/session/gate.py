@@ -16,7 +16,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-from .collector import PACER
+from tuimail.collector import PACER
 
 __all__ = ["RequestGate"]
 

@@ -25,6 +25,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from tuimail.collector import PACER
 from tuimail.imap.errors import NoResponseError
 from tuimail.imap.mailbox_state import MailboxState
 from tuimail.imap.sequence_set import STAR, SequenceSet
@@ -39,7 +40,6 @@ from tuimail.mail.view_changes import Added, FlagsChanged, Loaded, Removed, Uids
 from . import messages as m
 from .alerts import AlertReporter
 from .client import SessionClient
-from .collector import PACER
 from .failures import describe
 
 __all__ = ["FETCH_BATCH", "SelectedMailbox"]

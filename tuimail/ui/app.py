@@ -13,10 +13,10 @@ from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.screen import Screen
 
+from tuimail import collector
+from tuimail.collector import PACER
 from tuimail.config import Account, default_download_folder
-from tuimail.session.collector import PACER
 from tuimail.session.session import Session
-from tuimail.ui import collector
 from tuimail.ui.accounts import AccountPane, OpenAccounts, open_accounts
 from tuimail.ui.binding_catalogue import Area, BindingRow
 from tuimail.ui.bindings import APP_BINDINGS

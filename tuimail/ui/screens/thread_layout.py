@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from tuimail.collector import PACER
 from tuimail.mail.listed_rows import ListedRows
 from tuimail.mail.mailbox_view import MailboxView
 from tuimail.mail.threads import ThreadView
 from tuimail.session import messages as sm
-from tuimail.session.collector import PACER
 
 __all__ = ["ThreadLayout", "ThreadsLaidOut", "lay_out_threads"]
 

@@ -22,6 +22,14 @@ what a freeze keeps alive for good is only a cycle whose objects were in
 use at that moment and later become garbage, a few objects each time, and
 there is one freeze per some 14,000 objects kept.  Outside busy work the
 collector runs as usual (over the objects not frozen).
+
+While the app starts, automatic collection is off altogether
+(:func:`pause_while_starting`, by the ``tuimail`` command before it imports
+anything heavy; :func:`resume` once the first screen is drawn): importing
+Textual and tuimail and building the first screen allocates some hundreds of
+thousands of objects that live as long as the program, and each collection on
+the way scans them all again for nothing (about a fifth of the import time).
+Cycles made meanwhile are collected by the first collection after it.
 """
 
 from __future__ import annotations
@@ -33,7 +41,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["PACER", "CollectorPacer"]
+__all__ = ["PACER", "CollectorPacer", "pause_while_starting", "resume"]
 
 #: Middle-generation passes (each promotes up to ~7,000 objects) between two freezes.
 PASSES_PER_FREEZE = 2
@@ -41,6 +49,8 @@ PASSES_PER_FREEZE = 2
 POLL = 0.005
 #: The oldest generation's threshold while busy: its passes wait (see :meth:`CollectorPacer.busy`).
 HELD_OLD_THRESHOLD = 1_000_000
+#: A freeze waits this many times for its full collection (another may be running) before it gives up.
+MAX_COLLECT_TRIES = 200
 
 
 class CollectorPacer:
@@ -55,6 +65,9 @@ class CollectorPacer:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._threshold: tuple[int, int, int] | None = None
+        #: Full collections seen to end (by :meth:`_on_collection`).
+        self._full_passes = 0
+        self._watching = False
         #: Freezes done (for tests and benchmarks).
         self.freezes = 0
 
@@ -88,21 +101,42 @@ class CollectorPacer:
         (once the app has built its screens) collects nothing: a pass then would walk them all;
         only the few start-up cycles that are garbage already stay."""
         if collect and gc.get_freeze_count():
-            gc.collect()
+            self._watch()
+            for _ in range(MAX_COLLECT_TRIES):
+                before = self._full_passes
+                gc.collect()
+                # gc.collect() does nothing while a collection runs in another thread (one of its
+                # callbacks may let this thread in): garbage must not be frozen, so try again.
+                if self._full_passes != before:
+                    break
+                time.sleep(0.001)
+            else:
+                return
         gc.freeze()
         self.freezes += 1
         self._passes = 0
 
     # --------------------------------------------------------------- internals
 
+    def _watch(self) -> None:
+        with self._lock:
+            self._watch_unlocked()
+
+    def _watch_unlocked(self) -> None:
+        if not self._watching:
+            gc.callbacks.append(self._on_collection)
+            self._watching = True
+
     def _start(self) -> None:
         if self._thread is None:
-            gc.callbacks.append(self._on_collection)
+            self._watch_unlocked()
             self._thread = threading.Thread(target=self._run, name="tuimail-collector", daemon=True)
             self._thread.start()
 
     def _on_collection(self, phase: str, info: dict[str, Any]) -> None:
         # Runs inside the collector, in whichever thread set it off: only counts (no locks here).
+        if phase == "stop" and info.get("generation", 0) == 2:
+            self._full_passes += 1
         if phase == "stop" and info.get("generation", 0) >= 1 and self._busy:
             self._passes += 1
 
@@ -116,3 +150,22 @@ class CollectorPacer:
 
 #: The process's pacer (the collector is one per process).
 PACER = CollectorPacer()
+
+
+_paused = False
+
+
+def pause_while_starting() -> None:
+    """Stop automatic collection (if it is on) until :func:`resume`."""
+    global _paused
+    if gc.isenabled():
+        gc.disable()
+        _paused = True
+
+
+def resume() -> None:
+    """Turn automatic collection back on, if :func:`pause_while_starting` turned it off."""
+    global _paused
+    if _paused:
+        _paused = False
+        gc.enable()
