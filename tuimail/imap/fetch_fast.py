@@ -19,6 +19,7 @@ results; the types are immutable by contract.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -35,7 +36,8 @@ from .types import (
 
 __all__ = [
     "SIMPLE_ITEMS", "InternalDate", "LazyBodyTypeBasic", "LazyBodyTypeMultipart", "LazyBodyTypeText",
-    "LazyEnvelope", "address_list", "body", "date_time", "envelope", "lazy_body", "lazy_envelope", "params",
+    "LazyEnvelope", "SinglePart", "address_list", "address_list_key", "body", "body_text", "date_time",
+    "envelope", "lazy_body", "lazy_envelope", "params", "single_parts",
 ]
 
 _CACHE_LIMIT = 4096
@@ -156,11 +158,10 @@ def _fix(text: str | None) -> Any:
 _ADDRESS_CACHE: dict[str, tuple[Address, ...]] = {}
 
 
-def address_list(s: str, start: int, end: int, plain: bool = True) -> list[Address]:
-    """The addresses of ``"(" 1*address ")"`` at s[start:end] (matched by
-    ENVELOPE_RE, so well-formed and without literals); ``plain``: no
+def address_list(key: str, plain: bool = True) -> list[Address]:
+    """The addresses of ``"(" 1*address ")"`` given as its text (matched
+    by ENVELOPE_RE, so well-formed and without literals); ``plain``: no
     undecodable 8-bit bytes in the response."""
-    key = s[start:end]
     cached = _ADDRESS_CACHE.get(key)
     if cached is None:
         if "\\" in key or not plain:  # escapes or 8-bit junk to fix
@@ -176,6 +177,16 @@ def address_list(s: str, start: int, end: int, plain: bool = True) -> list[Addre
     return list(cached)
 
 
+def _envelope_field(m: re.Match[str], index: int, plain: bool) -> Any:
+    """Field ``index`` (0 date ... 9 message-id) of the envelope ENVELOPE_RE matched."""
+    text = m.group(index + 1)
+    if 2 <= index <= 7:  # an address list
+        return None if text[0] != "(" else address_list(text, plain)
+    if text is None or plain and "\\" not in text:
+        return text
+    return fix_8bit(unescape(text))
+
+
 def envelope_values(s: str, pos: int, plain: bool) -> tuple[tuple[Any, ...], int] | None:
     """The fields of the envelope (RFC 9051 §7.5.2) at s[pos], matched in
     one go, and where it ends; None when it has no common shape.
@@ -183,24 +194,7 @@ def envelope_values(s: str, pos: int, plain: bool) -> tuple[tuple[Any, ...], int
     m = ENVELOPE_RE.match(s, pos)
     if m is None:
         return None
-    g = m.groups()
-    lists: list[list[Address] | None] = []
-    prev_key = ""
-    prev: list[Address] | None = None
-    for i in (3, 4, 5, 6, 7, 8):
-        text = g[i - 1]
-        if text[0] != "(":
-            lists.append(None)
-        elif text == prev_key and prev is not None:
-            lists.append(list(prev))  # sender/reply-to are usually from again
-        else:
-            prev_key = text
-            prev = address_list(s, m.start(i), m.end(i), plain)
-            lists.append(prev)
-    fr, se, rt, to, cc, bcc = lists
-    if not plain or s.find("\\", pos, m.end()) >= 0:
-        return (_fix(g[0]), _fix(g[1]), fr, se, rt, to, cc, bcc, _fix(g[8]), _fix(g[9])), m.end()
-    return (g[0], g[1], fr, se, rt, to, cc, bcc, g[8], g[9]), m.end()
+    return tuple([_envelope_field(m, i, plain) for i in range(10)]), m.end()
 
 
 def envelope(s: str, pos: int, plain: bool) -> tuple[Envelope, int] | None:
@@ -305,12 +299,14 @@ def body(s: str, pos: int, depth: int, strings_plain: bool) -> tuple[BodyStructu
 
 
 class _Lazy:
-    """Mixin for a value whose fields are built from ``_lazy_src`` (the
-    matched text, and whether it is free of 8-bit junk) on first access."""
+    """Mixin for a value whose fields are built from ``_lazy_src`` (what
+    the parser matched, and whether the response is free of 8-bit junk)
+    on first access."""
 
     __slots__ = ()
-    _lazy_src: tuple[str, bool]
+    _lazy_src: tuple[Any, bool]
     _lazy_fields: tuple[str, ...] = ()
+    _lazy_index: dict[str, int] = {}
     _lazy_base: type = object
     _lazy_setters: tuple[Any, ...] = ()
 
@@ -322,20 +318,18 @@ class _Lazy:
         if base is not None:
             cls._lazy_base = base
             cls._lazy_fields = tuple(vars(base)["__dataclass_fields__"])
+            cls._lazy_index = {name: i for i, name in enumerate(cls._lazy_fields)}
             cls._lazy_setters = tuple(base.__dict__[f].__set__ for f in cls._lazy_fields)
 
-    def _lazy_values(self) -> tuple[Any, ...]:
+    def _lazy_field(self, index: int) -> Any:
+        """Build field ``index`` (and maybe others), store and return it."""
         raise NotImplementedError
 
-    def _materialise(self) -> None:
-        for setter, value in zip(type(self)._lazy_setters, self._lazy_values(), strict=True):
-            setter(self, value)
-
     def __getattr__(self, name: str) -> Any:
-        if name in type(self)._lazy_fields:
-            self._materialise()
-            return object.__getattribute__(self, name)
-        raise AttributeError(name)
+        index = type(self)._lazy_index.get(name)
+        if index is None:
+            raise AttributeError(name)
+        return self._lazy_field(index)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, self._lazy_base):
@@ -346,29 +340,37 @@ class _Lazy:
         fields = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._lazy_fields)
         return f"{self._lazy_base.__qualname__}({fields})"
 
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        """Pickled and copied as the plain type it stands for."""
+        return self._lazy_base, tuple(getattr(self, f) for f in self._lazy_fields)
+
     __hash__ = None  # type: ignore[assignment]
 
 
 class LazyEnvelope(_Lazy, Envelope):
-    """An :class:`Envelope` built from its text when first used."""
+    """An :class:`Envelope` whose fields are built from the matched
+    response text, each when first read (a message list reads the
+    subject and two address lists of ten fields)."""
 
-    __slots__ = ("_lazy_src",)
+    __slots__ = ("_lazy_src",)  # (ENVELOPE_RE match, plain)
 
-    def _lazy_values(self) -> tuple[Any, ...]:
-        text, plain = self._lazy_src
-        found = envelope_values(text, 0, plain)
-        assert found is not None
-        return found[0]
+    def _lazy_field(self, index: int) -> Any:
+        m, plain = self._lazy_src
+        value = _envelope_field(m, index, plain)
+        type(self)._lazy_setters[index](self, value)
+        return value
 
 
 class _LazyBody(_Lazy):
     __slots__ = ()
 
-    def _lazy_values(self) -> tuple[Any, ...]:
+    def _lazy_field(self, index: int) -> Any:
         text, plain = self._lazy_src
         found = body_values(text, 0, 0, plain)
         assert found is not None
-        return found[1]
+        for setter, value in zip(type(self)._lazy_setters, found[1], strict=True):
+            setter(self, value)
+        return found[1][index]
 
 
 class LazyBodyTypeMultipart(_LazyBody, BodyTypeMultipart):
@@ -392,6 +394,7 @@ class LazyBodyTypeBasic(_LazyBody, BodyTypeBasic):
 _LAZY_BODY: dict[str, type[LazyBodyTypeMultipart | LazyBodyTypeText | LazyBodyTypeBasic]] = {
     "MULTIPART": LazyBodyTypeMultipart, "TEXT": LazyBodyTypeText, "BASIC": LazyBodyTypeBasic}
 _KIND = {BodyTypeMultipart: "MULTIPART", BodyTypeText: "TEXT", BodyTypeBasic: "BASIC"}
+_LAZY_BODY_TYPES = (LazyBodyTypeMultipart, LazyBodyTypeText, LazyBodyTypeBasic)
 _new = object.__new__
 
 
@@ -400,10 +403,9 @@ def lazy_envelope(s: str, pos: int, plain: bool) -> tuple[Envelope, int] | None:
     m = ENVELOPE_RE.match(s, pos)
     if m is None:
         return None
-    end = m.end()
     env = _new(LazyEnvelope)
-    env._lazy_src = (s[pos:end], plain)
-    return env, end
+    env._lazy_src = (m, plain)
+    return env, m.end()
 
 
 def lazy_body(s: str, pos: int, depth: int, plain: bool) -> tuple[BodyStructure, int] | None:
@@ -428,3 +430,83 @@ def lazy_body(s: str, pos: int, depth: int, plain: bool) -> tuple[BodyStructure,
     value = _new(_LAZY_BODY[kind])
     value._lazy_src = (s[pos:end], plain)
     return value, end
+
+
+# --- cheap reads of lazy values, for callers that need a few fields ---------
+
+
+def address_list_key(envelope: object, field: str) -> str | None:
+    """For an envelope built on first use: the text of its address list
+    ``field`` (``"from_"``, ``"sender"``, ``"to"``...) as sent, ``NIL`` or
+    ``"(" 1*address ")"``, which alone determines the field's value; a
+    caller can memoise what it derives from a list by this key without
+    building the list.  None for any other envelope."""
+    if type(envelope) is not LazyEnvelope:
+        return None
+    try:
+        m = envelope._lazy_src[0]
+    except AttributeError:  # built by the dataclass constructor (copy.replace)
+        return None
+    text: str = m.group(_ENVELOPE_GROUPS[field])
+    return text
+
+
+_ENVELOPE_GROUPS = {name: i + 1 for i, name in enumerate(LazyEnvelope._lazy_fields) if 2 <= i <= 7}
+
+
+def body_text(body: object) -> str | None:
+    """For a body structure built on first use: its text as sent (only
+    quoted strings and NIL: no literals, no escapes, no message/rfc822
+    part); None for any other value."""
+    if type(body) not in _LAZY_BODY_TYPES:
+        return None
+    try:
+        text: str = body._lazy_src[0]  # type: ignore[union-attr]
+    except AttributeError:
+        return None
+    return text
+
+
+SinglePart = tuple[str, str, "dict[str, str] | None", "tuple[str, dict[str, str] | None] | None"]
+"""media type, subtype, parameters, and disposition (type, parameters) or None."""
+
+
+def single_parts(text: str) -> Iterator[SinglePart]:
+    """The non-multipart parts of the body structure :func:`body_text`
+    gave, depth first, as their built types would hold them (upper-case
+    media type, subtype, parameter keys and disposition type), read
+    without building the parts.  ValueError for any other text."""
+    found: list[re.Match[str]] = []
+    _part_matches(text, 0, 0, found)
+    for m in found:
+        dsp_type, dsp_params = m.group(10, 11)
+        yield (
+            m.group(1).upper(), m.group(2).upper(), params(m.group(3)),
+            None if dsp_params is None else (dsp_type.upper() if dsp_type else "", params(dsp_params)),
+        )
+
+
+def _part_matches(s: str, pos: int, depth: int, out: list[re.Match[str]]) -> int:
+    """Collect the BODY_1PART_RE match of every single part of the body at
+    s[pos], walking it as :func:`body_values` does; return where it ends."""
+    if depth > MAX_DEPTH:
+        raise ValueError("body structure nested too deep")
+    if s.startswith("((", pos):
+        p = pos + 1
+        while s.startswith("(", p):
+            p = _part_matches(s, p, depth + 1, out)
+            if s.startswith(" (", p):
+                p += 1
+        tail = MPART_TAIL_RE.match(s, p + 1) if s.startswith(" ", p) else None
+        if tail is None:
+            raise ValueError("not a body structure of the common shape")
+        return tail.end()
+    m = BODY_1PART_RE.match(s, pos)
+    if m is None:
+        raise ValueError("not a body structure of the common shape")
+    media, subtype, lines = m.group(1, 2, 8)
+    media = media.upper()
+    if (lines is None) == (media == "TEXT") or media == "MESSAGE" and subtype.upper() in ("RFC822", "GLOBAL"):
+        raise ValueError("not a body structure of the common shape")  # as body_values declines it
+    out.append(m)
+    return m.end()

@@ -4,6 +4,14 @@ The FETCH items needed are :data:`SUMMARY_ITEMS`: UID, FLAGS,
 INTERNALDATE, RFC822.SIZE, ENVELOPE and BODYSTRUCTURE (RFC 9051 §6.4.5,
 §7.5.2).  Subject and names are RFC 2047-decoded and sanitised here, so
 the widgets can show them as plain text.
+
+A mailbox listing builds one summary per message, so the envelopes and
+body structures the parser leaves unbuilt (``tuimail.imap.fetch_fast``)
+are read without building them: the sender's and recipients' display
+text is memoised by the address list's text as sent (the same
+correspondents recur), and the attachment flag is read from the body
+structure's parts without building them.  The result is the same as from
+fully built values.
 """
 
 from __future__ import annotations
@@ -14,7 +22,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from tuimail.imap.fetch_fast import address_list_key, body_text, single_parts
 from tuimail.imap.types import (
+    Address,
     BodyTypeMessage,
     BodyTypeMultipart,
     Envelope,
@@ -59,33 +69,52 @@ def _iter_parts(body: Any, depth: int = 0) -> Iterator[Any]:
             yield from _iter_parts(part, depth + 1)
 
 
+def _is_attachment(
+    media_type: object, subtype: object, param: Any, disposition: tuple[object, Any] | None, is_message: bool
+) -> bool:
+    """One non-multipart part: see :func:`has_attachment`.  ``disposition``
+    is (type, parameters), or None when the part has none."""
+    media = (str(media_type or "").upper(), str(subtype or "").upper())
+    if media in _NOT_ATTACHMENTS:
+        return False
+    if disposition is not None:
+        # Some servers (pymap) send the whole header value as the type:
+        # "attachment; filename=x"; look at its first token and for a name.
+        dsp_type = str(disposition[0] or "").lower()
+        if dsp_type.split(";")[0].strip() == "attachment" or "filename" in dsp_type:
+            return True
+        if _ci_get(disposition[1], "filename", "filename*", "filename*0", "filename*0*"):
+            return True
+    if _ci_get(param, "name", "name*", "name*0", "name*0*"):
+        return True
+    return is_message
+
+
 def has_attachment(body: Any) -> bool:
     """True when any part has disposition ``attachment`` or a file name
     (disposition ``filename`` or content-type ``name``, RFC 2183/2231), or is
     an attached message (message/rfc822).  Signatures do not count."""
+    text = body_text(body)
+    if text is not None:  # not built yet: read from its text
+        upper = text.upper()
+        if "NAME" not in upper and "ATTACHMENT" not in upper and "MESSAGE" not in upper:
+            return False  # no part can have a file name or be attached
+        try:
+            return any(_is_attachment(media, sub, param, dsp, False) for media, sub, param, dsp in single_parts(text))
+        except ValueError:
+            pass
     for part in _iter_parts(body):
         if isinstance(part, BodyTypeMultipart):
             continue
-        media = (
-            str(getattr(part, "media_type", "") or "").upper(),
-            str(getattr(part, "subtype", "") or "").upper(),
-        )
-        if media in _NOT_ATTACHMENTS:
-            continue
         disposition = getattr(part, "disposition", None)
-        if disposition is not None:
-            # Some servers (pymap) send the whole header value as the type:
-            # "attachment; filename=x"; look at its first token and for a name.
-            dsp_type = str(getattr(disposition, "dsp_type", "") or "").lower()
-            if dsp_type.split(";")[0].strip() == "attachment" or "filename" in dsp_type:
-                return True
-            if _ci_get(
-                getattr(disposition, "param", None), "filename", "filename*", "filename*0", "filename*0*"
-            ):
-                return True
-        if _ci_get(getattr(part, "param", None), "name", "name*", "name*0", "name*0*"):
-            return True
-        if isinstance(part, BodyTypeMessage):
+        if _is_attachment(
+            getattr(part, "media_type", ""),
+            getattr(part, "subtype", ""),
+            getattr(part, "param", None),
+            None if disposition is None
+            else (getattr(disposition, "dsp_type", ""), getattr(disposition, "param", None)),
+            isinstance(part, BodyTypeMessage),
+        ):
             return True
     return False
 
@@ -179,14 +208,7 @@ class MessageSummary:
         to = ""
         if envelope is not None:
             subject = sanitize(decode_text(envelope.subject)).strip()
-            try:
-                senders = [a for a in (envelope.from_ or envelope.sender or []) if a.host is not None]
-                if senders:
-                    from_ = address_display(senders[0])
-                    from_address = address_email(senders[0])
-                to = format_address_list(envelope.to, names_only=True)
-            except (AttributeError, TypeError):  # address lists of an unexpected shape
-                pass
+            from_, from_address, to = _people(envelope)
 
         try:
             attachment = has_attachment(attr.get("BODYSTRUCTURE") or attr.get("BODY"))
@@ -205,3 +227,70 @@ class MessageSummary:
             size=size if isinstance(size, int) else 0,
             has_attachment=attachment,
         )
+
+
+_CACHE_LIMIT = 4096
+_SENDERS: dict[str, tuple[str, str]] = {}
+_RECIPIENTS: dict[str, str] = {}
+_NAMES: dict[tuple[str | None, str | None, str | None], str] = {}
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    cache[key] = value
+
+
+def _sender(addresses: list[Address] | None) -> tuple[str, str]:
+    """The first sender's display name (or address) and address."""
+    senders = [a for a in (addresses or []) if a.host is not None]
+    if not senders:
+        return "", ""
+    return address_display(senders[0]), address_email(senders[0])
+
+
+def _names(addresses: list[Address] | None) -> str:
+    """``format_address_list(addresses, names_only=True)``, each address's
+    display text memoised by its name, mailbox and host."""
+    if not addresses or any(a.host is None for a in addresses):  # empty, or groups
+        return format_address_list(addresses, names_only=True)
+    parts: list[str] = []
+    for a in addresses:
+        key = (a.name, a.mailbox, a.host)
+        text = _NAMES.get(key)
+        if text is None:
+            text = address_display(a)
+            _remember(_NAMES, key, text)
+        if text:
+            parts.append(text)
+    return ", ".join(parts)
+
+
+def _people(envelope: Envelope) -> tuple[str, str, str]:
+    """``(from_, from_address, to)`` for a summary, all sanitised."""
+    key = address_list_key(envelope, "from_")
+    if key is not None:  # built on first use: memoised by the lists' text
+        if key[0] != "(":  # From is NIL: the Sender
+            key = address_list_key(envelope, "sender")
+            assert key is not None
+        sender = _SENDERS.get(key)
+        if sender is None:
+            sender = _sender(envelope.from_ or envelope.sender)
+            _remember(_SENDERS, key, sender)
+        to_key = address_list_key(envelope, "to")
+        assert to_key is not None
+        to = _RECIPIENTS.get(to_key)
+        if to is None:
+            to = _names(envelope.to)
+            _remember(_RECIPIENTS, to_key, to)
+        return sender[0], sender[1], to
+    from_ = from_address = to = ""
+    try:
+        senders = [a for a in (envelope.from_ or envelope.sender or []) if a.host is not None]
+        if senders:
+            from_ = address_display(senders[0])
+            from_address = address_email(senders[0])
+        to = format_address_list(envelope.to, names_only=True)
+    except (AttributeError, TypeError):  # address lists of an unexpected shape
+        pass
+    return from_, from_address, to
