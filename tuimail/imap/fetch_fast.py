@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from .scanner import MAX_DEPTH, NIL, fix_8bit, unescape
@@ -36,11 +37,19 @@ from .types import (
 
 __all__ = [
     "SIMPLE_ITEMS", "InternalDate", "LazyBodyTypeBasic", "LazyBodyTypeMultipart", "LazyBodyTypeText",
-    "LazyEnvelope", "SinglePart", "address_list", "address_list_key", "body", "body_text", "date_time",
-    "envelope", "lazy_body", "lazy_envelope", "params", "single_parts",
+    "LazyEnvelope", "SinglePart", "address", "address_list", "address_list_key", "body", "body_text",
+    "date_time", "envelope", "lazy_body", "lazy_envelope", "params", "remember", "single_parts",
 ]
 
 _CACHE_LIMIT = 4096
+
+
+def remember(cache: dict[Any, Any], key: Any, value: Any, limit: int = _CACHE_LIMIT) -> None:
+    """Store into a bounded memo; when it is full, the oldest quarter goes."""
+    if len(cache) >= limit:
+        for old in list(islice(cache, limit // 4)):
+            del cache[old]
+    cache[key] = value
 
 # Possessive quantifiers (Python 3.11) spare sre its backtracking
 # bookkeeping: about 3x faster on these patterns.
@@ -52,6 +61,7 @@ _ADDR = rf"\({_NQ} {_NQ} {_NQ} {_NQ}\)"
 _ADDR_LIST = rf"({NIL}|\((?:{_ADDR} ?)++\))"  # outlook.com puts SP between addresses
 
 ADDRESS_RE = re.compile(rf"\({_NQ_CAP} {_NQ_CAP} {_NQ_CAP} {_NQ_CAP}\)")
+_ADDRESS_TEXT_RE = re.compile(_ADDR)
 ENVELOPE_RE = re.compile(
     rf"\({_NQ_CAP} {_NQ_CAP} {_ADDR_LIST} {_ADDR_LIST} {_ADDR_LIST} {_ADDR_LIST} "
     rf"{_ADDR_LIST} {_ADDR_LIST} {_NQ_CAP} {_NQ_CAP}\)"
@@ -155,25 +165,34 @@ def _fix(text: str | None) -> Any:
     return fix_8bit(unescape(text))
 
 
-_ADDRESS_CACHE: dict[str, tuple[Address, ...]] = {}
+_ADDRESS_LIST_CACHE: dict[str, tuple[Address, ...]] = {}
+_ADDRESS_CACHE: dict[str, Address] = {}
+
+
+def address(text: str, plain: bool = True) -> Address:
+    """The address ``"(" addr-name SP addr-adl SP addr-mailbox SP addr-host ")"``
+    given as its text (matched by ENVELOPE_RE: no literals); memoised."""
+    found = _ADDRESS_CACHE.get(text)
+    if found is None:
+        m = ADDRESS_RE.match(text)
+        assert m is not None
+        if "\\" in text or not plain:  # escapes or 8-bit junk to fix
+            found = Address(*map(_fix, m.groups()))
+        else:
+            found = Address(*m.groups())
+        remember(_ADDRESS_CACHE, text, found)
+    return found
 
 
 def address_list(key: str, plain: bool = True) -> list[Address]:
     """The addresses of ``"(" 1*address ")"`` given as its text (matched
     by ENVELOPE_RE, so well-formed and without literals); ``plain``: no
-    undecodable 8-bit bytes in the response."""
-    cached = _ADDRESS_CACHE.get(key)
+    undecodable 8-bit bytes in the response.  Memoised, as a list and
+    address by address (the same correspondents recur)."""
+    cached = _ADDRESS_LIST_CACHE.get(key)
     if cached is None:
-        if "\\" in key or not plain:  # escapes or 8-bit junk to fix
-            cached = tuple(Address(*map(_fix, a.groups())) for a in ADDRESS_RE.finditer(key))
-        elif '""' not in key:  # no empty string: findall's "" can only be NIL
-            cached = tuple(Address(n or None, r or None, m or None, h or None)
-                           for n, r, m, h in ADDRESS_RE.findall(key))
-        else:
-            cached = tuple(Address(*a.groups()) for a in ADDRESS_RE.finditer(key))
-        if len(_ADDRESS_CACHE) >= _CACHE_LIMIT:
-            _ADDRESS_CACHE.clear()
-        _ADDRESS_CACHE[key] = cached
+        cached = tuple([address(text, plain) for text in _ADDRESS_TEXT_RE.findall(key)])
+        remember(_ADDRESS_LIST_CACHE, key, cached)
     return list(cached)
 
 
@@ -219,9 +238,7 @@ def params(text: str) -> dict[str, str] | None:
             items = [_fix(x) for x in items]
         it = iter(items)
         cached = {k.upper(): v for k, v in zip(it, it, strict=False)}
-        if len(_PARAMS_CACHE) >= _CACHE_LIMIT:
-            _PARAMS_CACHE.clear()
-        _PARAMS_CACHE[text] = cached
+        remember(_PARAMS_CACHE, text, cached)
     return dict(cached)
 
 
@@ -470,43 +487,36 @@ def body_text(body: object) -> str | None:
 SinglePart = tuple[str, str, "dict[str, str] | None", "tuple[str, dict[str, str] | None] | None"]
 """media type, subtype, parameters, and disposition (type, parameters) or None."""
 
+# In the text of a validated body structure without escapes, tokens are
+# found from its start without ambiguity: a quoted string is taken whole,
+# so no match starts inside one.  A single part starts with "(", two
+# strings, and NIL or "(" (its parameters); no parameter list, disposition
+# or language list does.  _PART_SCAN skips to the next part.
+_PART_START = r'\("[^"]*+" "[^"]*+" (?:[Nn][Ii][Ll]|\()'
+_PART_SCAN = re.compile(rf'(?:[^"(]++|"[^"]*+"|\((?!{_PART_START[2:]}))*+(?={_PART_START})')
 
-def single_parts(text: str) -> Iterator[SinglePart]:
-    """The non-multipart parts of the body structure :func:`body_text`
-    gave, depth first, as their built types would hold them (upper-case
-    media type, subtype, parameter keys and disposition type), read
-    without building the parts.  ValueError for any other text."""
-    found: list[re.Match[str]] = []
-    _part_matches(text, 0, 0, found)
-    for m in found:
+
+def single_parts(text: str, mentioning: tuple[str, ...] = ()) -> Iterator[SinglePart]:
+    """The non-multipart parts of a body structure :func:`body_text` gave,
+    depth first, as their built types would hold them (upper-case media
+    type, subtype, parameter keys and disposition type), read one at a
+    time without building them.  ``mentioning``: only the parts whose
+    upper-cased text holds one of these words."""
+    p = 0
+    while True:
+        skip = _PART_SCAN.match(text, p)
+        if skip is None:
+            return
+        m = BODY_1PART_RE.match(text, skip.end())
+        if m is None:  # not text from body_text()
+            raise ValueError("not a body structure of the common shape")
+        p = m.end()
+        if mentioning:
+            upper = m.group().upper()
+            if not any(word in upper for word in mentioning):
+                continue
         dsp_type, dsp_params = m.group(10, 11)
         yield (
             m.group(1).upper(), m.group(2).upper(), params(m.group(3)),
             None if dsp_params is None else (dsp_type.upper() if dsp_type else "", params(dsp_params)),
         )
-
-
-def _part_matches(s: str, pos: int, depth: int, out: list[re.Match[str]]) -> int:
-    """Collect the BODY_1PART_RE match of every single part of the body at
-    s[pos], walking it as :func:`body_values` does; return where it ends."""
-    if depth > MAX_DEPTH:
-        raise ValueError("body structure nested too deep")
-    if s.startswith("((", pos):
-        p = pos + 1
-        while s.startswith("(", p):
-            p = _part_matches(s, p, depth + 1, out)
-            if s.startswith(" (", p):
-                p += 1
-        tail = MPART_TAIL_RE.match(s, p + 1) if s.startswith(" ", p) else None
-        if tail is None:
-            raise ValueError("not a body structure of the common shape")
-        return tail.end()
-    m = BODY_1PART_RE.match(s, pos)
-    if m is None:
-        raise ValueError("not a body structure of the common shape")
-    media, subtype, lines = m.group(1, 2, 8)
-    media = media.upper()
-    if (lines is None) == (media == "TEXT") or media == "MESSAGE" and subtype.upper() in ("RFC822", "GLOBAL"):
-        raise ValueError("not a body structure of the common shape")  # as body_values declines it
-    out.append(m)
-    return m.end()

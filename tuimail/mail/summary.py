@@ -17,12 +17,13 @@ fully built values.
 from __future__ import annotations
 
 import email.utils
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tuimail.imap.fetch_fast import address_list_key, body_text, single_parts
+from tuimail.imap.fetch_fast import address_list_key, body_text, remember, single_parts
 from tuimail.imap.types import (
     Address,
     BodyTypeMessage,
@@ -95,14 +96,14 @@ def has_attachment(body: Any) -> bool:
     (disposition ``filename`` or content-type ``name``, RFC 2183/2231), or is
     an attached message (message/rfc822).  Signatures do not count."""
     text = body_text(body)
-    if text is not None:  # not built yet: read from its text
+    if text is not None:  # built on first use (never message/rfc822): read its text
+        # A part with a file name or an "attachment" disposition has "NAME"
+        # or "ATTACHMENT" in its text once upper-cased.
         upper = text.upper()
-        if "NAME" not in upper and "ATTACHMENT" not in upper and "MESSAGE" not in upper:
-            return False  # no part can have a file name or be attached
-        try:
-            return any(_is_attachment(media, sub, param, dsp, False) for media, sub, param, dsp in single_parts(text))
-        except ValueError:
-            pass
+        if "NAME" not in upper and "ATTACHMENT" not in upper:
+            return False
+        parts = single_parts(text, mentioning=("NAME", "ATTACHMENT"))
+        return any(_is_attachment(media, sub, param, dsp, False) for media, sub, param, dsp in parts)
     for part in _iter_parts(body):
         if isinstance(part, BodyTypeMultipart):
             continue
@@ -186,11 +187,7 @@ class MessageSummary:
         attr = fd.attr
         uid = attr.get("UID")
         flags_value = attr.get("FLAGS") or ()
-        flags = (
-            frozenset(str(f) for f in flags_value)
-            if isinstance(flags_value, list | tuple | set | frozenset)
-            else frozenset()
-        )
+        flags = frozenset(map(str, flags_value) if isinstance(flags_value, _FLAG_COLLECTIONS) else ())
         size = attr.get("RFC822.SIZE")
         envelope = attr.get("ENVELOPE")
         if not isinstance(envelope, Envelope):
@@ -207,7 +204,7 @@ class MessageSummary:
         from_address = ""
         to = ""
         if envelope is not None:
-            subject = sanitize(decode_text(envelope.subject)).strip()
+            subject = _subject(envelope.subject)
             from_, from_address, to = _people(envelope)
 
         try:
@@ -216,29 +213,57 @@ class MessageSummary:
             attachment = False
 
         return cls(
-            uid=uid if isinstance(uid, int) else 0,
-            seqno=fd.seqno,
-            flags=flags,
-            date=date,
-            from_=from_,
-            from_address=from_address,
-            to=to,
-            subject=subject,
-            size=size if isinstance(size, int) else 0,
-            has_attachment=attachment,
+            uid if isinstance(uid, int) else 0,
+            fd.seqno,
+            flags,
+            date,
+            from_,
+            from_address,
+            to,
+            subject,
+            size if isinstance(size, int) else 0,
+            attachment,
         )
 
 
-_CACHE_LIMIT = 4096
+_FLAG_COLLECTIONS = (list, tuple, set, frozenset)
+# What sanitize() replaces in ASCII text: C0 controls and DEL; decode_text()
+# changes ASCII text only when it holds "=?" or CR/LF.
+_ASCII_UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
+_SUBJECTS: dict[str, str] = {}
 _SENDERS: dict[str, tuple[str, str]] = {}
 _RECIPIENTS: dict[str, str] = {}
-_NAMES: dict[tuple[str | None, str | None, str | None], str] = {}
+_NAMES: dict[str, str] = {}
 
 
-def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
-    if len(cache) >= _CACHE_LIMIT:
-        cache.clear()
-    cache[key] = value
+def _subject(value: object) -> str:
+    """The subject for display: decoded, sanitised, stripped; plain ASCII
+    text skips the decoder and the sanitiser, which would both return it
+    as it is, and decoded subjects are memoised (a thread repeats one)."""
+    if not isinstance(value, str):
+        return sanitize(decode_text(value)).strip()  # type: ignore[arg-type]
+    if "=?" not in value:
+        if value.isascii() and _ASCII_UNSAFE.search(value) is None:
+            return value.strip()
+        return sanitize(decode_text(value)).strip()
+    text = _SUBJECTS.get(value)
+    if text is None:
+        text = sanitize(decode_text(value)).strip()
+        remember(_SUBJECTS, value, text)
+    return text
+
+
+def _display(addr: Address) -> str:
+    """``address_display(addr)``, the display text of a name memoised."""
+    name = addr.name
+    if name:
+        shown = _NAMES.get(name)
+        if shown is None:
+            shown = sanitize(decode_text(name)).strip()
+            remember(_NAMES, name, shown)
+        if shown:
+            return shown
+    return address_email(addr)
 
 
 def _sender(addresses: list[Address] | None) -> tuple[str, str]:
@@ -246,24 +271,14 @@ def _sender(addresses: list[Address] | None) -> tuple[str, str]:
     senders = [a for a in (addresses or []) if a.host is not None]
     if not senders:
         return "", ""
-    return address_display(senders[0]), address_email(senders[0])
+    return _display(senders[0]), address_email(senders[0])
 
 
 def _names(addresses: list[Address] | None) -> str:
-    """``format_address_list(addresses, names_only=True)``, each address's
-    display text memoised by its name, mailbox and host."""
+    """``format_address_list(addresses, names_only=True)``."""
     if not addresses or any(a.host is None for a in addresses):  # empty, or groups
         return format_address_list(addresses, names_only=True)
-    parts: list[str] = []
-    for a in addresses:
-        key = (a.name, a.mailbox, a.host)
-        text = _NAMES.get(key)
-        if text is None:
-            text = address_display(a)
-            _remember(_NAMES, key, text)
-        if text:
-            parts.append(text)
-    return ", ".join(parts)
+    return ", ".join([text for text in map(_display, addresses) if text])
 
 
 def _people(envelope: Envelope) -> tuple[str, str, str]:
@@ -276,13 +291,13 @@ def _people(envelope: Envelope) -> tuple[str, str, str]:
         sender = _SENDERS.get(key)
         if sender is None:
             sender = _sender(envelope.from_ or envelope.sender)
-            _remember(_SENDERS, key, sender)
+            remember(_SENDERS, key, sender)
         to_key = address_list_key(envelope, "to")
         assert to_key is not None
         to = _RECIPIENTS.get(to_key)
         if to is None:
             to = _names(envelope.to)
-            _remember(_RECIPIENTS, to_key, to)
+            remember(_RECIPIENTS, to_key, to)
         return sender[0], sender[1], to
     from_ = from_address = to = ""
     try:
