@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import pickle
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -22,12 +23,15 @@ from tuimail.imap import fetch_fast as fast
 
 @contextmanager
 def recursive_descent_only() -> Iterator[None]:
-    """Disable every fast path: the parser then follows the ABNF alone."""
-    saved = {n: getattr(fast, n) for n in ("envelope", "body", "lazy_envelope", "lazy_body")}
+    """Disable every fast path: the parser then follows the ABNF alone,
+    item by item, and builds plain values."""
+    saved = {n: getattr(fast, n)
+             for n in ("envelope", "body", "lazy_envelope", "lazy_body", "listing_attr", "SIMPLE_ITEMS")}
     none: Callable[..., None] = lambda *a, **k: None  # noqa: E731
     try:
         for n in saved:
             setattr(fast, n, none)
+        fast.SIMPLE_ITEMS = re.compile("(?!)")  # never matches
         yield
     finally:
         for n, f in saved.items():

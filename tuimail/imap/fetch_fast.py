@@ -36,9 +36,10 @@ from .types import (
 )
 
 __all__ = [
-    "SIMPLE_ITEMS", "InternalDate", "LazyBodyTypeBasic", "LazyBodyTypeMultipart", "LazyBodyTypeText",
-    "LazyEnvelope", "SinglePart", "address", "address_list", "address_list_key", "body", "body_text",
-    "date_time", "envelope", "lazy_body", "lazy_envelope", "params", "remember", "single_parts",
+    "LISTING_ITEMS_RE", "SIMPLE_ITEMS", "InternalDate", "LazyBodyTypeBasic", "LazyBodyTypeMultipart",
+    "LazyBodyTypeText", "LazyEnvelope", "SinglePart", "address", "address_list", "address_list_key", "body",
+    "body_text", "date_time", "envelope", "lazy_body", "lazy_envelope", "listing_attr", "params", "remember",
+    "single_parts",
 ]
 
 _CACHE_LIMIT = 4096
@@ -113,6 +114,18 @@ SIMPLE_ITEMS = re.compile(
     r"|((?i:ENVELOPE|BODYSTRUCTURE|BODY)) (?=\()"
     r")"
 )
+
+# The whole msg-att of a message-list FETCH, in the order the client asks
+# for the items and servers (Dovecot, pymap) return them: groups 1 UID,
+# 2 FLAGS content, 3 INTERNALDATE text, 4 RFC822.SIZE, 5-14 the envelope's
+# (as ENVELOPE_RE's 1-10), 15 the body structure (as BODY_V_RE matches it).
+LISTING_ITEMS_RE = re.compile(
+    r'\((?i:UID) (\d{1,18}) (?i:FLAGS) \(([^()"{\r\n]*)\) '
+    r'(?i:INTERNALDATE) "( ?\d{1,2}-[A-Za-z]{3}-\d{4} \d\d:\d\d:\d\d [+-]\d{4})" '
+    rf"(?i:RFC822\.SIZE) (\d{{1,18}}) (?i:ENVELOPE) {ENVELOPE_RE.pattern} "
+    rf"(?i:BODYSTRUCTURE) ({BODY_V_RE.pattern})\)"
+)
+LISTING_ENVELOPE_GROUP = 4
 
 _DATE_TIME_RE = re.compile(r" ?(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d\d:\d\d:\d\d) ([+-]\d\d)(\d\d)")
 _MONTHS = {
@@ -196,9 +209,10 @@ def address_list(key: str, plain: bool = True) -> list[Address]:
     return list(cached)
 
 
-def _envelope_field(m: re.Match[str], index: int, plain: bool) -> Any:
-    """Field ``index`` (0 date ... 9 message-id) of the envelope ENVELOPE_RE matched."""
-    text = m.group(index + 1)
+def _envelope_field(m: re.Match[str], base: int, index: int, plain: bool) -> Any:
+    """Field ``index`` (0 date ... 9 message-id) of the envelope ENVELOPE_RE
+    matched, its groups numbered from ``base`` + 1 in ``m``."""
+    text = m.group(base + index + 1)
     if 2 <= index <= 7:  # an address list
         return None if text[0] != "(" else address_list(text, plain)
     if text is None or plain and "\\" not in text:
@@ -213,7 +227,7 @@ def envelope_values(s: str, pos: int, plain: bool) -> tuple[tuple[Any, ...], int
     m = ENVELOPE_RE.match(s, pos)
     if m is None:
         return None
-    return tuple([_envelope_field(m, i, plain) for i in range(10)]), m.end()
+    return tuple([_envelope_field(m, 0, i, plain) for i in range(10)]), m.end()
 
 
 def envelope(s: str, pos: int, plain: bool) -> tuple[Envelope, int] | None:
@@ -321,7 +335,7 @@ class _Lazy:
     on first access."""
 
     __slots__ = ()
-    _lazy_src: tuple[Any, bool]
+    _lazy_src: tuple[Any, ...]
     _lazy_fields: tuple[str, ...] = ()
     _lazy_index: dict[str, int] = {}
     _lazy_base: type = object
@@ -369,11 +383,11 @@ class LazyEnvelope(_Lazy, Envelope):
     response text, each when first read (a message list reads the
     subject and two address lists of ten fields)."""
 
-    __slots__ = ("_lazy_src",)  # (ENVELOPE_RE match, plain)
+    __slots__ = ("_lazy_src",)  # (match, plain, where its ENVELOPE_RE groups start)
 
     def _lazy_field(self, index: int) -> Any:
-        m, plain = self._lazy_src
-        value = _envelope_field(m, index, plain)
+        m, plain, base = self._lazy_src
+        value = _envelope_field(m, base, index, plain)
         type(self)._lazy_setters[index](self, value)
         return value
 
@@ -411,7 +425,6 @@ class LazyBodyTypeBasic(_LazyBody, BodyTypeBasic):
 _LAZY_BODY: dict[str, type[LazyBodyTypeMultipart | LazyBodyTypeText | LazyBodyTypeBasic]] = {
     "MULTIPART": LazyBodyTypeMultipart, "TEXT": LazyBodyTypeText, "BASIC": LazyBodyTypeBasic}
 _KIND = {BodyTypeMultipart: "MULTIPART", BodyTypeText: "TEXT", BodyTypeBasic: "BASIC"}
-_LAZY_BODY_TYPES = (LazyBodyTypeMultipart, LazyBodyTypeText, LazyBodyTypeBasic)
 _new = object.__new__
 
 
@@ -421,7 +434,7 @@ def lazy_envelope(s: str, pos: int, plain: bool) -> tuple[Envelope, int] | None:
     if m is None:
         return None
     env = _new(LazyEnvelope)
-    env._lazy_src = (m, plain)
+    env._lazy_src = (m, plain, 0)
     return env, m.end()
 
 
@@ -449,6 +462,30 @@ def lazy_body(s: str, pos: int, depth: int, plain: bool) -> tuple[BodyStructure,
     return value, end
 
 
+def listing_attr(m: re.Match[str]) -> dict[str, Any] | None:
+    """The msg-att LISTING_ITEMS_RE matched in a response free of 8-bit
+    junk, as :meth:`FetchParser.fetch_data` would give it item by item;
+    None when it would not take the fast path for every item."""
+    date = date_time(m.group(3))
+    if date is None:
+        return None
+    s = m.string
+    start, end = m.span(15)
+    if s.find("\\", start, end) >= 0:
+        return None
+    env = _new(LazyEnvelope)
+    env._lazy_src = (m, True, LISTING_ENVELOPE_GROUP)
+    if s.startswith("((", start):
+        body: Any = _new(LazyBodyTypeMultipart)
+    elif s[start + 1 : start + 7].upper() == '"TEXT"':
+        body = _new(LazyBodyTypeText)
+    else:
+        body = _new(LazyBodyTypeBasic)
+    body._lazy_src = (s[start:end], True)
+    return {"UID": int(m.group(1)), "FLAGS": m.group(2).split(), "INTERNALDATE": date,
+            "RFC822.SIZE": int(m.group(4)), "ENVELOPE": env, "BODYSTRUCTURE": body}
+
+
 # --- cheap reads of lazy values, for callers that need a few fields ---------
 
 
@@ -461,10 +498,10 @@ def address_list_key(envelope: object, field: str) -> str | None:
     if type(envelope) is not LazyEnvelope:
         return None
     try:
-        m = envelope._lazy_src[0]
+        m, _, base = envelope._lazy_src
     except AttributeError:  # built by the dataclass constructor (copy.replace)
         return None
-    text: str = m.group(_ENVELOPE_GROUPS[field])
+    text: str = m.group(base + _ENVELOPE_GROUPS[field])
     return text
 
 
@@ -475,11 +512,11 @@ def body_text(body: object) -> str | None:
     """For a body structure built on first use: its text as sent (only
     quoted strings and NIL: no literals, no escapes, no message/rfc822
     part); None for any other value."""
-    if type(body) not in _LAZY_BODY_TYPES:
+    if not isinstance(body, _LazyBody):
         return None
     try:
-        text: str = body._lazy_src[0]  # type: ignore[union-attr]
-    except AttributeError:
+        text: str = body._lazy_src[0]
+    except AttributeError:  # built by the dataclass constructor
         return None
     return text
 
