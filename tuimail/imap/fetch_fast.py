@@ -37,9 +37,9 @@ from .types import (
 
 __all__ = [
     "LISTING_ITEMS_RE", "SIMPLE_ITEMS", "InternalDate", "LazyBodyTypeBasic", "LazyBodyTypeMultipart",
-    "LazyBodyTypeText", "LazyEnvelope", "SinglePart", "address", "address_list", "address_list_key", "body",
-    "body_text", "date_time", "envelope", "lazy_body", "lazy_envelope", "listing_attr", "params", "remember",
-    "single_parts",
+    "LazyBodyTypeText", "LazyEnvelope", "SinglePart", "address", "address_list", "address_list_key",
+    "address_texts", "body", "body_text", "date_time", "envelope", "envelope_field", "lazy_body",
+    "lazy_envelope", "listing_attr", "params", "remember", "single_parts",
 ]
 
 _CACHE_LIMIT = 4096
@@ -178,18 +178,19 @@ def _fix(text: str | None) -> Any:
     return fix_8bit(unescape(text))
 
 
-_ADDRESS_LIST_CACHE: dict[str, tuple[Address, ...]] = {}
 _ADDRESS_CACHE: dict[str, Address] = {}
 
 
-def address(text: str, plain: bool = True) -> Address:
+def address(text: str) -> Address:
     """The address ``"(" addr-name SP addr-adl SP addr-mailbox SP addr-host ")"``
-    given as its text (matched by ENVELOPE_RE: no literals); memoised."""
+    given as its text (matched by ENVELOPE_RE: no literals); memoised
+    (the same correspondents recur), so values are shared."""
     found = _ADDRESS_CACHE.get(text)
     if found is None:
         m = ADDRESS_RE.match(text)
-        assert m is not None
-        if "\\" in text or not plain:  # escapes or 8-bit junk to fix
+        if m is None:
+            raise ValueError(f"not an address: {text[:80]!r}")
+        if "\\" in text or not text.isascii():  # escapes, or 8-bit junk to fix
             found = Address(*map(_fix, m.groups()))
         else:
             found = Address(*m.groups())
@@ -197,16 +198,16 @@ def address(text: str, plain: bool = True) -> Address:
     return found
 
 
-def address_list(key: str, plain: bool = True) -> list[Address]:
+def address_texts(key: str) -> list[str]:
+    """The text of each address of ``"(" 1*address ")"`` given as its text
+    (matched by ENVELOPE_RE, or an :func:`address_list_key`)."""
+    return _ADDRESS_TEXT_RE.findall(key)
+
+
+def address_list(key: str) -> list[Address]:
     """The addresses of ``"(" 1*address ")"`` given as its text (matched
-    by ENVELOPE_RE, so well-formed and without literals); ``plain``: no
-    undecodable 8-bit bytes in the response.  Memoised, as a list and
-    address by address (the same correspondents recur)."""
-    cached = _ADDRESS_LIST_CACHE.get(key)
-    if cached is None:
-        cached = tuple([address(text, plain) for text in _ADDRESS_TEXT_RE.findall(key)])
-        remember(_ADDRESS_LIST_CACHE, key, cached)
-    return list(cached)
+    by ENVELOPE_RE, so well-formed and without literals)."""
+    return [address(text) for text in _ADDRESS_TEXT_RE.findall(key)]
 
 
 def _envelope_field(m: re.Match[str], base: int, index: int, plain: bool) -> Any:
@@ -214,7 +215,7 @@ def _envelope_field(m: re.Match[str], base: int, index: int, plain: bool) -> Any
     matched, its groups numbered from ``base`` + 1 in ``m``."""
     text = m.group(base + index + 1)
     if 2 <= index <= 7:  # an address list
-        return None if text[0] != "(" else address_list(text, plain)
+        return None if text[0] != "(" else address_list(text)
     if text is None or plain and "\\" not in text:
         return text
     return fix_8bit(unescape(text))
@@ -508,6 +509,20 @@ def address_list_key(envelope: object, field: str) -> str | None:
 _ENVELOPE_GROUPS = {name: i + 1 for i, name in enumerate(LazyEnvelope._lazy_fields) if 2 <= i <= 7}
 
 
+def envelope_field(envelope: Envelope, field: str) -> Any:
+    """``getattr(envelope, field)``; for an envelope built on first use,
+    read from its text without the cost of a missing attribute, and
+    without building or storing the field."""
+    if type(envelope) is LazyEnvelope:
+        try:
+            m, plain, base = envelope._lazy_src
+        except AttributeError:  # built by the dataclass constructor
+            pass
+        else:
+            return _envelope_field(m, base, LazyEnvelope._lazy_index[field], plain)
+    return getattr(envelope, field)
+
+
 def body_text(body: object) -> str | None:
     """For a body structure built on first use: its text as sent (only
     quoted strings and NIL: no literals, no escapes, no message/rfc822
@@ -524,12 +539,14 @@ def body_text(body: object) -> str | None:
 SinglePart = tuple[str, str, "dict[str, str] | None", "tuple[str, dict[str, str] | None] | None"]
 """media type, subtype, parameters, and disposition (type, parameters) or None."""
 
-# In the text of a validated body structure without escapes, tokens are
-# found from its start without ambiguity: a quoted string is taken whole,
-# so no match starts inside one.  A single part starts with "(", two
-# strings, and NIL or "(" (its parameters); no parameter list, disposition
-# or language list does.  _PART_SCAN skips to the next part.
+# In the text of a validated body structure without escapes, a quote opens
+# or closes a quoted string, so an even number of quotes before a position
+# means it is outside strings.  There, a single part starts with "(", two
+# strings, and NIL or "(" (its parameters); no multipart, parameter list,
+# disposition or language list does.  _PART_SCAN skips to the next part
+# (taking strings whole, so it never starts inside one).
 _PART_START = r'\("[^"]*+" "[^"]*+" (?:[Nn][Ii][Ll]|\()'
+_PART_START_RE = re.compile(_PART_START)
 _PART_SCAN = re.compile(rf'(?:[^"(]++|"[^"]*+"|\((?!{_PART_START[2:]}))*+(?={_PART_START})')
 
 
@@ -538,22 +555,57 @@ def single_parts(text: str, mentioning: tuple[str, ...] = ()) -> Iterator[Single
     depth first, as their built types would hold them (upper-case media
     type, subtype, parameter keys and disposition type), read one at a
     time without building them.  ``mentioning``: only the parts whose
-    upper-cased text holds one of these words."""
-    p = 0
-    while True:
-        skip = _PART_SCAN.match(text, p)
-        if skip is None:
-            return
-        m = BODY_1PART_RE.match(text, skip.end())
-        if m is None:  # not text from body_text()
-            raise ValueError("not a body structure of the common shape")
-        p = m.end()
-        if mentioning:
-            upper = m.group().upper()
-            if not any(word in upper for word in mentioning):
-                continue
-        dsp_type, dsp_params = m.group(10, 11)
-        yield (
-            m.group(1).upper(), m.group(2).upper(), params(m.group(3)),
-            None if dsp_params is None else (dsp_type.upper() if dsp_type else "", params(dsp_params)),
-        )
+    upper-cased text holds one of these words; the others are not read
+    (each word found is traced back to the part holding it, if any)."""
+    upper = text.upper() if mentioning else ""
+    if len(upper) != len(text):  # every part (or case mapping moved positions)
+        p = 0
+        while (skip := _PART_SCAN.match(text, p)) is not None:
+            m = _single_part(text, skip.end())
+            p = m.end()
+            if not mentioning or any(word in m.group().upper() for word in mentioning):
+                yield _part_fields(m)
+        return
+    floor, floor_quotes = 0, 0  # parts starting before floor are done; quotes before it
+    x = _find_any(upper, mentioning, 0)
+    while x >= 0:
+        # The last part starting in text[floor:x], walking back over "(".
+        x_quotes = floor_quotes + text.count('"', floor, x)
+        quotes, after = x_quotes, x
+        start = text.rfind("(", floor, x)
+        while start >= 0:
+            quotes -= text.count('"', start, after)
+            if not quotes & 1 and _PART_START_RE.match(text, start):
+                break
+            after = start
+            start = text.rfind("(", floor, start)
+        if start < 0:  # x is in a multipart's text, after every part before it
+            floor, floor_quotes = x, x_quotes
+            x = _find_any(upper, mentioning, x + 1)
+            continue
+        m = _single_part(text, start)
+        floor, floor_quotes = m.end(), quotes + text.count('"', start, m.end())
+        if x < floor:
+            yield _part_fields(m)
+        x = _find_any(upper, mentioning, max(floor, x + 1))
+
+
+def _find_any(text: str, words: tuple[str, ...], pos: int) -> int:
+    """Where the first of ``words`` occurs in text[pos:], or -1."""
+    found = [i for i in (text.find(word, pos) for word in words) if i >= 0]
+    return min(found) if found else -1
+
+
+def _single_part(text: str, start: int) -> re.Match[str]:
+    m = BODY_1PART_RE.match(text, start)
+    if m is None:  # not text from body_text()
+        raise ValueError("not a body structure of the common shape")
+    return m
+
+
+def _part_fields(m: re.Match[str]) -> SinglePart:
+    dsp_type, dsp_params = m.group(10, 11)
+    return (
+        m.group(1).upper(), m.group(2).upper(), params(m.group(3)),
+        None if dsp_params is None else (dsp_type.upper() if dsp_type else "", params(dsp_params)),
+    )

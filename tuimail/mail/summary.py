@@ -23,7 +23,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tuimail.imap.fetch_fast import address_list_key, body_text, remember, single_parts
+from tuimail.imap.fetch_fast import (
+    address,
+    address_list,
+    address_list_key,
+    address_texts,
+    body_text,
+    envelope_field,
+    remember,
+    single_parts,
+)
 from tuimail.imap.types import (
     Address,
     BodyTypeMessage,
@@ -47,6 +56,12 @@ _NOT_ATTACHMENTS = {
     ("APPLICATION", "PGP-SIGNATURE"),
     ("APPLICATION", "PGP-ENCRYPTED"),
 }
+
+
+# A part with a file name or an "attachment" disposition holds one of these
+# words once upper-cased (its keys and disposition type are compared
+# upper-cased, then lower-cased: only these letters come out as these words).
+_ATTACHMENT_WORDS = ("NAME", "ATTACHMENT")
 
 
 def _ci_get(params: dict[str, str] | None, *keys: str) -> str | None:
@@ -97,12 +112,7 @@ def has_attachment(body: Any) -> bool:
     an attached message (message/rfc822).  Signatures do not count."""
     text = body_text(body)
     if text is not None:  # built on first use (never message/rfc822): read its text
-        # A part with a file name or an "attachment" disposition has "NAME"
-        # or "ATTACHMENT" in its text once upper-cased.
-        upper = text.upper()
-        if "NAME" not in upper and "ATTACHMENT" not in upper:
-            return False
-        parts = single_parts(text, mentioning=("NAME", "ATTACHMENT"))
+        parts = single_parts(text, mentioning=_ATTACHMENT_WORDS)
         return any(_is_attachment(media, sub, param, dsp, False) for media, sub, param, dsp in parts)
     for part in _iter_parts(body):
         if isinstance(part, BodyTypeMultipart):
@@ -204,7 +214,7 @@ class MessageSummary:
         from_address = ""
         to = ""
         if envelope is not None:
-            subject = _subject(envelope.subject)
+            subject = _subject(envelope_field(envelope, "subject"))
             from_, from_address, to = _people(envelope)
 
         try:
@@ -232,7 +242,7 @@ _FLAG_COLLECTIONS = (list, tuple, set, frozenset)
 _ASCII_UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
 _SUBJECTS: dict[str, str] = {}
 _SENDERS: dict[str, tuple[str, str]] = {}
-_RECIPIENTS: dict[str, str] = {}
+_SHOWN: dict[str, str] = {}
 _NAMES: dict[str, str] = {}
 
 
@@ -274,30 +284,42 @@ def _sender(addresses: list[Address] | None) -> tuple[str, str]:
     return _display(senders[0]), address_email(senders[0])
 
 
-def _names(addresses: list[Address] | None) -> str:
-    """``format_address_list(addresses, names_only=True)``."""
-    if not addresses or any(a.host is None for a in addresses):  # empty, or groups
-        return format_address_list(addresses, names_only=True)
-    return ", ".join([text for text in map(_display, addresses) if text])
+def _names(key: str) -> str | None:
+    """``format_address_list(addresses, names_only=True)`` for the address
+    list sent as ``key`` (an :func:`address_list_key`), each address's
+    display text memoised by its text; None for a list with a group."""
+    if key[0] != "(":  # NIL
+        return ""
+    parts: list[str] = []
+    for text in address_texts(key):
+        shown = _SHOWN.get(text)
+        if shown is None:
+            addr = address(text)
+            if addr.host is None:  # group syntax: format_address_list's to show
+                return None
+            shown = _display(addr)
+            remember(_SHOWN, text, shown)
+        if shown:
+            parts.append(shown)
+    return ", ".join(parts)
 
 
 def _people(envelope: Envelope) -> tuple[str, str, str]:
     """``(from_, from_address, to)`` for a summary, all sanitised."""
     key = address_list_key(envelope, "from_")
-    if key is not None:  # built on first use: memoised by the lists' text
+    if key is not None:  # built on first use: read from the lists' text
         if key[0] != "(":  # From is NIL: the Sender
             key = address_list_key(envelope, "sender")
             assert key is not None
         sender = _SENDERS.get(key)
         if sender is None:
-            sender = _sender(envelope.from_ or envelope.sender)
+            sender = _sender(address_list(key) if key[0] == "(" else None)
             remember(_SENDERS, key, sender)
         to_key = address_list_key(envelope, "to")
         assert to_key is not None
-        to = _RECIPIENTS.get(to_key)
+        to = _names(to_key)
         if to is None:
-            to = _names(envelope.to)
-            remember(_RECIPIENTS, to_key, to)
+            to = format_address_list(envelope.to, names_only=True)
         return sender[0], sender[1], to
     from_ = from_address = to = ""
     try:
