@@ -103,11 +103,13 @@ _MP2_V = _multipart_v(rf"{_PART_V}|{_MP1_V}")
 _MP3_V = _multipart_v(rf"{_PART_V}|{_MP2_V}")
 BODY_V_RE = re.compile(rf"{_PART_V}|{_MP3_V}")
 
-# A run of the common simple msg-att items, each with its leading space.
+# One of the common simple msg-att items, with the space before it (none
+# needed, some tolerated, right after the list's "(", as the grammar's
+# reader tolerates).
 #   groups: 1 UID/RFC822.SIZE name, 2 its number, 3 FLAGS content,
 #   4 INTERNALDATE text, 5 ENVELOPE/BODYSTRUCTURE/BODY before "(".
 SIMPLE_ITEMS = re.compile(
-    r" *(?:"
+    r"(?:(?<=\() *| +)(?:"
     r"((?i:UID|RFC822\.SIZE)) (\d{1,18})(?=[ )])"
     r'|(?i:FLAGS) \(([^()"{\r\n]*)\)'
     r'|(?i:INTERNALDATE) "( ?\d{1,2}-[A-Za-z]{3}-\d{4} \d\d:\d\d:\d\d [+-]\d{4})"'
@@ -567,7 +569,8 @@ def single_parts(text: str, mentioning: tuple[str, ...] = ()) -> Iterator[Single
                 yield _part_fields(m)
         return
     floor, floor_quotes = 0, 0  # parts starting before floor are done; quotes before it
-    x = _find_any(upper, mentioning, 0)
+    next_at = {word: upper.find(word) for word in mentioning}  # each word's next place
+    x = _next_word(upper, next_at, 0)
     while x >= 0:
         # The last part starting in text[floor:x], walking back over "(".
         x_quotes = floor_quotes + text.count('"', floor, x)
@@ -579,21 +582,25 @@ def single_parts(text: str, mentioning: tuple[str, ...] = ()) -> Iterator[Single
                 break
             after = start
             start = text.rfind("(", floor, start)
-        if start < 0:  # x is in a multipart's text, after every part before it
-            floor, floor_quotes = x, x_quotes
-            x = _find_any(upper, mentioning, x + 1)
-            continue
-        m = _single_part(text, start)
-        floor, floor_quotes = m.end(), quotes + text.count('"', start, m.end())
-        if x < floor:
+        m = _single_part(text, start) if start >= 0 else None
+        if m is not None and x < m.end():
+            floor, floor_quotes = m.end(), quotes + text.count('"', start, m.end())
             yield _part_fields(m)
-        x = _find_any(upper, mentioning, max(floor, x + 1))
+        else:  # x is in a multipart's own text, after every part before it
+            floor, floor_quotes = x, x_quotes
+        x = _next_word(upper, next_at, max(floor, x + 1))
 
 
-def _find_any(text: str, words: tuple[str, ...], pos: int) -> int:
-    """Where the first of ``words`` occurs in text[pos:], or -1."""
-    found = [i for i in (text.find(word, pos) for word in words) if i >= 0]
-    return min(found) if found else -1
+def _next_word(text: str, next_at: dict[str, int], pos: int) -> int:
+    """Where the first word occurs in text[pos:], or -1; ``next_at`` holds
+    where each word was last found, so each is searched for forward only."""
+    first = -1
+    for word, at in next_at.items():
+        if 0 <= at < pos:
+            next_at[word] = at = text.find(word, pos)
+        if at >= 0 and (first < 0 or at < first):
+            first = at
+    return first
 
 
 def _single_part(text: str, start: int) -> re.Match[str]:
