@@ -582,10 +582,10 @@ def single_parts(text: str, mentioning: tuple[str, ...] = ()) -> Iterator[Single
                 break
             after = start
             start = text.rfind("(", floor, start)
-        m = _single_part(text, start) if start >= 0 else None
-        if m is not None and x < m.end():
-            floor, floor_quotes = m.end(), quotes + text.count('"', start, m.end())
-            yield _part_fields(m)
+        part = _single_part(text, start) if start >= 0 else None
+        if part is not None and x < part.end():
+            floor, floor_quotes = part.end(), quotes + text.count('"', start, part.end())
+            yield _part_fields(part)
         else:  # x is in a multipart's own text, after every part before it
             floor, floor_quotes = x, x_quotes
         x = _next_word(upper, next_at, max(floor, x + 1))
