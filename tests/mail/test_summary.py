@@ -378,3 +378,30 @@ def test_summaries_of_generated_fetches_are_those_of_built_values(data: st.DataO
     line = ("* 5 FETCH (" + " ".join(order) + ")\r\n").encode()
     fast_summary, reference = _both_ways(line)
     assert fast_summary == reference
+
+
+def test_memoised_text_does_not_keep_what_a_hostile_server_sends() -> None:
+    """Summaries of messages with huge names, subjects and parameters keep
+    no copy of them once the summaries are gone."""
+    import gc
+    import tracemalloc
+
+    def line(n: int) -> bytes:
+        big = f"{n}" + "x" * 100_000
+        return (f'* {n} FETCH (UID {n} FLAGS () INTERNALDATE "01-Jun-2024 10:00:00 +0000" RFC822.SIZE 1 '
+                f'ENVELOPE (NIL "=?utf-8?q?{big}?=" (("{big}" NIL "a" "b")) NIL NIL (("{big}" NIL "c" "d")) '
+                f'NIL NIL NIL NIL) BODYSTRUCTURE ("APPLICATION" "PDF" ("NAME" "{big}") NIL NIL "BASE64" 1))'
+                "\r\n").encode()
+
+    lines = [line(n) for n in range(40)]
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        summaries = [MessageSummary.from_fetch(parse_response(x).data) for x in lines]
+        assert all(s.has_attachment and len(s.subject) > 100_000 for s in summaries)
+        del summaries
+        gc.collect()
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert kept < 1_000_000  # 40 messages of 400 KB each went through

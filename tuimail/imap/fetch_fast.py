@@ -45,8 +45,15 @@ __all__ = [
 _CACHE_LIMIT = 4096
 
 
-def remember(cache: dict[Any, Any], key: Any, value: Any, limit: int = _CACHE_LIMIT) -> None:
-    """Store into a bounded memo; when it is full, the oldest quarter goes."""
+_KEY_LIMIT = 1024
+
+
+def remember(cache: dict[str, Any], key: str, value: Any, limit: int = _CACHE_LIMIT) -> None:
+    """Store into a bounded memo; when it is full, the oldest quarter goes.
+    Texts longer than a real one are not kept (what a hostile server
+    sends is not held on to)."""
+    if len(key) > _KEY_LIMIT:
+        return
     if len(cache) >= limit:
         for old in list(islice(cache, limit // 4)):
             del cache[old]
