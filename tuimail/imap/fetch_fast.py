@@ -2,17 +2,25 @@
 
 A mailbox listing is thousands of ``FETCH (UID FLAGS INTERNALDATE
 RFC822.SIZE ENVELOPE BODYSTRUCTURE)`` responses, so the common shapes are
-matched in C, one regular expression per structure (a run of simple items,
-a whole envelope, a whole single-part body), and Python only builds the
-result objects.  Anything unusual (literals that could not be inlined,
-escapes in a body part, message/rfc822 parts, extension data, 8-bit junk)
-makes a function here return ``None`` and the caller falls back to the
-recursive-descent parser in :mod:`tuimail.imap.fetch_parser`, which
-follows the ABNF of RFC 9051 §9 and gives the same result.
+matched in C, one regular expression per structure (those six items in
+that order, a run of simple items, a whole envelope, a whole single-part
+body), and Python only builds the result objects.  Anything unusual
+(literals that could not be inlined, escapes in a body part,
+message/rfc822 parts, extension data, 8-bit junk) makes a function here
+return ``None`` and the caller falls back to the recursive-descent parser
+in :mod:`tuimail.imap.fetch_parser`, which follows the ABNF of RFC 9051
+§9 and gives the same result.
 
-Address lists and body parameters recur across messages (the same
+Envelopes and body structures are validated when parsed and built on
+first use (the ``Lazy*`` types); an envelope builds each field when it
+is first read.  A caller that needs only a few fields of many messages
+(the message list) reads them from the matched text with
+:func:`envelope_field`, :func:`address_list_key` and :func:`single_parts`
+without building the rest.
+
+Addresses and body parameters recur across messages (the same
 correspondents, ``("CHARSET" "utf-8")``), so their parsed values are
-memoised by their text in small bounded caches.  Values are shared between
+memoised by their text in small bounded memos.  Values are shared between
 results; the types are immutable by contract.
 """
 
@@ -43,8 +51,6 @@ __all__ = [
 ]
 
 _CACHE_LIMIT = 4096
-
-
 _KEY_LIMIT = 1024
 
 
@@ -58,6 +64,7 @@ def remember(cache: dict[str, Any], key: str, value: Any, limit: int = _CACHE_LI
         for old in list(islice(cache, limit // 4)):
             del cache[old]
     cache[key] = value
+
 
 # Possessive quantifiers (Python 3.11) spare sre its backtracking
 # bookkeeping: about 3x faster on these patterns.
@@ -554,9 +561,9 @@ SinglePart = tuple[str, str, "dict[str, str] | None", "tuple[str, dict[str, str]
 # strings, and NIL or "(" (its parameters); no multipart, parameter list,
 # disposition or language list does.  _PART_SCAN skips to the next part
 # (taking strings whole, so it never starts inside one).
-_PART_START = r'\("[^"]*+" "[^"]*+" (?:[Nn][Ii][Ll]|\()'
-_PART_START_RE = re.compile(_PART_START)
-_PART_SCAN = re.compile(rf'(?:[^"(]++|"[^"]*+"|\((?!{_PART_START[2:]}))*+(?={_PART_START})')
+_AFTER_PART_PAREN = r'"[^"]*+" "[^"]*+" (?:[Nn][Ii][Ll]|\()'
+_PART_START_RE = re.compile(rf"\({_AFTER_PART_PAREN}")
+_PART_SCAN = re.compile(rf'(?:[^"(]++|"[^"]*+"|\((?!{_AFTER_PART_PAREN}))*+(?=\({_AFTER_PART_PAREN})')
 
 
 def single_parts(text: str, mentioning: tuple[str, ...] = ()) -> Iterator[SinglePart]:
