@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import datetime
 from itertools import islice
 from typing import Any
 
@@ -41,10 +40,11 @@ from .types import (
     BodyTypeText,
     ContentDisposition,
     Envelope,
+    InternalDate,
 )
 
 __all__ = [
-    "LISTING_ITEMS_RE", "SIMPLE_ITEMS", "InternalDate", "LazyBodyTypeBasic", "LazyBodyTypeMultipart",
+    "LISTING_ITEMS_RE", "SIMPLE_ITEMS", "LazyBodyTypeBasic", "LazyBodyTypeMultipart",
     "LazyBodyTypeText", "LazyEnvelope", "SinglePart", "address", "address_list", "address_list_key",
     "address_texts", "body", "body_text", "date_time", "envelope", "envelope_field", "lazy_body",
     "lazy_envelope", "listing_attr", "params", "remember", "single_parts",
@@ -151,27 +151,6 @@ _MONTHS = {
     )
 }
 _MONTHS.update({k.title(): v for k, v in list(_MONTHS.items())})
-_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-class InternalDate(datetime):
-    """A timezone-aware ``datetime`` from an IMAP ``date-time`` (RFC 9051 §9).
-
-    ``str()`` gives the IMAP form, e.g. ``"17-Jul-1996 02:44:25 -0700"``;
-    everything else is a datetime.
-    """
-
-    __slots__ = ()
-
-    def __str__(self) -> str:
-        offset = self.utcoffset()
-        minutes = int(offset.total_seconds()) // 60 if offset is not None else 0
-        sign = "-" if minutes < 0 else "+"
-        zone = f"{sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
-        return (f"{self.day:02d}-{_MONTH_NAMES[self.month - 1]}-{self.year:04d} "
-                f"{self.hour:02d}:{self.minute:02d}:{self.second:02d} {zone}")
-
-
 def date_time(text: str) -> InternalDate | None:
     """date-time = date-day-fixed "-" date-month "-" date-year SP time SP zone
     (the text between the quotes); None when it is not a valid date."""

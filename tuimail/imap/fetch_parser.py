@@ -15,7 +15,6 @@ from typing import Any
 
 from . import fetch_fast as fast
 from .errors import ParseError
-from .fetch_fast import InternalDate
 from .scanner import Scanner, fix_8bit
 from .types import (
     Address,
@@ -28,9 +27,10 @@ from .types import (
     Envelope,
     ExtensionData,
     FetchData,
+    InternalDate,
 )
 
-__all__ = ["FetchParser", "InternalDate"]
+__all__ = ["FetchParser"]
 
 # msg-att names: BODY[...]<n>, BINARY.SIZE[...], plain names.
 _ITEM_RE = re.compile(r"([A-Za-z0-9][A-Za-z0-9.\-]*)(\[)?")
