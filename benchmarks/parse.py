@@ -251,7 +251,7 @@ def main() -> None:
     from imapclient.response_parser import parse_fetch_response
 
     from tuimail.mail.summary import MessageSummary
-    from tuimail.session.session import FETCH_BATCH
+    from tuimail.session.selected import FETCH_BATCH
 
     gen = Gen(args.seed)
     responses = [gen.fetch(n) for n in range(1, args.count + 1)]

@@ -205,7 +205,7 @@ class MessageSummary:
 
         internaldate = attr.get("INTERNALDATE")
         date = message_date(
-            envelope.date if envelope is not None else None,
+            envelope_field(envelope, "date") if envelope is not None else None,
             internaldate if isinstance(internaldate, datetime) else None,
         )
 
