@@ -24,6 +24,8 @@ from tuimail.imap.types import (
     Envelope,
     FetchData,
 )
+from tuimail.mail.addresses import MAX_ADDRESSES
+from tuimail.mail.headers import MAX_DISPLAY_CHARS
 from tuimail.mail.summary import SUMMARY_ITEMS, MessageSummary, has_attachment
 
 TZ = timezone(timedelta(hours=2))
@@ -285,6 +287,20 @@ def test_summaries_of_the_benchmark_stream_are_those_of_built_values() -> None:
         assert fast_summary == reference, line
         compared += 1
     assert compared == 3000
+
+
+def test_long_names_and_long_recipient_lists_are_cut_as_in_built_values() -> None:
+    """The list's cut of a display name (MAX_DISPLAY_CHARS) and of a long
+    recipient list (MAX_ADDRESSES, then "…") holds on the fast path too."""
+    long_name = "N" * (MAX_DISPLAY_CHARS + 500)
+    to = "".join(f'("R{i}" NIL "r{i}" "x.org")' for i in range(MAX_ADDRESSES + 20))
+    line = (f'* 1 FETCH (UID 1 FLAGS () INTERNALDATE "01-Jun-2024 10:00:00 +0000" RFC822.SIZE 1 '
+            f'ENVELOPE (NIL "s" (("{long_name}" NIL "a" "b")) NIL NIL ({to}) NIL NIL NIL NIL) '
+            f'BODYSTRUCTURE ("TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 1))\r\n').encode()
+    fast_summary, reference = _both_ways(line)
+    assert fast_summary == reference
+    assert len(fast_summary.from_) == MAX_DISPLAY_CHARS and fast_summary.from_.endswith("…")
+    assert fast_summary.to.endswith(", …") and fast_summary.to.count(",") == MAX_ADDRESSES
 
 
 @pytest.mark.parametrize("name", ["dovecot_session.bin", "pymap_session.bin"])

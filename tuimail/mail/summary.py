@@ -41,8 +41,8 @@ from tuimail.imap.types import (
     FetchData,
 )
 
-from .addresses import address_display, address_email, format_address_list
-from .headers import decode_text, message_date
+from .addresses import MAX_ADDRESSES, address_display, address_email, format_address_list
+from .headers import decode_text, display_text, message_date
 from .sanitize import sanitize
 
 __all__ = ["SUMMARY_ITEMS", "MessageSummary", "has_attachment", "parse_header_date"]
@@ -269,7 +269,7 @@ def _display(addr: Address) -> str:
     if name:
         shown = _NAMES.get(name)
         if shown is None:
-            shown = sanitize(decode_text(name)).strip()
+            shown = display_text(name)
             remember(_NAMES, name, shown)
         if shown:
             return shown
@@ -287,11 +287,15 @@ def _sender(addresses: list[Address] | None) -> tuple[str, str]:
 def _names(key: str) -> str | None:
     """``format_address_list(addresses, names_only=True)`` for the address
     list sent as ``key`` (an :func:`address_list_key`), each address's
-    display text memoised by its text; None for a list with a group."""
+    display text memoised by its text; None for a list with a group or
+    too many addresses."""
     if key[0] != "(":  # NIL
         return ""
+    texts = address_texts(key)
+    if len(texts) > MAX_ADDRESSES:  # cut with "…": format_address_list's to show
+        return None
     parts: list[str] = []
-    for text in address_texts(key):
+    for text in texts:
         shown = _SHOWN.get(text)
         if shown is None:
             addr = address(text)
