@@ -196,8 +196,7 @@ class MessageSummary:
         """
         attr = fd.attr
         uid = attr.get("UID")
-        flags_value = attr.get("FLAGS") or ()
-        flags = frozenset(map(str, flags_value) if isinstance(flags_value, _FLAG_COLLECTIONS) else ())
+        flags = _flags(attr.get("FLAGS"))
         size = attr.get("RFC822.SIZE")
         envelope = attr.get("ENVELOPE")
         if not isinstance(envelope, Envelope):
@@ -237,6 +236,27 @@ class MessageSummary:
 
 
 _FLAG_COLLECTIONS = (list, tuple, set, frozenset)
+# A mailbox has few combinations of flags: rows share one set per
+# combination (at most _FLAG_SETS_LIMIT kept, of short flag lists).
+_FLAG_SETS: dict[tuple[str, ...], frozenset[str]] = {}
+_FLAG_SETS_LIMIT = 1024
+
+
+def _flags(value: object) -> frozenset[str]:
+    """FLAGS (a list of flags as parsed) as a set; anything else is empty."""
+    if type(value) is list:
+        key = tuple(value)
+        try:
+            found = _FLAG_SETS.get(key)
+        except Exception:  # unhashable or odd values: not shared
+            return frozenset(map(str, key))
+        if found is None:
+            found = frozenset(map(str, key))
+            if (len(_FLAG_SETS) < _FLAG_SETS_LIMIT and len(key) <= 16
+                    and all(type(f) is str and len(f) <= 64 for f in key)):
+                _FLAG_SETS[key] = found
+        return found
+    return frozenset(map(str, value) if isinstance(value, _FLAG_COLLECTIONS) else ())
 # What sanitize() replaces in ASCII text: C0 controls and DEL; decode_text()
 # changes ASCII text only when it holds "=?" or CR/LF.
 _ASCII_UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
