@@ -109,7 +109,11 @@ _MTAIL_V = (rf' "[^"\\\r\n]*+"(?: {_PARAMS_V}(?: (?:{NIL}|\({_NQ} {_PARAMS_V}\))
 
 
 def _multipart_v(inner: str) -> str:
-    return rf"\((?:{inner})(?: ?(?:{inner}))*+{_MTAIL_V}"
+    """body-type-mpart = 1*body SP media-subtype [SP body-ext-mpart], the
+    parts optionally separated by a space (taken only before another
+    part); ``inner`` appears once, so nesting levels add to the pattern's
+    size rather than multiply it."""
+    return rf"\((?:(?:{inner})(?: ?(?=\())?)++{_MTAIL_V}"
 
 
 _MP1_V = _multipart_v(_PART_V)
