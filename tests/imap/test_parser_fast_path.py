@@ -422,3 +422,31 @@ def test_lazy_values_pickle_and_copy_as_their_plain_types() -> None:
     for value, plain in ((attr["ENVELOPE"], Envelope), (attr["BODYSTRUCTURE"], BodyTypeText)):
         for copied in (pickle.loads(pickle.dumps(value)), copy.copy(value), copy.deepcopy(value)):
             assert type(copied) is plain and copied == value
+
+
+def test_whole_structure_patterns_are_compiled_on_first_use() -> None:
+    """Importing the library compiles none of the big patterns (tens of
+    milliseconds of start-up); the first FETCH compiles them, takes the
+    fast path and leaves the compiled patterns in place."""
+    import subprocess
+    import sys
+
+    script = r"""
+import re
+import tuimail.ui.app
+from tuimail.imap import fetch_fast, parse_response
+big = ("ENVELOPE_RE", "BODY_1PART_RE", "MPART_TAIL_RE", "BODY_V_RE", "LISTING_ITEMS_RE")
+before = [isinstance(vars(fetch_fast)[n], re.Pattern) for n in big]
+line = (b'* 1 FETCH (UID 7 FLAGS (\\Seen) INTERNALDATE "01-Jun-2024 10:00:00 +0000" RFC822.SIZE 5 '
+        b'ENVELOPE (NIL "s" NIL NIL NIL NIL NIL NIL NIL NIL) '
+        b'BODYSTRUCTURE ("TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 1))\r\n')
+attr = parse_response(line).data.attr
+fetch_fast.lazy_body('("TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 1)', 0, 0, True)
+fetch_fast.body('(("TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 1) "MIXED")', 0, 0, True)
+fetch_fast.envelope('(NIL "s" NIL NIL NIL NIL NIL NIL NIL NIL)', 0, True)
+after = [isinstance(vars(fetch_fast)[n], re.Pattern) for n in big]
+print(before, after, type(attr["ENVELOPE"]).__name__, attr["ENVELOPE"].subject, attr["UID"])
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    expected = "[False, False, False, False, False] [True, True, True, True, True] LazyEnvelope s 7"
+    assert out.split() == expected.split()

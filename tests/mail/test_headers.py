@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
-
 import email.utils
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
 from .scanner import MAX_DEPTH, NIL, fix_8bit, unescape
 from .types import (
@@ -66,6 +66,31 @@ def remember(cache: dict[str, Any], key: str, value: Any, limit: int = _CACHE_LI
     cache[key] = value
 
 
+class _CompiledOnFirstUse:
+    """Stands for the module-level pattern ``name`` until it is first used,
+    then compiles it and puts the compiled pattern in its place, so later
+    uses cost nothing extra.  The whole-structure patterns take tens of
+    milliseconds to compile, which importing the library (and starting
+    the UI) need not pay."""
+
+    __slots__ = ("_name", "_source")
+
+    def __init__(self, name: str, source: str) -> None:
+        self._name = name
+        self._source = source
+
+    def __getattr__(self, attr: str) -> Any:
+        compiled = re.compile(self._source)
+        globals()[self._name] = compiled
+        return getattr(compiled, attr)
+
+
+def _on_first_use(name: str, source: str) -> re.Pattern[str]:
+    """The pattern ``source``, compiled when first used, for the module
+    global ``name`` (see :class:`_CompiledOnFirstUse`)."""
+    return cast("re.Pattern[str]", _CompiledOnFirstUse(name, source))
+
+
 # Possessive quantifiers (Python 3.11) spare sre its backtracking
 # bookkeeping: about 3x faster on these patterns.
 _Q = r'"[^"\\\r\n]*+(?:\\.[^"\\\r\n]*+)*+"'  # quoted
@@ -77,10 +102,9 @@ _ADDR_LIST = rf"({NIL}|\((?:{_ADDR} ?)++\))"  # outlook.com puts SP between addr
 
 ADDRESS_RE = re.compile(rf"\({_NQ_CAP} {_NQ_CAP} {_NQ_CAP} {_NQ_CAP}\)")
 _ADDRESS_TEXT_RE = re.compile(_ADDR)
-ENVELOPE_RE = re.compile(
-    rf"\({_NQ_CAP} {_NQ_CAP} {_ADDR_LIST} {_ADDR_LIST} {_ADDR_LIST} {_ADDR_LIST} "
-    rf"{_ADDR_LIST} {_ADDR_LIST} {_NQ_CAP} {_NQ_CAP}\)"
-)
+_ENVELOPE = (rf"\({_NQ_CAP} {_NQ_CAP} {_ADDR_LIST} {_ADDR_LIST} {_ADDR_LIST} {_ADDR_LIST} "
+             rf"{_ADDR_LIST} {_ADDR_LIST} {_NQ_CAP} {_NQ_CAP}\)")
+ENVELOPE_RE = _on_first_use("ENVELOPE_RE", _ENVELOPE)
 STRING_IN_RE = re.compile(_Q_CAP)
 
 _PARAMS = rf"({NIL}|\({_Q} {_Q}(?: {_Q} {_Q})*+\))"
@@ -88,12 +112,15 @@ _DSP = rf"(?:{NIL}|\({_NQ_CAP} {_PARAMS}\))"
 _LANG = rf"({NIL}|{_Q}|\({_Q}(?: {_Q})*+\))"
 # A whole non-multipart, non-message body with optional body-ext-1part
 # (md5, disposition, language, location; nothing beyond).
-BODY_1PART_RE = re.compile(
+BODY_1PART_RE = _on_first_use(
+    "BODY_1PART_RE",
     rf'\("([^"\\\r\n]*+)" "([^"\\\r\n]*+)" {_PARAMS} {_NQ_CAP} {_NQ_CAP} {_NQ_CAP} (\d{{1,18}}+)'
     rf"(?: (\d{{1,18}}+))?"
-    rf"(?: {_NQ_CAP}(?: {_DSP}(?: {_LANG}(?: {_NQ_CAP})?)?)?)?\)"
+    rf"(?: {_NQ_CAP}(?: {_DSP}(?: {_LANG}(?: {_NQ_CAP})?)?)?)?\)",
 )
-MPART_TAIL_RE = re.compile(rf'"([^"\\\r\n]*+)"(?: {_PARAMS}(?: {_DSP}(?: {_LANG}(?: {_NQ_CAP})?)?)?)?\)')
+MPART_TAIL_RE = _on_first_use(
+    "MPART_TAIL_RE", rf'"([^"\\\r\n]*+)"(?: {_PARAMS}(?: {_DSP}(?: {_LANG}(?: {_NQ_CAP})?)?)?)?\)'
+)
 
 # The same shapes without groups, for validating a whole body structure
 # up to three multipart levels deep in one match (see lazy_body).
@@ -119,7 +146,8 @@ def _multipart_v(inner: str) -> str:
 _MP1_V = _multipart_v(_PART_V)
 _MP2_V = _multipart_v(rf"{_PART_V}|{_MP1_V}")
 _MP3_V = _multipart_v(rf"{_PART_V}|{_MP2_V}")
-BODY_V_RE = re.compile(rf"{_PART_V}|{_MP3_V}")
+_BODY_V = rf"{_PART_V}|{_MP3_V}"
+BODY_V_RE = _on_first_use("BODY_V_RE", _BODY_V)
 
 # One of the common simple msg-att items, with the space before it (none
 # needed, some tolerated, right after the list's "(", as the grammar's
@@ -139,11 +167,12 @@ SIMPLE_ITEMS = re.compile(
 # for the items and servers (Dovecot, pymap) return them: groups 1 UID,
 # 2 FLAGS content, 3 INTERNALDATE text, 4 RFC822.SIZE, 5-14 the envelope's
 # (as ENVELOPE_RE's 1-10), 15 the body structure (as BODY_V_RE matches it).
-LISTING_ITEMS_RE = re.compile(
+LISTING_ITEMS_RE = _on_first_use(
+    "LISTING_ITEMS_RE",
     r'\((?i:UID) (\d{1,18}) (?i:FLAGS) \(([^()"{\r\n]*)\) '
     r'(?i:INTERNALDATE) "( ?\d{1,2}-[A-Za-z]{3}-\d{4} \d\d:\d\d:\d\d [+-]\d{4})" '
-    rf"(?i:RFC822\.SIZE) (\d{{1,18}}) (?i:ENVELOPE) {ENVELOPE_RE.pattern} "
-    rf"(?i:BODYSTRUCTURE) ({BODY_V_RE.pattern})\)"
+    rf"(?i:RFC822\.SIZE) (\d{{1,18}}) (?i:ENVELOPE) {_ENVELOPE} "
+    rf"(?i:BODYSTRUCTURE) ({_BODY_V})\)",
 )
 LISTING_ENVELOPE_GROUP = 4
 
