@@ -197,11 +197,8 @@ _BYTES = st.sampled_from(list(b'()" \\{}~01NIL\r\n[]<>.,*xA\xc3\xa9\xff'))
 _EDITS = st.lists(st.tuples(st.integers(0, 10_000), _BYTES, st.booleans()), max_size=4)
 
 
-@settings(max_examples=400, deadline=None)
-@given(st.sampled_from(_FETCHES), _EDITS)
-def test_mutated_fetches_parse_or_fail_and_lazy_values_always_build(
-    line: bytes, edits: list[tuple[int, int, bool]]
-) -> None:
+def _mutated(line: bytes, edits: list[tuple[int, int, bool]]) -> bytes:
+    """``line`` with each edit applied: (where, byte, insert or overwrite)."""
     data = bytearray(line)
     for at, byte, insert in edits:
         at %= len(data)
@@ -209,14 +206,23 @@ def test_mutated_fetches_parse_or_fail_and_lazy_values_always_build(
             data.insert(at, byte)
         else:
             data[at] = byte
+    return bytes(data)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(_FETCHES), _EDITS)
+def test_mutated_fetches_parse_or_fail_and_lazy_values_always_build(
+    line: bytes, edits: list[tuple[int, int, bool]]
+) -> None:
+    data = _mutated(line, edits)
     try:
-        result = parse_response(bytes(data))
+        result = parse_response(data)
     except ParseError:
         return
     repr(result)  # builds every lazy envelope and body structure; must not raise
     if isinstance(result.data, FetchData):
         with recursive_descent_only():
-            assert parse_response(bytes(data)) == result
+            assert parse_response(data) == result
 
 
 # --- the fast and the slow path agree on whole FETCH responses ------------------
@@ -300,14 +306,7 @@ def test_fast_and_slow_paths_agree_on_generated_fetches(line: bytes) -> None:
 def test_fast_and_slow_paths_agree_on_mutated_fetches(
     line: bytes, edits: list[tuple[int, int, bool]]
 ) -> None:
-    data = bytearray(line)
-    for at, byte, insert in edits:
-        at %= len(data)
-        if insert:
-            data.insert(at, byte)
-        else:
-            data[at] = byte
-    _assert_paths_agree(bytes(data))
+    _assert_paths_agree(_mutated(line, edits))
 
 
 @pytest.mark.parametrize("line", [
