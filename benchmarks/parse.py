@@ -9,7 +9,8 @@ for 8-bit or awkward text) and, in the same run, times
 * tuimail's parse alone (``tuimail.imap.parse_response`` on each response
   as its reader yields it; envelopes and body structures are validated
   and built on first use);
-* the message-list path the app runs (``tuimail.session`` fetching rows):
+* the message-list path the app runs (``SelectedMailbox._fetch_chunk`` in
+  ``tuimail/session/selected.py`` fetching rows):
   each batch of ``FETCH_BATCH`` responses parsed, then a
   ``tuimail.mail.summary.MessageSummary`` built from every ``FetchData``
   (subject decoded and sanitised, sender, recipients, date, size, flags,
@@ -250,6 +251,7 @@ def main() -> None:
 
     from imapclient.response_parser import parse_fetch_response
 
+    from tuimail.imap.limits import Limits
     from tuimail.mail.summary import MessageSummary
     from tuimail.session.selected import FETCH_BATCH
 
@@ -272,13 +274,19 @@ def main() -> None:
         return parsed
 
     def run_message_list() -> dict[int, MessageSummary]:
-        # As Session._fetch_rows: the engine parses each response of a
-        # FETCH of FETCH_BATCH messages, then every row is summarised.
+        # As SelectedMailbox._fetch_chunk (tuimail/session/selected.py):
+        # the engine parses each response of a FETCH of FETCH_BATCH
+        # messages (IMAPEngine._handle's call: no UTF8=ACCEPT, the default
+        # limits), then every row with a UID and an envelope is summarised.
         rows: dict[int, MessageSummary] = {}
         from_fetch = MessageSummary.from_fetch
+        max_items = Limits().max_items
         for start in range(0, len(responses), FETCH_BATCH):
-            batch = [parse_response(r).data for r in responses[start : start + FETCH_BATCH]]
+            batch = [parse_response(r, utf8=False, max_items=max_items).data
+                     for r in responses[start : start + FETCH_BATCH]]
             for fd in batch:
+                if "UID" not in fd.attr or "ENVELOPE" not in fd.attr:
+                    continue
                 rows[fd.seqno] = from_fetch(fd)
         return rows
 
