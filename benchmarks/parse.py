@@ -4,19 +4,27 @@ Generates a deterministic, realistic stream of FETCH responses to
 ``UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE`` (RFC 2047
 encoded-word subjects and names, several address lists, multipart
 structures with attachments, strings sent as literals the way Dovecot does
-for 8-bit or awkward text) and parses the same responses with
-``tuimail.imap.parse_response`` and ``imapclient.response_parser.parse_fetch_response``
-in the same run.  Framing is not timed for either: tuimail gets the
-responses as its reader yields them, IMAPClient the list imaplib builds
-(lines with ``(line, literal)`` tuples).
+for 8-bit or awkward text) and, in the same run, times
 
-    .venv/bin/python benchmarks/parse.py [--count 20000] [--repeat 5]
+* tuimail's parse alone (``tuimail.imap.parse_response`` on each response
+  as its reader yields it; envelopes and body structures are validated
+  and built on first use);
+* the message-list path the app runs (``SelectedMailbox._fetch_chunk`` in
+  ``tuimail/session/selected.py`` fetching rows):
+  each batch of ``FETCH_BATCH`` responses parsed, then a
+  ``tuimail.mail.summary.MessageSummary`` built from every ``FetchData``
+  (subject decoded and sanitised, sender, recipients, date, size, flags,
+  attachment flag); the summaries are kept, as the message list keeps them;
+* IMAPClient's ``parse_fetch_response`` on the list imaplib builds (lines
+  with ``(line, literal)`` tuples).
 
-Prints MB/s for each parser (best of ``--repeat`` interleaved runs, by wall
-clock and by CPU time of this process) and the ratio to IMAPClient.
-tuimail validates ENVELOPE and BODYSTRUCTURE in full while parsing but
-builds their objects on first use, so it is timed twice: as parsed, and
-with every envelope and body part built.
+Framing is not timed for either parser.
+
+    .venv/bin/python benchmarks/parse.py [--count 20000] [--repeat 5] [--all-built]
+
+Prints MB/s and messages/s for each (best of ``--repeat`` interleaved runs,
+by wall clock and by CPU time of this process) and the ratio to IMAPClient.
+``--all-built`` adds a run that also builds every envelope and body part.
 """
 
 from __future__ import annotations
@@ -209,10 +217,27 @@ def timings(runs: dict[str, Callable[[], object]], repeat: int) -> dict[str, tup
         for name, fn in runs.items():
             gc.collect()
             w0, c0 = time.perf_counter(), time.process_time()
-            fn()
+            result = fn()
             w, c = time.perf_counter() - w0, time.process_time() - c0
+            del result  # freed outside the timed region, for every run alike
             best[name] = (min(best[name][0], w), min(best[name][1], c))
     return best
+
+
+def check_summaries(responses: list[bytes], rows: dict[int, Any]) -> None:
+    """The message-list path gives the same rows as summaries built from
+    plain, fully built values (deep copies of the parsed data, which
+    build every lazily parsed envelope and body structure as its plain
+    type)."""
+    import copy
+
+    from tuimail.imap import Envelope
+    from tuimail.mail.summary import MessageSummary
+
+    for raw in responses:
+        fd = copy.deepcopy(parse_response(raw).data)
+        assert type(fd.attr["ENVELOPE"]) is Envelope, "the reference must not use the lazy values"
+        assert MessageSummary.from_fetch(fd) == rows[fd.seqno], fd.seqno
 
 
 def main() -> None:
@@ -220,9 +245,15 @@ def main() -> None:
     ap.add_argument("--count", type=int, default=20_000)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--all-built", action="store_true",
+                    help="also time parsing with every envelope and body part built")
     args = ap.parse_args()
 
     from imapclient.response_parser import parse_fetch_response
+
+    from tuimail.imap.limits import Limits
+    from tuimail.mail.summary import MessageSummary
+    from tuimail.session.selected import FETCH_BATCH
 
     gen = Gen(args.seed)
     responses = [gen.fetch(n) for n in range(1, args.count + 1)]
@@ -232,7 +263,7 @@ def main() -> None:
     for r in responses:
         records.extend(imaplib_records(r))
     print(f"{len(responses)} FETCH responses, {total / 1e6:.2f} MB, {with_literals} with literals; "
-          f"best of {args.repeat}, runs interleaved")
+          f"best of {args.repeat}, runs interleaved; {sys.version.split()[0]}")
 
     def run_tuimail() -> object:
         return [parse_response(r) for r in responses]
@@ -241,6 +272,23 @@ def main() -> None:
         parsed = [parse_response(r) for r in responses]
         materialise(parsed)
         return parsed
+
+    def run_message_list() -> dict[int, MessageSummary]:
+        # As SelectedMailbox._fetch_chunk (tuimail/session/selected.py):
+        # the engine parses each response of a FETCH of FETCH_BATCH
+        # messages (IMAPEngine._handle's call: no UTF8=ACCEPT, the default
+        # limits), then every row with a UID and an envelope is summarised.
+        rows: dict[int, MessageSummary] = {}
+        from_fetch = MessageSummary.from_fetch
+        max_items = Limits().max_items
+        for start in range(0, len(responses), FETCH_BATCH):
+            batch = [parse_response(r, utf8=False, max_items=max_items).data
+                     for r in responses[start : start + FETCH_BATCH]]
+            for fd in batch:
+                if "UID" not in fd.attr or "ENVELOPE" not in fd.attr:
+                    continue
+                rows[fd.seqno] = from_fetch(fd)
+        return rows
 
     def run_imapclient() -> object:
         return parse_fetch_response(records, normalise_times=True, uid_is_key=True)
@@ -254,19 +302,27 @@ def main() -> None:
         assert other[b"ENVELOPE"].subject.decode("utf-8") == fd.attr["ENVELOPE"].subject, fd.seqno
         assert other[b"RFC822.SIZE"] == fd.attr["RFC822.SIZE"]
     del ours, theirs
+    # The message-list path builds the same rows as the plain values would.
+    check_summaries(responses[:: max(1, len(responses) // 1000)], run_message_list())
 
-    best = timings({"tuimail": run_tuimail, "tuimail-all": run_tuimail_all, "imapclient": run_imapclient},
-                   args.repeat)
+    runs: dict[str, Callable[[], object]] = {"tuimail": run_tuimail, "message-list": run_message_list}
+    if args.all_built:
+        runs["tuimail-all"] = run_tuimail_all
+    runs["imapclient"] = run_imapclient
+    best = timings(runs, args.repeat)
     labels = {
-        "tuimail": "tuimail (envelopes, bodies built on first use)",
-        "tuimail-all": "tuimail, every envelope and body part built",
+        "tuimail": "tuimail parse (envelopes, bodies built on first use)",
+        "message-list": "tuimail parse + MessageSummary rows (the app's path)",
+        "tuimail-all": "tuimail parse, every envelope and body part built",
         "imapclient": "imapclient.response_parser.parse_fetch_response",
     }
+    n = len(responses)
     wall_ref, cpu_ref = best["imapclient"]
-    print(f"{'':48s} {'wall MB/s':>10s} {'cpu MB/s':>10s} {'us/resp':>8s} {'x imapclient (wall, cpu)':>26s}")
+    print(f"{'':53s} {'wall MB/s':>9s} {'cpu MB/s':>9s} {'wall msg/s':>10s} {'cpu msg/s':>10s}"
+          f" {'x imapclient (wall, cpu)':>25s}")
     for name, (wall, cpu) in best.items():
-        print(f"{labels[name]:48s} {total / wall / 1e6:10.2f} {total / cpu / 1e6:10.2f} "
-              f"{wall / len(responses) * 1e6:8.1f} {wall_ref / wall:12.1f}x {cpu_ref / cpu:11.1f}x")
+        print(f"{labels[name]:53s} {total / wall / 1e6:9.2f} {total / cpu / 1e6:9.2f} {n / wall:10.0f}"
+              f" {n / cpu:10.0f} {wall_ref / wall:12.1f}x {cpu_ref / cpu:11.1f}x")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import pickle
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -22,12 +23,15 @@ from tuimail.imap import fetch_fast as fast
 
 @contextmanager
 def recursive_descent_only() -> Iterator[None]:
-    """Disable every fast path: the parser then follows the ABNF alone."""
-    saved = {n: getattr(fast, n) for n in ("envelope", "body", "lazy_envelope", "lazy_body")}
+    """Disable every fast path: the parser then follows the ABNF alone,
+    item by item, and builds plain values."""
+    saved = {n: getattr(fast, n)
+             for n in ("envelope", "body", "lazy_envelope", "lazy_body", "listing_attr", "SIMPLE_ITEMS")}
     none: Callable[..., None] = lambda *a, **k: None  # noqa: E731
     try:
         for n in saved:
             setattr(fast, n, none)
+        fast.SIMPLE_ITEMS = re.compile("(?!)")  # never matches
         yield
     finally:
         for n, f in saved.items():
@@ -193,11 +197,8 @@ _BYTES = st.sampled_from(list(b'()" \\{}~01NIL\r\n[]<>.,*xA\xc3\xa9\xff'))
 _EDITS = st.lists(st.tuples(st.integers(0, 10_000), _BYTES, st.booleans()), max_size=4)
 
 
-@settings(max_examples=400, deadline=None)
-@given(st.sampled_from(_FETCHES), _EDITS)
-def test_mutated_fetches_parse_or_fail_and_lazy_values_always_build(
-    line: bytes, edits: list[tuple[int, int, bool]]
-) -> None:
+def _mutated(line: bytes, edits: list[tuple[int, int, bool]]) -> bytes:
+    """``line`` with each edit applied: (where, byte, insert or overwrite)."""
     data = bytearray(line)
     for at, byte, insert in edits:
         at %= len(data)
@@ -205,11 +206,246 @@ def test_mutated_fetches_parse_or_fail_and_lazy_values_always_build(
             data.insert(at, byte)
         else:
             data[at] = byte
+    return bytes(data)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(_FETCHES), _EDITS)
+def test_mutated_fetches_parse_or_fail_and_lazy_values_always_build(
+    line: bytes, edits: list[tuple[int, int, bool]]
+) -> None:
+    data = _mutated(line, edits)
     try:
-        result = parse_response(bytes(data))
+        result = parse_response(data)
     except ParseError:
         return
     repr(result)  # builds every lazy envelope and body structure; must not raise
     if isinstance(result.data, FetchData):
         with recursive_descent_only():
-            assert parse_response(bytes(data)) == result
+            assert parse_response(data) == result
+
+
+# --- the fast and the slow path agree on whole FETCH responses ------------------
+#
+# Every FETCH response, well formed or not, gets the same result from the
+# parser as shipped and from the recursive descent alone (every regular
+# expression over several items, the one-regex envelope and body
+# structure, and the lazy values turned off), or ParseError from both.
+
+_DATES = ["17-Jul-1996 02:44:25 -0700", " 7-Jul-1996 02:44:25 +0000", "31-Feb-2024 10:00:00 +0000",
+          "01-Foo-2024 10:00:00 +0000", "31-Dec-9999 23:59:59 -1400", "1-jan-2024 00:00:00 +0100", "x"]
+
+
+@st.composite
+def _fetch_item(draw: st.DrawFn) -> str:
+    name = draw(st.sampled_from(["UID", "RFC822.SIZE", "FLAGS", "INTERNALDATE", "ENVELOPE", "BODYSTRUCTURE",
+                                 "BODY", "BODY[]", "BODY[HEADER.FIELDS (SUBJECT)]<0>", "MODSEQ",
+                                 "X-GM-LABELS", "EMAILID"]))
+    sp = draw(st.sampled_from([" ", " ", " ", "  "]))
+    if draw(st.integers(0, 4)) == 0:
+        name = name.lower()
+    upper = name.upper()
+    if upper in ("UID", "RFC822.SIZE"):
+        value = str(draw(st.one_of(st.integers(0, 10**6), st.integers(10**17, 10**20))))
+    elif upper == "FLAGS":
+        value = "(" + draw(st.sampled_from(["", " "])).join(
+            draw(st.lists(st.sampled_from(["\\Seen", "\\Flagged", "$Junk", "x"]), max_size=3))) + ")"
+    elif upper == "INTERNALDATE":
+        value = _q(draw(st.sampled_from(_DATES)))
+    elif upper == "ENVELOPE":
+        fields = [_nstring(draw), _nstring(draw)] + [draw(address_list()) for _ in range(6)]
+        value = "(" + " ".join(fields + [_nstring(draw), _nstring(draw)]) + ")"
+    elif upper in ("BODYSTRUCTURE", "BODY"):
+        value = draw(body())
+    elif upper.startswith("BODY["):
+        value = _nstring(draw)
+    elif upper == "MODSEQ":
+        value = f"({draw(st.integers(0, 10**6))})"
+    elif upper == "X-GM-LABELS":
+        value = draw(st.sampled_from(["()", "(\\Inbox)", '("a b" x)']))
+    else:
+        value = draw(st.sampled_from(["(M1)", "NIL"]))
+    return name + sp + value
+
+
+@st.composite
+def fetch_responses(draw: st.DrawFn) -> bytes:
+    """A FETCH response as servers send it, and as they get it wrong:
+    items in any order, extra or missing spaces, literals, bad values."""
+    items = draw(st.lists(_fetch_item(), min_size=1, max_size=6))
+    text = "* 7 FETCH (" + draw(st.sampled_from(["", " "]))
+    for i, item in enumerate(items):
+        if i:
+            text += draw(st.sampled_from([" ", " ", " ", "", "  "]))
+        text += item
+    text += draw(st.sampled_from(["", "", " "])) + ")\r\n"
+    return text.encode()
+
+
+def _outcome(line: bytes) -> Any:
+    try:
+        return parse_response(line)
+    except ParseError:
+        return ParseError
+
+
+def _assert_paths_agree(line: bytes) -> None:
+    fast_result = _outcome(line)
+    with recursive_descent_only():
+        slow_result = _outcome(line)
+    assert fast_result == slow_result, line
+    assert repr(fast_result) == repr(slow_result)
+
+
+@given(fetch_responses())
+def test_fast_and_slow_paths_agree_on_generated_fetches(line: bytes) -> None:
+    _assert_paths_agree(line)
+
+
+@given(fetch_responses(), _EDITS)
+def test_fast_and_slow_paths_agree_on_mutated_fetches(
+    line: bytes, edits: list[tuple[int, int, bool]]
+) -> None:
+    _assert_paths_agree(_mutated(line, edits))
+
+
+@pytest.mark.parametrize("line", [
+    b"* 1 FETCH (BODY[] {3}\r\nabcUID 5)\r\n",  # no space after a literal
+    b'* 1 FETCH (BODY[] "abc"UID 5)\r\n',
+    b"* 1 FETCH (FLAGS (\\Seen)UID 5)\r\n",
+    b"* 1 FETCH (UID 5 FLAGS (\\Seen)RFC822.SIZE 9)\r\n",
+    b"* 1 FETCH ( UID 5)\r\n",
+    b"* 1 FETCH (UID 5 )\r\n",
+])
+def test_items_need_a_space_between_them_on_both_paths(line: bytes) -> None:
+    _assert_paths_agree(line)
+
+
+# --- cheap reads of lazy values -----------------------------------------------
+
+
+def _built_single_parts(value: Any) -> list[Any]:
+    if value.multipart:
+        return [p for part in value.parts for p in _built_single_parts(part)]
+    dsp = value.disposition
+    return [(value.media_type, value.subtype, value.param,
+             None if dsp is None else (dsp.dsp_type, dsp.param))]
+
+
+@given(body())
+def test_single_parts_read_from_the_text_are_the_built_parts(text: str) -> None:
+    line = f"* 1 FETCH (BODYSTRUCTURE {text})\r\n".encode()
+    value = parse_response(line).data.attr["BODYSTRUCTURE"]
+    source = fast.body_text(value)
+    if source is None:  # not left to be built on first use
+        assert not isinstance(value, fast.LazyBodyTypeMultipart | fast.LazyBodyTypeText
+                              | fast.LazyBodyTypeBasic)
+        return
+    with recursive_descent_only():
+        built = parse_response(line).data.attr["BODYSTRUCTURE"]
+    expected = _built_single_parts(built)
+    assert list(fast.single_parts(source)) == expected
+    for words in (("NAME",), ("NAME", "ATTACHMENT"), ("TEXT",), ("Ş",)):
+        wanted = [p for p in expected if any(w in repr(p).upper() for w in words)]
+        found = list(fast.single_parts(source, mentioning=words))
+        # Every part whose fields mention a word is found; a part found
+        # mentions it somewhere in its text.
+        assert all(p in found for p in wanted) and all(p in expected for p in found)
+
+
+def test_single_parts_skips_parts_without_the_words_and_strings_holding_parens() -> None:
+    text = ('((("TEXT" "PLAIN" ("NAME" "(a") NIL NIL "7BIT" 1 1)("TEXT" "HTML" NIL NIL NIL "7BIT" 1 1) '
+            '"ALTERNATIVE" ("BOUNDARY" "(\\"NAME\\" \\"x\\" NIL") NIL NIL)'
+            '("IMAGE" "PNG" ("X" "name (\\"IMAGE\\" \\"PNG\\" NIL") NIL NIL "BASE64" 9 NIL '
+            '("ATTACHMENT" NIL) NIL NIL) "MIXED" ("BOUNDARY" "NAME(") NIL NIL)')
+    source = text.replace('\\"', "'")  # no escapes: the text of a lazy body
+    value = parse_response(f"* 1 FETCH (BODYSTRUCTURE {source})\r\n".encode()).data.attr["BODYSTRUCTURE"]
+    assert fast.body_text(value) == source
+    assert [p[:2] for p in fast.single_parts(source, mentioning=("NAME", "ATTACHMENT"))] == [
+        ("TEXT", "PLAIN"), ("IMAGE", "PNG")]
+    assert [p[:2] for p in fast.single_parts(source)] == [
+        ("TEXT", "PLAIN"), ("TEXT", "HTML"), ("IMAGE", "PNG")]
+
+
+def test_single_parts_looks_at_each_paren_at_most_once() -> None:
+    """A body structure full of the words and of parens inside strings
+    (hostile, within the response size limit) costs linear work: each
+    "(" is looked at once, whatever the number of words found."""
+    noise = "NAME( " * 2000
+    text = ("(" + '("TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 1)' * 50
+            + f' "MIXED" ("BOUNDARY" "{noise}") NIL NIL)')
+    value = parse_response(f"* 1 FETCH (BODYSTRUCTURE {text})\r\n".encode()).data.attr["BODYSTRUCTURE"]
+    source = fast.body_text(value)
+    assert source is not None
+    looked = searched = 0
+
+    class Counting(str):
+        def rfind(self, *args: Any) -> int:
+            nonlocal looked
+            looked += 1
+            return super().rfind(*args)
+
+        def find(self, *args: Any) -> int:
+            nonlocal searched
+            searched += 1
+            return super().find(*args)
+
+        def upper(self) -> Counting:
+            return Counting(super().upper())
+
+    assert list(fast.single_parts(Counting(source), mentioning=("NAME", "ATTACHMENT"))) == []
+    assert looked <= source.count("(") + source.count("NAME") + 1
+    assert searched <= source.count("NAME") + 2  # each word searched for forward only
+
+
+def test_envelope_fields_read_from_the_text_are_the_built_fields() -> None:
+    line = (b'* 1 FETCH (ENVELOPE ("d" "a \\"q\\"" (("N" NIL "m" "h")) NIL (("R" NIL "r" "h")) '
+            b'(("A" NIL "a" "x")("B" NIL "b" "y")) NIL NIL NIL "<i>"))\r\n')
+    env = parse_response(line).data.attr["ENVELOPE"]
+    with recursive_descent_only():
+        built = parse_response(line).data.attr["ENVELOPE"]
+    for field in ("date", "subject", "from_", "sender", "reply_to", "to", "cc", "bcc", "in_reply_to",
+                  "message_id"):
+        assert fast.envelope_field(env, field) == getattr(built, field)
+    assert fast.address_list_key(env, "to") == '(("A" NIL "a" "x")("B" NIL "b" "y"))'
+    assert fast.address_list_key(env, "sender") == "NIL"
+    assert fast.address_list_key(built, "to") is None  # a plain Envelope: no text to read
+    assert [fast.address(t) for t in fast.address_texts(fast.address_list_key(env, "to") or "")] == built.to
+    assert env == built and fast.envelope_field(built, "subject") == 'a "q"'
+
+
+def test_lazy_values_pickle_and_copy_as_their_plain_types() -> None:
+    line = (b'* 1 FETCH (ENVELOPE ("d" "s" (("N" NIL "m" "h")) NIL NIL NIL NIL NIL NIL NIL) '
+            b'BODYSTRUCTURE ("TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 1))\r\n')
+    attr = parse_response(line).data.attr
+    for value, plain in ((attr["ENVELOPE"], Envelope), (attr["BODYSTRUCTURE"], BodyTypeText)):
+        for copied in (pickle.loads(pickle.dumps(value)), copy.copy(value), copy.deepcopy(value)):
+            assert type(copied) is plain and copied == value
+
+
+def test_whole_structure_patterns_are_compiled_on_first_use() -> None:
+    """Importing the library compiles none of the big patterns (tens of
+    milliseconds of start-up); the first FETCH compiles them, takes the
+    fast path and leaves the compiled patterns in place."""
+    import subprocess
+    import sys
+
+    script = r"""
+import re
+import tuimail.ui.app
+from tuimail.imap import fetch_fast, parse_response
+big = ("ENVELOPE_RE", "BODY_1PART_RE", "MPART_TAIL_RE", "BODY_V_RE", "LISTING_ITEMS_RE")
+before = [isinstance(vars(fetch_fast)[n], re.Pattern) for n in big]
+line = (b'* 1 FETCH (UID 7 FLAGS (\\Seen) INTERNALDATE "01-Jun-2024 10:00:00 +0000" RFC822.SIZE 5 '
+        b'ENVELOPE (NIL "s" NIL NIL NIL NIL NIL NIL NIL NIL) '
+        b'BODYSTRUCTURE ("TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 1))\r\n')
+attr = parse_response(line).data.attr
+fetch_fast.lazy_body('("TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 1)', 0, 0, True)
+fetch_fast.body('(("TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 1) "MIXED")', 0, 0, True)
+fetch_fast.envelope('(NIL "s" NIL NIL NIL NIL NIL NIL NIL NIL)', 0, True)
+after = [isinstance(vars(fetch_fast)[n], re.Pattern) for n in big]
+print(before, after, type(attr["ENVELOPE"]).__name__, attr["ENVELOPE"].subject, attr["UID"])
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    expected = "[False, False, False, False, False] [True, True, True, True, True] LazyEnvelope s 7"
+    assert out.split() == expected.split()

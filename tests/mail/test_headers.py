@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import email.utils
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tuimail.mail.headers import (
     MAX_DISPLAY_CHARS,
@@ -114,6 +117,42 @@ def test_parse_date_gives_an_aware_datetime_or_none(value: str | None, expected:
     parsed = parse_date(value)
     assert parsed == expected
     assert parsed is None or parsed.tzinfo is not None
+
+
+def _email_utils_date(value: str) -> datetime | None:
+    """What email.utils gives for a date, as parse_date reports it."""
+    try:
+        parsed = email.utils.parsedate_to_datetime(" ".join(value.split())[:256])
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
+
+
+_day_name = st.sampled_from(["", "Mon, ", "Sun, ", "mon, ", "Xyz, ", "Tue ", "Fri,"])
+_month = st.sampled_from(["Jan", "Feb", "Sep", "Dec", "jan", "DEC", "Foo"])
+_zone_text = st.one_of(st.sampled_from(["+0000", "-0000", "GMT", "EST", "+2400", "-2359", "+0060", "+1299"]),
+                       st.from_regex(r"[+-]\d{4}", fullmatch=True))
+
+
+def _mostly(valid: st.SearchStrategy[int], edges: st.SearchStrategy[int]) -> st.SearchStrategy[int]:
+    return st.one_of(valid, valid, valid, edges)
+
+
+@given(st.one_of(st.just(""), st.just("Wed, "), _day_name), _mostly(st.integers(1, 28), st.integers(0, 32)),
+       st.one_of(st.just("Mar"), _month), _mostly(st.integers(1000, 9999), st.integers(0, 10000)),
+       _mostly(st.integers(0, 23), st.integers(24, 25)), _mostly(st.integers(0, 59), st.integers(60, 61)),
+       _mostly(st.integers(0, 59), st.integers(60, 61)), _zone_text,
+       st.one_of(st.just(""), st.just(""), st.sampled_from([" ", "  x"])))
+def test_parse_date_reads_the_common_form_as_email_utils_does(
+    day_name: str, day: int, month: str, year: int, hour: int, minute: int, second: int, zone: str, tail: str
+) -> None:
+    """The common form is read directly (a message list reads thousands);
+    the result, offset included, is email.utils' for every variation."""
+    value = f"{day_name}{day} {month} {year:0{len(str(year)) if year > 999 else 4}d} " \
+            f"{hour:02d}:{minute:02d}:{second:02d} {zone}{tail}"
+    parsed, expected = parse_date(value), _email_utils_date(value)
+    assert parsed == expected
+    assert (parsed and parsed.utcoffset()) == (expected and expected.utcoffset())
 
 
 def test_message_date_is_the_date_header_else_internaldate() -> None:

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import importlib.util
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.imap.test_parser_fast_path import _q, recursive_descent_only
+from tests.imap.test_parser_recorded import responses
+from tuimail.imap import fetch_fast as fast
+from tuimail.imap import parse_response
 from tuimail.imap.types import (
     Address,
     BodyTypeBasic,
@@ -14,6 +24,8 @@ from tuimail.imap.types import (
     Envelope,
     FetchData,
 )
+from tuimail.mail.addresses import MAX_ADDRESSES
+from tuimail.mail.headers import MAX_DISPLAY_CHARS
 from tuimail.mail.summary import SUMMARY_ITEMS, MessageSummary, has_attachment
 
 TZ = timezone(timedelta(hours=2))
@@ -211,3 +223,201 @@ def test_date_is_the_date_header_then_internaldate_as_in_the_viewer() -> None:
     assert MessageSummary.from_fetch(fetch(ENVELOPE=env)).date == datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
     odd = envelope(date="31 Foo 99999")
     assert MessageSummary.from_fetch(fetch(ENVELOPE=odd)).date == datetime(2026, 3, 3, 12, 0, tzinfo=TZ)
+
+
+# --- the message-list path: summaries from lazily parsed values ---------------
+#
+# The app builds a summary from every FETCH response of a listing; values
+# the parser leaves unbuilt are read without building them (memoised by
+# their text).  The result must be the summary of the fully built values:
+# the reference is the recursive-descent parse (plain types, no lazy value)
+# through the same from_fetch.
+
+
+def _benchmark_stream(count: int) -> list[bytes]:
+    spec = importlib.util.spec_from_file_location(
+        "tuimail_bench_parse", Path(__file__).resolve().parents[2] / "benchmarks" / "parse.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    gen = module.Gen(1)
+    return [gen.fetch(n) for n in range(1, count + 1)]
+
+
+def _both_ways(line: bytes) -> tuple[MessageSummary, MessageSummary]:
+    fast_fd = parse_response(line).data
+    with recursive_descent_only():
+        slow_fd = parse_response(line).data
+    assert type(slow_fd.attr.get("ENVELOPE", Envelope)) in (Envelope, type), "reference must be plain"
+    return MessageSummary.from_fetch(fast_fd), MessageSummary.from_fetch(slow_fd)
+
+
+def test_lazy_values_are_read_without_being_built() -> None:
+    line = (b'* 3 FETCH (UID 9 FLAGS (\\Seen) INTERNALDATE "01-Jun-2024 10:00:00 +0000" RFC822.SIZE 5 '
+            b'ENVELOPE ("d" "=?utf-8?q?Gr=C3=BC=C3=9Fe?=" (("=?utf-8?q?Ren=C3=A9?=" NIL "r" "x.org")) '
+            b'NIL NIL (("B" NIL "b" "y.org")("C" NIL "c" "y.org")) NIL NIL NIL "<i>") '
+            b'BODYSTRUCTURE (("TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 1)("APPLICATION" "PDF" ("NAME" "a.pdf") '
+            b'NIL NIL "BASE64" 9 NIL ("ATTACHMENT" ("FILENAME" "a.pdf")) NIL NIL) "MIXED"))\r\n')
+    fd = parse_response(line).data
+    env, body = fd.attr["ENVELOPE"], fd.attr["BODYSTRUCTURE"]
+    s = MessageSummary.from_fetch(fd)
+    assert (s.subject, s.from_, s.from_address, s.to, s.has_attachment) == (
+        "Grüße", "René", "r@x.org", "B, C", True)
+    assert isinstance(env, fast.LazyEnvelope) and isinstance(body, fast.LazyBodyTypeMultipart)
+    # What a row does not show stays unbuilt: the body structure, and the
+    # envelope's other fields.
+    assert not any(_slot_is_set(env, f) for f in ("sender", "reply_to", "cc", "bcc", "message_id"))
+    assert not _slot_is_set(body, "parts")
+    assert s == _both_ways(line)[1]
+
+
+def _slot_is_set(value: object, name: str) -> bool:
+    descriptor = getattr(type(value), name)
+    try:
+        descriptor.__get__(value, type(value))
+    except AttributeError:
+        return False
+    return True
+
+
+def test_summaries_of_the_benchmark_stream_are_those_of_built_values() -> None:
+    compared = 0
+    for line in _benchmark_stream(3000):
+        fast_summary, reference = _both_ways(line)
+        assert fast_summary == reference, line
+        compared += 1
+    assert compared == 3000
+
+
+def test_long_names_and_long_recipient_lists_are_cut_as_in_built_values() -> None:
+    """The list's cut of a display name (MAX_DISPLAY_CHARS) and of a long
+    recipient list (MAX_ADDRESSES, then "…") holds on the fast path too."""
+    long_name = "N" * (MAX_DISPLAY_CHARS + 500)
+    to = "".join(f'("R{i}" NIL "r{i}" "x.org")' for i in range(MAX_ADDRESSES + 20))
+    line = (f'* 1 FETCH (UID 1 FLAGS () INTERNALDATE "01-Jun-2024 10:00:00 +0000" RFC822.SIZE 1 '
+            f'ENVELOPE (NIL "s" (("{long_name}" NIL "a" "b")) NIL NIL ({to}) NIL NIL NIL NIL) '
+            f'BODYSTRUCTURE ("TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 1))\r\n').encode()
+    fast_summary, reference = _both_ways(line)
+    assert fast_summary == reference
+    assert len(fast_summary.from_) == MAX_DISPLAY_CHARS and fast_summary.from_.endswith("…")
+    assert fast_summary.to.endswith(", …") and fast_summary.to.count(",") == MAX_ADDRESSES
+
+
+@pytest.mark.parametrize("name", ["dovecot_session.bin", "pymap_session.bin"])
+def test_summaries_of_recorded_fetches_are_those_of_built_values(name: str) -> None:
+    compared = 0
+    for line in responses(name):
+        if b" FETCH (" not in line or b"ENVELOPE" not in line:
+            continue
+        fast_summary, reference = _both_ways(line)
+        assert fast_summary == reference
+        compared += 1
+    assert compared >= 4
+
+
+_name_text = st.sampled_from([
+    "Ann", "  Ann  ", "", "Doe, Jane", "=?utf-8?q?Ren=C3=A9?=", "=?utf-8?b?SsO8cmdlbg==?= x",
+    "=?bogus?q?x?=", "a\x1bb", "\u202eevil", "Zoë", "=?utf-8?q?=1B[2J?=", "x\r\n y"])
+_subject_text = st.one_of(_name_text, st.text(max_size=12), st.sampled_from(
+    ["Re: =?utf-8?q?=E4=B8=96?=", "=?utf-8?q?a?= =?utf-8?q?b?=", " plain ", "tab\there", "=?"]))
+_media = st.sampled_from(['"TEXT" "PLAIN"', '"text" "html"', '"APPLICATION" "PDF"', '"image" "png"',
+                          '"APPLICATION" "PKCS7-SIGNATURE"', '"application" "pgp-signature"'])
+_key = st.sampled_from(["NAME", "name", "FILENAME", "filename*", "Name*0", "NAME*0*", "fılename", "CHARSET",
+                        "X-NAME", "nameless", "ATTACHMENT"])
+_dsp_type = st.sampled_from(["ATTACHMENT", "inline", "attachment; filename=x", "Inline; FILENAME=y",
+                             "NAMED", " attachment", "attachmentx", ""])
+
+
+def _nstr(draw: st.DrawFn, values: st.SearchStrategy[str]) -> str:
+    value = draw(st.one_of(st.none(), values))
+    if value is None:
+        return draw(st.sampled_from(["NIL", "nil"]))
+    if "\r" in value or "\n" in value or draw(st.booleans()):
+        raw = value.encode()
+        return f"{{{len(raw)}}}\r\n{value}"
+    return _q(value)
+
+
+def _params(draw: st.DrawFn) -> str:
+    pairs = draw(st.lists(st.tuples(_key, st.sampled_from(["", "a.pdf", "x (1).png", "utf-8"])), max_size=3))
+    if not pairs:
+        return draw(st.sampled_from(["NIL", "nil"]))
+    return "(" + " ".join(f"{_q(k)} {_q(v)}" for k, v in pairs) + ")"
+
+
+@st.composite
+def _summary_body(draw: st.DrawFn, depth: int = 0) -> str:
+    if depth < 3 and draw(st.integers(0, 2)) == 0:
+        parts = "".join(draw(st.lists(_summary_body(depth + 1), min_size=1, max_size=3)))
+        return f"({parts} {_q(draw(st.sampled_from(['MIXED', 'alternative', 'SIGNED'])))} {_params(draw)})"
+    if draw(st.integers(0, 9)) == 0:  # an attached message: parsed eagerly
+        return ('("MESSAGE" "RFC822" NIL NIL NIL "7BIT" 10 (NIL "s" NIL NIL NIL NIL NIL NIL NIL NIL) '
+                '("TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 1) 2)')
+    media = draw(_media)
+    fields = f"{media} {_params(draw)} NIL NIL \"BASE64\" {draw(st.integers(0, 10**6))}"
+    if media.upper().startswith('"TEXT"'):
+        fields += f" {draw(st.integers(0, 99))}"
+    if draw(st.booleans()):
+        dsp = "NIL" if draw(st.integers(0, 3)) == 0 else f"({_q(draw(_dsp_type))} {_params(draw)})"
+        fields += f" NIL {dsp}"
+    return f"({fields})"
+
+
+@st.composite
+def _summary_addresses(draw: st.DrawFn) -> str:
+    n = draw(st.integers(0, 3))
+    if n == 0:
+        return draw(st.sampled_from(["NIL", "nil"]))
+    addresses = []
+    for _ in range(n):
+        kind = draw(st.integers(0, 9))
+        if kind == 0:  # group start, then end
+            addresses.append(f"(NIL NIL {_nstr(draw, _name_text)} NIL)(NIL NIL NIL NIL)")
+            continue
+        host = draw(st.sampled_from(['"x.org"', '"ex\\"ample.com"', "NIL", '""']))
+        mailbox = draw(st.sampled_from(['"ann"', '"b\\\\b"', "NIL", '""']))
+        addresses.append(f"({_nstr(draw, _name_text)} NIL {mailbox} {host})")
+    return "(" + draw(st.sampled_from(["", " "])).join(addresses) + ")"
+
+
+@given(st.data())
+def test_summaries_of_generated_fetches_are_those_of_built_values(data: st.DataObject) -> None:
+    draw = data.draw
+    envelope = " ".join([_nstr(draw, st.sampled_from(["Tue, 3 Mar 2026 10:00:00 +0000", "bad date"])),
+                         _nstr(draw, _subject_text)] + [draw(_summary_addresses()) for _ in range(6)]
+                        + ["NIL", _nstr(draw, st.just("<i@x>"))])
+    items = [f"ENVELOPE ({envelope})", f"BODYSTRUCTURE {draw(_summary_body())}"]
+    if draw(st.booleans()):
+        items.append('INTERNALDATE "17-Jul-1996 02:44:25 -0700"')
+    items += [f"UID {draw(st.integers(1, 10**6))}", "FLAGS (\\Seen $x)", "RFC822.SIZE 77"]
+    order = draw(st.permutations(items))
+    line = ("* 5 FETCH (" + " ".join(order) + ")\r\n").encode()
+    fast_summary, reference = _both_ways(line)
+    assert fast_summary == reference
+
+
+def test_memoised_text_does_not_keep_what_a_hostile_server_sends() -> None:
+    """Summaries of messages with huge names, subjects and parameters keep
+    no copy of them once the summaries are gone."""
+    import gc
+    import tracemalloc
+
+    def line(n: int) -> bytes:
+        big = f"{n}" + "x" * 100_000
+        return (f'* {n} FETCH (UID {n} FLAGS () INTERNALDATE "01-Jun-2024 10:00:00 +0000" RFC822.SIZE 1 '
+                f'ENVELOPE (NIL "=?utf-8?q?{big}?=" (("{big}" NIL "a" "b")) NIL NIL (("{big}" NIL "c" "d")) '
+                f'NIL NIL NIL NIL) BODYSTRUCTURE ("APPLICATION" "PDF" ("NAME" "{big}") NIL NIL "BASE64" 1))'
+                "\r\n").encode()
+
+    lines = [line(n) for n in range(40)]
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        summaries = [MessageSummary.from_fetch(parse_response(x).data) for x in lines]
+        assert all(s.has_attachment and len(s.subject) > 100_000 for s in summaries)
+        del summaries
+        gc.collect()
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert kept < 1_000_000  # 40 messages of 400 KB each went through

@@ -2,25 +2,34 @@
 
 A mailbox listing is thousands of ``FETCH (UID FLAGS INTERNALDATE
 RFC822.SIZE ENVELOPE BODYSTRUCTURE)`` responses, so the common shapes are
-matched in C, one regular expression per structure (a run of simple items,
-a whole envelope, a whole single-part body), and Python only builds the
-result objects.  Anything unusual (literals that could not be inlined,
-escapes in a body part, message/rfc822 parts, extension data, 8-bit junk)
-makes a function here return ``None`` and the caller falls back to the
-recursive-descent parser in :mod:`tuimail.imap.fetch_parser`, which
-follows the ABNF of RFC 9051 §9 and gives the same result.
+matched in C, one regular expression per structure (those six items in
+that order, a run of simple items, a whole envelope, a whole single-part
+body), and Python only builds the result objects.  Anything unusual
+(literals that could not be inlined, escapes in a body part,
+message/rfc822 parts, extension data, 8-bit junk) makes a function here
+return ``None`` and the caller falls back to the recursive-descent parser
+in :mod:`tuimail.imap.fetch_parser`, which follows the ABNF of RFC 9051
+§9 and gives the same result.
 
-Address lists and body parameters recur across messages (the same
+Envelopes and body structures are validated when parsed and built on
+first use (the ``Lazy*`` types); an envelope builds each field when it
+is first read.  A caller that needs only a few fields of many messages
+(the message list) reads them from the matched text with
+:func:`envelope_field`, :func:`address_list_key` and :func:`single_parts`
+without building the rest.
+
+Addresses and body parameters recur across messages (the same
 correspondents, ``("CHARSET" "utf-8")``), so their parsed values are
-memoised by their text in small bounded caches.  Values are shared between
+memoised by their text in small bounded memos.  Values are shared between
 results; the types are immutable by contract.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
-from typing import Any
+from collections.abc import Iterator
+from itertools import islice
+from typing import Any, cast
 
 from .scanner import MAX_DEPTH, NIL, fix_8bit, unescape
 from .types import (
@@ -31,14 +40,56 @@ from .types import (
     BodyTypeText,
     ContentDisposition,
     Envelope,
+    InternalDate,
 )
 
 __all__ = [
-    "SIMPLE_ITEMS", "InternalDate", "LazyBodyTypeBasic", "LazyBodyTypeMultipart", "LazyBodyTypeText",
-    "LazyEnvelope", "address_list", "body", "date_time", "envelope", "lazy_body", "lazy_envelope", "params",
+    "LISTING_ITEMS_RE", "SIMPLE_ITEMS", "LazyBodyTypeBasic", "LazyBodyTypeMultipart",
+    "LazyBodyTypeText", "LazyEnvelope", "SinglePart", "address", "address_list", "address_list_key",
+    "address_texts", "body", "body_text", "date_time", "envelope", "envelope_field", "lazy_body",
+    "lazy_envelope", "listing_attr", "params", "remember", "single_parts",
 ]
 
 _CACHE_LIMIT = 4096
+_KEY_LIMIT = 1024
+
+
+def remember(cache: dict[str, Any], key: str, value: Any, limit: int = _CACHE_LIMIT) -> None:
+    """Store into a bounded memo; when it is full, the oldest quarter goes.
+    Texts longer than a real one are not kept (what a hostile server
+    sends is not held on to)."""
+    if len(key) > _KEY_LIMIT:
+        return
+    if len(cache) >= limit:
+        for old in list(islice(cache, limit // 4)):
+            del cache[old]
+    cache[key] = value
+
+
+class _CompiledOnFirstUse:
+    """Stands for the module-level pattern ``name`` until it is first used,
+    then compiles it and puts the compiled pattern in its place, so later
+    uses cost nothing extra.  The whole-structure patterns take tens of
+    milliseconds to compile, which importing the library (and starting
+    the UI) need not pay."""
+
+    __slots__ = ("_name", "_source")
+
+    def __init__(self, name: str, source: str) -> None:
+        self._name = name
+        self._source = source
+
+    def __getattr__(self, attr: str) -> Any:
+        compiled = re.compile(self._source)
+        globals()[self._name] = compiled
+        return getattr(compiled, attr)
+
+
+def _on_first_use(name: str, source: str) -> re.Pattern[str]:
+    """The pattern ``source``, compiled when first used, for the module
+    global ``name`` (see :class:`_CompiledOnFirstUse`)."""
+    return cast("re.Pattern[str]", _CompiledOnFirstUse(name, source))
+
 
 # Possessive quantifiers (Python 3.11) spare sre its backtracking
 # bookkeeping: about 3x faster on these patterns.
@@ -50,10 +101,10 @@ _ADDR = rf"\({_NQ} {_NQ} {_NQ} {_NQ}\)"
 _ADDR_LIST = rf"({NIL}|\((?:{_ADDR} ?)++\))"  # outlook.com puts SP between addresses
 
 ADDRESS_RE = re.compile(rf"\({_NQ_CAP} {_NQ_CAP} {_NQ_CAP} {_NQ_CAP}\)")
-ENVELOPE_RE = re.compile(
-    rf"\({_NQ_CAP} {_NQ_CAP} {_ADDR_LIST} {_ADDR_LIST} {_ADDR_LIST} {_ADDR_LIST} "
-    rf"{_ADDR_LIST} {_ADDR_LIST} {_NQ_CAP} {_NQ_CAP}\)"
-)
+_ADDRESS_TEXT_RE = re.compile(_ADDR)
+_ENVELOPE = (rf"\({_NQ_CAP} {_NQ_CAP} {_ADDR_LIST} {_ADDR_LIST} {_ADDR_LIST} {_ADDR_LIST} "
+             rf"{_ADDR_LIST} {_ADDR_LIST} {_NQ_CAP} {_NQ_CAP}\)")
+ENVELOPE_RE = _on_first_use("ENVELOPE_RE", _ENVELOPE)
 STRING_IN_RE = re.compile(_Q_CAP)
 
 _PARAMS = rf"({NIL}|\({_Q} {_Q}(?: {_Q} {_Q})*+\))"
@@ -61,12 +112,15 @@ _DSP = rf"(?:{NIL}|\({_NQ_CAP} {_PARAMS}\))"
 _LANG = rf"({NIL}|{_Q}|\({_Q}(?: {_Q})*+\))"
 # A whole non-multipart, non-message body with optional body-ext-1part
 # (md5, disposition, language, location; nothing beyond).
-BODY_1PART_RE = re.compile(
+BODY_1PART_RE = _on_first_use(
+    "BODY_1PART_RE",
     rf'\("([^"\\\r\n]*+)" "([^"\\\r\n]*+)" {_PARAMS} {_NQ_CAP} {_NQ_CAP} {_NQ_CAP} (\d{{1,18}}+)'
     rf"(?: (\d{{1,18}}+))?"
-    rf"(?: {_NQ_CAP}(?: {_DSP}(?: {_LANG}(?: {_NQ_CAP})?)?)?)?\)"
+    rf"(?: {_NQ_CAP}(?: {_DSP}(?: {_LANG}(?: {_NQ_CAP})?)?)?)?\)",
 )
-MPART_TAIL_RE = re.compile(rf'"([^"\\\r\n]*+)"(?: {_PARAMS}(?: {_DSP}(?: {_LANG}(?: {_NQ_CAP})?)?)?)?\)')
+MPART_TAIL_RE = _on_first_use(
+    "MPART_TAIL_RE", rf'"([^"\\\r\n]*+)"(?: {_PARAMS}(?: {_DSP}(?: {_LANG}(?: {_NQ_CAP})?)?)?)?\)'
+)
 
 # The same shapes without groups, for validating a whole body structure
 # up to three multipart levels deep in one match (see lazy_body).
@@ -82,25 +136,45 @@ _MTAIL_V = (rf' "[^"\\\r\n]*+"(?: {_PARAMS_V}(?: (?:{NIL}|\({_NQ} {_PARAMS_V}\))
 
 
 def _multipart_v(inner: str) -> str:
-    return rf"\((?:{inner})(?: ?(?:{inner}))*+{_MTAIL_V}"
+    """body-type-mpart = 1*body SP media-subtype [SP body-ext-mpart], the
+    parts optionally separated by a space (taken only before another
+    part); ``inner`` appears once, so nesting levels add to the pattern's
+    size rather than multiply it."""
+    return rf"\((?:(?:{inner})(?: ?(?=\())?)++{_MTAIL_V}"
 
 
 _MP1_V = _multipart_v(_PART_V)
 _MP2_V = _multipart_v(rf"{_PART_V}|{_MP1_V}")
 _MP3_V = _multipart_v(rf"{_PART_V}|{_MP2_V}")
-BODY_V_RE = re.compile(rf"{_PART_V}|{_MP3_V}")
+_BODY_V = rf"{_PART_V}|{_MP3_V}"
+BODY_V_RE = _on_first_use("BODY_V_RE", _BODY_V)
 
-# A run of the common simple msg-att items, each with its leading space.
+# One of the common simple msg-att items, with the space before it (none
+# needed, some tolerated, right after the list's "(", as the grammar's
+# reader tolerates).
 #   groups: 1 UID/RFC822.SIZE name, 2 its number, 3 FLAGS content,
 #   4 INTERNALDATE text, 5 ENVELOPE/BODYSTRUCTURE/BODY before "(".
 SIMPLE_ITEMS = re.compile(
-    r" *(?:"
+    r"(?:(?<=\() *| +)(?:"
     r"((?i:UID|RFC822\.SIZE)) (\d{1,18})(?=[ )])"
     r'|(?i:FLAGS) \(([^()"{\r\n]*)\)'
     r'|(?i:INTERNALDATE) "( ?\d{1,2}-[A-Za-z]{3}-\d{4} \d\d:\d\d:\d\d [+-]\d{4})"'
     r"|((?i:ENVELOPE|BODYSTRUCTURE|BODY)) (?=\()"
     r")"
 )
+
+# The whole msg-att of a message-list FETCH, in the order the client asks
+# for the items and servers (Dovecot, pymap) return them: groups 1 UID,
+# 2 FLAGS content, 3 INTERNALDATE text, 4 RFC822.SIZE, 5-14 the envelope's
+# (as ENVELOPE_RE's 1-10), 15 the body structure (as BODY_V_RE matches it).
+LISTING_ITEMS_RE = _on_first_use(
+    "LISTING_ITEMS_RE",
+    r'\((?i:UID) (\d{1,18}) (?i:FLAGS) \(([^()"{\r\n]*)\) '
+    r'(?i:INTERNALDATE) "( ?\d{1,2}-[A-Za-z]{3}-\d{4} \d\d:\d\d:\d\d [+-]\d{4})" '
+    rf"(?i:RFC822\.SIZE) (\d{{1,18}}) (?i:ENVELOPE) {_ENVELOPE} "
+    rf"(?i:BODYSTRUCTURE) ({_BODY_V})\)",
+)
+LISTING_ENVELOPE_GROUP = 4
 
 _DATE_TIME_RE = re.compile(r" ?(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d\d:\d\d:\d\d) ([+-]\d\d)(\d\d)")
 _MONTHS = {
@@ -110,27 +184,6 @@ _MONTHS = {
     )
 }
 _MONTHS.update({k.title(): v for k, v in list(_MONTHS.items())})
-_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-class InternalDate(datetime):
-    """A timezone-aware ``datetime`` from an IMAP ``date-time`` (RFC 9051 §9).
-
-    ``str()`` gives the IMAP form, e.g. ``"17-Jul-1996 02:44:25 -0700"``;
-    everything else is a datetime.
-    """
-
-    __slots__ = ()
-
-    def __str__(self) -> str:
-        offset = self.utcoffset()
-        minutes = int(offset.total_seconds()) // 60 if offset is not None else 0
-        sign = "-" if minutes < 0 else "+"
-        zone = f"{sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
-        return (f"{self.day:02d}-{_MONTH_NAMES[self.month - 1]}-{self.year:04d} "
-                f"{self.hour:02d}:{self.minute:02d}:{self.second:02d} {zone}")
-
-
 def date_time(text: str) -> InternalDate | None:
     """date-time = date-day-fixed "-" date-month "-" date-year SP time SP zone
     (the text between the quotes); None when it is not a valid date."""
@@ -153,27 +206,47 @@ def _fix(text: str | None) -> Any:
     return fix_8bit(unescape(text))
 
 
-_ADDRESS_CACHE: dict[str, tuple[Address, ...]] = {}
+_ADDRESS_CACHE: dict[str, Address] = {}
 
 
-def address_list(s: str, start: int, end: int, plain: bool = True) -> list[Address]:
-    """The addresses of ``"(" 1*address ")"`` at s[start:end] (matched by
-    ENVELOPE_RE, so well-formed and without literals); ``plain``: no
-    undecodable 8-bit bytes in the response."""
-    key = s[start:end]
-    cached = _ADDRESS_CACHE.get(key)
-    if cached is None:
-        if "\\" in key or not plain:  # escapes or 8-bit junk to fix
-            cached = tuple(Address(*map(_fix, a.groups())) for a in ADDRESS_RE.finditer(key))
-        elif '""' not in key:  # no empty string: findall's "" can only be NIL
-            cached = tuple(Address(n or None, r or None, m or None, h or None)
-                           for n, r, m, h in ADDRESS_RE.findall(key))
+def address(text: str) -> Address:
+    """The address ``"(" addr-name SP addr-adl SP addr-mailbox SP addr-host ")"``
+    given as its text (matched by ENVELOPE_RE: no literals); memoised
+    (the same correspondents recur), so values are shared."""
+    found = _ADDRESS_CACHE.get(text)
+    if found is None:
+        m = ADDRESS_RE.match(text)
+        if m is None:
+            raise ValueError(f"not an address: {text[:80]!r}")
+        if "\\" in text or not text.isascii():  # escapes, or 8-bit junk to fix
+            found = Address(*map(_fix, m.groups()))
         else:
-            cached = tuple(Address(*a.groups()) for a in ADDRESS_RE.finditer(key))
-        if len(_ADDRESS_CACHE) >= _CACHE_LIMIT:
-            _ADDRESS_CACHE.clear()
-        _ADDRESS_CACHE[key] = cached
-    return list(cached)
+            found = Address(*m.groups())
+        remember(_ADDRESS_CACHE, text, found)
+    return found
+
+
+def address_texts(key: str) -> list[str]:
+    """The text of each address of ``"(" 1*address ")"`` given as its text
+    (matched by ENVELOPE_RE, or an :func:`address_list_key`)."""
+    return _ADDRESS_TEXT_RE.findall(key)
+
+
+def address_list(key: str) -> list[Address]:
+    """The addresses of ``"(" 1*address ")"`` given as its text (matched
+    by ENVELOPE_RE, so well-formed and without literals)."""
+    return [address(text) for text in _ADDRESS_TEXT_RE.findall(key)]
+
+
+def _envelope_field(m: re.Match[str], base: int, index: int, plain: bool) -> Any:
+    """Field ``index`` (0 date ... 9 message-id) of the envelope ENVELOPE_RE
+    matched, its groups numbered from ``base`` + 1 in ``m``."""
+    text = m.group(base + index + 1)
+    if 2 <= index <= 7:  # an address list
+        return None if text[0] != "(" else address_list(text)
+    if text is None or plain and "\\" not in text:
+        return text
+    return fix_8bit(unescape(text))
 
 
 def envelope_values(s: str, pos: int, plain: bool) -> tuple[tuple[Any, ...], int] | None:
@@ -183,24 +256,7 @@ def envelope_values(s: str, pos: int, plain: bool) -> tuple[tuple[Any, ...], int
     m = ENVELOPE_RE.match(s, pos)
     if m is None:
         return None
-    g = m.groups()
-    lists: list[list[Address] | None] = []
-    prev_key = ""
-    prev: list[Address] | None = None
-    for i in (3, 4, 5, 6, 7, 8):
-        text = g[i - 1]
-        if text[0] != "(":
-            lists.append(None)
-        elif text == prev_key and prev is not None:
-            lists.append(list(prev))  # sender/reply-to are usually from again
-        else:
-            prev_key = text
-            prev = address_list(s, m.start(i), m.end(i), plain)
-            lists.append(prev)
-    fr, se, rt, to, cc, bcc = lists
-    if not plain or s.find("\\", pos, m.end()) >= 0:
-        return (_fix(g[0]), _fix(g[1]), fr, se, rt, to, cc, bcc, _fix(g[8]), _fix(g[9])), m.end()
-    return (g[0], g[1], fr, se, rt, to, cc, bcc, g[8], g[9]), m.end()
+    return tuple([_envelope_field(m, 0, i, plain) for i in range(10)]), m.end()
 
 
 def envelope(s: str, pos: int, plain: bool) -> tuple[Envelope, int] | None:
@@ -225,9 +281,7 @@ def params(text: str) -> dict[str, str] | None:
             items = [_fix(x) for x in items]
         it = iter(items)
         cached = {k.upper(): v for k, v in zip(it, it, strict=False)}
-        if len(_PARAMS_CACHE) >= _CACHE_LIMIT:
-            _PARAMS_CACHE.clear()
-        _PARAMS_CACHE[text] = cached
+        remember(_PARAMS_CACHE, text, cached)
     return dict(cached)
 
 
@@ -305,12 +359,14 @@ def body(s: str, pos: int, depth: int, strings_plain: bool) -> tuple[BodyStructu
 
 
 class _Lazy:
-    """Mixin for a value whose fields are built from ``_lazy_src`` (the
-    matched text, and whether it is free of 8-bit junk) on first access."""
+    """Mixin for a value whose fields are built from ``_lazy_src`` (what
+    the parser matched, and whether the response is free of 8-bit junk)
+    on first access."""
 
     __slots__ = ()
-    _lazy_src: tuple[str, bool]
+    _lazy_src: tuple[Any, ...]
     _lazy_fields: tuple[str, ...] = ()
+    _lazy_index: dict[str, int] = {}
     _lazy_base: type = object
     _lazy_setters: tuple[Any, ...] = ()
 
@@ -322,20 +378,18 @@ class _Lazy:
         if base is not None:
             cls._lazy_base = base
             cls._lazy_fields = tuple(vars(base)["__dataclass_fields__"])
+            cls._lazy_index = {name: i for i, name in enumerate(cls._lazy_fields)}
             cls._lazy_setters = tuple(base.__dict__[f].__set__ for f in cls._lazy_fields)
 
-    def _lazy_values(self) -> tuple[Any, ...]:
+    def _lazy_field(self, index: int) -> Any:
+        """Build field ``index`` (and maybe others), store and return it."""
         raise NotImplementedError
 
-    def _materialise(self) -> None:
-        for setter, value in zip(type(self)._lazy_setters, self._lazy_values(), strict=True):
-            setter(self, value)
-
     def __getattr__(self, name: str) -> Any:
-        if name in type(self)._lazy_fields:
-            self._materialise()
-            return object.__getattribute__(self, name)
-        raise AttributeError(name)
+        index = type(self)._lazy_index.get(name)
+        if index is None:
+            raise AttributeError(name)
+        return self._lazy_field(index)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, self._lazy_base):
@@ -346,29 +400,37 @@ class _Lazy:
         fields = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._lazy_fields)
         return f"{self._lazy_base.__qualname__}({fields})"
 
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        """Pickled and copied as the plain type it stands for."""
+        return self._lazy_base, tuple(getattr(self, f) for f in self._lazy_fields)
+
     __hash__ = None  # type: ignore[assignment]
 
 
 class LazyEnvelope(_Lazy, Envelope):
-    """An :class:`Envelope` built from its text when first used."""
+    """An :class:`Envelope` whose fields are built from the matched
+    response text, each when first read (a message list reads the
+    subject and two address lists of ten fields)."""
 
-    __slots__ = ("_lazy_src",)
+    __slots__ = ("_lazy_src",)  # (match, plain, where its ENVELOPE_RE groups start)
 
-    def _lazy_values(self) -> tuple[Any, ...]:
-        text, plain = self._lazy_src
-        found = envelope_values(text, 0, plain)
-        assert found is not None
-        return found[0]
+    def _lazy_field(self, index: int) -> Any:
+        m, plain, base = self._lazy_src
+        value = _envelope_field(m, base, index, plain)
+        type(self)._lazy_setters[index](self, value)
+        return value
 
 
 class _LazyBody(_Lazy):
     __slots__ = ()
 
-    def _lazy_values(self) -> tuple[Any, ...]:
+    def _lazy_field(self, index: int) -> Any:
         text, plain = self._lazy_src
         found = body_values(text, 0, 0, plain)
         assert found is not None
-        return found[1]
+        for setter, value in zip(type(self)._lazy_setters, found[1], strict=True):
+            setter(self, value)
+        return found[1][index]
 
 
 class LazyBodyTypeMultipart(_LazyBody, BodyTypeMultipart):
@@ -400,10 +462,9 @@ def lazy_envelope(s: str, pos: int, plain: bool) -> tuple[Envelope, int] | None:
     m = ENVELOPE_RE.match(s, pos)
     if m is None:
         return None
-    end = m.end()
     env = _new(LazyEnvelope)
-    env._lazy_src = (s[pos:end], plain)
-    return env, end
+    env._lazy_src = (m, plain, 0)
+    return env, m.end()
 
 
 def lazy_body(s: str, pos: int, depth: int, plain: bool) -> tuple[BodyStructure, int] | None:
@@ -428,3 +489,156 @@ def lazy_body(s: str, pos: int, depth: int, plain: bool) -> tuple[BodyStructure,
     value = _new(_LAZY_BODY[kind])
     value._lazy_src = (s[pos:end], plain)
     return value, end
+
+
+def listing_attr(m: re.Match[str]) -> dict[str, Any] | None:
+    """The msg-att LISTING_ITEMS_RE matched in a response free of 8-bit
+    junk, as :meth:`FetchParser.fetch_data` would give it item by item;
+    None when it would not take the fast path for every item."""
+    date = date_time(m.group(3))
+    if date is None:
+        return None
+    s = m.string
+    start, end = m.span(15)
+    if s.find("\\", start, end) >= 0:
+        return None
+    env = _new(LazyEnvelope)
+    env._lazy_src = (m, True, LISTING_ENVELOPE_GROUP)
+    if s.startswith("((", start):
+        body: Any = _new(LazyBodyTypeMultipart)
+    elif s[start + 1 : start + 7].upper() == '"TEXT"':
+        body = _new(LazyBodyTypeText)
+    else:
+        body = _new(LazyBodyTypeBasic)
+    body._lazy_src = (s[start:end], True)
+    return {"UID": int(m.group(1)), "FLAGS": m.group(2).split(), "INTERNALDATE": date,
+            "RFC822.SIZE": int(m.group(4)), "ENVELOPE": env, "BODYSTRUCTURE": body}
+
+
+# --- cheap reads of lazy values, for callers that need a few fields ---------
+
+
+def address_list_key(envelope: object, field: str) -> str | None:
+    """For an envelope built on first use: the text of its address list
+    ``field`` (``"from_"``, ``"sender"``, ``"to"``...) as sent, ``NIL`` or
+    ``"(" 1*address ")"``, which alone determines the field's value; a
+    caller can memoise what it derives from a list by this key without
+    building the list.  None for any other envelope."""
+    if type(envelope) is not LazyEnvelope:
+        return None
+    try:
+        m, _, base = envelope._lazy_src
+    except AttributeError:  # built by the dataclass constructor (copy.replace)
+        return None
+    text: str = m.group(base + _ENVELOPE_GROUPS[field])
+    return text
+
+
+_ENVELOPE_GROUPS = {name: i + 1 for i, name in enumerate(LazyEnvelope._lazy_fields) if 2 <= i <= 7}
+
+
+def envelope_field(envelope: Envelope, field: str) -> Any:
+    """``getattr(envelope, field)``; for an envelope built on first use,
+    read from its text without the cost of a missing attribute, and
+    without building or storing the field."""
+    if type(envelope) is LazyEnvelope:
+        try:
+            m, plain, base = envelope._lazy_src
+        except AttributeError:  # built by the dataclass constructor
+            pass
+        else:
+            return _envelope_field(m, base, LazyEnvelope._lazy_index[field], plain)
+    return getattr(envelope, field)
+
+
+def body_text(body: object) -> str | None:
+    """For a body structure built on first use: its text as sent (only
+    quoted strings and NIL: no literals, no escapes, no message/rfc822
+    part); None for any other value."""
+    if not isinstance(body, _LazyBody):
+        return None
+    try:
+        text: str = body._lazy_src[0]
+    except AttributeError:  # built by the dataclass constructor
+        return None
+    return text
+
+
+SinglePart = tuple[str, str, "dict[str, str] | None", "tuple[str, dict[str, str] | None] | None"]
+"""media type, subtype, parameters, and disposition (type, parameters) or None."""
+
+# In the text of a validated body structure without escapes, a quote opens
+# or closes a quoted string, so an even number of quotes before a position
+# means it is outside strings.  There, a single part starts with "(", two
+# strings, and NIL or "(" (its parameters); no multipart, parameter list,
+# disposition or language list does.  _PART_SCAN skips to the next part
+# (taking strings whole, so it never starts inside one).
+_AFTER_PART_PAREN = r'"[^"]*+" "[^"]*+" (?:[Nn][Ii][Ll]|\()'
+_PART_START_RE = re.compile(rf"\({_AFTER_PART_PAREN}")
+_PART_SCAN = re.compile(rf'(?:[^"(]++|"[^"]*+"|\((?!{_AFTER_PART_PAREN}))*+(?=\({_AFTER_PART_PAREN})')
+
+
+def single_parts(text: str, mentioning: tuple[str, ...] = ()) -> Iterator[SinglePart]:
+    """The non-multipart parts of a body structure :func:`body_text` gave,
+    depth first, as their built types would hold them (upper-case media
+    type, subtype, parameter keys and disposition type), read one at a
+    time without building them.  ``mentioning``: only the parts whose
+    upper-cased text holds one of these words; the others are not read
+    (each word found is traced back to the part holding it, if any)."""
+    upper = text.upper() if mentioning else ""
+    if len(upper) != len(text):  # every part (or case mapping moved positions)
+        p = 0
+        while (skip := _PART_SCAN.match(text, p)) is not None:
+            m = _single_part(text, skip.end())
+            p = m.end()
+            if not mentioning or any(word in m.group().upper() for word in mentioning):
+                yield _part_fields(m)
+        return
+    floor, floor_quotes = 0, 0  # parts starting before floor are done; quotes before it
+    next_at = {word: upper.find(word) for word in mentioning}  # each word's next place
+    x = _next_word(upper, next_at, 0)
+    while x >= 0:
+        # The last part starting in text[floor:x], walking back over "(".
+        x_quotes = floor_quotes + text.count('"', floor, x)
+        quotes, after = x_quotes, x
+        start = text.rfind("(", floor, x)
+        while start >= 0:
+            quotes -= text.count('"', start, after)
+            if not quotes & 1 and _PART_START_RE.match(text, start):
+                break
+            after = start
+            start = text.rfind("(", floor, start)
+        part = _single_part(text, start) if start >= 0 else None
+        if part is not None and x < part.end():
+            floor, floor_quotes = part.end(), quotes + text.count('"', start, part.end())
+            yield _part_fields(part)
+        else:  # x is in a multipart's own text, after every part before it
+            floor, floor_quotes = x, x_quotes
+        x = _next_word(upper, next_at, max(floor, x + 1))
+
+
+def _next_word(text: str, next_at: dict[str, int], pos: int) -> int:
+    """Where the first word occurs in text[pos:], or -1; ``next_at`` holds
+    where each word was last found, so each is searched for forward only."""
+    first = -1
+    for word, at in next_at.items():
+        if 0 <= at < pos:
+            next_at[word] = at = text.find(word, pos)
+        if at >= 0 and (first < 0 or at < first):
+            first = at
+    return first
+
+
+def _single_part(text: str, start: int) -> re.Match[str]:
+    m = BODY_1PART_RE.match(text, start)
+    if m is None:  # not text from body_text()
+        raise ValueError("not a body structure of the common shape")
+    return m
+
+
+def _part_fields(m: re.Match[str]) -> SinglePart:
+    dsp_type, dsp_params = m.group(10, 11)
+    return (
+        m.group(1).upper(), m.group(2).upper(), params(m.group(3)),
+        None if dsp_params is None else (dsp_type.upper() if dsp_type else "", params(dsp_params)),
+    )

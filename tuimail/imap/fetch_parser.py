@@ -15,7 +15,6 @@ from typing import Any
 
 from . import fetch_fast as fast
 from .errors import ParseError
-from .fetch_fast import InternalDate
 from .scanner import Scanner, fix_8bit
 from .types import (
     Address,
@@ -28,9 +27,10 @@ from .types import (
     Envelope,
     ExtensionData,
     FetchData,
+    InternalDate,
 )
 
-__all__ = ["FetchParser", "InternalDate"]
+__all__ = ["FetchParser"]
 
 # msg-att names: BODY[...]<n>, BINARY.SIZE[...], plain names.
 _ITEM_RE = re.compile(r"([A-Za-z0-9][A-Za-z0-9.\-]*)(\[)?")
@@ -51,11 +51,20 @@ class FetchParser(Scanner):
     def fetch_data(self, seqno: int) -> FetchData:
         """msg-att = "(" (msg-att-dynamic / msg-att-static) *(SP ...) ")".
 
-        Runs of UID, FLAGS, INTERNALDATE and RFC822.SIZE are matched by one
-        regular expression; other items go through :meth:`msg_att`."""
+        The items a message list fetches, in the order asked, are matched
+        by one regular expression; otherwise runs of UID, FLAGS,
+        INTERNALDATE and RFC822.SIZE are, and other items go through
+        :meth:`msg_att`."""
+        s = self.s
+        if not self.dirty:
+            m = fast.LISTING_ITEMS_RE.match(s, self.pos)
+            if m is not None:
+                listing = fast.listing_attr(m)
+                if listing is not None:
+                    self.pos = m.end()
+                    return FetchData(seqno, listing)
         self.expect("(")
         attr: dict[str, Any] = {}
-        s = self.s
         simple = fast.SIMPLE_ITEMS.match
         pos = self.pos
         while True:

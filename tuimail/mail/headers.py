@@ -15,7 +15,7 @@ from __future__ import annotations
 import codecs
 import email.utils
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 from tuimail.imap.encoded_words import decode_header
 
@@ -133,11 +133,42 @@ def display_text(value: str | None, *, cut: bool = False, limit: int = MAX_DISPL
     return cut_text(text, limit)
 
 
+# The form nearly every Date header has ("Tue, 3 Mar 2026 10:00:00 +0100"),
+# read directly; its result is what email.utils gives for that text.
+_COMMON_DATE = re.compile(
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+    r"([1-9]\d{3}) (\d\d):(\d\d):(\d\d) ([+-]\d{4})"
+)
+_MONTH_NUMBERS = {m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
+                                               "Oct", "Nov", "Dec"), 1)}
+_ZONES: dict[str, timezone] = {}
+
+
+def _zone(text: str) -> timezone:
+    """``+hhmm``/``-hhmm`` as email.utils reads it (``-0000`` is UTC here);
+    ValueError past a day."""
+    zone = _ZONES.get(text)
+    if zone is None:
+        sign = -1 if text[0] == "-" else 1
+        zone = timezone(timedelta(seconds=sign * (int(text[1:3]) * 3600 + int(text[3:5]) * 60)))
+        if len(_ZONES) < 1024:
+            _ZONES[text] = zone
+    return zone
+
+
 def parse_date(value: str | None) -> datetime | None:
     """An RFC 5322 §3.3 date-time, always timezone-aware, or None when it
     does not parse.  ``-0000`` ("UTC, zone unknown", §3.3) gives UTC."""
     if not value or not isinstance(value, str):
         return None
+    m = _COMMON_DATE.fullmatch(value)
+    if m is not None:
+        day, month, year, hour, minute, second, zone = m.groups()
+        try:
+            return datetime(int(year), _MONTH_NUMBERS[month], int(day), int(hour), int(minute), int(second),
+                            tzinfo=_zone(zone))
+        except ValueError:  # out of range: as email.utils decides
+            pass
     text = " ".join(value[: _MAX_DATE_CHARS * 4].split())[:_MAX_DATE_CHARS]
     try:
         parsed = email.utils.parsedate_to_datetime(text)
