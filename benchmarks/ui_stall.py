@@ -83,7 +83,7 @@ from tuimail.config import Account  # noqa: E402
 from tuimail.mail.cache import HeaderCache  # noqa: E402
 from tuimail.mail.view_changes import FlagsChanged  # noqa: E402
 from tuimail.session import messages as sm  # noqa: E402
-from tuimail.ui.app import TuimailApp
+from tuimail.ui.app import TuimailApp  # noqa: E402
 from tuimail.ui.screens.main import MainScreen  # noqa: E402
 from tuimail.ui.view_memory import ViewMemory  # noqa: E402
 from tuimail.ui.widgets import MessageList  # noqa: E402
