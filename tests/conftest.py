@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from hypothesis import settings as _hypothesis_settings
 
-from tests.servers.dovecot import DovecotServer, dovecot_or_skip
+from tests.servers.dovecot import DovecotServer, running_dovecot
 from tests.servers.info import ServerInfo
 from tests.servers.pymap import running_pymap
 
@@ -48,12 +48,8 @@ def imap_server(request: pytest.FixtureRequest) -> ServerInfo:
 @pytest.fixture(scope="session")
 def dovecot() -> Iterator[DovecotServer]:
     """The session's Dovecot process (see tests/servers/dovecot.py)."""
-    server = DovecotServer(dovecot_or_skip())
-    server.start()
-    try:
+    with running_dovecot() as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

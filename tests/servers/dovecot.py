@@ -10,6 +10,7 @@ the file when it changes).  Mail is maildir in the temp folder.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import itertools
 import os
@@ -23,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -68,6 +70,17 @@ def dovecot_or_skip() -> str:
             pytest.fail("TUIMAIL_REQUIRE_DOVECOT=1 but no dovecot binary was found")
         pytest.skip("dovecot is not installed (set TUIMAIL_REQUIRE_DOVECOT=1 to fail instead)")
     return binary
+
+
+@contextlib.contextmanager
+def running_dovecot() -> Iterator[DovecotServer]:
+    """A Dovecot process of its own, stopped (and its folder removed) afterwards."""
+    server = DovecotServer(dovecot_or_skip())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def _die_with_parent() -> None:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.servers.dovecot import DovecotServer, dovecot_or_skip
+from tests.servers.dovecot import DovecotServer, running_dovecot
 from tuimail.config import Account
 from tuimail.session import messages as m
 
@@ -18,12 +18,8 @@ from .support import make_message, other_connection, started
 @pytest.fixture
 def own_dovecot() -> Iterator[DovecotServer]:
     """A Dovecot of this test's own (it is restarted)."""
-    server = DovecotServer(dovecot_or_skip())
-    server.start()
-    try:
+    with running_dovecot() as server:
         yield server
-    finally:
-        server.stop()
 
 
 async def test_a_server_restart_is_said_then_the_session_reconnects_and_acts_again(
