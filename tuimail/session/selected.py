@@ -50,8 +50,9 @@ _log = logging.getLogger(__name__)
 FETCH_BATCH = 200
 #: Changes per message to the UI (each applied well inside its 50 ms budget).
 UI_PART = 1000
-#: Rows fetched as soon as a mailbox is open, before the list asks (a tall screen's worth).
-FIRST_PAGE = 100
+#: Rows fetched as soon as a mailbox is open, before the list asks (a tall screen's worth; the
+#: list asks for any more it shows).
+FIRST_PAGE = 60
 #: Tries to learn the UID order while other clients keep expunging.
 UID_ORDER_TRIES = 3
 
