@@ -28,7 +28,12 @@ async def until(
     while not condition():
         if time.monotonic() > deadline:
             raise AssertionError(f"condition never held within {within:g}s: {what or condition}")
-        await pilot.pause(0.02)
+        try:
+            await pilot.pause(0.02)
+        except Exception as error:  # noqa: BLE001 - handed to the app, as its own loop would
+            # pilot.pause() draws the screen in the test's task; in the running app a drawing
+            # error reaches the app's handler (which shows it and carries on), not the caller.
+            pilot.app._handle_exception(error)
 
 
 def main_screen(app: TuimailApp) -> MainScreen:
