@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
+from textual.app import App
 from textual.pilot import Pilot
 
 from tests.session.pilot_support import FIXED_NOW, until_loaded
@@ -45,6 +46,6 @@ def one_message(subject: str) -> Mailboxes:
     return {"INBOX": [(make_message(1, subject), [], BASE + timedelta(hours=1))]}
 
 
-def screen_text(app: TuimailApp) -> str:
-    """What the app's screen shows now, as text lines."""
+def screen_text(app: App[Any]) -> str:
+    """What the app's screen shows now, as text lines (raises if any part of it cannot be drawn)."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())

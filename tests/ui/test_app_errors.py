@@ -21,7 +21,7 @@ from textual.widget import Widget
 import tuimail.ui.app
 from tests.session.pilot_support import FIXED_NOW, until, until_loaded
 from tests.session.support import account_for, pymap_thread, seeded
-from tests.ui.support import SIZE
+from tests.ui.support import SIZE, screen_text
 from tuimail.log_file import start_logging
 from tuimail.session import messages as sm
 from tuimail.ui.app import TuimailApp
@@ -104,11 +104,6 @@ async def running(**kwargs: Any) -> AsyncIterator[tuple[RaisingApp, Pilot[None],
 
 def unexpected(app: TuimailApp) -> list[str]:
     return [n.message for n in app._notifications if n.title == "Unexpected error"]
-
-
-def screen_text(app: TuimailApp) -> str:
-    """The screen as drawn now (raises if any part of it cannot be drawn)."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 async def test_a_handler_that_raises_is_shown_logged_and_the_app_goes_on(

@@ -11,18 +11,13 @@ from textual.command import CommandPalette
 from tests.servers.rewriting_proxy import rewriting_proxy
 from tests.session.pilot_support import until, until_loaded
 from tests.session.support import pymap_thread, seeded
-from tests.ui.support import SIZE, make_app
-from tuimail.ui.app import TuimailApp
+from tests.ui.support import SIZE, make_app, screen_text
 from tuimail.ui.screens.account_info import AccountInfoScreen
 
 #: A greeting with markup, an OSC 8 hyperlink and a bidi override.
 HOSTILE_GREETING = (
     b"* OK Welcome to [b]Evil[/b] \x1b]8;;https://evil.example\x07click\x1b]8;;\x07 \xe2\x80\xaeready\r\n"
 )
-
-
-def screen_text(app: TuimailApp) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 def content_text(screen: AccountInfoScreen) -> str:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
+from tests.ui.support import screen_text
 from tuimail.imap.parser import parse_response
 from tuimail.imap.types import FetchData, UntaggedResponse
 from tuimail.mail.headers import message_date
@@ -66,10 +67,6 @@ class ViewerApp(App[None]):
     def on_envelope_viewer_raw_wanted(self, message: EnvelopeViewer.RawWanted) -> None:
         self.raw_wanted += 1
 
-
-
-def screen_text(app: App[None]) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 @asynccontextmanager

@@ -481,8 +481,9 @@ def render_parts(
                 f"\n\n[… {_bytes(not_fetched)} of this message's text not shown: only the first "
                 f"{_bytes(sum(len(t.body) for t in texts))} were fetched; H shows the raw source …]"
             )
-        offered = {"alternatives": alternatives, "shown": shown}
-        return _compose(head, bodies, _Texts(), listed, truncated, note, **offered)  # type: ignore[arg-type]
+        return _compose(
+            head, bodies, _Texts(), listed, truncated, note, alternatives=alternatives, shown=shown
+        )
     except Exception:
         return render_message(bytes(header))
 
