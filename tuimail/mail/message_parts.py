@@ -5,18 +5,17 @@ text parts chosen as the body, each with its MIME header (for its charset and
 transfer encoding), a huge one only in part.  Attachments stay on the server
 and are listed from the BODYSTRUCTURE (name, type, size) until one is saved.
 
-The body is chosen as :mod:`.render` chooses it from a whole message:
-``multipart/alternative`` (RFC 2046 §5.1.4) plain text when it has text, else
-the HTML, else the last; ``multipart/related`` (RFC 2387) its root; other
-multiparts every inline text/plain or text/html part without a file name.
-Everything else is an attachment, numbered from 1 in the order listed.
+The body is chosen by the rules of :mod:`.body_choice`, the same that
+:mod:`.render` follows for a whole message (a text/plain part "has text" here
+when the BODYSTRUCTURE states a size above 0).  Everything else is an
+attachment, numbered from 1 in the order listed.
 
 Section numbers are RFC 9051 §6.4.5's: the parts of a multipart are
 ``1``, ``2``, ... and their parts ``1.1``, ``1.2``...; a message that is not
 multipart has the one part ``1``, whose MIME header is the message header.
 A ``message/rfc822`` part is one attachment (its parts are not looked into).
-Bounded whatever the server states: at most :data:`MAX_PARTS` parts,
-:data:`MAX_DEPTH` levels, and sizes as the server says (never allocated).
+Bounded whatever the server states: at most :data:`.mime.MAX_PARTS` parts,
+:data:`.mime.MAX_DEPTH` levels, and sizes as the server says (never allocated).
 """
 
 from __future__ import annotations
@@ -25,10 +24,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from tuimail.imap.commands.fetch import BodySection
-from tuimail.imap.types import BodyTypeMessage, BodyTypeMultipart
+from tuimail.imap.types import BodyTypeMultipart
 
+from .body_choice import choose_body
 from .headers import MAX_DECODE_CHARS, decode_text
-from .mime import MAX_DEPTH, MAX_PARTS, parse_params
+from .mime import parse_params
 
 __all__ = [
     "ATTACHMENT_HEADER_FETCH_BYTES",
@@ -96,8 +96,8 @@ class MessageParts:
     """What a message is made of: the text parts shown as its body, in order, and its attachments.
 
     ``single``: the message is not multipart (its one part's MIME header is the message
-    header); ``truncated``: parts were left out (more than :data:`MAX_PARTS`, or deeper
-    than :data:`MAX_DEPTH`)."""
+    header); ``truncated``: parts were left out (more than :data:`.mime.MAX_PARTS`, or deeper
+    than :data:`.mime.MAX_DEPTH`)."""
 
     bodies: tuple[PartRef, ...]
     attachments: tuple[PartRef, ...]
@@ -194,114 +194,49 @@ def _leaf(part: Any, section: str) -> PartRef:
     return PartRef(section, f"{media}/{subtype}", encoding, size, filename, kind, kept)
 
 
-def _is_text(part: Any) -> str | None:
-    """``text/plain`` or ``text/html`` for such a leaf, else None."""
-    if isinstance(part, BodyTypeMultipart | BodyTypeMessage):
-        return None
-    media = str(getattr(part, "media_type", "") or "").lower()
-    subtype = str(getattr(part, "subtype", "") or "").lower()
-    kind = f"{media}/{subtype}"
-    return kind if kind in ("text/plain", "text/html") else None
+class _Structure:
+    """A BODYSTRUCTURE's parts as :func:`.body_choice.choose_body` sees them."""
+
+    def children(self, part: Any) -> list[Any] | None:
+        return list(part.parts or ()) if isinstance(part, BodyTypeMultipart) else None
+
+    def content_type(self, part: Any) -> str:
+        media = str(getattr(part, "media_type", "") or "").lower()
+        subtype = str(getattr(part, "subtype", "") or "").lower()
+        return f"{media}/{subtype}"
+
+    def has_text(self, part: Any) -> bool:
+        size = getattr(part, "size", None)
+        return isinstance(size, int) and size > 0
+
+    def attached(self, part: Any) -> bool:
+        ref = _leaf(part, "1")
+        return ref.disposition == "attachment" or bool(ref.filename)
+
+    def content_id(self, part: Any) -> str:
+        return str(getattr(part, "content_id", "") or "")
+
+    def start(self, part: Any) -> str:
+        return _lower_params(getattr(part, "param", None)).get("start", "")
 
 
-def _first_text_type(part: Any, depth: int = 0) -> str | None:
-    if depth > MAX_DEPTH:
-        return None
-    if isinstance(part, BodyTypeMultipart):
-        for sub in part.parts or ():
-            found = _first_text_type(sub, depth + 1)
-            if found:
-                return found
-        return None
-    return _is_text(part)
-
-
-def _kind(part: Any) -> str:
-    return {"text/plain": "plain", "text/html": "html"}.get(_first_text_type(part) or "", "")
-
-
-def _choose_alternative(parts: list[Any], prefer: str = "plain") -> int | None:
-    """RFC 2046 §5.1.4: plain text (that has text), then HTML, then the last; with
-    ``prefer`` "html", the HTML part when there is one."""
-    if not parts:
-        return None
-    if prefer == "html":
-        for i, p in enumerate(parts):
-            if _first_text_type(p) == "text/html":
-                return i
-    for i, p in enumerate(parts):
-        if _is_text(p) == "text/plain" and (getattr(p, "size", None) or 0) > 0:
-            return i
-    for i, p in enumerate(parts):
-        if isinstance(p, BodyTypeMultipart) and _first_text_type(p) == "text/plain":
-            return i
-    for i, p in enumerate(parts):
-        if _first_text_type(p) == "text/html":
-            return i
-    return len(parts) - 1
-
-
-def _related_root(part: BodyTypeMultipart, subs: list[Any]) -> int:
-    """RFC 2387 §3.2: the ``start`` parameter names the root, else the first."""
-    wanted = _lower_params(part.param).get("start", "").strip()
-    if wanted:
-        for i, sub in enumerate(subs):
-            if str(getattr(sub, "content_id", "") or "").strip() == wanted:
-                return i
-    return 0
+_SHAPE = _Structure()
 
 
 def message_parts(bodystructure: Any, prefer: str = "plain") -> MessageParts:
     """The body parts and attachments of a message with this BODYSTRUCTURE.  Never raises.
 
     ``prefer`` "html" takes the HTML part of a multipart/alternative that also has a plain one."""
-    bodies: list[PartRef] = []
-    attachments: list[PartRef] = []
-    offered: list[tuple[tuple[str, ...], str]] = []
-    count = 0
-    truncated = False
-
-    def leaf(part: Any, section: str, force_body: bool) -> None:
-        ref = _leaf(part, section)
-        if _is_text(part) and (force_body or (ref.disposition != "attachment" and not ref.filename)):
-            bodies.append(ref)
-        else:
-            attachments.append(ref)
-
-    def visit(part: Any, section: str, depth: int, force_body: bool = False) -> None:
-        nonlocal count, truncated
-        count += 1
-        if count > MAX_PARTS or depth > MAX_DEPTH:
-            truncated = True
-            return
-        if not isinstance(part, BodyTypeMultipart):
-            leaf(part, section or "1", force_body)
-            return
-        subs = list(part.parts or ())
-        prefix = f"{section}." if section else ""
-        if not subs:
-            return
-        subtype = str(part.subtype or "").lower()
-        if subtype == "alternative":
-            chosen = _choose_alternative(subs, prefer)
-            if chosen is not None and not offered and {"plain", "html"} <= {_kind(sub) for sub in subs}:
-                offered.append((("plain", "html"), _kind(subs[chosen])))
-            if chosen is not None:
-                visit(subs[chosen], f"{prefix}{chosen + 1}", depth + 1, force_body=True)
-        elif subtype == "related":
-            root = _related_root(part, subs)
-            visit(subs[root], f"{prefix}{root + 1}", depth + 1, force_body=force_body)
-            for i, sub in enumerate(subs):
-                if i != root:
-                    visit(sub, f"{prefix}{i + 1}", depth + 1)
-        else:
-            for i, sub in enumerate(subs):
-                visit(sub, f"{prefix}{i + 1}", depth + 1)
-
     try:
-        visit(bodystructure, "", 0, force_body=True)
+        choice = choose_body(_SHAPE, bodystructure, prefer)
+        bodies = tuple(_leaf(part, _section(path)) for part, path in choice.bodies)
+        attachments = tuple(_leaf(part, _section(path)) for part, path in choice.attachments)
     except (AttributeError, TypeError, ValueError):  # a structure of an unexpected shape
-        truncated = True
+        return MessageParts((), (), not isinstance(bodystructure, BodyTypeMultipart), True)
     single = not isinstance(bodystructure, BodyTypeMultipart)
-    alternatives, shown = offered[0] if offered else ((), "")
-    return MessageParts(tuple(bodies), tuple(attachments), single, truncated, alternatives, shown)
+    return MessageParts(bodies, attachments, single, choice.truncated, choice.alternatives, choice.shown)
+
+
+def _section(path: tuple[int, ...]) -> str:
+    """RFC 9051 §6.4.5: ``1.2`` for the path (1, 2); ``1`` for a message that is not multipart."""
+    return ".".join(map(str, path)) or "1"

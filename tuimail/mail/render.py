@@ -3,16 +3,12 @@
 :func:`render_message` parses RFC 5322 / MIME (RFC 2045-2049) with the
 bounded parser of :mod:`.mime` (time linear in the message, memory bounded
 by what is shown, whatever the headers hold) and picks the body the way
-mail clients do:
-
-* ``multipart/alternative`` (RFC 2046 §5.1.4): the text/plain alternative
-  when it has text, else HTML rendered to text (:mod:`.html_text`), else
-  the last (richest) alternative;
-* ``multipart/related`` (RFC 2387): the root part is the body, the other
-  parts are listed as attachments;
-* ``multipart/mixed`` and others: every inline text/plain or text/html part
-  without a file name is body, in order; everything else is an attachment;
-* ``text/plain; format=flowed`` (RFC 3676) is unwrapped.
+mail clients do, by the rules of :mod:`.body_choice` (the same that choose
+what opening a message fetches, :mod:`.message_parts`): of a
+``multipart/alternative`` the plain text when it has text, else the HTML
+rendered to text (:mod:`.html_text`), else the last; of a
+``multipart/related`` its root; of other multiparts every inline text part
+without a file name.  ``text/plain; format=flowed`` (RFC 3676) is unwrapped.
 
 Header fields are decoded with the linear RFC 2047 decoder and cut for
 display (:func:`.headers.display_text`, :func:`.addresses.format_header_addresses`).
@@ -36,6 +32,7 @@ from pathlib import Path
 
 from .addresses import format_header_addresses
 from .attachments import safe_filename, write_new_file
+from .body_choice import choose_body
 from .headers import MAX_DECODE_CHARS, decode_bytes, decode_text, display_text, parse_date
 from .html_text import html_to_text
 from .message_parts import PartRef
@@ -64,7 +61,6 @@ MAX_BODY_CHARS = 1_000_000
 MAX_TEXT_PART_BYTES = 8 * 1024 * 1024
 #: Attachment names shown are cut to this many characters.
 MAX_FILENAME_CHARS = 255
-_MAX_DEPTH = MAX_DEPTH
 _TRUNCATED = "\n\n[… message truncated …]"
 _PARTS_LEFT_OUT = (
     f"\n\n[… some MIME parts are not shown: this message has more than {MAX_PARTS:,} parts, parts "
@@ -204,48 +200,29 @@ def unflow(text: str, delsp: bool = False) -> str:
 # --- choosing the body -------------------------------------------------------
 
 
-def _first_text_type(part: MimePart, depth: int = 0) -> str | None:
-    """The content type of the first text leaf inside ``part``."""
-    if depth > _MAX_DEPTH:
-        return None
-    if part.children is None:
-        return part.content_type if part.content_type in ("text/plain", "text/html") else None
-    for sub in part.children:
-        found = _first_text_type(sub, depth + 1)
-        if found:
-            return found
-    return None
+class _MimeShape:
+    """A parsed MIME tree as :func:`.body_choice.choose_body` sees it (text decoded once)."""
 
+    def __init__(self, texts: _Texts) -> None:
+        self.texts = texts
 
-def _choose_alternative(parts: list[MimePart], texts: _Texts, prefer: str = "plain") -> MimePart | None:
-    """RFC 2046 §5.1.4: we prefer plain text, then HTML, then the last part;
-    with ``prefer`` "html", the HTML part when there is one."""
-    if not parts:
-        return None
-    if prefer == "html":
-        for p in parts:
-            if _first_text_type(p) == "text/html":
-                return p
-    for p in parts:
-        if p.children is None and p.content_type == "text/plain" and texts(p).strip():
-            return p
-    for p in parts:
-        if p.children is not None and _first_text_type(p) == "text/plain":
-            return p
-    for p in parts:
-        if _first_text_type(p) == "text/html":
-            return p
-    return parts[-1]
+    def children(self, part: MimePart) -> list[MimePart] | None:
+        return part.children
 
+    def content_type(self, part: MimePart) -> str:
+        return part.content_type
 
-def _related_root(part: MimePart, subs: list[MimePart]) -> MimePart:
-    """RFC 2387 §3.2: the ``start`` parameter names the root, else the first."""
-    wanted = part.params.get("start", "").strip()
-    if wanted:
-        for sub in subs:
-            if (sub.first("content-id") or "").strip() == wanted:
-                return sub
-    return subs[0]
+    def has_text(self, part: MimePart) -> bool:
+        return bool(self.texts(part).strip())
+
+    def attached(self, part: MimePart) -> bool:
+        return part.disposition == "attachment" or bool(_filename(part))
+
+    def content_id(self, part: MimePart) -> str:
+        return part.first("content-id") or ""
+
+    def start(self, part: MimePart) -> str:
+        return part.params.get("start", "")
 
 
 @dataclass(slots=True)
@@ -256,53 +233,17 @@ class _Classified:
     #: What the first multipart/alternative with a plain and an HTML part offered, and what was shown.
     alternatives: tuple[str, ...] = ()
     shown: str = ""
-
-
-def _kind(part: MimePart) -> str:
-    return {"text/plain": "plain", "text/html": "html"}.get(_first_text_type(part) or "", "")
+    truncated: bool = False
 
 
 def _classify(message: MimeMessage, prefer: str = "plain") -> _Classified:
-    """Split the MIME tree into body parts and attachment parts, in order."""
+    """Split the MIME tree into body parts and attachment parts, in order (:mod:`.body_choice`)."""
     texts = _Texts()
-    bodies: list[MimePart] = []
-    attachments: list[MimePart] = []
-    offered: list[tuple[tuple[str, ...], str]] = []
-
-    def leaf(part: MimePart, force_body: bool) -> None:
-        if part.content_type in ("text/plain", "text/html"):
-            if force_body or (part.disposition != "attachment" and not _filename(part)):
-                bodies.append(part)
-                return
-        attachments.append(part)
-
-    def visit(part: MimePart, depth: int, force_body: bool = False) -> None:
-        subs = part.children
-        if subs is None:
-            leaf(part, force_body)
-            return
-        if depth > _MAX_DEPTH or not subs:
-            return
-        if part.subtype == "alternative":
-            chosen = _choose_alternative(subs, texts, prefer)
-            kinds = {_kind(sub) for sub in subs}
-            if chosen is not None and not offered and {"plain", "html"} <= kinds:
-                offered.append((("plain", "html"), _kind(chosen)))
-            if chosen is not None:
-                visit(chosen, depth + 1, force_body=True)
-        elif part.subtype == "related":
-            root = _related_root(part, subs)
-            visit(root, depth + 1, force_body=force_body)
-            for sub in subs:
-                if sub is not root:
-                    visit(sub, depth + 1)
-        else:
-            for sub in subs:
-                visit(sub, depth + 1)
-
-    visit(message.root, 0, force_body=True)
-    alternatives, shown = offered[0] if offered else ((), "")
-    return _Classified(bodies, attachments, texts, alternatives, shown)
+    found = choose_body(_MimeShape(texts), message.root, prefer)
+    return _Classified(
+        [part for part, _ in found.bodies], [part for part, _ in found.attachments], texts,
+        found.alternatives, found.shown, found.truncated,
+    )  # fmt: skip
 
 
 def _param(part: MimePart, name: str) -> str:
@@ -377,7 +318,7 @@ def _render(raw: bytes, prefer: str) -> RenderedMessage:
         for i, part in enumerate(found.attachments, 1)
     ]
     return _compose(
-        message.root, found.bodies, found.texts, attachments, message.truncated,
+        message.root, found.bodies, found.texts, attachments, message.truncated or found.truncated,
         alternatives=found.alternatives, shown=found.shown,
     )  # fmt: skip
 
