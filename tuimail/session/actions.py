@@ -148,11 +148,30 @@ class Actions:
         view = self.selected.view
         return None if view is None else (view.name, view.uidvalidity, uid)
 
+    def show_again(self, uid: int, prefer: str = "plain") -> bool:
+        """Post MessageLoaded for a message shown before with ``prefer`` when that needs nothing of
+        the server (no \\Seen to set); False when :meth:`open_message` must run.  Needs no
+        connection: checked before the request gate, so the IDLE in progress goes on."""
+        self.selected.drain()
+        view = self.selected.view
+        key = self._key(uid)
+        if view is None or key is None or uid not in view:
+            return False
+        summary = view.summary(uid)
+        if summary is None or (summary.unread and not view.read_only):
+            return False
+        again = self.bodies.rendered(key, prefer)
+        if again is None:
+            return False
+        self._post(m.MessageLoaded(view.name, uid, again))
+        return True
+
     async def open_message(self, client: SessionClient, uid: int, prefer: str = "plain") -> Afterwards:
-        """Fetch what the viewer shows (the header and the text parts, :mod:`.message_bodies`;
-        ``BODY[HEADER]`` sets \\Seen when unread, unless read-only); MessageLoaded follows once
-        rendered, or MessageGone.  A message opened before is shown again without fetching.
-        ``prefer`` "html" shows the HTML part of a plain/HTML pair (fetched then)."""
+        """Fetch what the viewer shows (the header and the text parts, :mod:`.message_bodies`:
+        one UID FETCH for a row the list fetched; ``BODY[HEADER]`` sets \\Seen when unread,
+        unless read-only); MessageLoaded follows once rendered, or MessageGone.  A message shown
+        before is shown again without fetching.  ``prefer`` "html" shows the HTML part of a
+        plain/HTML pair (fetched then, alone)."""
         view = self.selected.view
         key = self._key(uid)
         if view is None or key is None:
@@ -160,17 +179,14 @@ class Actions:
         summary = view.summary(uid)
         mark_seen = (summary is None or summary.unread) and not client.read_only
         name = view.name
-        again = self.bodies.rendered(key) if prefer == "plain" else None
+        again = self.bodies.rendered(key, prefer)
         if again is not None:
             if mark_seen:
                 await self._store(client, [uid], "\\Seen", True)
             self._post(m.MessageLoaded(name, uid, again))
             return None
-        structure = await self.bodies.structure(client, key)
-        fetched = (
-            await self.bodies.fetch_shown(client, key, structure, mark_seen=mark_seen, prefer=prefer)
-            if structure
-            else None
+        fetched = await self.bodies.fetch_shown(
+            client, key, mark_seen=mark_seen, prefer=prefer, listed=self.selected.structures.get(uid)
         )
         self.selected.drain()
         if fetched is None:
@@ -184,8 +200,7 @@ class Actions:
 
         async def show() -> None:
             rendered = await asyncio.to_thread(render)
-            if prefer == "plain":
-                self.bodies.shown(key, rendered)
+            self.bodies.shown(key, prefer, rendered)
             self._post(m.MessageLoaded(name, uid, rendered))
 
         return show
@@ -212,7 +227,8 @@ class Actions:
         key = self._key(uid)
         if key is None:
             return None
-        path = await self.bodies.save(client, key, index, folder, filename)
+        listed = self.selected.structures.get(uid)
+        path = await self.bodies.save(client, key, index, folder, filename, listed)
         if path is None:
             self._post(m.MessageGone(key[0], uid))
         else:

@@ -228,13 +228,19 @@ class SessionClient:
         return await self._imap.uid_fetch(uid, "(UID RFC822.SIZE BODYSTRUCTURE)")
 
     async def fetch_sections(
-        self, uid: int, sections: Sequence[BodySection], *, mark_seen: bool, size: bool = False
+        self,
+        uid: int,
+        sections: Sequence[BodySection],
+        *,
+        mark_seen: bool,
+        size: bool = False,
+        structure: bool = False,
     ) -> list[FetchData]:
         """UID FETCH uid (UID BODY.PEEK[...] ...) of these sections in one command (§6.4.5); with
         ``mark_seen`` the first is ``BODY[...]``, which sets \\Seen, unless read-only; with
-        ``size`` also RFC822.SIZE."""
+        ``size`` also RFC822.SIZE, with ``structure`` also BODYSTRUCTURE (§7.5.2)."""
         seen = mark_seen and not self.read_only
-        items = ["UID", *(["RFC822.SIZE"] if size else [])]
+        items = ["UID", *(["RFC822.SIZE"] if size else []), *(["BODYSTRUCTURE"] if structure else [])]
         items += [s.item(peek=not (seen and i == 0)) for i, s in enumerate(sections)]
         return await self._imap.uid_fetch(uid, items)
 

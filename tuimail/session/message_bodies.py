@@ -1,11 +1,17 @@
 """Fetching what the viewer shows of a message, its raw source, and its attachments, in parts.
 
-Opening a message (RFC 9051 §6.4.5) asks the BODYSTRUCTURE once (``UID FETCH
-uid (UID RFC822.SIZE BODYSTRUCTURE)``, remembered per message), then in one
-command the header and the text parts chosen as the body with their MIME
-headers, each a bounded partial fetch (:mod:`tuimail.mail.message_parts`).
-``BODY[HEADER]`` sets \\Seen when the message is unread, as opening did with
-``BODY[]``; everything else is ``BODY.PEEK``.  Attachments stay on the server.
+Opening a message (RFC 9051 §6.4.5) is one ``UID FETCH`` of the header and the text parts
+chosen as the body with their MIME headers, each a bounded partial fetch
+(:mod:`tuimail.mail.message_parts`), and of the attachments' MIME headers (their names).  The
+parts are chosen from the BODYSTRUCTURE the message list's FETCH brought
+(:class:`~.listed_structures.ListedStructures`); for a row that came from the header cache it is
+not known, and it is asked with the header (``UID FETCH uid (UID BODYSTRUCTURE BODY[HEADER]...)``),
+the text parts after it.  ``BODY[HEADER]`` sets \\Seen when the message is unread, as opening
+did with ``BODY[]``; everything else is ``BODY.PEEK``.  Attachments stay on the server.
+
+What was fetched is remembered (bounded): the rendering of each part shown (``v`` and back, or
+opening again, fetches nothing: :meth:`MessageBodies.rendered`), and the header sections
+(``HEADER``, ``n.MIME``) of the messages opened last, so that ``v`` fetches the other part alone.
 
 Saving an attachment streams it: ``BODY.PEEK[2]<0.4194304>``, then the next
 offset, until the server sends less than asked; each piece is decoded
@@ -26,7 +32,7 @@ from typing import Any, BinaryIO
 from tuimail.imap.commands.fetch import BodySection
 from tuimail.imap.types import FetchData
 from tuimail.mail.attachments import open_new_file, safe_filename
-from tuimail.mail.message_parts import MessageParts, message_parts
+from tuimail.mail.message_parts import HEADER_FETCH_BYTES, MessageParts, message_parts
 from tuimail.mail.render import (
     FetchedText,
     RenderedMessage,
@@ -48,18 +54,32 @@ RAW_SOURCE_BYTES = 2 * 1024 * 1024
 SAVE_CHUNK_BYTES = 4 * 1024 * 1024
 #: Messages whose structure (and rendering) is remembered.
 REMEMBERED = 256
+#: Messages whose header sections are remembered, and their bytes in all (the last one's are kept
+#: whatever their size: they are what the viewer shows).
+HEADERS_REMEMBERED = 16
+HEADER_BYTES_REMEMBERED = 4 * 1024 * 1024
 
 _Key = tuple[str, int | None, int]
+_HEADER = BodySection("HEADER", 0, HEADER_FETCH_BYTES)
 
 
 @dataclass(frozen=True, slots=True)
 class Structure:
-    """What the BODYSTRUCTURE says of one message: its parts, and its size (RFC822.SIZE)."""
+    """What the BODYSTRUCTURE says of one message: its parts (the plain one of a plain/HTML pair)."""
 
     parts: MessageParts
-    size: int
     #: The BODYSTRUCTURE itself, for choosing the other part of a plain/HTML pair.
     bodystructure: Any = None
+
+    @classmethod
+    def of(cls, bodystructure: Any) -> Structure:
+        return cls(message_parts(bodystructure), bodystructure)
+
+    def parts_for(self, prefer: str) -> MessageParts:
+        """The parts shown with ``prefer`` ("html": the HTML one of a plain/HTML pair)."""
+        if prefer == "plain" or not self.parts.alternatives:
+            return self.parts
+        return message_parts(self.bodystructure, prefer)
 
 
 def _for_uid(data: Sequence[FetchData], uid: int) -> FetchData | None:
@@ -71,8 +91,37 @@ def _for_uid(data: Sequence[FetchData], uid: int) -> FetchData | None:
     return plain[0] if len(plain) == 1 else None
 
 
+def _is_header(section: BodySection) -> bool:
+    return section.section == "HEADER" or section.section.endswith(".MIME")
+
+
 def _megabytes(n: int) -> str:
     return f"{n / 1_048_576:,.1f} MB"
+
+
+class _HeaderSections:
+    """The header sections (``HEADER``, ``n.MIME``) fetched for the messages opened last."""
+
+    def __init__(self) -> None:
+        self._kept: OrderedDict[_Key, dict[str, bytes]] = OrderedDict()
+
+    def get(self, key: _Key) -> dict[str, bytes]:
+        found = self._kept.get(key)
+        if found is None:
+            return {}
+        self._kept.move_to_end(key)
+        return found
+
+    def add(self, key: _Key, sections: dict[str, bytes]) -> None:
+        kept = self._kept.setdefault(key, {})
+        kept.update(sections)
+        self._kept.move_to_end(key)
+        total = sum(len(v) for held in self._kept.values() for v in held.values())
+        while len(self._kept) > 1 and (
+            len(self._kept) > HEADERS_REMEMBERED or total > HEADER_BYTES_REMEMBERED
+        ):
+            _, dropped = self._kept.popitem(last=False)
+            total -= sum(len(v) for v in dropped.values())
 
 
 class MessageBodies:
@@ -81,74 +130,115 @@ class MessageBodies:
     def __init__(self, post: Callable[[Any], Any]) -> None:
         self._post = post
         self._structures: OrderedDict[_Key, Structure] = OrderedDict()
-        self._rendered: OrderedDict[_Key, RenderedMessage] = OrderedDict()
+        self._rendered: OrderedDict[tuple[_Key, str], RenderedMessage] = OrderedDict()
+        self._headers = _HeaderSections()
 
     @staticmethod
-    def _remember(cache: OrderedDict[_Key, Any], key: _Key, value: Any) -> None:
+    def _remember(cache: OrderedDict[Any, Any], key: Any, value: Any) -> None:
         cache[key] = value
         cache.move_to_end(key)
         while len(cache) > REMEMBERED:
             cache.popitem(last=False)
 
-    def rendered(self, key: _Key) -> RenderedMessage | None:
-        """The message as rendered when last opened, if remembered."""
-        found = self._rendered.get(key)
+    def rendered(self, key: _Key, prefer: str = "plain") -> RenderedMessage | None:
+        """The message as rendered when last shown with ``prefer``, if remembered."""
+        found = self._rendered.get((key, prefer))
         if found is not None:
-            self._rendered.move_to_end(key)
+            self._rendered.move_to_end((key, prefer))
         return found
 
-    async def structure(self, client: SessionClient, key: _Key) -> Structure | None:
-        """The message's structure: remembered, else ``UID FETCH uid (UID RFC822.SIZE BODYSTRUCTURE)``.
-        None when the message is gone."""
+    def known_structure(self, key: _Key, listed: Any = None) -> Structure | None:
+        """The message's structure if known: remembered, or ``listed`` (the BODYSTRUCTURE the
+        list's FETCH brought); None when it must be fetched."""
         found = self._structures.get(key)
         if found is not None:
             self._structures.move_to_end(key)
+            return found
+        if listed is None:
+            return None
+        found = Structure.of(listed)
+        self._remember(self._structures, key, found)
+        return found
+
+    async def structure(self, client: SessionClient, key: _Key, listed: Any = None) -> Structure | None:
+        """The message's structure: known, else ``UID FETCH uid (UID RFC822.SIZE BODYSTRUCTURE)``.
+        None when the message is gone."""
+        found = self.known_structure(key, listed)
+        if found is not None:
             return found
         uid = key[2]
         fd = _for_uid(await client.fetch_structure(uid), uid)
         if fd is None or "BODYSTRUCTURE" not in fd.attr:
             return None
-        size = fd.attr.get("RFC822.SIZE")
-        body = fd.attr["BODYSTRUCTURE"]
-        found = Structure(message_parts(body), size if isinstance(size, int) else 0, body)
-        self._remember(self._structures, key, found)
-        return found
+        return self.known_structure(key, fd.attr["BODYSTRUCTURE"])
 
     async def fetch_shown(
         self,
         client: SessionClient,
         key: _Key,
-        structure: Structure,
         *,
         mark_seen: bool,
         prefer: str = "plain",
+        listed: Any = None,
     ) -> tuple[list[FetchData], Callable[[], RenderedMessage]] | None:
-        """One ``UID FETCH`` of the header and the body's text parts (partial); the FETCH data
-        (for the flags) and how to render it (work for this machine, run off the loop; hand the
-        result to :meth:`shown`).  None when the message is gone.  ``prefer`` "html": the HTML
-        part of a plain/HTML pair instead of the plain one."""
+        """Fetch the header and the body's text parts (partial): one ``UID FETCH`` when the
+        structure is known (``listed``: the BODYSTRUCTURE the list's FETCH brought), else the
+        BODYSTRUCTURE with the header first.  Header sections fetched before are not fetched
+        again (unless \\Seen is to be set: ``BODY[HEADER]`` sets it).
+
+        Returns the FETCH data (for the flags) and how to render it (work for this machine, run
+        off the loop; hand the result to :meth:`shown`); None when the message is gone.
+        ``prefer`` "html": the HTML part of a plain/HTML pair instead of the plain one."""
         uid = key[2]
-        parts = structure.parts
-        if prefer != "plain" and parts.alternatives:
-            parts = message_parts(structure.bodystructure, prefer)
-        data = await client.fetch_sections(uid, parts.fetch_sections(), mark_seen=mark_seen)
-        fd = _for_uid(data, uid)
-        header = BodySection("HEADER", 0, 1).data(fd) if fd is not None else None
-        if fd is None or header is None:
+        data: list[FetchData] = []
+        structure = self.known_structure(key, listed)
+        if structure is None:
+            # Not listed (a row drawn from the header cache): its structure comes with the header.
+            data = await client.fetch_sections(uid, [_HEADER], mark_seen=mark_seen, structure=True)
+            fd = _for_uid(data, uid)
+            header = _HEADER.data(fd) if fd is not None else None
+            if fd is None or header is None or "BODYSTRUCTURE" not in fd.attr:
+                return None
+            structure = self.known_structure(key, fd.attr["BODYSTRUCTURE"])
+            assert structure is not None
+            self._headers.add(key, {_HEADER.section: header})
+            mark_seen = False
+        parts = structure.parts_for(prefer)
+        known = self._headers.get(key)
+        wanted = [
+            s for s in parts.fetch_sections()
+            if s.section not in known or (mark_seen and s.section == _HEADER.section)
+        ]  # fmt: skip
+        fd = None
+        if wanted:
+            fetched = await client.fetch_sections(uid, wanted, mark_seen=mark_seen)
+            fd = _for_uid(fetched, uid)
+            if fd is None:
+                return None
+            data += fetched
+
+        def got(section: BodySection | None) -> bytes | None:
+            if section is None:
+                return None
+            value = section.data(fd) if fd is not None else None
+            return value if value is not None else known.get(section.section)
+
+        header = got(_HEADER)
+        if header is None:
             return None
+        self._headers.add(key, {s.section: v for s in wanted if _is_header(s) and (v := got(s)) is not None})
         texts: list[FetchedText] = []
         asked = parts.text_sections()
         for part, mime, body in asked:
-            got = body.data(fd) or b""
+            text = got(body) or b""
             # Cut only when the server filled the partial fetch: some state more than they send.
-            left = max(0, part.size - len(got)) if len(got) >= (body.length or 0) else 0
-            texts.append(FetchedText(mime.data(fd) or b"", got, left))
-        fetched = {part.section for part, _, _ in asked}
+            left = max(0, part.size - len(text)) if len(text) >= (body.length or 0) else 0
+            texts.append(FetchedText(got(mime) or b"", text, left))
+        fetched_sections = {part.section for part, _, _ in asked}
         not_fetched = sum(t.left for t in texts) + sum(
-            p.size for p in parts.bodies if p.section not in fetched
+            p.size for p in parts.bodies if p.section not in fetched_sections
         )
-
-        named = [s.data(fd) if s is not None else None for s in parts.attachment_headers()]
+        named = [got(s) for s in parts.attachment_headers()]
 
         def render() -> RenderedMessage:
             return render_parts(
@@ -158,9 +248,9 @@ class MessageBodies:
 
         return data, render
 
-    def shown(self, key: _Key, rendered: RenderedMessage) -> None:
-        """Remember ``rendered`` (on the session's loop) for opening the message again."""
-        self._remember(self._rendered, key, rendered)
+    def shown(self, key: _Key, prefer: str, rendered: RenderedMessage) -> None:
+        """Remember ``rendered`` (on the session's loop) for showing it again with ``prefer``."""
+        self._remember(self._rendered, (key, prefer), rendered)
 
     async def raw_source(self, client: SessionClient, key: _Key) -> tuple[bytes, int] | None:
         """The first :data:`RAW_SOURCE_BYTES` of the message (``BODY.PEEK[]<0.n>``) and its whole
@@ -175,14 +265,20 @@ class MessageBodies:
         return data, max(size if isinstance(size, int) else 0, len(data))
 
     async def save(
-        self, client: SessionClient, key: _Key, index: int, folder: Path, filename: str | None
+        self,
+        client: SessionClient,
+        key: _Key,
+        index: int,
+        folder: Path,
+        filename: str | None,
+        listed: Any = None,
     ) -> Path | None:
         """Stream attachment ``index`` (from 1, as listed) into a new file in ``folder``; its path,
         or None when the message is gone.  Progress is posted as :class:`~.messages.SaveProgress`.
 
         Cut off midway, the incomplete file is removed (and that is said) before the failure
         goes on to the session's failure handler."""
-        structure = await self.structure(client, key)
+        structure = await self.structure(client, key, listed)
         if structure is None:
             return None
         attachments = structure.parts.attachments
@@ -228,7 +324,7 @@ class MessageBodies:
         """Attachment ``index``'s name as listed when the message was opened, else from its MIME
         header (``BODY.PEEK[n.MIME]``), else as the BODYSTRUCTURE gives it."""
         structure = self._structures[key]
-        rendered = self._rendered.get(key)
+        rendered = self._rendered.get((key, "plain"))
         if rendered is not None and len(rendered.attachments) >= index:
             return rendered.attachments[index - 1].filename
         ref = structure.parts.attachments[index - 1]

@@ -41,6 +41,7 @@ from . import messages as m
 from .alerts import AlertReporter
 from .client import SessionClient
 from .failures import describe
+from .listed_structures import ListedStructures
 
 __all__ = ["FETCH_BATCH", "SelectedMailbox"]
 
@@ -119,6 +120,8 @@ class SelectedMailbox:
         self._alerts = AlertReporter(post)
         #: UIDs whose flags changed while load_flags reads the cache (None: it does not).
         self._flags_applied: set[int] | None = None
+        #: The BODYSTRUCTUREs the rows' FETCH brought (opening one of them needs no other).
+        self.structures = ListedStructures()
 
     @property
     def name(self) -> str | None:
@@ -245,6 +248,7 @@ class SelectedMailbox:
             self._updates.close()
             self._updates = None
         self.view = None
+        self.structures.clear()
         self._inflight.clear()
         self._ours.clear()
         self._recount_scheduled = False
@@ -499,6 +503,7 @@ class SelectedMailbox:
         self.drain()
         if self.view is not view:
             return
+        self.structures.keep(data)
         by_position = view.removals == removals
         placements: list[tuple[int, MessageSummary]] = []
         for fd in data:
@@ -534,6 +539,7 @@ class SelectedMailbox:
             self.drain()
             if self.view is not view:
                 return
+            self.structures.keep(data)
             placements: list[tuple[int, MessageSummary]] = []
             for fd in data:
                 if "UID" in fd.attr and "ENVELOPE" in fd.attr:

@@ -119,6 +119,7 @@ class Session:
         #: The mailbox to be in (kept across reconnections).
         self.mailbox: str | None = None
         self._connections = 0  # logged in how many times
+        self._opening = 0  # opens waiting for (or holding) the connection
 
     # ------------------------------------------------------------------ thread
 
@@ -175,7 +176,18 @@ class Session:
         """Fetch and render message ``uid`` (marking it read unless read-only); MessageLoaded follows.
 
         ``prefer`` "html" shows the HTML part of a multipart/alternative instead of the plain one."""
-        self._submit("open the message", self.actions.open_message, uid, prefer)
+        self._thread.submit(self._open_message(uid, prefer))
+
+    async def _open_message(self, uid: int, prefer: str) -> None:
+        # Shown before, and nothing to tell the server: answered from memory, without the gate
+        # (the IDLE in progress goes on).  Not while an earlier open waits: answers keep the order.
+        if not self._opening and self.actions.show_again(uid, prefer):
+            return
+        self._opening += 1
+        try:
+            await self._request("open the message", self.actions.open_message, uid, prefer)
+        finally:
+            self._opening -= 1
 
     def raw_source(self, uid: int) -> None:
         """Fetch the start of message ``uid``'s raw source; RawSourceLoaded follows."""
