@@ -19,6 +19,7 @@ from pathlib import Path
 from tests.servers.info import ServerInfo
 from tuimail.config import Account
 from tuimail.mail.cache import HeaderCache
+from tuimail.mail.render import render_message
 from tuimail.session import messages as m
 from tuimail.session.session import Session
 
@@ -223,3 +224,68 @@ async def test_a_row_from_the_header_cache_fetches_the_structure_with_the_header
         r"BODY\.PEEK\[2\.MIME\]<0\.8192>\)",
         sent[2],
     ), sent
+
+
+def shapes() -> list[tuple[bytes, str]]:
+    """Messages of the shapes the body rules tell apart, each with the part to prefer."""
+
+    def base(subject: str) -> EmailMessage:
+        msg = EmailMessage()
+        msg["From"] = "Alice <alice@example.com>"
+        msg["Subject"] = subject
+        msg["Date"] = "Tue, 01 Dec 2026 10:00:00 +0000"
+        return msg
+
+    out: list[tuple[bytes, str]] = []
+    for prefer in ("plain", "html"):
+        pair = base(f"pair, related HTML ({prefer})")  # alternative(plain, related(html, image))
+        pair.set_content(PLAIN)
+        pair.add_alternative(HTML, subtype="html")
+        html_part = pair.get_payload()[1]
+        html_part.add_related(b"\x89PNG not really", maintype="image", subtype="png", cid="<logo@x>")
+        out.append((pair.as_bytes(), prefer))
+    related = base("related, root named by start")  # the root is the second part
+    related.set_content(HTML, subtype="html")
+    related.add_related(b"GIF89a", maintype="image", subtype="gif", cid="<pic@x>")
+    parts = related.get_payload()
+    parts[0]["Content-ID"] = "<root@x>"
+    related.set_param("start", "<root@x>")
+    related.set_payload([parts[1], parts[0]])
+    out.append((related.as_bytes(), "plain"))
+    mixed = base("mixed: text, a named text part, a PDF")
+    mixed.set_content(PLAIN)
+    mixed.add_attachment("notes\n", filename="notes.txt", disposition="inline")
+    mixed.add_attachment(b"%PDF", maintype="application", subtype="pdf", filename="r.pdf")
+    out.append((mixed.as_bytes(), "plain"))
+    html_only = base("HTML only")
+    html_only.set_content(HTML, subtype="html")
+    out.append((html_only.as_bytes(), "plain"))
+    return out
+
+
+async def test_the_parts_opened_are_those_the_whole_message_shows(
+    imap_server: ServerInfo, trace: TraceLines
+) -> None:
+    """The body rules (tuimail/mail/body_choice.py) give the same body whether they read the
+    server's BODYSTRUCTURE (what opening fetches) or the whole message (render_message)."""
+    info = imap_server
+    messages = shapes()
+    await append(info, *(raw for raw, _ in messages), seen=True)
+    async with started(account(info)) as (session, got):
+        await loaded(session, got, len(messages))
+        assert got.view is not None
+        for n, (raw, prefer) in enumerate(messages):
+            uid = got.view.uid_at_row(len(messages) - 1 - n)
+            assert uid is not None
+            session.open_message(uid, prefer=prefer)
+            shown = await got.wait_for(m.MessageLoaded, lambda x: x.uid == uid)  # noqa: B023
+            whole = render_message(raw.replace(b"\n", b"\r\n"), prefer=prefer)
+            what = shown.rendered.subject
+            assert shown.rendered.body == whole.body, what
+            assert [a.filename for a in shown.rendered.attachments] == [
+                a.filename for a in whole.attachments
+            ], what
+            assert (shown.rendered.alternatives, shown.rendered.shown_alternative) == (
+                whole.alternatives, whole.shown_alternative
+            ), what
+    assert not [line for line in trace.sent() if "BODY.PEEK[]" in line or "BODY[]" in line]
