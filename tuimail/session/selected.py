@@ -56,6 +56,8 @@ UI_PART = 1000
 FIRST_PAGE = 60
 #: Tries to learn the UID order while other clients keep expunging.
 UID_ORDER_TRIES = 3
+#: Views whose mailbox and UIDVALIDITY are remembered (for requests made from an older one).
+GENERATIONS_KEPT = 16
 
 Post = Callable[[Any], Any]
 
@@ -109,6 +111,8 @@ class SelectedMailbox:
         self.view: MailboxView | None = None
         self.unread = UnreadCount()
         self._generation = 0
+        #: (mailbox, UIDVALIDITY) of the last views, by generation: what their UIDs name.
+        self._identities: dict[int, tuple[str, int | None]] = {}
         self._updates: Subscription | None = None
         self._pump: asyncio.Task[None] | None = None
         self._inflight: set[int] = set()
@@ -188,11 +192,10 @@ class SelectedMailbox:
         return view
 
     def _fresh_view(self, client: SessionClient, name: str, state: MailboxState) -> MailboxView:
-        self._generation += 1
         view = MailboxView(
             name,
             state.exists,
-            generation=self._generation,
+            generation=self._new_generation(name, state.uidvalidity),
             uidvalidity=state.uidvalidity,
             read_only=state.read_only or client.read_only,
         )
@@ -221,17 +224,33 @@ class SelectedMailbox:
             return None
         if not uids:
             return None
-        self._generation += 1
         view = MailboxView(
             name,
             len(uids),
-            generation=self._generation,
+            generation=self._new_generation(name, stored.uidvalidity),
             uidvalidity=stored.uidvalidity,
             read_only=client.read_only,
         )
         view.apply(UidsKnown(array("I", uids)))
         view.apply(Loaded(tuple((view.seqno_of_uid(s.uid) or 0, s) for s in newest)))
         return _Cached(view, store, stored.uidvalidity, stored.highest_modseq, known)
+
+    def _new_generation(self, name: str, uidvalidity: int | None) -> int:
+        self._generation += 1
+        self._identities[self._generation] = (name, uidvalidity)
+        for old in [g for g in self._identities if g <= self._generation - GENERATIONS_KEPT]:
+            del self._identities[old]
+        return self._generation
+
+    def same_messages(self, generation: int) -> bool:
+        """Whether the UIDs of view ``generation`` name the same messages now: it is the latest
+        view (open, or the last one while offline), or one of the same mailbox and UIDVALIDITY
+        (RFC 9051 §2.3.1.1: a reconnection selects again, and its UIDs still hold).  False
+        once another mailbox, or a new UIDVALIDITY, was selected since."""
+        if generation == self._generation:
+            return True
+        then = self._identities.get(generation)
+        return then is not None and then[1] is not None and then == self._identities.get(self._generation)
 
     async def reopen(self, client: SessionClient, view: MailboxView) -> None:
         """Select the mailbox again (a new generation): after lost updates or a new UIDVALIDITY."""

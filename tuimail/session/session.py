@@ -63,6 +63,14 @@ Queueable = tuple[str, list[int], dict[str, object]]
 Work = Callable[..., Awaitable[Afterwards]]
 
 
+def _named(args: Sequence[Any]) -> tuple[int, ...]:
+    """The UIDs a request names: its first argument, one UID or a list of them."""
+    first = args[0] if args else None
+    if isinstance(first, int):
+        return (first,)
+    return tuple(u for u in first if isinstance(u, int)) if isinstance(first, list) else ()
+
+
 class Session:
     """The IMAP session of one account, run on its own thread and loop."""
 
@@ -172,54 +180,70 @@ class Session:
         """Summaries of these UIDs (rows of a search, sort or thread listing)."""
         self._submit("load messages", self.selected.want_uids, generation, list(uids), quiet=True)
 
-    def open_message(self, uid: int, *, prefer: str = "plain") -> None:
+    def open_message(self, uid: int, *, prefer: str = "plain", generation: int | None = None) -> None:
         """Fetch and render message ``uid`` (marking it read unless read-only); MessageLoaded follows.
 
-        ``prefer`` "html" shows the HTML part of a multipart/alternative instead of the plain one."""
-        self._thread.submit(self._open_message(uid, prefer))
+        ``prefer`` "html" shows the HTML part of a multipart/alternative instead of the plain one.
+        ``generation``: of the view the UID was taken from (see :meth:`_request`)."""
+        self._thread.submit(self._open_message(uid, prefer, generation))
 
-    async def _open_message(self, uid: int, prefer: str) -> None:
+    async def _open_message(self, uid: int, prefer: str, generation: int | None) -> None:
         # Shown before, and nothing to tell the server: answered from memory, without the gate
         # (the IDLE in progress goes on).  Not while an earlier open waits: answers keep the order.
-        if not self._opening and self.actions.show_again(uid, prefer):
+        current = generation is None or self.selected.same_messages(generation)
+        if current and not self._opening and self.actions.show_again(uid, prefer):
             return
         self._opening += 1
         try:
-            await self._request("open the message", self.actions.open_message, uid, prefer)
+            await self._request(
+                "open the message", self.actions.open_message, uid, prefer, made_under=generation
+            )
         finally:
             self._opening -= 1
 
-    def raw_source(self, uid: int) -> None:
+    def raw_source(self, uid: int, *, generation: int | None = None) -> None:
         """Fetch the start of message ``uid``'s raw source; RawSourceLoaded follows."""
-        self._submit("show the raw source", self.actions.raw_source, uid)
+        self._submit("show the raw source", self.actions.raw_source, uid, made_under=generation)
 
-    def save_attachment(self, uid: int, index: int, folder: Path, filename: str | None = None) -> None:
+    def save_attachment(
+        self,
+        uid: int,
+        index: int,
+        folder: Path,
+        filename: str | None = None,
+        *,
+        generation: int | None = None,
+    ) -> None:
         """Save attachment ``index`` of ``uid`` (as ``filename`` if given), streamed with progress
         (SaveProgress); AttachmentSaved follows."""
-        self._submit("save the attachment", self.actions.save_attachment, uid, index, folder, filename)
+        work = self.actions.save_attachment
+        self._submit("save the attachment", work, uid, index, folder, filename, made_under=generation)
 
-    def set_flag(self, uids: Sequence[int], flag: str, on: bool) -> None:
+    def set_flag(self, uids: Sequence[int], flag: str, on: bool, *, generation: int | None = None) -> None:
         """Add (``on``) or remove ``flag`` (UID STORE ±FLAGS); queued while offline."""
         what = "mark read or unread" if flag == "\\Seen" else "flag"
         queued = ("flag", list(uids), {"flag": flag, "on": on})
-        self._write(what, self.actions.set_flag, list(uids), flag, on, queue_as=queued)
+        self._write(what, self.actions.set_flag, list(uids), flag, on, queue_as=queued, made_under=generation)
 
-    def delete(self, uids: Sequence[int]) -> None:
+    def delete(self, uids: Sequence[int], *, generation: int | None = None) -> None:
         """Move to the trash (or, in the trash, delete for good with UID EXPUNGE); queued while offline."""
-        self._write("delete", self.actions.delete, list(uids), queue_as=("delete", list(uids), {}))
+        queued: Queueable = ("delete", list(uids), {})
+        self._write("delete", self.actions.delete, list(uids), queue_as=queued, made_under=generation)
 
-    def archive(self, uids: Sequence[int]) -> None:
+    def archive(self, uids: Sequence[int], *, generation: int | None = None) -> None:
         """Move to the archive folder; queued while offline."""
-        self._write("archive", self._archive, list(uids), queue_as=("archive", list(uids), {}))
+        queued: Queueable = ("archive", list(uids), {})
+        self._write("archive", self._archive, list(uids), queue_as=queued, made_under=generation)
 
-    def move(self, uids: Sequence[int], target: str) -> None:
+    def move(self, uids: Sequence[int], target: str, *, generation: int | None = None) -> None:
         """UID MOVE to ``target``; queued while offline."""
         queued: Queueable = ("move", list(uids), {"target": target})
-        self._write("move", self.actions.move, list(uids), target, "moved", queue_as=queued)
+        work = self.actions.move
+        self._write("move", work, list(uids), target, "moved", queue_as=queued, made_under=generation)
 
-    def copy(self, uids: Sequence[int], target: str) -> None:
+    def copy(self, uids: Sequence[int], target: str, *, generation: int | None = None) -> None:
         """UID COPY to ``target``."""
-        self._write("copy", self.actions.copy, list(uids), target)
+        self._write("copy", self.actions.copy, list(uids), target, made_under=generation)
 
     def search(self, text: str, sort: Sequence[str] = ()) -> None:
         """Search the open mailbox for ``text`` (the query language); Listed or SearchFailed follows."""
@@ -265,15 +289,24 @@ class Session:
         """SUBSCRIBE (or UNSUBSCRIBE) ``name``."""
         self._write("subscribe" if on else "unsubscribe", self.actions.subscribe, name, on)
 
-    def _write(self, action: str, work: Work, *args: Any, queue_as: Queueable | None = None) -> None:
+    def _write(
+        self,
+        action: str,
+        work: Work,
+        *args: Any,
+        queue_as: Queueable | None = None,
+        made_under: int | None = None,
+    ) -> None:
         if self.read_only:
             # Refused here, before anything is scheduled; the client refuses it again below.
             self.post(m.ActionFailed(action, f"Cannot {action}: the session is read-only"))
             return
-        self._thread.submit(self._request(action, work, *args, queue_as=queue_as))
+        self._thread.submit(self._request(action, work, *args, queue_as=queue_as, made_under=made_under))
 
-    def _submit(self, action: str, work: Work, *args: Any, quiet: bool = False) -> None:
-        self._thread.submit(self._request(action, work, *args, quiet=quiet))
+    def _submit(
+        self, action: str, work: Work, *args: Any, quiet: bool = False, made_under: int | None = None
+    ) -> None:
+        self._thread.submit(self._request(action, work, *args, quiet=quiet, made_under=made_under))
 
     def _schedule(self, action: str, work: Callable[[SessionClient], Awaitable[None]]) -> None:
         """A follow-up the session asks itself (fetch new mail, recount): on this loop, later."""
@@ -285,15 +318,29 @@ class Session:
         asyncio.ensure_future(self._request(action, run, quiet=True))
 
     async def _request(
-        self, action: str, work: Work, *args: Any, quiet: bool = False, queue_as: Queueable | None = None
+        self,
+        action: str,
+        work: Work,
+        *args: Any,
+        quiet: bool = False,
+        queue_as: Queueable | None = None,
+        made_under: int | None = None,
     ) -> None:
-        """Run one request with the connection to itself; every failure ends in :meth:`_failed`."""
+        """Run one request with the connection to itself; every failure ends in :meth:`_failed`.
+
+        ``made_under``: the generation of the view the request's UIDs were taken from; refused
+        (said, never silently) when another mailbox, or a new UIDVALIDITY, was selected since:
+        its UIDs would name other messages (RFC 9051 §2.3.1.1)."""
         while self._gate is None:  # the loop state is made by the first thing submitted
             await asyncio.sleep(0)
         afterwards: Afterwards = None
         client: SessionClient | None = None
         try:
             async with self._gate.request():
+                if made_under is not None and not self.selected.same_messages(made_under):
+                    changed = f"Not done ({action}): the mailbox changed"
+                    self.post(m.ActionFailed(action, changed, _named(args)))
+                    return
                 client = self._client
                 if client is None:
                     if queue_as is not None and self._enqueue(action, queue_as):

@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -395,7 +396,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.opened_rendered = None
         summary = self.view.summary(uid)
         self.viewer.show_note(f"Fetching {sanitize(summary.subject) if summary else 'the message'}…")
-        self.session.open_message(uid)
+        self.session.open_message(uid, generation=self.generation)
 
     @on(EnvelopeViewer.Step)
     def _step(self, message: EnvelopeViewer.Step) -> None:
@@ -421,11 +422,11 @@ class MainScreen(Screen[None], inherit_bindings=False):
     @on(EnvelopeViewer.RawWanted)
     def _raw_wanted(self, message: EnvelopeViewer.RawWanted) -> None:
         if self.opened_uid is not None:
-            self.session.raw_source(self.opened_uid)
+            self.session.raw_source(self.opened_uid, generation=self.generation)
 
     @on(EnvelopeViewer.SaveAttachment)
     def _save_attachment(self, message: EnvelopeViewer.SaveAttachment) -> None:
-        uid, rendered = self.opened_uid, self.opened_rendered
+        uid, rendered, generation = self.opened_uid, self.opened_rendered, self.generation
         if uid is None or rendered is None:
             return
         names = {a.index: a.filename for a in rendered.attachments}
@@ -435,7 +436,9 @@ class MainScreen(Screen[None], inherit_bindings=False):
 
         def chosen(choice: SaveChoice | None) -> None:
             if choice is not None:
-                self.session.save_attachment(uid, choice.index, choice.folder, choice.filename)
+                self.session.save_attachment(
+                    uid, choice.index, choice.folder, choice.filename, generation=generation
+                )
 
         dialog = SaveAttachmentDialog(rendered.attachments, self.download_folder, index=message.index)
         self.app.push_screen(dialog, chosen)
@@ -443,7 +446,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
     @on(EnvelopeViewer.OtherPart)
     def _other_part(self, message: EnvelopeViewer.OtherPart) -> None:
         if self.opened_uid is not None:
-            self.session.open_message(self.opened_uid, prefer=message.kind)
+            self.session.open_message(self.opened_uid, prefer=message.kind, generation=self.generation)
             self.say("Showing the HTML part" if message.kind == "html" else "Showing the plain text part")
 
     @on(EnvelopeViewer.OpenLink)
@@ -787,14 +790,14 @@ class MainScreen(Screen[None], inherit_bindings=False):
         if targets:
             unread = any(s.unread for s in targets)  # mixed: mark them all read
             self._optimistic_flag(targets, "\\Seen", unread)
-            self.session.set_flag([s.uid for s in targets], "\\Seen", unread)
+            self.session.set_flag([s.uid for s in targets], "\\Seen", unread, generation=self.generation)
 
     def action_toggle_flag(self) -> None:
         targets = self._targets()
         if targets:
             on = not all(s.flagged for s in targets)
             self._optimistic_flag(targets, "\\Flagged", on)
-            self.session.set_flag([s.uid for s in targets], "\\Flagged", on)
+            self.session.set_flag([s.uid for s in targets], "\\Flagged", on, generation=self.generation)
 
     def _optimistic_flag(self, targets: list[MessageSummary], flag: str, on: bool) -> None:
         """Show the change at once; the session's answer confirms it (or it is rolled back)."""
@@ -815,14 +818,16 @@ class MainScreen(Screen[None], inherit_bindings=False):
             sentence = f"{what} will be deleted for good: this cannot be undone"
         else:
             sentence = f"{what} will move to {self.session.actions.trash}"
-        self._confirmed(count, sentence, lambda: self._remove(targets, self.session.delete), always=in_trash)
+        delete = partial(self.session.delete, generation=self.generation)
+        self._confirmed(count, sentence, lambda: self._remove(targets, delete), always=in_trash)
 
     def action_archive(self) -> None:
         targets = self._targets()
         if targets:
             count = len(targets)
             sentence = f"{count:,} messages will move to {self.session.actions.archive}"
-            self._confirmed(count, sentence, lambda: self._remove(targets, self.session.archive))
+            archive = partial(self.session.archive, generation=self.generation)
+            self._confirmed(count, sentence, lambda: self._remove(targets, archive))
 
     def _remove(self, targets: list[MessageSummary], request: Callable[[list[int]], None]) -> None:
         uids = [s.uid for s in targets]
@@ -868,14 +873,14 @@ class MainScreen(Screen[None], inherit_bindings=False):
             return
         uids = [s.uid for s in targets]
         count = len(targets)
+        generation = self.generation  # the view the UIDs were taken from, whatever comes before "yes"
         if verb == "move":
             sentence = f"{count:,} messages will move to {name}"
-            self._confirmed(
-                count, sentence, lambda: self._remove(targets, lambda u: self.session.move(u, name))
-            )
+            move = partial(self.session.move, target=name, generation=generation)
+            self._confirmed(count, sentence, lambda: self._remove(targets, move))
         else:
             sentence = f"{count:,} messages will be copied to {name}"
-            self._confirmed(count, sentence, lambda: self.session.copy(uids, name))
+            self._confirmed(count, sentence, lambda: self.session.copy(uids, name, generation=generation))
 
     def delete_mailbox(self, name: str) -> None:
         sentence = f"The mailbox {name} and every message in it will be deleted: this cannot be undone"
