@@ -67,11 +67,14 @@ async def loaded(session: Session, got: Collector, count: int) -> None:
 
 
 async def idling(trace: TraceLines, since: int = 0) -> None:
-    """Until the client has sent IDLE (after line ``since``) and the server accepted it."""
+    """Until the client's last command (after line ``since``) is an IDLE the server accepted."""
     for _ in range(500):
         lines = trace.lines[since:]
-        idle = [i for i, line in enumerate(lines) if line.startswith("C:") and line.split()[-1] == "IDLE"]
-        if idle and any(line.startswith("S: +") for line in lines[idle[-1] :]):
+        sent = [i for i, line in enumerate(lines) if line.startswith("C:")]
+        last = sent[-1] if sent else None
+        if last is not None and lines[last].endswith(" IDLE") and any(
+            line.startswith("S: +") for line in lines[last:]
+        ):
             return
         await asyncio.sleep(0.01)
     raise AssertionError("the session never went IDLE")

@@ -127,7 +127,7 @@ class Session:
         #: The mailbox to be in (kept across reconnections).
         self.mailbox: str | None = None
         self._connections = 0  # logged in how many times
-        self._opening = 0  # opens waiting for (or holding) the connection
+        self._opening = 0  # opens waiting for the connection, holding it, or rendering
 
     # ------------------------------------------------------------------ thread
 
@@ -189,15 +189,16 @@ class Session:
 
     async def _open_message(self, uid: int, prefer: str, generation: int | None) -> None:
         # Shown before, and nothing to tell the server: answered from memory, without the gate
-        # (the IDLE in progress goes on).  Not while an earlier open waits: answers keep the order.
+        # (the IDLE in progress goes on).  Not while another request waits or runs (a flag), nor
+        # while an earlier open is still rendering: it goes after them, in order.
         current = generation is None or self.selected.same_messages(generation)
-        if current and not self._opening and self.actions.show_again(uid, prefer):
+        idle = self._gate is not None and self._gate.pending == 0 and not self._opening
+        if current and idle and self.actions.show_again(uid, prefer):
             return
         self._opening += 1
         try:
-            await self._request(
-                "open the message", self.actions.open_message, uid, prefer, made_under=generation
-            )
+            work = self.actions.open_message
+            await self._request("open the message", work, uid, prefer, made_under=generation)
         finally:
             self._opening -= 1
 
