@@ -180,6 +180,8 @@ class SelectedMailbox:
         if not learnt:
             self._schedule("learn the message order", lambda c: self.load_uid_order(c, view))
         self._schedule("count unread messages", lambda c: self.load_unseen(c, view))
+        if first_page:
+            self._schedule("fetch the oldest page", lambda c: self.fetch_oldest_page(c, view))
         if cached is not None and qresync is None:
             self._schedule("compare flags", lambda c: self.load_flags(c, view, cached.modseq))
         return view
@@ -515,6 +517,13 @@ class SelectedMailbox:
             missing = tuple(s for s in chunk if s not in got and s <= view.exists)
             if missing:
                 self._post(m.RowsFailed(view.generation, missing, "the server sent no data for it"))
+
+    async def fetch_oldest_page(self, client: SessionClient, view: MailboxView) -> None:
+        """The oldest page too, after the first screen: a jump to the end of the list (``G``)
+        then shows at once.  Nothing is fetched for a mailbox the first page already covers."""
+        self.drain()
+        if self.view is view and view.exists > FIRST_PAGE:
+            await self.fetch_seqnos(client, view, list(range(1, min(FIRST_PAGE, view.exists - FIRST_PAGE) + 1)))
 
     async def want_uids(self, client: SessionClient, generation: int, uids: list[int]) -> None:
         """Summaries of these UIDs (a listing's rows), by UID FETCH, in batches."""
