@@ -523,7 +523,8 @@ class SelectedMailbox:
         then shows at once.  Nothing is fetched for a mailbox the first page already covers."""
         self.drain()
         if self.view is view and view.exists > FIRST_PAGE:
-            await self.fetch_seqnos(client, view, list(range(1, min(FIRST_PAGE, view.exists - FIRST_PAGE) + 1)))
+            oldest = range(1, min(FIRST_PAGE, view.exists - FIRST_PAGE) + 1)
+            await self.fetch_seqnos(client, view, list(oldest))
 
     async def want_uids(self, client: SessionClient, generation: int, uids: list[int]) -> None:
         """Summaries of these UIDs (a listing's rows), by UID FETCH, in batches."""
