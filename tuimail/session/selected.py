@@ -33,7 +33,7 @@ from tuimail.imap.types import FetchData, ResponseText, UntaggedResponse, Vanish
 from tuimail.imap.unsolicited import Subscription
 from tuimail.mail.cache import HeaderCache, MailboxCache
 from tuimail.mail.mailbox_view import MAX_MESSAGES, MailboxView, TooManyMessages
-from tuimail.mail.summary import MessageSummary
+from tuimail.mail.summary import MessageSummary, flag_set
 from tuimail.mail.unread import UnreadCount
 from tuimail.mail.view_changes import Added, FlagsChanged, Loaded, Removed, UidsKnown, ViewChange
 
@@ -326,7 +326,7 @@ class SelectedMailbox:
                 if isinstance(flags, list | tuple):
                     said = data.attr.get("UID")
                     uid = said if isinstance(said, int) else view.uid_of_seqno(data.seqno) or 0
-                    flagset = frozenset(str(f) for f in flags)
+                    flagset = flag_set(flags)
                     self._apply(view, FlagsChanged(data.seqno, uid, flagset), changes)
             elif name == "OK" and isinstance(data, ResponseText) and data.code is not None:
                 code = data.code
@@ -590,7 +590,7 @@ class SelectedMailbox:
             uid, flags = fd.attr.get("UID"), fd.attr.get("FLAGS")
             if not isinstance(uid, int) or not isinstance(flags, list | tuple):
                 continue
-            new = frozenset(str(f) for f in flags)
+            new = flag_set(flags)
             summary = view.summary(uid)
             if summary is None:
                 unloaded[uid] = new
@@ -639,7 +639,7 @@ class SelectedMailbox:
             reported.add(uid)
             seqno = view.seqno_of_uid(uid)
             if seqno is not None:
-                changes.append(FlagsChanged(seqno, uid, frozenset(str(f) for f in flags)))
+                changes.append(FlagsChanged(seqno, uid, flag_set(flags)))
         self.post_changes(changes)
         return reported
 
