@@ -79,6 +79,7 @@ from loop_probe import ROW_HEAD, STALL_BUDGET, GcWatch, LoopProbe, Stalls, Stall
 from proxy_process import hiding_process  # noqa: E402
 
 from tests.servers.dovecot import DovecotServer, find_dovecot  # noqa: E402
+from tuimail import collector  # noqa: E402
 from tuimail.config import Account  # noqa: E402
 from tuimail.mail.cache import HeaderCache  # noqa: E402
 from tuimail.mail.view_changes import FlagsChanged  # noqa: E402
@@ -244,6 +245,7 @@ async def running(ctx: Context, port: int, cache: Path, probe: LoopProbe, name: 
     The app is built before the probe starts, as ``tuimail`` builds it before its loop runs
     (opening the cache file is in the time to the first screen, not in a stall)."""
     probe.mark(name)
+    collector.pause_while_starting()  # as the command does; the app resumes it after its first frame
     app = TuimailApp(ctx.account(port), cache_path=cache, theme_dirs=[], connect_timeout=60)
     app.memory = ViewMemory(None)  # no sort or threads remembered from another scenario (or run)
     probe.start()

@@ -97,10 +97,13 @@ class CollectorPacer:
                         self._threshold = None
 
     def freeze_now(self, *, collect: bool = True) -> None:
-        """Collect the objects made since the last freeze and freeze the rest.  The first freeze
-        (once the app has built its screens) collects nothing: a pass then would walk them all;
-        only the few start-up cycles that are garbage already stay."""
-        if collect and gc.get_freeze_count():
+        """Collect the objects made since the last freeze and freeze the rest.  The app's first
+        freeze (once it has built its screens) passes ``collect=False``: a pass then would walk
+        them all; only the few start-up cycles that are garbage already stay.
+
+        Nothing here asks :func:`gc.get_freeze_count`: it walks the whole permanent generation,
+        holding the GIL (0.1-0.2 s with 100,000 rows frozen, every thread stalled)."""
+        if collect:
             self._watch()
             for _ in range(MAX_COLLECT_TRIES):
                 before = self._full_passes

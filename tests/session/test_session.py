@@ -92,21 +92,31 @@ async def test_the_counts_come_after_the_first_page(trace: TraceLines) -> None:
     assert "STATUS" not in commands[:first_fetch] and "SELECT" in commands[:first_fetch], commands
 
 
-async def test_first_page_comes_at_once_and_older_rows_on_request() -> None:
-    with pymap_thread(seeded(130)) as server:
+async def test_first_page_comes_at_once_the_oldest_page_after_and_the_rest_on_request(
+    trace: TraceLines,
+) -> None:
+    """The newest page first; then, in the background, the oldest page (a jump to the end shows at
+    once); rows between them only when the list asks."""
+    with pymap_thread(seeded(200)) as server:
         async with started(server.port) as (session, got):
             opened = await got.wait_for(m.MailboxOpened)
             first = selected_module.FIRST_PAGE
             await got.until(lambda: None not in got.subjects()[:first], what="the first page")
-            assert got.subjects()[:3] == [f"Message number {n}" for n in (130, 129, 128)]
-            assert got.subjects()[first:] == [None] * (130 - first)  # nothing else until asked
+            assert got.subjects()[:3] == [f"Message number {n}" for n in (200, 199, 198)]
+            await got.until(lambda: None not in got.subjects()[-first:], what="the oldest page")
+            assert got.subjects()[-2:] == ["Message number 2", "Message number 1"]
+            assert got.subjects()[first:-first] == [None] * (200 - 2 * first)  # nothing else until asked
             view = got.view
             assert view is not None and view.generation == opened.generation
-            session.want_rows(view.generation, view.removals, [5, 4, 3, 2, 1])
-            await got.until(lambda: None not in got.subjects()[-5:], what="the oldest five")
-            assert got.subjects()[-5:] == [f"Message number {n}" for n in (5, 4, 3, 2, 1)]
-            assert got.subjects()[first:-5] == [None] * (130 - first - 5)
+            session.want_rows(view.generation, view.removals, [100, 99, 98])
+            await got.until(lambda: None not in got.subjects()[100:103], what="three in the middle")
+            assert got.subjects()[100:103] == [f"Message number {n}" for n in (100, 99, 98)]
+            assert got.subjects()[first:100] == [None] * (100 - first)
             assert view.uid_at_row(0) == view.summary_at_row(0).uid
+    fetches = [line for line in trace.sent() if " FETCH " in line and "ENVELOPE" in line]
+    assert [line.split()[2:4] for line in fetches] == [
+        ["FETCH", "141:200"], ["FETCH", "1:60"], ["FETCH", "98:100"],
+    ], fetches
 
 
 async def test_opening_a_message_renders_it_and_marks_it_read(trace: TraceLines) -> None:
@@ -322,20 +332,22 @@ async def test_expunge_by_another_client_removes_exactly_that_row(trace: TraceLi
 
 
 async def test_rows_asked_for_again_while_coming_are_fetched_once(trace: TraceLines) -> None:
-    with pymap_thread(seeded(110)) as server:
+    with pymap_thread(seeded(200)) as server:
         async with started(server.port) as (session, got):
             await got.wait_for(m.MailboxOpened)
-            await got.until(lambda: got.counts.get("INBOX") == (36, 110), what="ready")
+            await got.until(
+                lambda: "INBOX" in got.counts and None not in got.subjects()[-60:], what="ready"
+            )
             view = got.view
-            assert view is not None and got.subjects()[-3:] == [None, None, None]
+            assert view is not None and got.subjects()[100:103] == [None, None, None]
             mark = trace.mark()
             for _ in range(3):  # the list asks again while the answer is on its way: one fetch
-                session.want_rows(view.generation, view.removals, [3, 2, 1])
-            await got.until(lambda: None not in got.subjects()[-3:], what="rows")
+                session.want_rows(view.generation, view.removals, [100, 99, 98])
+            await got.until(lambda: None not in got.subjects()[100:103], what="rows")
             await asyncio.sleep(0.3)
-            assert got.subjects()[-3:] == ["Message number 3", "Message number 2", "Message number 1"]
+            assert got.subjects()[100:103] == [f"Message number {n}" for n in (100, 99, 98)]
             fetched = [line for line in trace.sent(mark) if "ENVELOPE" in line]
-            assert len(fetched) == 1 and " FETCH 1:3 " in fetched[0], fetched
+            assert len(fetched) == 1 and " FETCH 98:100 " in fetched[0], fetched
 
 
 @pytest.mark.parametrize("unseen_every", [1, 2])

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import email.utils
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -196,7 +196,7 @@ class MessageSummary:
         """
         attr = fd.attr
         uid = attr.get("UID")
-        flags = _flags(attr.get("FLAGS"))
+        flags = flag_set(attr.get("FLAGS"))
         size = attr.get("RFC822.SIZE")
         envelope = attr.get("ENVELOPE")
         if not isinstance(envelope, Envelope):
@@ -242,21 +242,31 @@ _FLAG_SETS: dict[tuple[str, ...], frozenset[str]] = {}
 _FLAG_SETS_LIMIT = 1024
 
 
-def _flags(value: object) -> frozenset[str]:
-    """FLAGS (a list of flags as parsed) as a set; anything else is empty."""
+def flag_set(value: object) -> frozenset[str]:
+    """FLAGS (a list of flags as parsed) as a set; anything else is empty.
+
+    ``\\Recent`` is left out: it belongs to the one session that first saw the message
+    (RFC 3501 §2.3.2; gone from IMAP4rev2, RFC 9051 §2.3.2), so the next session would find it
+    gone from every such row, and a resync would call each a flag change."""
     if type(value) is list:
         key = tuple(value)
         try:
             found = _FLAG_SETS.get(key)
         except Exception:  # unhashable or odd values: not shared
-            return frozenset(map(str, key))
+            return _without_recent(map(str, key))
         if found is None:
-            found = frozenset(map(str, key))
+            found = _without_recent(map(str, key))
             if (len(_FLAG_SETS) < _FLAG_SETS_LIMIT and len(key) <= 16
                     and all(type(f) is str and len(f) <= 64 for f in key)):
                 _FLAG_SETS[key] = found
         return found
-    return frozenset(map(str, value) if isinstance(value, _FLAG_COLLECTIONS) else ())
+    return _without_recent(map(str, value) if isinstance(value, _FLAG_COLLECTIONS) else ())
+
+
+def _without_recent(flags: Iterable[str]) -> frozenset[str]:
+    return frozenset(f for f in flags if f.lower() != "\\recent")
+
+
 # What sanitize() replaces in ASCII text: C0 controls and DEL; decode_text()
 # changes ASCII text only when it holds "=?" or CR/LF.
 _ASCII_UNSAFE = re.compile(r"[\x00-\x1f\x7f]")

@@ -33,7 +33,7 @@ from tuimail.imap.types import FetchData, ResponseText, UntaggedResponse, Vanish
 from tuimail.imap.unsolicited import Subscription
 from tuimail.mail.cache import HeaderCache, MailboxCache
 from tuimail.mail.mailbox_view import MAX_MESSAGES, MailboxView, TooManyMessages
-from tuimail.mail.summary import MessageSummary
+from tuimail.mail.summary import MessageSummary, flag_set
 from tuimail.mail.unread import UnreadCount
 from tuimail.mail.view_changes import Added, FlagsChanged, Loaded, Removed, UidsKnown, ViewChange
 
@@ -187,6 +187,8 @@ class SelectedMailbox:
         if not learnt:
             self._schedule("learn the message order", lambda c: self.load_uid_order(c, view))
         self._schedule("count unread messages", lambda c: self.load_unseen(c, view))
+        if first_page:
+            self._schedule("fetch the oldest page", lambda c: self.fetch_oldest_page(c, view))
         if cached is not None and qresync is None:
             self._schedule("compare flags", lambda c: self.load_flags(c, view, cached.modseq))
         return view
@@ -347,7 +349,7 @@ class SelectedMailbox:
                 if isinstance(flags, list | tuple):
                     said = data.attr.get("UID")
                     uid = said if isinstance(said, int) else view.uid_of_seqno(data.seqno) or 0
-                    flagset = frozenset(str(f) for f in flags)
+                    flagset = flag_set(flags)
                     self._apply(view, FlagsChanged(data.seqno, uid, flagset), changes)
             elif name == "OK" and isinstance(data, ResponseText) and data.code is not None:
                 code = data.code
@@ -540,6 +542,14 @@ class SelectedMailbox:
             if missing:
                 self._post(m.RowsFailed(view.generation, missing, "the server sent no data for it"))
 
+    async def fetch_oldest_page(self, client: SessionClient, view: MailboxView) -> None:
+        """The oldest page too, after the first screen: a jump to the end of the list (``G``)
+        then shows at once.  Nothing is fetched for a mailbox the first page already covers."""
+        self.drain()
+        if self.view is view and view.exists > FIRST_PAGE:
+            oldest = range(1, min(FIRST_PAGE, view.exists - FIRST_PAGE) + 1)
+            await self.fetch_seqnos(client, view, list(oldest))
+
     async def want_uids(self, client: SessionClient, generation: int, uids: list[int]) -> None:
         """Summaries of these UIDs (a listing's rows), by UID FETCH, in batches."""
         view = self.view
@@ -605,7 +615,7 @@ class SelectedMailbox:
             uid, flags = fd.attr.get("UID"), fd.attr.get("FLAGS")
             if not isinstance(uid, int) or not isinstance(flags, list | tuple):
                 continue
-            new = frozenset(str(f) for f in flags)
+            new = flag_set(flags)
             summary = view.summary(uid)
             if summary is None:
                 unloaded[uid] = new
@@ -654,7 +664,7 @@ class SelectedMailbox:
             reported.add(uid)
             seqno = view.seqno_of_uid(uid)
             if seqno is not None:
-                changes.append(FlagsChanged(seqno, uid, frozenset(str(f) for f in flags)))
+                changes.append(FlagsChanged(seqno, uid, flag_set(flags)))
         self.post_changes(changes)
         return reported
 

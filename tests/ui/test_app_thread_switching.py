@@ -1,0 +1,23 @@
+"""While the app runs, a thread waiting for the GIL gets it within SWITCH_INTERVAL: the UI's
+loop lets the GIL go at every turn, and a session parsing a whole mailbox must not hold each
+turn up for Python's default 5 ms (benchmarks/ui_stall.py measures what it does)."""
+
+from __future__ import annotations
+
+import sys
+
+from tests.session.pilot_support import until_loaded
+from tests.session.support import pymap_thread, seeded
+from tests.ui.support import SIZE, make_app
+from tuimail.ui.app import SWITCH_INTERVAL
+
+
+async def test_the_app_shortens_the_switch_interval_while_it_runs_and_restores_it() -> None:
+    before = sys.getswitchinterval()
+    assert SWITCH_INTERVAL < before
+    with pymap_thread(seeded(3)) as server:
+        app = make_app(server.port)
+        async with app.run_test(size=SIZE) as pilot:
+            await until_loaded(pilot, app)
+            assert sys.getswitchinterval() == SWITCH_INTERVAL
+    assert sys.getswitchinterval() == before
