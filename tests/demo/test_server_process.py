@@ -25,7 +25,7 @@ SENT_SIZE = len(demo_mailboxes()["Sent"])
 @pytest.fixture(scope="module")
 def cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A cache folder holding the demo mailbox already (each child reads it, none builds it)."""
-    folder = tmp_path_factory.mktemp("cache")
+    folder = tmp_path_factory.mktemp("cache") / "tuimail"  # as $XDG_CACHE_HOME/tuimail
     demo_mailboxes(stored_in=folder)
     return folder
 
@@ -81,6 +81,20 @@ def test_the_child_serves_the_demo_mailbox_every_folder_complete(server: DemoSer
     finally:
         client.logout()
     assert server.failure() is None
+
+
+def test_nothing_is_imported_from_the_current_folder(
+    cache_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``tuimail --demo`` run in a folder holding a module named like one the server imports."""
+    (tmp_path / "platformdirs.py").write_text("raise SystemExit('imported from the current folder')\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_folder.parent))
+    process = DemoServerProcess()  # no --cache: the server asks platformdirs for its folder
+    try:
+        process.wait_ready()
+    finally:
+        process.stop()
 
 
 def test_a_connection_made_before_the_child_is_ready_is_served(cache_folder: Path) -> None:

@@ -38,8 +38,9 @@ DEMO_PASSWORD = "demo"
 READY = b"ready"
 #: Longest wait for the child to serve (s); then it is stopped and said to have failed.
 READY_TIMEOUT = 30.0
-#: The child: this Python running :mod:`tuimail.demo.serving`.
-DEFAULT_COMMAND = (sys.executable, "-m", "tuimail.demo")
+#: The child: this Python running :mod:`tuimail.demo.serving`; ``-P``: nothing is imported from
+#: the current folder (as for the ``tuimail`` command itself), whatever files it holds.
+DEFAULT_COMMAND = (sys.executable, "-P", "-m", "tuimail.demo")
 #: How much of the child's output is kept to explain a failure (bytes).
 KEEP_OUTPUT = 4096
 
@@ -121,7 +122,7 @@ class DemoServerProcess:
         if not self._ready.is_set():
             raise DemoServerError("the demo server is not serving yet")
 
-    def stop(self, timeout: float = 5.0) -> None:
+    def stop(self, timeout: float = 1.0) -> None:
         """End the child (its input closes; after ``timeout`` it is killed) and wait for it."""
         with self._lock:
             self._stopping = True
