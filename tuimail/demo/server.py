@@ -149,13 +149,14 @@ class _MailboxData(MailboxData):
         self._held.extend(messages)
 
     async def fill(self) -> None:
-        """Append the held messages (in order), once; a second caller waits for the first."""
+        """Append the held messages (in order), once; a caller that comes while they are being
+        appended waits until they all are."""
         if not self._held:
             return
         async with self._filling:
-            held, self._held = self._held, []
-            for message in held:
-                await _append(self, message)
+            while self._held:
+                await _append(self, self._held[0])
+                del self._held[0]
 
     async def update_selected(self, selected: Any, *, wait_on: Any = None) -> Any:
         if wait_on is not None and selected.mod_sequence not in (None, self._mod_sequences.highest):
@@ -212,12 +213,12 @@ class PymapServer:
     user name to ``{mailbox_name: [(rfc822_bytes, flags, internaldate)]}``.
     Mailboxes named there are created (and subscribed) before the server
     accepts connections; ``INBOX`` always exists.  ``port=0`` picks a free
-    port, readable from :attr:`port` once started.  With ``inbox_first``,
-    the preloaded mailboxes other than INBOX are filled when first looked up
-    (the server listens sooner: parsing a message takes pymap about a
-    millisecond).  ``sock``, a socket already
-    bound and listening (the demo's child process is handed one), is used
-    instead of a new one.  ``ssl_context`` (a server-side context) enables
+    port, readable from :attr:`port` once started; ``sock``, a socket
+    already bound and listening (the demo's child process is handed one),
+    is used instead of a new one.  With ``inbox_first`` the preloaded
+    mailboxes other than INBOX are filled when first looked up (the server
+    listens sooner: pymap parses each message it is given, about a
+    millisecond each).  ``ssl_context`` (a server-side context) enables
     STARTTLS.
     """
 
