@@ -207,13 +207,18 @@ class ControlClient:
             pass
 
     def _block(self) -> tuple[str, bool]:
-        """The next answer block: (output, ok)."""
+        """The next answer block to a command written here: (output, ok).  A block whose flags
+        are 0 answers the client's own attach-session, which may come after our first commands'
+        answers (then every answer would be read as the next command's): it is skipped."""
         while True:
             line = self._out.readline()
             if not line:
                 raise RuntimeError("the tmux control client ended")
             if line.startswith(b"%begin "):
-                number = line.split()[2]
+                number, flags = line.split()[2:4]
+                if flags == b"0":
+                    self._skip(number)
+                    continue
                 break
         lines: list[bytes] = []
         while True:
@@ -224,6 +229,15 @@ class ControlClient:
             if end is not None and end.group(3) == number:
                 return b"".join(lines).decode("utf-8", "replace"), end.group(1) == b"end"
             lines.append(line)
+
+    def _skip(self, number: bytes) -> None:
+        while True:
+            line = self._out.readline()
+            if not line:
+                raise RuntimeError("the tmux control client ended")
+            end = self._END.match(line.rstrip(b"\n"))
+            if end is not None and end.group(3) == number:
+                return
 
     def run(self, *commands: str) -> list[str]:
         """Run each command (one line each, sent together); their outputs, in order."""

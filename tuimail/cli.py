@@ -17,15 +17,17 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tuimail import __version__
 from tuimail.config import Account, Config, ConfigError, load_config
+from tuimail.demo.server_process import DEMO_PASSWORD, DEMO_USER
 from tuimail.log_file import LogFileError, active_log_path, start_logging
 
+if TYPE_CHECKING:
+    from tuimail.demo.server_process import DemoServerProcess
+
 _log = logging.getLogger("tuimail.cli")
-DEMO_USER = "demo"
-DEMO_PASSWORD = "demo"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,20 +66,20 @@ def demo_clock() -> Callable[[], datetime] | None:
 
 
 def start_demo_server() -> Any:
-    """Start the in-process pymap demo server on its own thread; returns it."""
-    import platformdirs
+    """Start the pymap demo server in this process, on its own thread; returns it (tests, screenshots)."""
+    from tuimail.demo.serving import default_cache_folder, demo_server
 
-    from tuimail.demo.mailbox import demo_mailboxes
-    from tuimail.demo.server import PymapServer
-
-    stored = Path(platformdirs.user_cache_dir("tuimail"))
-    boxes = {
-        name: [(m.raw, m.flags, m.internaldate) for m in box]
-        for name, box in demo_mailboxes(stored_in=stored).items()
-    }
-    server = PymapServer({DEMO_USER: DEMO_PASSWORD}, {DEMO_USER: boxes})
+    server = demo_server(default_cache_folder())
     server.start_in_thread()
     return server
+
+
+def start_demo_process() -> DemoServerProcess:
+    """Start the demo server in a child process (``tuimail --demo``): it loads the mailbox on
+    another CPU while this process imports and draws the UI."""
+    from tuimail.demo.server_process import DemoServerProcess
+
+    return DemoServerProcess()
 
 
 def demo_account(port: int) -> Account:
@@ -134,6 +136,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
+    if not args.demo:
+        return _configured(args, None)
+    # The demo's server starts first, so that it loads while the rest is imported.
+    try:
+        demo = start_demo_process()
+    except OSError as exc:
+        print(f"tuimail: error: cannot start the demo server: {exc}", file=sys.stderr)
+        return 1
+    try:
+        return _configured(args, demo)
+    finally:
+        demo.stop()  # done already when the app ran to its end (stopping twice is nothing)
+
+
+def _configured(args: argparse.Namespace, demo: DemoServerProcess | None) -> int:
     try:
         config = _load(args)
         if not args.demo and not config.accounts:
@@ -153,13 +170,15 @@ def _main(argv: Sequence[str] | None) -> int:
     with log:
         for warning in config.warnings:
             _log.warning("configuration: %s", warning)
-        return _run(args, config, account)
+        return _run(args, config, account, demo)
 
 
-def _run(args: argparse.Namespace, config: Config, account: Account | None) -> int:
+def _run(
+    args: argparse.Namespace, config: Config, account: Account | None, demo: DemoServerProcess | None
+) -> int:
     """Run the app; an error that escapes it is logged and said in one line (exit status 1)."""
     try:
-        return _run_app(args, config, account)
+        return _run_app(args, config, account, demo)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - never a traceback (with its locals) on the terminal
@@ -171,19 +190,22 @@ def _run(args: argparse.Namespace, config: Config, account: Account | None) -> i
         return 1
 
 
-def _run_app(args: argparse.Namespace, config: Config, account: Account | None) -> int:
+def _demo_failed(why: str) -> int:
+    print(f"tuimail: error: cannot run the demo: {why}", file=sys.stderr)
+    return 1
+
+
+def _run_app(
+    args: argparse.Namespace, config: Config, account: Account | None, demo: DemoServerProcess | None
+) -> int:
     from tuimail.mail.cache import default_cache_path
     from tuimail.ui.accounts import open_accounts
 
-    server = None
     clock = None
-    if args.demo:
-        try:
-            server = start_demo_server()
-        except Exception as exc:  # noqa: BLE001 - say what failed, no traceback
-            print(f"tuimail: error: cannot start the demo server: {exc}", file=sys.stderr)
-            return 1
-        account = demo_account(server.port)
+    if demo is not None:
+        if (why := demo.failure()) is not None:
+            return _demo_failed(why)
+        account = demo_account(demo.port)
         clock = demo_clock()
     assert account is not None
     others = [] if args.demo else [a for a in config.accounts.values() if a is not account]
@@ -211,9 +233,12 @@ def _run_app(args: argparse.Namespace, config: Config, account: Account | None) 
             cache_path=None if args.demo else default_cache_path(),
             accounts=accounts,
         )
+        if demo is not None:
+            # A demo without its server is over: the app ends, and says why below.
+            demo.on_failure(lambda why: app.exit(return_code=1))
         app.run()
     finally:
         accounts.stop()  # done already when the app ran to its end (stopping twice is nothing)
-        if server is not None:
-            server.stop_thread()
+    if demo is not None and (why := demo.failure()) is not None:
+        return _demo_failed(why)
     return app.return_code or 0

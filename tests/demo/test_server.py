@@ -116,3 +116,53 @@ def test_thread_mode_serves_until_stopped() -> None:
     except ConnectionRefusedError:
         refused = True
     assert refused
+
+
+def _message(n: int) -> bytes:
+    return b"From: Ann <ann@example.com>\r\nSubject: number %d\r\n\r\nbody\r\n" % n
+
+
+async def test_inbox_first_fills_a_folder_before_anything_about_it_is_answered() -> None:
+    """With ``inbox_first`` the other folders are parsed when first looked up; what a client sees
+    is the same as with all of them loaded at the start."""
+    work = [(_message(n), ["\\Seen"] if n == 1 else [], WHEN) for n in (1, 2, 3)]
+    boxes = {"joe": {"INBOX": [(MESSAGE, [], WHEN)], "Work": work}}
+    seen = []
+    for inbox_first in (False, True):
+        async with PymapServer({"joe": "pw"}, boxes, inbox_first=inbox_first) as server:
+            first, second = await _logged_in(server), await _logged_in(server)
+            try:
+                listing = b"".join(await first.command(b'LIST "" "*"'))
+                # Two connections look the folder up at once: each sees it whole.
+                statuses = await asyncio.gather(
+                    first.command(b"STATUS Work (MESSAGES UNSEEN UIDNEXT)"),
+                    second.command(b"STATUS Work (MESSAGES UNSEEN UIDNEXT)"),
+                )
+                await first.command(b"SELECT Work")
+                fetch = b"FETCH 1:* (UID FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])"
+                fetched = b"".join(await first.command(fetch))
+            finally:
+                await first.close()
+                await second.close()
+        assert b'"/" Work\r\n' in listing, listing
+        status = statuses[0][0]
+        assert statuses[1][0] == status and b"(MESSAGES 3 UNSEEN 2 UIDNEXT " in status, statuses
+        seen.append((status, fetched))
+    assert seen[0] == seen[1]
+    assert seen[1][1].count(b" FETCH (") == 3 and b"FLAGS (\\Seen)" in seen[1][1], seen[1]
+
+
+async def test_a_copy_into_a_folder_not_yet_looked_up_comes_after_its_messages() -> None:
+    boxes = {"joe": {"INBOX": [(MESSAGE, [], WHEN)], "Work": [(_message(n), [], WHEN) for n in (1, 2)]}}
+    async with PymapServer({"joe": "pw"}, boxes, inbox_first=True) as server:
+        client = await _logged_in(server)
+        try:
+            await client.command(b"SELECT INBOX")
+            copied = (await client.command(b"COPY 1 Work"))[-1]
+            await client.command(b"SELECT Work")
+            fetched = b"".join(await client.command(b"FETCH 1:* (UID BODY.PEEK[HEADER.FIELDS (SUBJECT)])"))
+        finally:
+            await client.close()
+    assert copied.startswith(b"t3 OK"), copied
+    subjects = [line for line in fetched.split(b"\r\n") if line.startswith(b"Subject: ")]
+    assert subjects == [b"Subject: number 1", b"Subject: number 2", b"Subject: hello"], fetched

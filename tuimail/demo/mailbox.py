@@ -33,11 +33,13 @@ import textwrap
 import zlib
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, timezone
-from email import policy
-from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    # Imported where messages are built: ``tuimail --demo`` reads DEMO_NOW from here without them.
+    from email.message import EmailMessage
 
 __all__ = [
     "BASE_DATE",
@@ -331,6 +333,8 @@ class _Generator:
         zone: timezone | None = None,
         msgid: str | None = None,
     ) -> EmailMessage:
+        from email.message import EmailMessage
+
         m = EmailMessage()
         m["From"] = formataddr(sender)
         if to:
@@ -737,6 +741,8 @@ class _Generator:
             self.add("日本語", m, self.received(when), self.inbox_flags(when))
 
     def serialise(self) -> dict[str, list[DemoMessage]]:
+        from email import policy
+
         boxes: dict[str, list[DemoMessage]] = {name: [] for name in FOLDERS}
         order = sorted(range(len(self.entries)), key=lambda i: (self.entries[i].when, i))
         boundary = 0

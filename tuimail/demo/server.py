@@ -27,6 +27,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import socket
 import ssl
 import threading
 from argparse import Namespace
@@ -113,15 +114,49 @@ class _SpecialUseTree(ListTree):
                 yield _SpecialUseEntry(entry.name, entry.exists, entry.marked, entry.has_children, (attr,))
 
 
+async def _append(mbx: MailboxData, message: StoredMessage) -> None:
+    data, flags, when = message
+    flag_set = {Flag(flag) for flag in flags}
+    recent = Flag("\\Recent") in flag_set
+    flag_set.discard(Flag("\\Recent"))
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    await mbx.append(AppendMessage(data, when, frozenset(flag_set)), recent=recent)
+
+
 class _MailboxData(MailboxData):
-    """pymap's in-memory mailbox, without a lost wake-up during IDLE.
+    """pymap's in-memory mailbox, without a lost wake-up during IDLE, and
+    optionally filled on first use.
 
     In pymap 0.36.7 an idling session waits for the mailbox's next "updated"
     signal; a change made while it was busy writing earlier updates signals
     nobody, so that change (an EXISTS, EXPUNGE or FETCH FLAGS, RFC 9051
     §7.4-7.5) is held back until yet another change comes.  Here a session
     already behind the mailbox's highest modification sequence does not wait.
+
+    Messages given to :meth:`hold` are appended (pymap parses each one) the
+    first time the mailbox is looked up (:meth:`fill`, from
+    :meth:`_SpecialUseMailboxSet.get_mailbox`: SELECT, EXAMINE, STATUS,
+    APPEND, COPY, MOVE), before anything about it is answered.
     """
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self._held: list[StoredMessage] = []
+        self._filling = asyncio.Lock()
+
+    def hold(self, messages: Iterable[StoredMessage]) -> None:
+        self._held.extend(messages)
+
+    async def fill(self) -> None:
+        """Append the held messages (in order), once; a caller that comes while they are being
+        appended waits until they all are."""
+        if not self._held:
+            return
+        async with self._filling:
+            while self._held:
+                await _append(self, self._held[0])
+                del self._held[0]
 
     async def update_selected(self, selected: Any, *, wait_on: Any = None) -> Any:
         if wait_on is not None and selected.mod_sequence not in (None, self._mod_sequences.highest):
@@ -154,6 +189,12 @@ class _SpecialUseMailboxSet(MailboxSet):
             if type(self._inbox) is not _MailboxData:  # renaming INBOX made a new, empty one
                 self._inbox = self._new_mailbox()
 
+    async def get_mailbox(self, name: str) -> MailboxData:
+        mbx = await super().get_mailbox(name)
+        if isinstance(mbx, _MailboxData):
+            await mbx.fill()
+        return mbx
+
     def _decorate(self, tree: ListTree) -> ListTree:
         names = [entry.name for entry in tree.list() if entry.exists]
         return _SpecialUseTree(self.delimiter, self._special_use).update(*names)
@@ -172,8 +213,13 @@ class PymapServer:
     user name to ``{mailbox_name: [(rfc822_bytes, flags, internaldate)]}``.
     Mailboxes named there are created (and subscribed) before the server
     accepts connections; ``INBOX`` always exists.  ``port=0`` picks a free
-    port, readable from :attr:`port` once started.  ``ssl_context`` (a
-    server-side context) enables STARTTLS.
+    port, readable from :attr:`port` once started; ``sock``, a socket
+    already bound and listening (the demo's child process is handed one),
+    is used instead of a new one.  With ``inbox_first`` the preloaded
+    mailboxes other than INBOX are filled when first looked up (the server
+    listens sooner: pymap parses each message it is given, about a
+    millisecond each).  ``ssl_context`` (a server-side context) enables
+    STARTTLS.
     """
 
     def __init__(
@@ -185,9 +231,13 @@ class PymapServer:
         port: int = 0,
         special_use: Mapping[str, str] = DEFAULT_SPECIAL_USE,
         ssl_context: ssl.SSLContext | None = None,
+        sock: socket.socket | None = None,
+        inbox_first: bool = False,
     ) -> None:
         self.host = host
         self._requested_port = port
+        self._sock = sock
+        self._inbox_first = inbox_first
         self._users = dict(users)
         self._mailboxes = {user: dict(boxes) for user, boxes in (mailboxes or {}).items()}
         self._special_use = {name: attr.lstrip("\\").encode("ascii") for name, attr in special_use.items()}
@@ -240,21 +290,22 @@ class PymapServer:
         self._users[username] = password
         config.set_cache.setdefault(username, (_SpecialUseMailboxSet(self._special_use), FilterSet()))
 
-    async def add_messages(self, username: str, mailbox: str, messages: Iterable[StoredMessage]) -> None:
-        """Append messages to a user's mailbox, creating it if needed."""
+    async def add_messages(
+        self, username: str, mailbox: str, messages: Iterable[StoredMessage], *, on_first_use: bool = False
+    ) -> None:
+        """Append messages to a user's mailbox, creating it if needed; with ``on_first_use``,
+        when the mailbox is first looked up (it is listed at once)."""
         mailbox_set, _ = self._config.set_cache[username]
         if mailbox.upper() != "INBOX":
             with contextlib.suppress(ValueError):
                 await mailbox_set.add_mailbox(mailbox)
         await mailbox_set.set_subscribed(mailbox, True)
         mbx = await mailbox_set.get_mailbox(mailbox)
-        for data, flags, when in messages:
-            flag_set = {Flag(flag) for flag in flags}
-            recent = Flag("\\Recent") in flag_set
-            flag_set.discard(Flag("\\Recent"))
-            if when.tzinfo is None:
-                when = when.replace(tzinfo=UTC)
-            await mbx.append(AppendMessage(data, when, frozenset(flag_set)), recent=recent)
+        if on_first_use and isinstance(mbx, _MailboxData):
+            mbx.hold(messages)
+            return
+        for message in messages:
+            await _append(mbx, message)
 
     async def start(self) -> None:
         """Preload the mailboxes and start listening, in the running loop."""
@@ -262,7 +313,8 @@ class PymapServer:
             if username not in self._users:
                 raise ValueError(f"mailboxes given for unknown user {username!r}")
             for name, messages in boxes.items():
-                await self.add_messages(username, name, messages)
+                lazy = self._inbox_first and name.upper() != "INBOX"
+                await self.add_messages(username, name, messages, on_first_use=lazy)
         imap_server = IMAPServer(self._login, self._config)
 
         async def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -280,7 +332,10 @@ class PymapServer:
                 self._connections.discard(task)
                 writer.close()
 
-        self._server = await asyncio.start_server(on_connect, host=self.host, port=self._requested_port)
+        if self._sock is not None:
+            self._server = await asyncio.start_server(on_connect, sock=self._sock)
+        else:
+            self._server = await asyncio.start_server(on_connect, host=self.host, port=self._requested_port)
         self._port = self._server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
