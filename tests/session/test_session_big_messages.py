@@ -236,3 +236,42 @@ async def test_saving_an_attachment_that_is_not_there_says_so(
         failed = await got.wait_for(m.ActionFailed)
     assert failed.text == f"Could not save: the message has no attachment {index}"
     assert list(tmp_path.iterdir()) == []
+
+
+def with_html_images_and_attachment() -> bytes:
+    """plain/HTML pair whose HTML part has an inline image (multipart/related), and a PDF."""
+    msg = EmailMessage()
+    msg["From"] = "Alice <alice@example.com>"
+    msg["To"] = "Tester <tester@example.com>"
+    msg["Subject"] = "Newsletter with a report"
+    msg["Date"] = "Tue, 01 Dec 2026 10:00:00 +0000"
+    msg.set_content("Plain words.\n")
+    msg.add_alternative('<p>HTML words <img src="cid:logo@x"></p>', subtype="html")
+    html = msg.get_payload()[1]
+    html.add_related(b"PNG-logo-bytes", maintype="image", subtype="png", cid="<logo@x>", filename="logo.png")
+    msg.add_attachment(b"%PDF-report-bytes", maintype="application", subtype="pdf", filename="report.pdf")
+    return msg.as_bytes()
+
+
+@pytest.mark.parametrize("prefer", ["plain", "html"])
+async def test_a_save_takes_the_attachment_numbered_as_listed_with_the_part_shown(
+    dovecot_server: ServerInfo, tmp_path: Path, prefer: str
+) -> None:
+    """Attachment N is the N-th one the viewer lists with that part shown: with the HTML part
+    shown, the image related to it is listed before the PDF; with the plain part, only the PDF."""
+    info = dovecot_server
+    await append(info, with_html_images_and_attachment(), ("\\Seen",))
+    async with started(account(info)) as (session, got):  # type: ignore[arg-type]
+        uid = await opened_inbox(session, got)
+        listed: dict[str, list[str]] = {}
+        for kind in ("plain", "html"):
+            session.open_message(uid, prefer=kind)
+            loaded = await got.wait_for(m.MessageLoaded)
+            listed[kind] = [a.filename for a in loaded.rendered.attachments]
+        assert listed["plain"] != listed["html"] and "report.pdf" in listed["html"], listed
+        last = len(listed[prefer])
+        session.save_attachment(uid, last, tmp_path, prefer=prefer)
+        saved = await got.wait_for(m.AttachmentSaved)
+    assert saved.path.name == listed[prefer][-1]
+    expected = {"report.pdf": b"%PDF-report-bytes", "logo.png": b"PNG-logo-bytes"}
+    assert saved.path.read_bytes() == expected[saved.path.name]

@@ -218,7 +218,13 @@ class Actions:
         return None
 
     async def save_attachment(
-        self, client: SessionClient, uid: int, index: int, folder: Path, filename: str | None = None
+        self,
+        client: SessionClient,
+        uid: int,
+        index: int,
+        folder: Path,
+        filename: str | None = None,
+        prefer: str = "plain",
     ) -> Afterwards:
         """Stream attachment ``index`` of message ``uid`` into ``folder`` (partial fetches, decoded
         as they come, progress posted); AttachmentSaved follows.
@@ -228,7 +234,7 @@ class Actions:
         if key is None:
             return None
         listed = self.selected.structures.get(uid)
-        path = await self.bodies.save(client, key, index, folder, filename, listed)
+        path = await self.bodies.save(client, key, index, folder, filename, listed, prefer)
         if path is None:
             self._post(m.MessageGone(key[0], uid))
         else:

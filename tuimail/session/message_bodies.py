@@ -272,22 +272,26 @@ class MessageBodies:
         folder: Path,
         filename: str | None,
         listed: Any = None,
+        prefer: str = "plain",
     ) -> Path | None:
-        """Stream attachment ``index`` (from 1, as listed) into a new file in ``folder``; its path,
-        or None when the message is gone.  Progress is posted as :class:`~.messages.SaveProgress`.
+        """Stream attachment ``index`` (from 1, as listed with the ``prefer`` part of a plain/HTML
+        pair shown: with the HTML part, its related images are listed too) into a new
+        file in ``folder``; its path, or None when the message is gone.  Progress is posted as
+        :class:`~.messages.SaveProgress`.
 
         Cut off midway, the incomplete file is removed (and that is said) before the failure
         goes on to the session's failure handler."""
         structure = await self.structure(client, key, listed)
         if structure is None:
             return None
-        attachments = structure.parts.attachments
+        parts = structure.parts_for(prefer)
+        attachments = parts.attachments
         if not 1 <= index <= len(attachments):
             raise LocalFailure(f"Could not save: the message has no attachment {index}")
         ref = attachments[index - 1]
         generated = generated_name(ref.content_type, index)
         name = safe_filename(
-            filename or await self._attachment_name(client, key, index) or generated, generated
+            filename or await self._attachment_name(client, key, index, prefer) or generated, generated
         )
         try:
             path, fh = await asyncio.to_thread(open_new_file, folder, name)
@@ -320,15 +324,17 @@ class MessageBodies:
             return None
         return path
 
-    async def _attachment_name(self, client: SessionClient, key: _Key, index: int) -> str | None:
+    async def _attachment_name(
+        self, client: SessionClient, key: _Key, index: int, prefer: str = "plain"
+    ) -> str | None:
         """Attachment ``index``'s name as listed when the message was opened, else from its MIME
         header (``BODY.PEEK[n.MIME]``), else as the BODYSTRUCTURE gives it."""
-        structure = self._structures[key]
-        rendered = self._rendered.get((key, "plain"))
+        parts = self._structures[key].parts_for(prefer)
+        rendered = self._rendered.get((key, prefer))
         if rendered is not None and len(rendered.attachments) >= index:
             return rendered.attachments[index - 1].filename
-        ref = structure.parts.attachments[index - 1]
-        section = structure.parts.attachment_headers()[index - 1]
+        ref = parts.attachments[index - 1]
+        section = parts.attachment_headers()[index - 1]
         if section is None:
             return ref.filename
         fd = _for_uid(await client.fetch_sections(key[2], [section], mark_seen=False), key[2])

@@ -214,11 +214,15 @@ class Session:
         filename: str | None = None,
         *,
         generation: int | None = None,
+        prefer: str = "plain",
     ) -> None:
-        """Save attachment ``index`` of ``uid`` (as ``filename`` if given), streamed with progress
-        (SaveProgress); AttachmentSaved follows."""
+        """Save attachment ``index`` of ``uid`` (as ``filename`` if given; numbered as listed with
+        the ``prefer`` part of a plain/HTML pair shown), streamed with progress (SaveProgress);
+        AttachmentSaved follows."""
         work = self.actions.save_attachment
-        self._submit("save the attachment", work, uid, index, folder, filename, made_under=generation)
+        self._submit(
+            "save the attachment", work, uid, index, folder, filename, prefer, made_under=generation
+        )
 
     def set_flag(self, uids: Sequence[int], flag: str, on: bool, *, generation: int | None = None) -> None:
         """Add (``on``) or remove ``flag`` (UID STORE ±FLAGS); queued while offline."""

@@ -437,7 +437,12 @@ class MainScreen(Screen[None], inherit_bindings=False):
         def chosen(choice: SaveChoice | None) -> None:
             if choice is not None:
                 self.session.save_attachment(
-                    uid, choice.index, choice.folder, choice.filename, generation=generation
+                    uid,
+                    choice.index,
+                    choice.folder,
+                    choice.filename,
+                    generation=generation,
+                    prefer=rendered.shown_alternative or "plain",
                 )
 
         dialog = SaveAttachmentDialog(rendered.attachments, self.download_folder, index=message.index)
