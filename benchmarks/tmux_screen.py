@@ -221,23 +221,23 @@ class ControlClient:
                     continue
                 break
         lines: list[bytes] = []
-        while True:
-            line = self._out.readline()
-            if not line:
-                raise RuntimeError("the tmux control client ended")
-            end = self._END.match(line.rstrip(b"\n"))
-            if end is not None and end.group(3) == number:
-                return b"".join(lines).decode("utf-8", "replace"), end.group(1) == b"end"
-            lines.append(line)
+        ok = self._read_to_end(number, lines)
+        return b"".join(lines).decode("utf-8", "replace"), ok
 
     def _skip(self, number: bytes) -> None:
+        self._read_to_end(number, None)
+
+    def _read_to_end(self, number: bytes, lines: list[bytes] | None) -> bool:
+        """Read to the end of block ``number`` (its lines into ``lines``); True for %end, False for %error."""
         while True:
             line = self._out.readline()
             if not line:
                 raise RuntimeError("the tmux control client ended")
             end = self._END.match(line.rstrip(b"\n"))
             if end is not None and end.group(3) == number:
-                return
+                return end.group(1) == b"end"
+            if lines is not None:
+                lines.append(line)
 
     def run(self, *commands: str) -> list[str]:
         """Run each command (one line each, sent together); their outputs, in order."""

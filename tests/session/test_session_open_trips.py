@@ -66,6 +66,15 @@ async def loaded(session: Session, got: Collector, count: int) -> None:
     await got.until(lambda: None not in got.subjects(), what="every row")
 
 
+async def only_message(session: Session, got: Collector) -> int:
+    """The UID of the mailbox's one message, once its row is loaded."""
+    await loaded(session, got, 1)
+    assert got.view is not None
+    uid = got.view.uid_at_row(0)
+    assert uid is not None
+    return uid
+
+
 async def idling(trace: TraceLines, since: int = 0) -> None:
     """Until the client's last command (after line ``since``) is an IDLE the server accepted."""
     for _ in range(500):
@@ -108,10 +117,7 @@ async def test_first_open_is_one_uid_fetch_and_v_fetches_only_the_other_part(
 async def first_open_then_v(info: ServerInfo, trace: TraceLines) -> None:
     await append(info, alternative_with_attachment())
     async with started(account(info)) as (session, got):
-        await loaded(session, got, 1)
-        assert got.view is not None
-        uid = got.view.uid_at_row(0)
-        assert uid is not None
+        uid = await only_message(session, got)
         await idling(trace)
         mark = trace.mark()
         session.open_message(uid)
@@ -176,10 +182,7 @@ async def test_reopening_a_message_marked_unread_marks_it_read_again(
     info = dovecot_server
     await append(info, alternative_with_attachment())
     async with started(account(info)) as (session, got):
-        await loaded(session, got, 1)
-        assert got.view is not None
-        uid = got.view.uid_at_row(0)
-        assert uid is not None
+        uid = await only_message(session, got)
         session.open_message(uid)
         await opened(got, uid)
         await got.until(lambda: not got.view.summary(uid).unread, what="marked read")  # type: ignore[union-attr]
