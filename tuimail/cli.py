@@ -126,9 +126,9 @@ def _first_account(config: Config, name: str | None) -> Account:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``tuimail`` console script."""
     from tuimail import collector
-    from tuimail.malloc_arenas import limit_malloc_arenas
+    from tuimail.glibc_malloc import limit_arenas
 
-    limit_malloc_arenas()  # before any thread starts
+    limit_arenas()  # before any thread starts
     collector.pause_while_starting()  # until the first screen is drawn (the app resumes it)
     try:
         return _main(argv)

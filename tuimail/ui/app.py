@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import ssl
 import sys
@@ -17,6 +18,7 @@ from textual.screen import Screen
 from tuimail import collector
 from tuimail.collector import PACER
 from tuimail.config import Account, default_download_folder
+from tuimail.glibc_malloc import give_back_free_memory
 from tuimail.session.session import Session
 from tuimail.ui.accounts import AccountPane, OpenAccounts, open_accounts
 from tuimail.ui.binding_catalogue import Area, BindingRow
@@ -46,6 +48,9 @@ DEFAULT_THEME = "tuimail-dark"
 #: median wait fell from 7-9 ms to 1.5-2.5 ms and its 99th percentile from 60-75 ms to 31-36 ms
 #: during a client-side thread build of 100,000 messages (``benchmarks/ui_stall.py``).
 SWITCH_INTERVAL = 0.001
+
+#: Seconds after the first frame when the memory the start freed is given back to the system.
+GIVE_BACK_AFTER = 1.0
 
 
 class TuimailApp(App[None], inherit_bindings=False):
@@ -275,6 +280,12 @@ class TuimailApp(App[None], inherit_bindings=False):
     def _collect_from_now_on(self) -> None:
         PACER.freeze_now(collect=False)
         collector.resume()
+        self.set_timer(GIVE_BACK_AFTER, self._give_back_start_memory)
+
+    def _give_back_start_memory(self) -> None:
+        """What starting freed goes back to the system (the start's cycles collected first)."""
+        gc.collect()  # only what is younger than the freeze: a few milliseconds
+        give_back_free_memory()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's palette commands, without its "Keys" panel: "Help: keys" lists
