@@ -434,18 +434,21 @@ def test_whole_structure_patterns_are_compiled_on_first_use() -> None:
 import re
 import tuimail.ui.app
 from tuimail.imap import fetch_fast, parse_response
-big = ("ENVELOPE_RE", "BODY_1PART_RE", "MPART_TAIL_RE", "BODY_V_RE", "LISTING_ITEMS_RE")
+big = ("ENVELOPE_RE", "BODY_1PART_RE", "MPART_TAIL_RE", "BODY_V_RE", "LISTING_ITEMS_RE", "_PLAIN_LISTING_RE")
 before = [isinstance(vars(fetch_fast)[n], re.Pattern) for n in big]
 line = (b'* 1 FETCH (UID 7 FLAGS (\\Seen) INTERNALDATE "01-Jun-2024 10:00:00 +0000" RFC822.SIZE 5 '
         b'ENVELOPE (NIL "s" NIL NIL NIL NIL NIL NIL NIL NIL) '
         b'BODYSTRUCTURE ("TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 1))\r\n')
 attr = parse_response(line).data.attr
+escaped = parse_response(line.replace(b'"s"', b'"\\"s\\""')).data.attr  # the pattern for escapes
 fetch_fast.lazy_body('("TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 1)', 0, 0, True)
 fetch_fast.body('(("TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 1) "MIXED")', 0, 0, True)
 fetch_fast.envelope('(NIL "s" NIL NIL NIL NIL NIL NIL NIL NIL)', 0, True)
 after = [isinstance(vars(fetch_fast)[n], re.Pattern) for n in big]
-print(before, after, type(attr["ENVELOPE"]).__name__, attr["ENVELOPE"].subject, attr["UID"])
+print(before, after, type(attr["ENVELOPE"]).__name__, attr["ENVELOPE"].subject, attr["UID"],
+      type(escaped["ENVELOPE"]).__name__, escaped["ENVELOPE"].subject)
 """
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
-    expected = "[False, False, False, False, False] [True, True, True, True, True] LazyEnvelope s 7"
+    expected = ('[False, False, False, False, False, False] [True, True, True, True, True, True] '
+                'LazyEnvelope s 7 LazyEnvelope "s"')
     assert out.split() == expected.split()
