@@ -27,7 +27,7 @@ results; the types are immutable by contract.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from itertools import islice
 from typing import Any, cast
 
@@ -339,6 +339,12 @@ _PARAMS_CACHE: dict[str, dict[str, str]] = {}
 
 def params(text: str) -> dict[str, str] | None:
     """body-fld-param from its text (matched by a body regex): keys upper case."""
+    shared = _shared_params(text)
+    return None if shared is None else dict(shared)
+
+
+def _shared_params(text: str) -> Mapping[str, str] | None:
+    """:func:`params`, the memoised value itself (not to be changed)."""
     if text[0] != "(":
         return None
     cached = _PARAMS_CACHE.get(text)
@@ -349,7 +355,7 @@ def params(text: str) -> dict[str, str] | None:
         it = iter(items)
         cached = {k.upper(): v for k, v in zip(it, it, strict=False)}
         remember(_PARAMS_CACHE, text, cached)
-    return dict(cached)
+    return cached
 
 
 def _disposition(dsp_type: str | None, dsp_params: str | None) -> ContentDisposition | None:
@@ -663,8 +669,9 @@ def body_text(body: object) -> str | None:
     return text
 
 
-SinglePart = tuple[str, str, "dict[str, str] | None", "tuple[str, dict[str, str] | None] | None"]
-"""media type, subtype, parameters, and disposition (type, parameters) or None."""
+SinglePart = tuple[str, str, "Mapping[str, str] | None", "tuple[str, Mapping[str, str] | None] | None"]
+"""media type, subtype, parameters, and disposition (type, parameters) or
+None; the parameters are shared between parts (memoised), not to be changed."""
 
 # In the text of a validated body structure without escapes, a quote opens
 # or closes a quoted string, so an even number of quotes before a position
@@ -677,14 +684,20 @@ _PART_START_RE = re.compile(rf"\({_AFTER_PART_PAREN}")
 _PART_SCAN = re.compile(rf'(?:[^"(]++|"[^"]*+"|\((?!{_AFTER_PART_PAREN}))*+(?=\({_AFTER_PART_PAREN})')
 
 
-def single_parts(text: str, mentioning: tuple[str, ...] = ()) -> Iterator[SinglePart]:
+def single_parts(
+    text: str, mentioning: tuple[str, ...] = (), *, upper: str | None = None
+) -> Iterator[SinglePart]:
     """The non-multipart parts of a body structure :func:`body_text` gave,
     depth first, as their built types would hold them (upper-case media
     type, subtype, parameter keys and disposition type), read one at a
     time without building them.  ``mentioning``: only the parts whose
     upper-cased text holds one of these words; the others are not read
-    (each word found is traced back to the part holding it, if any)."""
-    upper = text.upper() if mentioning else ""
+    (each word found is traced back to the part holding it, if any).
+    ``upper``: ``text.upper()``, when the caller has it already."""
+    if not mentioning:
+        upper = ""
+    elif upper is None:
+        upper = text.upper()
     if len(upper) != len(text):  # every part (or case mapping moved positions)
         p = 0
         while (skip := _PART_SCAN.match(text, p)) is not None:
@@ -737,8 +750,8 @@ def _single_part(text: str, start: int) -> re.Match[str]:
 
 
 def _part_fields(m: re.Match[str]) -> SinglePart:
-    dsp_type, dsp_params = m.group(10, 11)
+    media, subtype, prm, dsp_type, dsp_params = m.group(1, 2, 3, 10, 11)
     return (
-        m.group(1).upper(), m.group(2).upper(), params(m.group(3)),
-        None if dsp_params is None else (dsp_type.upper() if dsp_type else "", params(dsp_params)),
+        media.upper(), subtype.upper(), _shared_params(prm),
+        None if dsp_params is None else (dsp_type.upper() if dsp_type else "", _shared_params(dsp_params)),
     )

@@ -17,7 +17,7 @@ fully built values.
 from __future__ import annotations
 
 import email.utils
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -63,7 +63,7 @@ _NOT_ATTACHMENTS = {
 _ATTACHMENT_WORDS = ("NAME", "ATTACHMENT")
 
 
-def _ci_get(params: dict[str, str] | None, *keys: str) -> str | None:
+def _ci_get(params: Mapping[str, str] | None, *keys: str) -> str | None:
     if not params:
         return None
     lowered = {str(k).lower(): v for k, v in params.items()}
@@ -111,8 +111,13 @@ def has_attachment(body: Any) -> bool:
     an attached message (message/rfc822).  Signatures do not count."""
     text = body_text(body)
     if text is not None:  # built on first use (never message/rfc822): read its text
-        parts = single_parts(text, mentioning=_ATTACHMENT_WORDS)
-        return any(_is_attachment(media, sub, param, dsp, False) for media, sub, param, dsp in parts)
+        upper = text.upper()
+        if "NAME" not in upper and "ATTACHMENT" not in upper:  # most bodies
+            return False
+        for media, sub, param, dsp in single_parts(text, mentioning=_ATTACHMENT_WORDS, upper=upper):
+            if _is_attachment(media, sub, param, dsp, False):
+                return True
+        return False
     for part in _iter_parts(body):
         if isinstance(part, BodyTypeMultipart):
             continue
