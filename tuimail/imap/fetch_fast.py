@@ -96,7 +96,7 @@ def _on_first_use(name: str, source: str) -> re.Pattern[str]:
 # a structure starts with a space and is followed by ")" or by another
 # such part, so taking it possessively (``?+``) loses no match; and of
 # two alternatives the common one (a string, a list) is tried first.
-_Q = r'"[^"\\\r\n]*+(?:\\.[^"\\\r\n]*+)*+"'  # quoted
+_Q = r'"[^"\\\r\n]*+(?:"|(?:\\.[^"\\\r\n]*+)++")'  # quoted (no escape: one branch, no repeat)
 _Q_CAP = r'"([^"\\\r\n]*+(?:\\.[^"\\\r\n]*+)*+)"'
 _WORD_CAP = r'"([^"\\\r\n]*+)"'  # a quoted media type or subtype (escapes: not here)
 # date-time (RFC 9051 §9) between its quotes: groups day, month, year, time, zone hours and minutes.
@@ -109,12 +109,15 @@ _DATE_TIME = r" ?(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d\d:\d\d:\d\d) ([+-]\d\d)(\d\
 # those above.
 _PLAIN_Q = r'"[^"]*+"'
 _PLAIN_Q_CAP = r'"([^"]*+)"'
+# nil, as the last alternative of a group: servers send it in capitals,
+# which literal characters match faster than a class for each.
+_NIL = rf"NIL|{NIL}"
 
 
 def _nstring(q: str) -> str:
     """nstring without literals, given the pattern of a quoted string (a
     group in it is None for NIL)."""
-    return rf"(?:{q}|{NIL})"
+    return rf"(?:{q}|{_NIL})"
 
 
 def _address(q: str) -> str:
@@ -125,13 +128,13 @@ def _envelope(q: str, q_cap: str) -> str:
     """envelope, groups 1-10 its fields: a string's text (None for NIL),
     an address list's text (``NIL`` or ``"(" 1*address ")"``)."""
     string = _nstring(q_cap)
-    addresses = rf"(\((?:{_address(q)} ?)++\)|{NIL})"  # outlook.com puts SP between addresses
+    addresses = rf"(\((?:{_address(q)} ?)++\)|{_NIL})"  # outlook.com puts SP between addresses
     return (rf"\({string} {string} {addresses} {addresses} {addresses} {addresses} "
             rf"{addresses} {addresses} {string} {string}\)")
 
 
 def _params(q: str) -> str:
-    return rf"\({q} {q}(?: {q} {q})*+\)|{NIL}"
+    return rf"\({q} {q}(?: {q} {q})*+\)|{_NIL}"
 
 
 def _ext_1part(q: str, q_cap: str, cap: bool) -> str:
@@ -140,8 +143,8 @@ def _ext_1part(q: str, q_cap: str, cap: bool) -> str:
     language, location."""
     nq = _nstring(q_cap if cap else q)
     g = "(" if cap else "(?:"
-    dsp = rf"(?:\({nq} {g}{_params(q)})\)|{NIL})"
-    lang = rf"{g}{q}|\({q}(?: {q})*+\)|{NIL})"
+    dsp = rf"(?:\({nq} {g}{_params(q)})\)|{_NIL})"
+    lang = rf"{g}{q}|\({q}(?: {q})*+\)|{_NIL})"
     return rf"(?: {nq}(?: {dsp}(?: {lang}(?: {nq})?+)?+)?+)?+"
 
 
@@ -149,8 +152,8 @@ def _ext_mpart(q: str, q_cap: str, cap: bool) -> str:
     """[SP body-fld-param [SP body-fld-dsp [SP body-fld-lang [SP body-fld-loc]]]]."""
     nq = _nstring(q_cap if cap else q)
     g = "(" if cap else "(?:"
-    dsp = rf"(?:\({nq} {g}{_params(q)})\)|{NIL})"
-    lang = rf"{g}{q}|\({q}(?: {q})*+\)|{NIL})"
+    dsp = rf"(?:\({nq} {g}{_params(q)})\)|{_NIL})"
+    lang = rf"{g}{q}|\({q}(?: {q})*+\)|{_NIL})"
     return rf"(?: {g}{_params(q)})(?: {dsp}(?: {lang}(?: {nq})?+)?+)?+)?+"
 
 
@@ -169,7 +172,7 @@ def _body_valid(q: str, word: str) -> str:
     groups (to validate it in one match)."""
     nq = _nstring(q)
     ext = _ext_1part(q, q, False)
-    text = rf'\("(?i:TEXT)" {word} (?:{_params(q)}) {nq} {nq} {nq} \d{{1,18}}+ \d{{1,18}}+{ext}\)'
+    text = rf'\("{_ci("TEXT")}" {word} (?:{_params(q)}) {nq} {nq} {nq} \d{{1,18}}+ \d{{1,18}}+{ext}\)'
     basic = (rf'\("(?!(?i:TEXT)"|(?i:MESSAGE)" "(?i:RFC822|GLOBAL)")[^"\\\r\n]*+" {word} '
              rf"(?:{_params(q)}) {nq} {nq} {nq} \d{{1,18}}+{ext}\)")
     part = rf"(?:{text}|{basic})"
@@ -187,16 +190,23 @@ def _body_valid(q: str, word: str) -> str:
     return rf"{part}|{multipart(rf'{part}|{level2}')}"
 
 
-def _listing(q: str, q_cap: str, word: str) -> str:
+def _listing(q: str, q_cap: str, body_q: str, body_word: str) -> str:
     """The whole msg-att of a message-list FETCH, in the order the client
     asks for the items and servers (Dovecot, pymap) return them: groups
     1 UID, 2 FLAGS content, 3-8 INTERNALDATE's (as _DATE_TIME_RE's),
     9 RFC822.SIZE, 10-19 the envelope's (as ENVELOPE_RE's 1-10), 20 the
     body structure (as BODY_V_RE matches it)."""
-    return (r'\((?i:UID) (\d{1,18}) (?i:FLAGS) \(([^()"{\r\n]*)\) '
-            rf'(?i:INTERNALDATE) "{_DATE_TIME}" '
-            rf"(?i:RFC822\.SIZE) (\d{{1,18}}) (?i:ENVELOPE) {_envelope(q, q_cap)} "
-            rf"(?i:BODYSTRUCTURE) ({_body_valid(q, word)})\)")
+    return (rf'\({_ci("UID")} (\d{{1,18}}) {_ci("FLAGS")} \(([^()"{{\r\n]*)\) '
+            rf'{_ci("INTERNALDATE")} "{_DATE_TIME}" '
+            rf"{_ci('RFC822.SIZE')} (\d{{1,18}}) {_ci('ENVELOPE')} {_envelope(q, q_cap)} "
+            rf"{_ci('BODYSTRUCTURE')} ({_body_valid(body_q, body_word)})\)")
+
+
+def _ci(word: str) -> str:
+    """``word`` in any case; in capitals (as servers send it) matched
+    faster than a case-insensitive comparison of each character."""
+    word = re.escape(word)
+    return rf"(?:{word}|(?i:{word}))"
 
 
 ADDRESS_RE = re.compile(_address(_Q_CAP))
@@ -228,8 +238,12 @@ SIMPLE_ITEMS = re.compile(
 
 # The whole msg-att of a message-list FETCH (see _listing); the second
 # for text holding no backslash, CR or LF past the flags (listing_match).
-LISTING_ITEMS_RE = _on_first_use("LISTING_ITEMS_RE", _listing(_Q, _Q_CAP, r'"[^"\\\r\n]*+"'))
-_PLAIN_LISTING_RE = _on_first_use("_PLAIN_LISTING_RE", _listing(_PLAIN_Q, _PLAIN_Q_CAP, _PLAIN_Q))
+LISTING_ITEMS_RE = _on_first_use(
+    "LISTING_ITEMS_RE", _listing(_Q, _Q_CAP, _Q, r'"[^"\\\r\n]*+"'))
+_PLAIN_LISTING_RE = _on_first_use(
+    "_PLAIN_LISTING_RE", _listing(_PLAIN_Q, _PLAIN_Q_CAP, _PLAIN_Q, _PLAIN_Q))
+_PLAIN_BODY_LISTING_RE = _on_first_use(
+    "_PLAIN_BODY_LISTING_RE", _listing(_Q, _Q_CAP, _PLAIN_Q, _PLAIN_Q))
 LISTING_ENVELOPE_GROUP = 9
 LISTING_BODY_GROUP = 20
 
@@ -565,15 +579,30 @@ def lazy_body(s: str, pos: int, depth: int, plain: bool) -> tuple[BodyStructure,
 
 
 def listing_match(s: str, pos: int) -> re.Match[str] | None:
-    """``LISTING_ITEMS_RE.match(s, pos)``; through the faster pattern when
-    the text past the flags (the first ")" ends them in any text the
-    pattern matches) holds no backslash, CR or LF: there both match alike."""
+    """``LISTING_ITEMS_RE.match(s, pos)``, through a faster pattern where
+    the text allows.  The patterns differ only in how they match quoted
+    strings, alike in text without backslash, CR or LF; and the items
+    before the body structure match in one way only.  So where the text
+    past the flags (the first ")" ends them in any text the patterns
+    match) holds none of those, the plain pattern gives the same; where
+    only the text past the body structure's start holds none, the
+    pattern with plain strings in the body structure does."""
     flags_end = s.find(")", pos)
     if flags_end < 0:
         return None
-    if s.find("\\", flags_end) < 0 and s.find("\r", flags_end) < 0 and s.find("\n", flags_end) < 0:
+    if _plain_from(s, flags_end):
         return _PLAIN_LISTING_RE.match(s, pos)
+    body = s.rfind(" BODYSTRUCTURE (", flags_end) + 15  # where the last item would start
+    if body > flags_end + 15 and _plain_from(s, body):
+        m = _PLAIN_BODY_LISTING_RE.match(s, pos)
+        if m is not None and m.start(LISTING_BODY_GROUP) == body:
+            return m
     return LISTING_ITEMS_RE.match(s, pos)
+
+
+def _plain_from(s: str, pos: int) -> bool:
+    """s[pos:] holds no backslash, CR or LF."""
+    return s.find("\\", pos) < 0 and s.find("\r", pos) < 0 and s.find("\n", pos) < 0
 
 
 def listing_attr(m: re.Match[str]) -> dict[str, Any] | None:
