@@ -309,6 +309,97 @@ def test_fast_and_slow_paths_agree_on_mutated_fetches(
     _assert_paths_agree(_mutated(line, edits))
 
 
+# --- message-list FETCH responses: the items in the order asked ----------------
+
+
+@st.composite
+def listing_responses(draw: st.DrawFn) -> bytes:
+    """A FETCH of what the message list asks for, as Dovecot and pymap
+    send it: strings with escapes or as literals, nil in any case, names
+    in any case, so that every pattern listing_match chooses from is used."""
+    env = [_nstring(draw), _nstring(draw)] + [draw(address_list()) for _ in range(6)]
+    env += [_nstring(draw), _nstring(draw)]
+    flags = " ".join(draw(st.lists(st.sampled_from(["\\Seen", "\\Flagged", "$Junk"]), max_size=3)))
+    names = ["UID", "FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE", "BODYSTRUCTURE"]
+    if draw(st.integers(0, 5)) == 0:
+        names = [n.lower() for n in names]
+    values = [str(draw(st.integers(1, 10**6))), f"({flags})", _q(draw(st.sampled_from(_DATES))),
+              str(draw(st.integers(0, 10**9))), "(" + " ".join(env) + ")", draw(body())]
+    items = " ".join(f"{n} {v}" for n, v in zip(names, values, strict=True))
+    return f"* 3 FETCH ({items})\r\n".encode()
+
+
+def _assert_listing_patterns_agree(line: bytes) -> None:
+    """listing_match, whichever pattern it chooses, matches as the pattern
+    that takes every string as it may be (escapes included)."""
+    from tuimail.imap.scanner import split
+
+    s = split(line)[0]
+    pos = s.find("(")
+    if pos < 0:
+        return
+    chosen, reference = fast.listing_match(s, pos), fast.LISTING_ITEMS_RE.match(s, pos)
+    assert (chosen is None) == (reference is None), line
+    if chosen is not None and reference is not None:
+        assert chosen.span() == reference.span() and chosen.groups() == reference.groups(), line
+
+
+@settings(max_examples=300, deadline=None)
+@given(listing_responses())
+def test_listing_responses_agree_on_both_paths(line: bytes) -> None:
+    _assert_listing_patterns_agree(line)
+    _assert_paths_agree(line)
+
+
+@settings(max_examples=300, deadline=None)
+@given(listing_responses(), _EDITS)
+def test_mutated_listing_responses_agree_on_both_paths(
+    line: bytes, edits: list[tuple[int, int, bool]]
+) -> None:
+    data = _mutated(line, edits)
+    _assert_listing_patterns_agree(data)
+    _assert_paths_agree(data)
+
+
+def test_each_listing_pattern_is_used_where_it_matches_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Escapes nowhere, only in the envelope, in the body structure: the
+    plain pattern, the one with a plain body structure, the one for
+    escapes anywhere (also when the body structure's text holds what
+    looks like the start of the item)."""
+    used: list[str] = []
+
+    class Spy:
+        def __init__(self, name: str) -> None:
+            self.name, self.pattern = name, re.compile(getattr(fast, name).pattern)
+
+        def match(self, s: str, pos: int) -> re.Match[str] | None:
+            used.append(self.name)
+            return self.pattern.match(s, pos)
+
+    for name in ("_PLAIN_LISTING_RE", "_PLAIN_BODY_LISTING_RE", "LISTING_ITEMS_RE"):
+        getattr(fast, name).match("", 0)  # compiled on first use: now
+        monkeypatch.setattr(fast, name, Spy(name))
+    base = ('* 3 FETCH (UID 9 FLAGS (\\Seen) INTERNALDATE "01-Jun-2024 10:00:00 +0000" RFC822.SIZE 5 '
+            'ENVELOPE (NIL SUBJECT NIL NIL NIL NIL NIL NIL NIL NIL) BODYSTRUCTURE ("TEXT" "PLAIN" '
+            '("NAME" NAME) NIL NIL "7BIT" 1 1))\r\n')
+    cases = [
+        ('"s"', '"n"', ["_PLAIN_LISTING_RE"]),
+        ('"\\"s\\""', '"n"', ["_PLAIN_BODY_LISTING_RE"]),
+        ('"s"', '"\\"n\\""', ["LISTING_ITEMS_RE"]),
+        ('"\\"s\\""', '"\\"n\\""', ["LISTING_ITEMS_RE"]),
+        ('"\\"s\\""', '" BODYSTRUCTURE ("', ["_PLAIN_BODY_LISTING_RE", "LISTING_ITEMS_RE"]),
+    ]
+    for subject, name, patterns in cases:
+        line = base.replace("SUBJECT", subject).replace("NAME)", f"{name})").encode()
+        used.clear()
+        attr = parse_response(line).data.attr
+        assert used == patterns, line
+        assert attr["ENVELOPE"].subject == subject[1:-1].replace('\\"', '"')
+        assert attr["BODYSTRUCTURE"].param == {"NAME": name[1:-1].replace('\\"', '"')}
+        _assert_listing_patterns_agree(line)
+        _assert_paths_agree(line)
+
+
 @pytest.mark.parametrize("line", [
     b"* 1 FETCH (BODY[] {3}\r\nabcUID 5)\r\n",  # no space after a literal
     b'* 1 FETCH (BODY[] "abc"UID 5)\r\n',
@@ -434,18 +525,23 @@ def test_whole_structure_patterns_are_compiled_on_first_use() -> None:
 import re
 import tuimail.ui.app
 from tuimail.imap import fetch_fast, parse_response
-big = ("ENVELOPE_RE", "BODY_1PART_RE", "MPART_TAIL_RE", "BODY_V_RE", "LISTING_ITEMS_RE")
+big = ("ENVELOPE_RE", "BODY_1PART_RE", "MPART_TAIL_RE", "BODY_V_RE", "LISTING_ITEMS_RE", "_PLAIN_LISTING_RE",
+       "_PLAIN_BODY_LISTING_RE")
 before = [isinstance(vars(fetch_fast)[n], re.Pattern) for n in big]
 line = (b'* 1 FETCH (UID 7 FLAGS (\\Seen) INTERNALDATE "01-Jun-2024 10:00:00 +0000" RFC822.SIZE 5 '
         b'ENVELOPE (NIL "s" NIL NIL NIL NIL NIL NIL NIL NIL) '
         b'BODYSTRUCTURE ("TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 1))\r\n')
 attr = parse_response(line).data.attr
+escaped = parse_response(line.replace(b'"s"', b'"\\"s\\""')).data.attr  # escapes in the envelope
+parse_response(line.replace(b'"7BIT"', b'"\\"7BIT\\""'))  # and in the body structure
 fetch_fast.lazy_body('("TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 1)', 0, 0, True)
 fetch_fast.body('(("TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 1) "MIXED")', 0, 0, True)
 fetch_fast.envelope('(NIL "s" NIL NIL NIL NIL NIL NIL NIL NIL)', 0, True)
 after = [isinstance(vars(fetch_fast)[n], re.Pattern) for n in big]
-print(before, after, type(attr["ENVELOPE"]).__name__, attr["ENVELOPE"].subject, attr["UID"])
+print(before, after, type(attr["ENVELOPE"]).__name__, attr["ENVELOPE"].subject, attr["UID"],
+      type(escaped["ENVELOPE"]).__name__, escaped["ENVELOPE"].subject)
 """
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
-    expected = "[False, False, False, False, False] [True, True, True, True, True] LazyEnvelope s 7"
+    expected = (f"{[False] * 7} {[True] * 7} "
+                'LazyEnvelope s 7 LazyEnvelope "s"')
     assert out.split() == expected.split()

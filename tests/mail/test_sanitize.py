@@ -133,6 +133,19 @@ def test_unsafe_class_covers_every_control_and_format_character() -> None:
     assert missing == []
 
 
+def test_every_unsafe_character_is_replaced_in_otherwise_printable_text() -> None:
+    """Printable text is returned as it is without a search of the whole
+    class; no character of the class gets through that way, whether the
+    text around it is ASCII or not."""
+    unsafe = [chr(c) for c in range(sys.maxunicode + 1) if _UNSAFE.match(chr(c))]
+    assert len(unsafe) > 2000
+    for c in unsafe:
+        for text in (c, f"a{c}b", f"é{c}日"):
+            if c in "\u200c\u200d" and text == f"é{c}日":
+                continue  # a joiner between two non-ASCII characters stays (see below)
+            assert sanitize(text) != text, f"U+{ord(c):04X}"
+
+
 @given(st.text(alphabet=st.characters(codec=None), max_size=200))
 def test_single_line_output_has_no_dangerous_character(text: str) -> None:
     out = sanitize(text)

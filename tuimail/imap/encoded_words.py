@@ -27,6 +27,7 @@ __all__ = ["decode_header"]
 _WORD_RE = re.compile(r"=\?([^?\s*]+)(?:\*[^?\s]*)?\?([bBqQ])\?([^?\s]*)\?=")
 _FOLD_RE = re.compile(r"\r?\n(?=[ \t])")
 _QP_ESCAPE_RE = re.compile(rb"=([0-9A-Fa-f]{2})")
+_QP_STRAY_RE = re.compile(rb"=(?![0-9A-Fa-f]{2})")
 _WSP_RE = re.compile(r"[ \t\r\n]*")
 
 # Labels seen in real mail that Python's codecs do not know, or know as a
@@ -58,8 +59,25 @@ _CHARSET_ALIASES = {
 }
 
 
+_CODECS: dict[str, str | None] = {}
+_CODECS_LIMIT = 256
+
+
 def _codec(charset: str) -> str | None:
-    """The Python codec for a MIME charset label, or None when unknown."""
+    """The Python codec for a MIME charset label, or None when unknown;
+    memoised (a mailbox uses few labels; at most _CODECS_LIMIT kept, of
+    short labels)."""
+    try:
+        return _CODECS[charset]
+    except KeyError:
+        pass
+    codec = _lookup_codec(charset)
+    if len(_CODECS) < _CODECS_LIMIT and len(charset) <= 64:
+        _CODECS[charset] = codec
+    return codec
+
+
+def _lookup_codec(charset: str) -> str | None:
     label = charset.strip().lower()
     label = _CHARSET_ALIASES.get(label, label)
     try:
@@ -86,6 +104,8 @@ def _decode_payload(encoding: str, text: str) -> bytes | None:
         except binascii.Error:
             return None
     # "Q": "_" is a space, "=XX" a byte; a stray "=" is kept as sent.
+    if _QP_STRAY_RE.search(raw) is None:  # as a2b_qp reads it (in C)
+        return binascii.a2b_qp(raw, header=True)
     raw = raw.replace(b"_", b" ")
     return _QP_ESCAPE_RE.sub(lambda m: bytes([int(m.group(1), 16)]), raw)
 
@@ -104,46 +124,50 @@ def decode_header(text: str) -> str:
         return "" if text is None else str(text)
     if "=?" not in text:
         return text
-    text = _FOLD_RE.sub("", text)  # RFC 5322 §2.2.3 unfolding
+    if "\n" in text:
+        text = _FOLD_RE.sub("", text)  # RFC 5322 §2.2.3 unfolding
     out: list[str] = []
     pos = 0
-    # A run of adjacent decodable words in one codec: (codec, bytes parts).
+    # A run of adjacent decodable words in one codec: its codec, the
+    # words' bytes and where its first word starts in text.
     run_codec: str | None = None
     run_bytes: list[bytes] = []
-    run_start = 0  # where the run's first word starts in text
-
-    def flush(run_end: int) -> None:
-        nonlocal run_codec
-        if run_codec is not None:
-            try:
-                out.append(b"".join(run_bytes).decode(run_codec, "replace"))
-            except Exception:  # odd codecs ("undefined", "idna"...) may still raise
-                out.append(text[run_start:run_end])
-            run_bytes.clear()
-            run_codec = None
-
+    run_start = 0
     for m in _WORD_RE.finditer(text):
-        gap = text[pos : m.start()]
-        codec = _codec(m.group(1))
-        payload = _decode_payload(m.group(2), m.group(3)) if codec is not None else None
+        start = m.start()
+        charset, encoding, encoded = m.groups()
+        codec = _codec(charset)
+        payload = _decode_payload(encoding, encoded) if codec is not None else None
         if payload is None or codec is None:
-            flush(pos)
-            out.append(gap)
-            out.append(m.group(0))  # left as sent
-            pos = m.end()
-            continue
+            if run_codec is not None:
+                out.append(_decoded_run(run_bytes, run_codec, text, run_start, pos))
+                run_codec = None
+            out.append(text[pos:start])
+            out.append(m.group())  # left as sent
         # RFC 2047 §6.2: white space between adjacent encoded-words is ignored.
-        adjacent = run_codec is not None and _WSP_RE.fullmatch(gap) is not None
-        if adjacent and codec == run_codec:
-            run_bytes.append(payload)
+        elif run_codec is not None and (start == pos or _WSP_RE.fullmatch(text, pos, start) is not None):
+            if codec == run_codec:
+                run_bytes.append(payload)
+            else:
+                out.append(_decoded_run(run_bytes, run_codec, text, run_start, pos))
+                run_codec, run_bytes, run_start = codec, [payload], start
         else:
-            flush(pos)
-            if not adjacent:
-                out.append(gap)
-            run_codec = codec
-            run_start = m.start()
-            run_bytes.append(payload)
+            if run_codec is not None:
+                out.append(_decoded_run(run_bytes, run_codec, text, run_start, pos))
+            if start != pos:
+                out.append(text[pos:start])
+            run_codec, run_bytes, run_start = codec, [payload], start
         pos = m.end()
-    flush(pos)
+    if run_codec is not None:
+        out.append(_decoded_run(run_bytes, run_codec, text, run_start, pos))
     out.append(text[pos:])
     return "".join(out)
+
+
+def _decoded_run(parts: list[bytes], codec: str, text: str, start: int, end: int) -> str:
+    """The text of a run of adjacent encoded-words (text[start:end]) in one
+    codec: their bytes joined, then decoded; as sent when the codec fails."""
+    try:
+        return b"".join(parts).decode(codec, "replace")
+    except Exception:  # odd codecs ("undefined", "idna"...) may still raise
+        return text[start:end]

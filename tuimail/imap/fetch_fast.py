@@ -27,7 +27,7 @@ results; the types are immutable by contract.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from itertools import islice
 from typing import Any, cast
 
@@ -46,8 +46,8 @@ from .types import (
 __all__ = [
     "LISTING_ITEMS_RE", "SIMPLE_ITEMS", "LazyBodyTypeBasic", "LazyBodyTypeMultipart",
     "LazyBodyTypeText", "LazyEnvelope", "SinglePart", "address", "address_list", "address_list_key",
-    "address_texts", "body", "body_text", "date_time", "envelope", "envelope_field", "lazy_body",
-    "lazy_envelope", "listing_attr", "params", "remember", "single_parts",
+    "address_texts", "body", "body_text", "date_time", "envelope", "envelope_field", "envelope_texts",
+    "lazy_body", "lazy_envelope", "listing_attr", "listing_match", "params", "remember", "single_parts",
 ]
 
 _CACHE_LIMIT = 4096
@@ -92,62 +92,135 @@ def _on_first_use(name: str, source: str) -> re.Pattern[str]:
 
 
 # Possessive quantifiers (Python 3.11) spare sre its backtracking
-# bookkeeping: about 3x faster on these patterns.
-_Q = r'"[^"\\\r\n]*+(?:\\.[^"\\\r\n]*+)*+"'  # quoted
+# bookkeeping: about 3x faster on these patterns.  Each optional part of
+# a structure starts with a space and is followed by ")" or by another
+# such part, so taking it possessively (``?+``) loses no match; and of
+# two alternatives the common one (a string, a list) is tried first.
+_Q = r'"[^"\\\r\n]*+(?:"|(?:\\.[^"\\\r\n]*+)++")'  # quoted (no escape: one branch, no repeat)
 _Q_CAP = r'"([^"\\\r\n]*+(?:\\.[^"\\\r\n]*+)*+)"'
-_NQ = rf"(?:{NIL}|{_Q})"  # nstring without literals
-_NQ_CAP = rf"(?:{NIL}|{_Q_CAP})"  # the group is None for NIL
-_ADDR = rf"\({_NQ} {_NQ} {_NQ} {_NQ}\)"
-_ADDR_LIST = rf"({NIL}|\((?:{_ADDR} ?)++\))"  # outlook.com puts SP between addresses
+_WORD_CAP = r'"([^"\\\r\n]*+)"'  # a quoted media type or subtype (escapes: not here)
+# date-time (RFC 9051 §9) between its quotes: groups day, month, year, time, zone hours and minutes.
+_DATE_TIME = r" ?(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d\d:\d\d:\d\d) ([+-]\d\d)(\d\d)"
+# The same in text holding no backslash, CR or LF (most listings once past
+# the flags): there a quoted string is a quote, anything but a quote and
+# a quote, which sre runs as a tight loop, one comparison a character,
+# instead of a class test a character and an escape loop a string.  On
+# such text each pattern built from these matches as the one built from
+# those above.
+_PLAIN_Q = r'"[^"]*+"'
+_PLAIN_Q_CAP = r'"([^"]*+)"'
+# nil, as the last alternative of a group: servers send it in capitals,
+# which literal characters match faster than a class for each.
+_NIL = rf"NIL|{NIL}"
 
-ADDRESS_RE = re.compile(rf"\({_NQ_CAP} {_NQ_CAP} {_NQ_CAP} {_NQ_CAP}\)")
-_ADDRESS_TEXT_RE = re.compile(_ADDR)
-_ENVELOPE = (rf"\({_NQ_CAP} {_NQ_CAP} {_ADDR_LIST} {_ADDR_LIST} {_ADDR_LIST} {_ADDR_LIST} "
-             rf"{_ADDR_LIST} {_ADDR_LIST} {_NQ_CAP} {_NQ_CAP}\)")
-ENVELOPE_RE = _on_first_use("ENVELOPE_RE", _ENVELOPE)
+
+def _nstring(q: str) -> str:
+    """nstring without literals, given the pattern of a quoted string (a
+    group in it is None for NIL)."""
+    return rf"(?:{q}|{_NIL})"
+
+
+def _address(q: str) -> str:
+    return rf"\({_nstring(q)} {_nstring(q)} {_nstring(q)} {_nstring(q)}\)"
+
+
+def _envelope(q: str, q_cap: str) -> str:
+    """envelope, groups 1-10 its fields: a string's text (None for NIL),
+    an address list's text (``NIL`` or ``"(" 1*address ")"``)."""
+    string = _nstring(q_cap)
+    addresses = rf"(\((?:{_address(q)} ?)++\)|{_NIL})"  # outlook.com puts SP between addresses
+    return (rf"\({string} {string} {addresses} {addresses} {addresses} {addresses} "
+            rf"{addresses} {addresses} {string} {string}\)")
+
+
+def _params(q: str) -> str:
+    return rf"\({q} {q}(?: {q} {q})*+\)|{_NIL}"
+
+
+def _ext_1part(q: str, q_cap: str, cap: bool) -> str:
+    """[SP body-fld-md5 [SP body-fld-dsp [SP body-fld-lang [SP body-fld-loc]]]];
+    ``cap``: groups md5, disposition type, disposition parameters,
+    language, location."""
+    nq = _nstring(q_cap if cap else q)
+    g = "(" if cap else "(?:"
+    dsp = rf"(?:\({nq} {g}{_params(q)})\)|{_NIL})"
+    lang = rf"{g}{q}|\({q}(?: {q})*+\)|{_NIL})"
+    return rf"(?: {nq}(?: {dsp}(?: {lang}(?: {nq})?+)?+)?+)?+"
+
+
+def _ext_mpart(q: str, q_cap: str, cap: bool) -> str:
+    """[SP body-fld-param [SP body-fld-dsp [SP body-fld-lang [SP body-fld-loc]]]]."""
+    nq = _nstring(q_cap if cap else q)
+    g = "(" if cap else "(?:"
+    dsp = rf"(?:\({nq} {g}{_params(q)})\)|{_NIL})"
+    lang = rf"{g}{q}|\({q}(?: {q})*+\)|{_NIL})"
+    return rf"(?: {g}{_params(q)})(?: {dsp}(?: {lang}(?: {nq})?+)?+)?+)?+"
+
+
+def _body_1part(q: str, q_cap: str, word_cap: str) -> str:
+    """A whole non-multipart, non-message body with optional body-ext-1part
+    (nothing beyond): groups 1 type, 2 subtype, 3 parameters, 4 id,
+    5 description, 6 encoding, 7 size, 8 lines, 9 md5, 10 disposition
+    type, 11 its parameters, 12 language, 13 location."""
+    nq = _nstring(q_cap)
+    return (rf"\({word_cap} {word_cap} ({_params(q)}) {nq} {nq} {nq} (\d{{1,18}}+)(?: (\d{{1,18}}+))?+"
+            rf"{_ext_1part(q, q_cap, True)}\)")
+
+
+def _body_valid(q: str, word: str) -> str:
+    """The whole body structure, up to three multipart levels deep, without
+    groups (to validate it in one match)."""
+    nq = _nstring(q)
+    ext = _ext_1part(q, q, False)
+    text = rf'\("{_ci("TEXT")}" {word} (?:{_params(q)}) {nq} {nq} {nq} \d{{1,18}}+ \d{{1,18}}+{ext}\)'
+    basic = (rf'\("(?!(?i:TEXT)"|(?i:MESSAGE)" "(?i:RFC822|GLOBAL)")[^"\\\r\n]*+" {word} '
+             rf"(?:{_params(q)}) {nq} {nq} {nq} \d{{1,18}}+{ext}\)")
+    part = rf"(?:{text}|{basic})"
+    tail = rf" {word}{_ext_mpart(q, q, False)}\)"
+
+    def multipart(inner: str) -> str:
+        # body-type-mpart = 1*body SP media-subtype [SP body-ext-mpart], the
+        # parts optionally separated by a space (taken only before another
+        # part); ``inner`` appears once, so each nesting level adds to the
+        # pattern's size rather than multiplying it.
+        return rf"\((?:(?:{inner})(?: (?=\())?+)++{tail}"
+
+    level1 = multipart(part)
+    level2 = multipart(rf"{part}|{level1}")
+    return rf"{part}|{multipart(rf'{part}|{level2}')}"
+
+
+def _listing(q: str, q_cap: str, body_q: str, body_word: str) -> str:
+    """The whole msg-att of a message-list FETCH, in the order the client
+    asks for the items and servers (Dovecot, pymap) return them: groups
+    1 UID, 2 FLAGS content, 3-8 INTERNALDATE's (as _DATE_TIME_RE's),
+    9 RFC822.SIZE, 10-19 the envelope's (as ENVELOPE_RE's 1-10), 20 the
+    body structure (as BODY_V_RE matches it)."""
+    return (rf'\({_ci("UID")} (\d{{1,18}}) {_ci("FLAGS")} \(([^()"{{\r\n]*)\) '
+            rf'{_ci("INTERNALDATE")} "{_DATE_TIME}" '
+            rf"{_ci('RFC822.SIZE')} (\d{{1,18}}) {_ci('ENVELOPE')} {_envelope(q, q_cap)} "
+            rf"{_ci('BODYSTRUCTURE')} ({_body_valid(body_q, body_word)})\)")
+
+
+def _ci(word: str) -> str:
+    """``word`` in any case; in capitals (as servers send it) matched
+    faster than a case-insensitive comparison of each character."""
+    word = re.escape(word)
+    return rf"(?:{word}|(?i:{word}))"
+
+
+ADDRESS_RE = re.compile(_address(_Q_CAP))
+_ADDRESS_TEXT_RE = re.compile(_address(_Q))
+_PLAIN_ADDRESS_TEXT_RE = re.compile(_address(_PLAIN_Q))
+ENVELOPE_RE = _on_first_use("ENVELOPE_RE", _envelope(_Q, _Q_CAP))
 STRING_IN_RE = re.compile(_Q_CAP)
 
-_PARAMS = rf"({NIL}|\({_Q} {_Q}(?: {_Q} {_Q})*+\))"
-_DSP = rf"(?:{NIL}|\({_NQ_CAP} {_PARAMS}\))"
-_LANG = rf"({NIL}|{_Q}|\({_Q}(?: {_Q})*+\))"
-# A whole non-multipart, non-message body with optional body-ext-1part
-# (md5, disposition, language, location; nothing beyond).
-BODY_1PART_RE = _on_first_use(
-    "BODY_1PART_RE",
-    rf'\("([^"\\\r\n]*+)" "([^"\\\r\n]*+)" {_PARAMS} {_NQ_CAP} {_NQ_CAP} {_NQ_CAP} (\d{{1,18}}+)'
-    rf"(?: (\d{{1,18}}+))?"
-    rf"(?: {_NQ_CAP}(?: {_DSP}(?: {_LANG}(?: {_NQ_CAP})?)?)?)?\)",
-)
+BODY_1PART_RE = _on_first_use("BODY_1PART_RE", _body_1part(_Q, _Q_CAP, _WORD_CAP))
+# The same, for parts of text that holds no backslash, CR or LF (body_text).
+_PLAIN_1PART_RE = _on_first_use("_PLAIN_1PART_RE", _body_1part(_PLAIN_Q, _PLAIN_Q_CAP, _PLAIN_Q_CAP))
 MPART_TAIL_RE = _on_first_use(
-    "MPART_TAIL_RE", rf'"([^"\\\r\n]*+)"(?: {_PARAMS}(?: {_DSP}(?: {_LANG}(?: {_NQ_CAP})?)?)?)?\)'
-)
-
-# The same shapes without groups, for validating a whole body structure
-# up to three multipart levels deep in one match (see lazy_body).
-_PARAMS_V = rf"(?:{NIL}|\({_Q} {_Q}(?: {_Q} {_Q})*+\))"
-_EXT_V = (rf"(?: {_NQ}(?: (?:{NIL}|\({_NQ} {_PARAMS_V}\))"
-          rf"(?: (?:{NIL}|{_Q}|\({_Q}(?: {_Q})*+\))(?: {_NQ})?)?)?)?")
-_TEXT_V = rf'\("(?i:TEXT)" "[^"\\\r\n]*+" {_PARAMS_V} {_NQ} {_NQ} {_NQ} \d{{1,18}}+ \d{{1,18}}+{_EXT_V}\)'
-_BASIC_V = (rf'\("(?!(?i:TEXT)"|(?i:MESSAGE)" "(?i:RFC822|GLOBAL)")[^"\\\r\n]*+" "[^"\\\r\n]*+" '
-            rf"{_PARAMS_V} {_NQ} {_NQ} {_NQ} \d{{1,18}}+{_EXT_V}\)")
-_PART_V = rf"(?:{_TEXT_V}|{_BASIC_V})"
-_MTAIL_V = (rf' "[^"\\\r\n]*+"(?: {_PARAMS_V}(?: (?:{NIL}|\({_NQ} {_PARAMS_V}\))'
-            rf"(?: (?:{NIL}|{_Q}|\({_Q}(?: {_Q})*+\))(?: {_NQ})?)?)?)?\)")
-
-
-def _multipart_v(inner: str) -> str:
-    """body-type-mpart = 1*body SP media-subtype [SP body-ext-mpart], the
-    parts optionally separated by a space (taken only before another
-    part); ``inner`` appears once, so nesting levels add to the pattern's
-    size rather than multiply it."""
-    return rf"\((?:(?:{inner})(?: ?(?=\())?)++{_MTAIL_V}"
-
-
-_MP1_V = _multipart_v(_PART_V)
-_MP2_V = _multipart_v(rf"{_PART_V}|{_MP1_V}")
-_MP3_V = _multipart_v(rf"{_PART_V}|{_MP2_V}")
-_BODY_V = rf"{_PART_V}|{_MP3_V}"
-BODY_V_RE = _on_first_use("BODY_V_RE", _BODY_V)
+    "MPART_TAIL_RE", rf"{_WORD_CAP}{_ext_mpart(_Q, _Q_CAP, True)}\)")
+BODY_V_RE = _on_first_use("BODY_V_RE", _body_valid(_Q, r'"[^"\\\r\n]*+"'))
 
 # One of the common simple msg-att items, with the space before it (none
 # needed, some tolerated, right after the list's "(", as the grammar's
@@ -163,20 +236,18 @@ SIMPLE_ITEMS = re.compile(
     r")"
 )
 
-# The whole msg-att of a message-list FETCH, in the order the client asks
-# for the items and servers (Dovecot, pymap) return them: groups 1 UID,
-# 2 FLAGS content, 3 INTERNALDATE text, 4 RFC822.SIZE, 5-14 the envelope's
-# (as ENVELOPE_RE's 1-10), 15 the body structure (as BODY_V_RE matches it).
+# The whole msg-att of a message-list FETCH (see _listing); the second
+# for text holding no backslash, CR or LF past the flags (listing_match).
 LISTING_ITEMS_RE = _on_first_use(
-    "LISTING_ITEMS_RE",
-    r'\((?i:UID) (\d{1,18}) (?i:FLAGS) \(([^()"{\r\n]*)\) '
-    r'(?i:INTERNALDATE) "( ?\d{1,2}-[A-Za-z]{3}-\d{4} \d\d:\d\d:\d\d [+-]\d{4})" '
-    rf"(?i:RFC822\.SIZE) (\d{{1,18}}) (?i:ENVELOPE) {_ENVELOPE} "
-    rf"(?i:BODYSTRUCTURE) ({_BODY_V})\)",
-)
-LISTING_ENVELOPE_GROUP = 4
+    "LISTING_ITEMS_RE", _listing(_Q, _Q_CAP, _Q, r'"[^"\\\r\n]*+"'))
+_PLAIN_LISTING_RE = _on_first_use(
+    "_PLAIN_LISTING_RE", _listing(_PLAIN_Q, _PLAIN_Q_CAP, _PLAIN_Q, _PLAIN_Q))
+_PLAIN_BODY_LISTING_RE = _on_first_use(
+    "_PLAIN_BODY_LISTING_RE", _listing(_Q, _Q_CAP, _PLAIN_Q, _PLAIN_Q))
+LISTING_ENVELOPE_GROUP = 9
+LISTING_BODY_GROUP = 20
 
-_DATE_TIME_RE = re.compile(r" ?(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d\d:\d\d:\d\d) ([+-]\d\d)(\d\d)")
+_DATE_TIME_RE = re.compile(_DATE_TIME)
 _MONTHS = {
     m: f"{i:02d}"
     for i, m in enumerate(
@@ -184,18 +255,26 @@ _MONTHS = {
     )
 }
 _MONTHS.update({k.title(): v for k, v in list(_MONTHS.items())})
+_DAYS = {f"{i}": f"{i:02d}" for i in range(10)} | {f"{i:02d}": f"{i:02d}" for i in range(100)}
+
+
 def date_time(text: str) -> InternalDate | None:
     """date-time = date-day-fixed "-" date-month "-" date-year SP time SP zone
     (the text between the quotes); None when it is not a valid date."""
     m = _DATE_TIME_RE.fullmatch(text)
     if m is None:
         return None
-    day, mon, year, hms, zh, zm = m.groups()
+    return _internal_date(*m.groups())
+
+
+def _internal_date(day: str, mon: str, year: str, hms: str, zh: str, zm: str) -> InternalDate | None:
+    """The date-time matched by _DATE_TIME; None when it is not a valid date."""
     month = _MONTHS.get(mon) or _MONTHS.get(mon.upper())
-    if month is None:
+    day_fixed = _DAYS.get(day)  # None for digits other than ASCII ones, which fromisoformat refuses too
+    if month is None or day_fixed is None:
         return None
     try:
-        return InternalDate.fromisoformat(f"{year}-{month}-{day:0>2}T{hms}{zh}:{zm}")
+        return InternalDate.fromisoformat(f"{year}-{month}-{day_fixed}T{hms}{zh}:{zm}")
     except ValueError:
         return None
 
@@ -229,7 +308,9 @@ def address(text: str) -> Address:
 def address_texts(key: str) -> list[str]:
     """The text of each address of ``"(" 1*address ")"`` given as its text
     (matched by ENVELOPE_RE, or an :func:`address_list_key`)."""
-    return _ADDRESS_TEXT_RE.findall(key)
+    if "\\" in key or "\r" in key or "\n" in key:
+        return _ADDRESS_TEXT_RE.findall(key)
+    return _PLAIN_ADDRESS_TEXT_RE.findall(key)
 
 
 def address_list(key: str) -> list[Address]:
@@ -272,6 +353,12 @@ _PARAMS_CACHE: dict[str, dict[str, str]] = {}
 
 def params(text: str) -> dict[str, str] | None:
     """body-fld-param from its text (matched by a body regex): keys upper case."""
+    shared = _shared_params(text)
+    return None if shared is None else dict(shared)
+
+
+def _shared_params(text: str) -> Mapping[str, str] | None:
+    """:func:`params`, the memoised value itself (not to be changed)."""
     if text[0] != "(":
         return None
     cached = _PARAMS_CACHE.get(text)
@@ -282,7 +369,7 @@ def params(text: str) -> dict[str, str] | None:
         it = iter(items)
         cached = {k.upper(): v for k, v in zip(it, it, strict=False)}
         remember(_PARAMS_CACHE, text, cached)
-    return dict(cached)
+    return cached
 
 
 def _disposition(dsp_type: str | None, dsp_params: str | None) -> ContentDisposition | None:
@@ -491,28 +578,56 @@ def lazy_body(s: str, pos: int, depth: int, plain: bool) -> tuple[BodyStructure,
     return value, end
 
 
+def listing_match(s: str, pos: int) -> re.Match[str] | None:
+    """``LISTING_ITEMS_RE.match(s, pos)``, through a faster pattern where
+    the text allows.  The patterns differ only in how they match quoted
+    strings, alike in text without backslash, CR or LF; and the items
+    before the body structure match in one way only.  So where the text
+    past the flags (the first ")" ends them in any text the patterns
+    match) holds none of those, the plain pattern gives the same; where
+    only the text past the body structure's start holds none, the
+    pattern with plain strings in the body structure does."""
+    flags_end = s.find(")", pos)
+    if flags_end < 0:
+        return None
+    if _plain_from(s, flags_end):
+        return _PLAIN_LISTING_RE.match(s, pos)
+    body = s.rfind(" BODYSTRUCTURE (", flags_end) + 15  # where the last item would start
+    if body > flags_end + 15 and _plain_from(s, body):
+        m = _PLAIN_BODY_LISTING_RE.match(s, pos)
+        if m is not None and m.start(LISTING_BODY_GROUP) == body:
+            return m
+    return LISTING_ITEMS_RE.match(s, pos)
+
+
+def _plain_from(s: str, pos: int) -> bool:
+    """s[pos:] holds no backslash, CR or LF."""
+    return s.find("\\", pos) < 0 and s.find("\r", pos) < 0 and s.find("\n", pos) < 0
+
+
 def listing_attr(m: re.Match[str]) -> dict[str, Any] | None:
     """The msg-att LISTING_ITEMS_RE matched in a response free of 8-bit
     junk, as :meth:`FetchParser.fetch_data` would give it item by item;
     None when it would not take the fast path for every item."""
-    date = date_time(m.group(3))
+    uid, flags, day, mon, year, hms, zh, zm, size = m.group(1, 2, 3, 4, 5, 6, 7, 8, 9)
+    date = _internal_date(day, mon, year, hms, zh, zm)
     if date is None:
         return None
     s = m.string
-    start, end = m.span(15)
+    start, end = m.span(LISTING_BODY_GROUP)
     if s.find("\\", start, end) >= 0:
         return None
     env = _new(LazyEnvelope)
     env._lazy_src = (m, True, LISTING_ENVELOPE_GROUP)
     if s.startswith("((", start):
         body: Any = _new(LazyBodyTypeMultipart)
-    elif s[start + 1 : start + 7].upper() == '"TEXT"':
+    elif s.startswith('"TEXT"', start + 1) or s[start + 1 : start + 7].upper() == '"TEXT"':
         body = _new(LazyBodyTypeText)
     else:
         body = _new(LazyBodyTypeBasic)
     body._lazy_src = (s[start:end], True)
-    return {"UID": int(m.group(1)), "FLAGS": m.group(2).split(), "INTERNALDATE": date,
-            "RFC822.SIZE": int(m.group(4)), "ENVELOPE": env, "BODYSTRUCTURE": body}
+    return {"UID": int(uid), "FLAGS": flags.split(), "INTERNALDATE": date,
+            "RFC822.SIZE": int(size), "ENVELOPE": env, "BODYSTRUCTURE": body}
 
 
 # --- cheap reads of lazy values, for callers that need a few fields ---------
@@ -551,6 +666,25 @@ def envelope_field(envelope: Envelope, field: str) -> Any:
     return getattr(envelope, field)
 
 
+def envelope_texts(envelope: object) -> tuple[str | None, str | None, str, str, str] | None:
+    """For an envelope built on first use: its date and subject, as
+    :func:`envelope_field` reads them, and the texts of its From, Sender
+    and To lists, as :func:`address_list_key` gives them (what a message
+    list shows, read in one go); None for any other envelope."""
+    if type(envelope) is not LazyEnvelope:
+        return None
+    try:
+        m, plain, base = envelope._lazy_src
+    except AttributeError:  # built by the dataclass constructor (copy.replace)
+        return None
+    date, subject, from_, sender, to = m.group(base + 1, base + 2, base + 3, base + 4, base + 6)
+    if date is not None and (not plain or "\\" in date):
+        date = fix_8bit(unescape(date))
+    if subject is not None and (not plain or "\\" in subject):
+        subject = fix_8bit(unescape(subject))
+    return date, subject, from_, sender, to
+
+
 def body_text(body: object) -> str | None:
     """For a body structure built on first use: its text as sent (only
     quoted strings and NIL: no literals, no escapes, no message/rfc822
@@ -564,8 +698,9 @@ def body_text(body: object) -> str | None:
     return text
 
 
-SinglePart = tuple[str, str, "dict[str, str] | None", "tuple[str, dict[str, str] | None] | None"]
-"""media type, subtype, parameters, and disposition (type, parameters) or None."""
+SinglePart = tuple[str, str, "Mapping[str, str] | None", "tuple[str, Mapping[str, str] | None] | None"]
+"""media type, subtype, parameters, and disposition (type, parameters) or
+None; the parameters are shared between parts (memoised), not to be changed."""
 
 # In the text of a validated body structure without escapes, a quote opens
 # or closes a quoted string, so an even number of quotes before a position
@@ -578,14 +713,20 @@ _PART_START_RE = re.compile(rf"\({_AFTER_PART_PAREN}")
 _PART_SCAN = re.compile(rf'(?:[^"(]++|"[^"]*+"|\((?!{_AFTER_PART_PAREN}))*+(?=\({_AFTER_PART_PAREN})')
 
 
-def single_parts(text: str, mentioning: tuple[str, ...] = ()) -> Iterator[SinglePart]:
+def single_parts(
+    text: str, mentioning: tuple[str, ...] = (), *, upper: str | None = None
+) -> Iterator[SinglePart]:
     """The non-multipart parts of a body structure :func:`body_text` gave,
     depth first, as their built types would hold them (upper-case media
     type, subtype, parameter keys and disposition type), read one at a
     time without building them.  ``mentioning``: only the parts whose
     upper-cased text holds one of these words; the others are not read
-    (each word found is traced back to the part holding it, if any)."""
-    upper = text.upper() if mentioning else ""
+    (each word found is traced back to the part holding it, if any).
+    ``upper``: ``text.upper()``, when the caller has it already."""
+    if not mentioning:
+        upper = ""
+    elif upper is None:
+        upper = text.upper()
     if len(upper) != len(text):  # every part (or case mapping moved positions)
         p = 0
         while (skip := _PART_SCAN.match(text, p)) is not None:
@@ -630,15 +771,16 @@ def _next_word(text: str, next_at: dict[str, int], pos: int) -> int:
 
 
 def _single_part(text: str, start: int) -> re.Match[str]:
-    m = BODY_1PART_RE.match(text, start)
+    plain = "\\" not in text and "\r" not in text and "\n" not in text  # always, from body_text()
+    m = (_PLAIN_1PART_RE if plain else BODY_1PART_RE).match(text, start)
     if m is None:  # not text from body_text()
         raise ValueError("not a body structure of the common shape")
     return m
 
 
 def _part_fields(m: re.Match[str]) -> SinglePart:
-    dsp_type, dsp_params = m.group(10, 11)
+    media, subtype, prm, dsp_type, dsp_params = m.group(1, 2, 3, 10, 11)
     return (
-        m.group(1).upper(), m.group(2).upper(), params(m.group(3)),
-        None if dsp_params is None else (dsp_type.upper() if dsp_type else "", params(dsp_params)),
+        media.upper(), subtype.upper(), _shared_params(prm),
+        None if dsp_params is None else (dsp_type.upper() if dsp_type else "", _shared_params(dsp_params)),
     )

@@ -51,18 +51,12 @@ class FetchParser(Scanner):
     def fetch_data(self, seqno: int) -> FetchData:
         """msg-att = "(" (msg-att-dynamic / msg-att-static) *(SP ...) ")".
 
-        The items a message list fetches, in the order asked, are matched
-        by one regular expression; otherwise runs of UID, FLAGS,
-        INTERNALDATE and RFC822.SIZE are, and other items go through
-        :meth:`msg_att`."""
+        Runs of UID, FLAGS, INTERNALDATE and RFC822.SIZE are matched by
+        one regular expression, envelopes and body structures by one each,
+        and other items go through :meth:`msg_att`.  (The items a message
+        list fetches, in the order asked, were matched as a whole before
+        this: :meth:`ResponseParser.listing_response`.)"""
         s = self.s
-        if not self.dirty:
-            m = fast.LISTING_ITEMS_RE.match(s, self.pos)
-            if m is not None:
-                listing = fast.listing_attr(m)
-                if listing is not None:
-                    self.pos = m.end()
-                    return FetchData(seqno, listing)
         self.expect("(")
         attr: dict[str, Any] = {}
         simple = fast.SIMPLE_ITEMS.match

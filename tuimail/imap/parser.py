@@ -16,6 +16,7 @@ import re
 from array import array
 from typing import Any
 
+from . import fetch_fast as fast
 from .errors import ParseError
 from .fetch_parser import FetchParser
 from .mutf7 import decode_mailbox
@@ -28,6 +29,7 @@ from .types import (
     CopyUIDData,
     ESearchResult,
     ExtensionData,
+    FetchData,
     InvalidParseData,
     MailboxACLItem,
     MailboxList,
@@ -54,6 +56,7 @@ __all__ = ["ResponseParser", "parse_response"]
 _TAG_RE = re.compile(r'[^\x00-\x20\x7f(){%*"\\+]+')
 _NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9.\-_]*")
 _UNTAGGED_NUM_RE = re.compile(r"\* (\d+) ([A-Za-z][A-Za-z0-9\-]*)")
+_LISTING_START_RE = re.compile(r"\* (\d{1,10}) ((?i:FETCH|UIDFETCH)) +(?=\((?i:UID) )")
 _CODE_NAME_RE = re.compile(r'\[([^\x00-\x20\x7f(){%*"\\\]]+)(?=[ \]])')
 _CODE_TEXT_RE = re.compile(r"[^\]]*")
 _SEQ_SET_RE = re.compile(r"[0-9*][0-9*:,]*")
@@ -121,7 +124,9 @@ def parse_response(data: bytes, *, utf8: bool = False, max_items: int = DEFAULT_
     nothing else.
     """
     try:
-        return ResponseParser(data, utf8=utf8, max_items=max_items).response()
+        parser = ResponseParser(data, utf8=utf8, max_items=max_items)
+        listing = parser.listing_response()
+        return listing if listing is not None else parser.response()
     except ParseError:
         raise
     except RecursionError:
@@ -143,6 +148,31 @@ class ResponseParser(FetchParser):
         if s.startswith("* "):
             return self.response_data()
         return self.response_tagged()
+
+    def listing_response(self) -> UntaggedResponse | None:
+        """The answer for one message of a message list, ``"*" SP
+        nz-number SP "FETCH" SP msg-att`` with the items a listing asks for
+        (:func:`fetch_fast.listing_match`), in one go: what
+        :meth:`response` gives for it (whose :meth:`fetch_data` does not
+        try again).  None for any other response."""
+        if self.dirty:
+            return None
+        s = self.s
+        m = _LISTING_START_RE.match(s)
+        if m is None:
+            return None
+        number = int(m.group(1))
+        items = fast.listing_match(s, m.end())
+        if items is None or number > MAX_NUMBER:
+            return None
+        end = items.end()
+        if end != len(s) and s[end:].strip(" "):
+            return None  # let response() say what follows
+        attr = fast.listing_attr(items)
+        if attr is None:
+            return None
+        name = m.group(2)
+        return UntaggedResponse(name if name == "FETCH" else name.upper(), FetchData(number, attr), self.data)
 
     # --- continue-req, tagged --------------------------------------------
 

@@ -33,7 +33,6 @@ MAX_NUMBER64 = 2**63 - 1
 
 _LITERAL_END = re.compile(rb"~?\{(\d+)\}\r\n")
 MAX_INLINE = 4096
-_NOT_INLINE = re.compile(rb"[\r\n\x00]")
 _SURROGATE = re.compile("[\udc80-\udcff]")
 _UNESCAPE = re.compile(r"\\(.)", re.S)
 
@@ -77,7 +76,8 @@ def split(data: bytes) -> tuple[str, dict[int, bytes], bool]:
         end = len(data) - 1
     else:
         end = len(data)
-    m = _find_literal(data, 0, end)
+    # (bytes.find, not "in": "in" tries the argument as an int first.)
+    m = None if data.find(b"{") < 0 else _find_literal(data, 0, end)
     if m is None:
         line = data[:end]
         try:
@@ -87,29 +87,31 @@ def split(data: bytes) -> tuple[str, dict[int, bytes], bool]:
     parts: list[str] = []
     lits: dict[int, bytes] = {}
     dirty = False
-    offset = 0
+    offset = 0  # length of the text in parts
     pos = 0
     while m is not None:
+        announced = m.start()
         size_text = m.group(1)
-        if len(size_text) > 19 or int(size_text) > MAX_NUMBER64:
-            message = f"literal size {size_text.decode()} is out of range at byte {m.start()}"
-            raise ParseError(message, data[:4096], m.start())
-        size = int(size_text)
-        seg = data[pos : m.end() - 2]
+        if len(size_text) > 19 or (size := int(size_text)) > MAX_NUMBER64:
+            message = f"literal size {size_text.decode()} is out of range at byte {announced}"
+            raise ParseError(message, data[:4096], announced)
+        lit_start = m.end()
+        lit_end = lit_start + size
+        if lit_end > end:
+            message = f"literal of {size} bytes at byte {announced} is truncated"
+            raise ParseError(message, data[:4096], announced)
+        seg = data[pos:announced]
         try:
             text = seg.decode("utf-8")
         except UnicodeDecodeError:
             text = seg.decode("utf-8", "surrogateescape")
             dirty = True
+        offset += len(text)
         parts.append(text)
-        lit_start = m.end()
-        lit_end = lit_start + size
-        if lit_end > end:
-            message = f"literal of {size} bytes at byte {m.start()} is truncated"
-            raise ParseError(message, data[:4096], m.start())
         lit = data[lit_start:lit_end]
-        at = offset + len(text) - (m.end() - 2 - m.start())
-        if size <= MAX_INLINE and data[m.start()] == 0x7B and not _NOT_INLINE.search(lit):
+        lits[offset] = lit
+        if (size <= MAX_INLINE and data[announced] == 0x7B
+                and lit.find(b"\r") < 0 and lit.find(b"\n") < 0 and lit.find(b"\x00") < 0):
             # A short plain-text literal becomes a quoted string in the text,
             # so whole-structure regexes match it; its bytes stay recorded.
             try:
@@ -118,10 +120,11 @@ def split(data: bytes) -> tuple[str, dict[int, bytes], bool]:
                 inline = lit.decode("latin-1")
             if '"' in inline or "\\" in inline:
                 inline = inline.replace("\\", "\\\\").replace('"', '\\"')
-            text = text[: len(text) - (m.end() - 2 - m.start())] + '"' + inline + '"'
-            parts[-1] = text
-        lits[at] = lit
+            text = '"' + inline + '"'
+        else:  # the announcement stays in the text (ASCII)
+            text = data[announced : lit_start - 2].decode("ascii")
         offset += len(text)
+        parts.append(text)
         pos = lit_end
         m = _find_literal(data, pos, end)
     seg = data[pos:end]

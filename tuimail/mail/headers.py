@@ -136,11 +136,15 @@ def display_text(value: str | None, *, cut: bool = False, limit: int = MAX_DISPL
 # The form nearly every Date header has ("Tue, 3 Mar 2026 10:00:00 +0100"),
 # read directly; its result is what email.utils gives for that text.
 _COMMON_DATE = re.compile(
-    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?+(\d{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
     r"([1-9]\d{3}) (\d\d):(\d\d):(\d\d) ([+-]\d{4})"
 )
 _MONTH_NUMBERS = {m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
                                                "Oct", "Nov", "Dec"), 1)}
+# int() of the short numbers a date holds, read from a table (int() of a
+# string costs several times a lookup); other digits go through int().
+_NUMBERS = {f"{i}": i for i in range(10)} | {f"{i:02d}": i for i in range(100)}
+_YEARS = {f"{i}": i for i in range(1970, 2100)}
 _ZONES: dict[str, timezone] = {}
 
 
@@ -164,9 +168,15 @@ def parse_date(value: str | None) -> datetime | None:
     m = _COMMON_DATE.fullmatch(value)
     if m is not None:
         day, month, year, hour, minute, second, zone = m.groups()
+        numbers = _NUMBERS
         try:
-            return datetime(int(year), _MONTH_NUMBERS[month], int(day), int(hour), int(minute), int(second),
-                            tzinfo=_zone(zone))
+            return datetime(
+                _YEARS.get(year) or int(year), _MONTH_NUMBERS[month],
+                int(day) if (d := numbers.get(day)) is None else d,
+                int(hour) if (h := numbers.get(hour)) is None else h,
+                int(minute) if (mi := numbers.get(minute)) is None else mi,
+                int(second) if (sec := numbers.get(second)) is None else sec,
+                0, _ZONES.get(zone) or _zone(zone))
         except ValueError:  # out of range: as email.utils decides
             pass
     text = " ".join(value[: _MAX_DATE_CHARS * 4].split())[:_MAX_DATE_CHARS]

@@ -91,6 +91,11 @@ _TABLE = {code: placeholder(chr(code)) for code in _code_points(_UNSAFE_RANGES) 
 _TABLE_MULTILINE = {code: text for code, text in _TABLE.items() if chr(code) not in "\n\t"}
 # ZWNJ/ZWJ between two non-ASCII, non-control characters are kept; these
 # patterns find the others.
+# Python counts every unsafe character as not printable (str.isprintable,
+# one pass in C) but these few; text that is printable and holds none of
+# them has nothing to replace.
+_PRINTABLE_UNSAFE = re.compile(
+    "[" + "".join(chr(code) for code in _code_points(_UNSAFE_RANGES) if chr(code).isprintable()) + "]")
 _NEIGHBOUR = f"[^\x00-\x7f{_UNSAFE_RANGES}]"
 _BAD_JOINERS = [
     (j, re.compile(f"(?<!{_NEIGHBOUR}){j}|{j}(?!{_NEIGHBOUR})"), placeholder(j)) for j in _JOINERS
@@ -121,6 +126,8 @@ def sanitize(text: str, *, multiline: bool = False) -> str:
         if _UNSAFE_MULTILINE.search(text) is None:
             return text
         return _replace_keeping_joiners(text, _TABLE_MULTILINE)
+    if text.isprintable() and (text.isascii() or _PRINTABLE_UNSAFE.search(text) is None):
+        return text
     if _UNSAFE.search(text) is None:
         return text
     text = _LINE_BREAK.sub(" ", text)

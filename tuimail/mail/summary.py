@@ -17,8 +17,7 @@ fully built values.
 from __future__ import annotations
 
 import email.utils
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,7 +28,7 @@ from tuimail.imap.fetch_fast import (
     address_list_key,
     address_texts,
     body_text,
-    envelope_field,
+    envelope_texts,
     remember,
     single_parts,
 )
@@ -64,7 +63,7 @@ _NOT_ATTACHMENTS = {
 _ATTACHMENT_WORDS = ("NAME", "ATTACHMENT")
 
 
-def _ci_get(params: dict[str, str] | None, *keys: str) -> str | None:
+def _ci_get(params: Mapping[str, str] | None, *keys: str) -> str | None:
     if not params:
         return None
     lowered = {str(k).lower(): v for k, v in params.items()}
@@ -112,8 +111,13 @@ def has_attachment(body: Any) -> bool:
     an attached message (message/rfc822).  Signatures do not count."""
     text = body_text(body)
     if text is not None:  # built on first use (never message/rfc822): read its text
-        parts = single_parts(text, mentioning=_ATTACHMENT_WORDS)
-        return any(_is_attachment(media, sub, param, dsp, False) for media, sub, param, dsp in parts)
+        upper = text.upper()
+        if "NAME" not in upper and "ATTACHMENT" not in upper:  # most bodies
+            return False
+        for media, sub, param, dsp in single_parts(text, mentioning=_ATTACHMENT_WORDS, upper=upper):
+            if _is_attachment(media, sub, param, dsp, False):
+                return True
+        return False
     for part in _iter_parts(body):
         if isinstance(part, BodyTypeMultipart):
             continue
@@ -199,22 +203,27 @@ class MessageSummary:
         flags = flag_set(attr.get("FLAGS"))
         size = attr.get("RFC822.SIZE")
         envelope = attr.get("ENVELOPE")
-        if not isinstance(envelope, Envelope):
-            envelope = None
-
         internaldate = attr.get("INTERNALDATE")
-        date = message_date(
-            envelope_field(envelope, "date") if envelope is not None else None,
-            internaldate if isinstance(internaldate, datetime) else None,
-        )
+        if not isinstance(internaldate, datetime):
+            internaldate = None
 
-        subject = ""
-        from_ = ""
-        from_address = ""
-        to = ""
-        if envelope is not None:
-            subject = _subject(envelope_field(envelope, "subject"))
+        texts = envelope_texts(envelope)
+        if texts is not None:  # built on first use: read from its text
+            date_text, subject_text, from_key, sender_key, to_key = texts
+            date = message_date(date_text, internaldate)
+            subject = _subject(subject_text)
+            from_, from_address = _sender_of(from_key if from_key[0] == "(" else sender_key)
+            to = _names(to_key)
+            if to is None:  # a group, or too many to memoise
+                assert isinstance(envelope, Envelope)
+                to = format_address_list(envelope.to, names_only=True)
+        elif isinstance(envelope, Envelope):
+            date = message_date(envelope.date, internaldate)
+            subject = _subject(envelope.subject)
             from_, from_address, to = _people(envelope)
+        else:
+            date = message_date(None, internaldate)
+            subject = from_ = from_address = to = ""
 
         try:
             attachment = has_attachment(attr.get("BODYSTRUCTURE") or attr.get("BODY"))
@@ -267,9 +276,7 @@ def _without_recent(flags: Iterable[str]) -> frozenset[str]:
     return frozenset(f for f in flags if f.lower() != "\\recent")
 
 
-# What sanitize() replaces in ASCII text: C0 controls and DEL; decode_text()
-# changes ASCII text only when it holds "=?" or CR/LF.
-_ASCII_UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
+# Memos of display text by the text sent (see remember()).
 _SUBJECTS: dict[str, str] = {}
 _SENDERS: dict[str, tuple[str, str]] = {}
 _SHOWN: dict[str, str] = {}
@@ -279,11 +286,13 @@ _NAMES: dict[str, str] = {}
 def _subject(value: object) -> str:
     """The subject for display: decoded, sanitised, stripped; plain ASCII
     text skips the decoder and the sanitiser, which would both return it
-    as it is, and decoded subjects are memoised (a thread repeats one)."""
+    as it is (sanitize() replaces C0 controls and DEL in ASCII text,
+    decode_text() changes it only when it holds "=?" or CR/LF), and
+    decoded subjects are memoised (a thread repeats one)."""
     if not isinstance(value, str):
         return sanitize(decode_text(value)).strip()  # type: ignore[arg-type]
     if "=?" not in value:
-        if value.isascii() and _ASCII_UNSAFE.search(value) is None:
+        if value.isascii() and value.isprintable():  # no C0 control or DEL
             return value.strip()
         return sanitize(decode_text(value)).strip()
     text = _SUBJECTS.get(value)
@@ -338,6 +347,17 @@ def _names(key: str) -> str | None:
     return ", ".join(parts)
 
 
+def _sender_of(key: str) -> tuple[str, str]:
+    """``_sender`` of the address list sent as ``key`` (an
+    :func:`address_list_key`: the From list, or the Sender list when From
+    is NIL), memoised by that text."""
+    sender = _SENDERS.get(key)
+    if sender is None:
+        sender = _sender(address_list(key) if key[0] == "(" else None)
+        remember(_SENDERS, key, sender)
+    return sender
+
+
 def _people(envelope: Envelope) -> tuple[str, str, str]:
     """``(from_, from_address, to)`` for a summary, all sanitised."""
     key = address_list_key(envelope, "from_")
@@ -345,16 +365,13 @@ def _people(envelope: Envelope) -> tuple[str, str, str]:
         if key[0] != "(":  # From is NIL: the Sender
             key = address_list_key(envelope, "sender")
             assert key is not None
-        sender = _SENDERS.get(key)
-        if sender is None:
-            sender = _sender(address_list(key) if key[0] == "(" else None)
-            remember(_SENDERS, key, sender)
+        from_, from_address = _sender_of(key)
         to_key = address_list_key(envelope, "to")
         assert to_key is not None
         to = _names(to_key)
         if to is None:
             to = format_address_list(envelope.to, names_only=True)
-        return sender[0], sender[1], to
+        return from_, from_address, to
     from_ = from_address = to = ""
     try:
         senders = [a for a in (envelope.from_ or envelope.sender or []) if a.host is not None]
