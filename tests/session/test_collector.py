@@ -25,6 +25,7 @@ with pacer.busy():
     kept = [Node() for _ in range(100_000)]  # rows: long-lived, no cycles
     deadline = time.monotonic() + 20
     while pacer.freezes < 1 and time.monotonic() < deadline:
+        kept.extend(Node() for _ in range(1_000))  # rows keep coming, and the collector's passes
         time.sleep(0.01)
     frozen = gc.get_freeze_count() - frozen_before
 print(held, gc.get_threshold() == threshold, frozen >= 50_000, len(gc.get_objects(2)) < 50_000)
