@@ -141,20 +141,22 @@ def _ext_1part(q: str, q_cap: str, cap: bool) -> str:
     """[SP body-fld-md5 [SP body-fld-dsp [SP body-fld-lang [SP body-fld-loc]]]];
     ``cap``: groups md5, disposition type, disposition parameters,
     language, location."""
-    nq = _nstring(q_cap if cap else q)
-    g = "(" if cap else "(?:"
-    dsp = rf"(?:\({nq} {g}{_params(q)})\)|{_NIL})"
-    lang = rf"{g}{q}|\({q}(?: {q})*+\)|{_NIL})"
-    return rf"(?: {nq}(?: {dsp}(?: {lang}(?: {nq})?+)?+)?+)?+"
+    return rf"(?: {_nstring(q_cap if cap else q)}{_dsp_lang_loc(q, q_cap, cap)})?+"
 
 
 def _ext_mpart(q: str, q_cap: str, cap: bool) -> str:
     """[SP body-fld-param [SP body-fld-dsp [SP body-fld-lang [SP body-fld-loc]]]]."""
+    g = "(" if cap else "(?:"
+    return rf"(?: {g}{_params(q)}){_dsp_lang_loc(q, q_cap, cap)})?+"
+
+
+def _dsp_lang_loc(q: str, q_cap: str, cap: bool) -> str:
+    """[SP body-fld-dsp [SP body-fld-lang [SP body-fld-loc]]], the tail both extensions share."""
     nq = _nstring(q_cap if cap else q)
     g = "(" if cap else "(?:"
     dsp = rf"(?:\({nq} {g}{_params(q)})\)|{_NIL})"
     lang = rf"{g}{q}|\({q}(?: {q})*+\)|{_NIL})"
-    return rf"(?: {g}{_params(q)})(?: {dsp}(?: {lang}(?: {nq})?+)?+)?+)?+"
+    return rf"(?: {dsp}(?: {lang}(?: {nq})?+)?+)?+"
 
 
 def _body_1part(q: str, q_cap: str, word_cap: str) -> str:
