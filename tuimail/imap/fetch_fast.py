@@ -47,7 +47,8 @@ __all__ = [
     "LISTING_ITEMS_RE", "SIMPLE_ITEMS", "LazyBodyTypeBasic", "LazyBodyTypeMultipart",
     "LazyBodyTypeText", "LazyEnvelope", "SinglePart", "address", "address_list", "address_list_key",
     "address_texts", "body", "body_text", "date_time", "envelope", "envelope_field", "envelope_texts",
-    "lazy_body", "lazy_envelope", "listing_attr", "listing_match", "params", "remember", "single_parts",
+    "lazy_body", "lazy_envelope", "listing_attr", "listing_body_escaped", "listing_match", "params",
+    "remember", "single_parts",
 ]
 
 _CACHE_LIMIT = 4096
@@ -560,14 +561,18 @@ def lazy_body(s: str, pos: int, depth: int, plain: bool) -> tuple[BodyStructure,
     """Validate the body structure at s[pos] now; build it when used."""
     if not plain or depth + 4 > MAX_DEPTH:
         return None
-    m = BODY_V_RE.match(s, pos)
+    # With a backslash anywhere past pos, a match of the whole structure may
+    # hold it and would be refused below: matched part by part instead, which
+    # refuses as soon as a part holds one, and leaves BODY_V_RE uncompiled
+    # (26 ms) where the first such structure comes before any plain one.
+    m = BODY_V_RE.match(s, pos) if s.find("\\", pos) < 0 else None
     if m is not None:
         end = m.end()
         if s.startswith("((", pos):
             kind = "MULTIPART"
         else:
             kind = "TEXT" if s[pos + 1 : pos + 7].upper() == '"TEXT"' else "BASIC"
-    else:  # nested deeper than BODY_V_RE goes: matched part by part
+    else:  # nested deeper than BODY_V_RE goes, or escapes past pos: matched part by part
         built = body_values(s, pos, depth, plain)
         if built is None:
             return None
@@ -600,6 +605,17 @@ def listing_match(s: str, pos: int) -> re.Match[str] | None:
         if m is not None and m.start(LISTING_BODY_GROUP) == body:
             return m
     return LISTING_ITEMS_RE.match(s, pos)
+
+
+def listing_body_escaped(s: str, pos: int) -> bool:
+    """Whether the text from the last ``" BODYSTRUCTURE ("`` past ``pos``
+    holds a backslash.  The body structure is the listing's last item, so
+    any match of the listing patterns at ``pos`` would then hold it in its
+    body structure (or be followed by it, which :meth:`listing_response`
+    refuses), and :func:`listing_attr` would refuse the match: the caller
+    need not try (nor compile) the patterns."""
+    body = s.rfind(" BODYSTRUCTURE (", pos)
+    return body >= 0 and s.find("\\", body + 15) >= 0
 
 
 def _plain_from(s: str, pos: int) -> bool:

@@ -161,6 +161,8 @@ class ResponseParser(FetchParser):
         m = _LISTING_START_RE.match(s)
         if m is None:
             return None
+        if fast.listing_body_escaped(s, m.end()):
+            return None  # listing_attr would refuse any match
         number = int(m.group(1))
         items = fast.listing_match(s, m.end())
         if items is None or number > MAX_NUMBER:
