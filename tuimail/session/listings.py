@@ -13,17 +13,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tuimail.imap.errors import NoResponseError
-from tuimail.mail.query import CompiledQuery, QueryError, badcharset_charsets, charset_fallback, compile_query
-from tuimail.mail.sorting import SortItem, fetch_items_for, sort_uids
 from tuimail.mail.summary import MessageSummary
-from tuimail.mail.threads import THREAD_FETCH_ITEMS, ThreadItem, thread_references
 
 from . import messages as m
 from .client import SessionClient
 from .selected import SelectedMailbox, expand
+
+if TYPE_CHECKING:
+    from tuimail.mail.query import CompiledQuery
+
+# The query language, client-side sorting and threading are imported when first asked for: the
+# first screen needs none of them.
 
 __all__ = ["Listings"]
 
@@ -44,6 +47,8 @@ class Listings:
 
     def compile(self, client: SessionClient, text: str) -> CompiledQuery | None:
         """The query compiled, or None (and SearchFailed says where it is wrong)."""
+        from tuimail.mail.query import QueryError, compile_query
+
         view = self.selected.view
         try:
             return compile_query(text, gmail=client.has("X-GM-EXT-1"), today=self._today())
@@ -84,6 +89,8 @@ class Listings:
                     uids.sort(reverse=True)  # newest first, as the mailbox
                 return uids
             except NoResponseError as exc:
+                from tuimail.mail.query import badcharset_charsets, charset_fallback
+
                 listed = badcharset_charsets(exc)
                 retry = charset_fallback(query, listed) if listed is not None and charset else None
                 if retry is None:
@@ -119,6 +126,8 @@ class Listings:
     async def _sort_on_client(
         self, client: SessionClient, keys: list[str], uids: list[int] | None
     ) -> list[int]:
+        from tuimail.mail.sorting import SortItem, fetch_items_for, sort_uids
+
         items = fetch_items_for(keys)
         data = await client.uid_fetch_items(uids if uids is not None else "1:*", items)
         return sort_uids((SortItem.from_fetch(fd) for fd in data if "UID" in fd.attr), keys)
@@ -133,6 +142,8 @@ class Listings:
         elif view.exists == 0:
             threads = []
         else:
+            from tuimail.mail.threads import THREAD_FETCH_ITEMS, ThreadItem, thread_references
+
             data = await client.uid_fetch_items("1:*", THREAD_FETCH_ITEMS)
             threads = thread_references(ThreadItem.from_fetch(fd) for fd in data if "UID" in fd.attr)
         if self.selected.view is view:

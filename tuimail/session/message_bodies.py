@@ -26,25 +26,23 @@ import contextlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from tuimail.imap.commands.fetch import BodySection
 from tuimail.imap.types import FetchData
-from tuimail.mail.attachments import open_new_file, safe_filename
-from tuimail.mail.message_parts import HEADER_FETCH_BYTES, MessageParts, message_parts
-from tuimail.mail.render import (
-    FetchedText,
-    RenderedMessage,
-    attachment_name,
-    generated_name,
-    render_parts,
-)
-from tuimail.mail.transfer_decoding import decoder_for
 
 from . import messages as m
 from .client import SessionClient
 from .failures import LocalFailure
+
+if TYPE_CHECKING:
+    from tuimail.mail.message_parts import MessageParts
+    from tuimail.mail.render import RenderedMessage
+
+# What the viewer needs (MIME parsing, the HTML to text rendering, the attachments' files) is
+# imported when a message is first opened: the first screen does without.
 
 __all__ = ["RAW_SOURCE_BYTES", "SAVE_CHUNK_BYTES", "MessageBodies", "Structure"]
 
@@ -60,7 +58,14 @@ HEADERS_REMEMBERED = 16
 HEADER_BYTES_REMEMBERED = 4 * 1024 * 1024
 
 _Key = tuple[str, int | None, int]
-_HEADER = BodySection("HEADER", 0, HEADER_FETCH_BYTES)
+
+
+@cache
+def _header_section() -> BodySection:
+    """``BODY[HEADER]`` as opening a message fetches it (partial: its first HEADER_FETCH_BYTES)."""
+    from tuimail.mail.message_parts import HEADER_FETCH_BYTES
+
+    return BodySection("HEADER", 0, HEADER_FETCH_BYTES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,10 +78,14 @@ class Structure:
 
     @classmethod
     def of(cls, bodystructure: Any) -> Structure:
+        from tuimail.mail.message_parts import message_parts
+
         return cls(message_parts(bodystructure), bodystructure)
 
     def parts_for(self, prefer: str) -> MessageParts:
         """The parts shown with ``prefer`` ("html": the HTML one of a plain/HTML pair)."""
+        from tuimail.mail.message_parts import message_parts
+
         if prefer == "plain" or not self.parts.alternatives:
             return self.parts
         return message_parts(self.bodystructure, prefer)
@@ -189,25 +198,28 @@ class MessageBodies:
         Returns the FETCH data (for the flags) and how to render it (work for this machine, run
         off the loop; hand the result to :meth:`shown`); None when the message is gone.
         ``prefer`` "html": the HTML part of a plain/HTML pair instead of the plain one."""
+        from tuimail.mail.render import FetchedText, render_parts
+
+        head = _header_section()
         uid = key[2]
         data: list[FetchData] = []
         structure = self.known_structure(key, listed)
         if structure is None:
             # Not listed (a row drawn from the header cache): its structure comes with the header.
-            data = await client.fetch_sections(uid, [_HEADER], mark_seen=mark_seen, structure=True)
+            data = await client.fetch_sections(uid, [head], mark_seen=mark_seen, structure=True)
             fd = _for_uid(data, uid)
-            header = _HEADER.data(fd) if fd is not None else None
+            header = head.data(fd) if fd is not None else None
             if fd is None or header is None or "BODYSTRUCTURE" not in fd.attr:
                 return None
             structure = self.known_structure(key, fd.attr["BODYSTRUCTURE"])
             assert structure is not None
-            self._headers.add(key, {_HEADER.section: header})
+            self._headers.add(key, {head.section: header})
             mark_seen = False
         parts = structure.parts_for(prefer)
         known = self._headers.get(key)
         wanted = [
             s for s in parts.fetch_sections()
-            if s.section not in known or (mark_seen and s.section == _HEADER.section)
+            if s.section not in known or (mark_seen and s.section == head.section)
         ]  # fmt: skip
         fd = None
         if wanted:
@@ -223,7 +235,7 @@ class MessageBodies:
             value = section.data(fd) if fd is not None else None
             return value if value is not None else known.get(section.section)
 
-        header = got(_HEADER)
+        header = got(head)
         if header is None:
             return None
         self._headers.add(key, {s.section: v for s in wanted if _is_header(s) and (v := got(s)) is not None})
@@ -288,6 +300,9 @@ class MessageBodies:
         attachments = parts.attachments
         if not 1 <= index <= len(attachments):
             raise LocalFailure(f"Could not save: the message has no attachment {index}")
+        from tuimail.mail.attachments import open_new_file, safe_filename
+        from tuimail.mail.render import generated_name
+
         ref = attachments[index - 1]
         generated = generated_name(ref.content_type, index)
         name = safe_filename(
@@ -329,6 +344,8 @@ class MessageBodies:
     ) -> str | None:
         """Attachment ``index``'s name as listed when the message was opened, else from its MIME
         header (``BODY.PEEK[n.MIME]``), else as the BODYSTRUCTURE gives it."""
+        from tuimail.mail.render import attachment_name
+
         parts = self._structures[key].parts_for(prefer)
         rendered = self._rendered.get((key, prefer))
         if rendered is not None and len(rendered.attachments) >= index:
@@ -383,6 +400,8 @@ async def _stream(
 ) -> bool:
     """``BODY.PEEK[section]<offset.SAVE_CHUNK_BYTES>`` until the server sends less than asked, each
     piece decoded and written.  False when the message is gone (nothing came at all)."""
+    from tuimail.mail.transfer_decoding import decoder_for
+
     decoder = decoder_for(encoding)
     offset = 0
     while True:

@@ -23,7 +23,7 @@ import logging
 from array import array
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tuimail.collector import PACER
 from tuimail.imap.errors import NoResponseError
@@ -31,7 +31,6 @@ from tuimail.imap.mailbox_state import MailboxState
 from tuimail.imap.sequence_set import STAR, SequenceSet
 from tuimail.imap.types import FetchData, ResponseText, UntaggedResponse, VanishedData
 from tuimail.imap.unsolicited import Subscription
-from tuimail.mail.cache import HeaderCache, MailboxCache
 from tuimail.mail.mailbox_view import MAX_MESSAGES, MailboxView, TooManyMessages
 from tuimail.mail.summary import MessageSummary, flag_set
 from tuimail.mail.unread import UnreadCount
@@ -42,6 +41,9 @@ from .alerts import AlertReporter
 from .client import SessionClient
 from .failures import describe
 from .listed_structures import ListedStructures
+
+if TYPE_CHECKING:
+    from tuimail.mail.cache import HeaderCache, MailboxCache
 
 __all__ = ["FETCH_BATCH", "SelectedMailbox"]
 

@@ -29,20 +29,19 @@ import logging
 import ssl
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tuimail.config import Account
 from tuimail.imap.errors import NoResponseError
-from tuimail.mail.cache import HeaderCache
 from tuimail.mail.mailbox_view import TooManyMessages
 
 from . import messages as m
-from .account_info import gather as gather_account_info
 from .actions import Actions, Afterwards
 from .alerts import AlertReporter
 from .client import ReadOnlyRefused, SessionClient
 from .connector import Connector
 from .failures import FailureKind, classify, describe, title
+from .first_screen import FirstScreen
 from .gate import RequestGate
 from .keepalive import KeepAlive, Watchdog
 from .listings import Listings
@@ -50,6 +49,9 @@ from .mailboxes import MailboxDirectory
 from .offline_queue import OfflineQueue
 from .selected import SelectedMailbox
 from .worker import LoopThread
+
+if TYPE_CHECKING:
+    from tuimail.mail.cache import HeaderCache
 
 __all__ = ["Session"]
 
@@ -85,7 +87,10 @@ class Session:
         connect_timeout: float = 20.0,
         cache: HeaderCache | None = None,
         queue: OfflineQueue | None = None,
+        hold_follow_ups: bool = False,
     ) -> None:
+        """``hold_follow_ups``: what the session asks itself after opening the mailbox at start
+        waits until :meth:`first_screen_shown` (:mod:`.first_screen`; the account shown first)."""
         self.account = account
         #: Actions taken while offline (in memory only when no file is given).
         self.queue = queue if queue is not None else OfflineQueue(None)
@@ -119,6 +124,7 @@ class Session:
         )
         self.listings = Listings(post, self.selected)
         self._gate: RequestGate | None = None
+        self.first_screen = FirstScreen(held=hold_follow_ups)
         self.keepalive: KeepAlive | None = None
         self.watchdog: Watchdog | None = None
         self._client: SessionClient | None = None
@@ -140,6 +146,7 @@ class Session:
         self.connect()
 
     async def _init_loop_state(self) -> None:
+        self.first_screen.attach(asyncio.get_running_loop())
         self._gate = RequestGate()
         self.keepalive = KeepAlive(self._gate)
         self.watchdog = Watchdog(self._gate, self.post)
@@ -147,6 +154,10 @@ class Session:
     def stop(self, timeout: float = 2.0) -> None:
         """Log out and end the thread (called from the UI thread on quit)."""
         self._thread.stop(self._shutdown(), timeout)
+
+    def first_screen_shown(self) -> None:
+        """The UI drew the open mailbox's newest rows: held follow-ups go on (any thread)."""
+        self.first_screen.shown()
 
     # ---------------------------------------------------------------- requests
 
@@ -272,6 +283,8 @@ class Session:
 
     async def _account_info(self, client: SessionClient) -> Afterwards:
         # cache=: the session's HeaderCache, once it has one ("not in use" until then).
+        from .account_info import gather as gather_account_info  # asked for rarely: imported then
+
         self.post(await gather_account_info(client, self.account, cache=self.cache))
         return None
 
@@ -320,7 +333,11 @@ class Session:
             await work(client)
             return None
 
-        asyncio.ensure_future(self._request(action, run, quiet=True))
+        async def after_first_screen() -> None:
+            await self.first_screen.wait()  # at once, once the first screen is shown
+            await self._request(action, run, quiet=True)
+
+        asyncio.ensure_future(after_first_screen())
 
     async def _request(
         self,
@@ -505,6 +522,7 @@ class Session:
     async def _keep(self, client: SessionClient) -> None:
         assert self.keepalive is not None
         try:
+            await self.first_screen.wait()  # the follow-ups waiting with it go first: no IDLE between
             await self.keepalive.run(client, lambda: self._refresh_counts(client))
         except asyncio.CancelledError:
             raise

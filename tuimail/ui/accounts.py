@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tuimail.config import Account
-from tuimail.mail.cache import HeaderCache
 from tuimail.session.offline_queue import OfflineQueue
 from tuimail.session.session import Session
 
 if TYPE_CHECKING:
+    from tuimail.mail.cache import HeaderCache
     from tuimail.ui.screens.main import MainScreen
 
 __all__ = ["AccountPane", "OpenAccounts", "open_accounts"]
@@ -109,7 +109,11 @@ def open_accounts(
 ) -> OpenAccounts:
     """A session for ``account`` and each of ``more_accounts`` (not started yet), sharing the
     header cache at ``cache_path`` (none without) and the offline queue beside it."""
-    cache = HeaderCache.open(cache_path) if cache_path is not None else None
+    cache = None
+    if cache_path is not None:  # SQLite and the cache are imported only for a cache
+        from tuimail.mail.cache import HeaderCache
+
+        cache = HeaderCache.open(cache_path)
     queue_path = cache_path.parent / "offline-queue.sqlite3" if cache_path is not None else None
     opened = OpenAccounts(cache, OfflineQueue(queue_path))
     for item in [account, *more_accounts]:
@@ -123,6 +127,7 @@ def open_accounts(
             connect_timeout=connect_timeout,
             cache=cache,
             queue=opened.queue,
+            hold_follow_ups=item is account,  # the account shown first: its first screen first
         )
         opened.panes.append(pane)
     return opened

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
@@ -21,20 +21,14 @@ from tuimail.config import Account, default_download_folder
 from tuimail.glibc_malloc import give_back_free_memory
 from tuimail.session.session import Session
 from tuimail.ui.accounts import AccountPane, OpenAccounts, open_accounts
-from tuimail.ui.binding_catalogue import Area, BindingRow
 from tuimail.ui.bindings import APP_BINDINGS
 from tuimail.ui.commands import TuimailCommands
-from tuimail.ui.line_commands import COMMANDS
-from tuimail.ui.screens import ErrorScreen, FolderPicker, HelpScreen, MainScreen, SaveAttachmentDialog
-from tuimail.ui.screens.account_info import AccountInfoBody, AccountInfoScreen
-from tuimail.ui.screens.confirm import ConfirmDialog
-from tuimail.ui.screens.dialogs import FolderField, FolderList, PickerField
-from tuimail.ui.screens.error import ChoiceButton
-from tuimail.ui.screens.help import HelpBody
+from tuimail.ui.screens.main import MainScreen
 from tuimail.ui.unexpected import UnexpectedErrors, guard_message_handlers
 from tuimail.ui.view_memory import ViewMemory, default_memory_path
-from tuimail.ui.widgets import EnvelopeViewer, MailboxTree, MessageList
-from tuimail.ui.widgets.command_line import LineInput
+
+if TYPE_CHECKING:
+    from tuimail.ui.binding_catalogue import Area, BindingRow
 
 _log = logging.getLogger(__name__)
 
@@ -296,6 +290,8 @@ class TuimailApp(App[None], inherit_bindings=False):
 
     async def action_quit(self) -> None:
         """Quit; with actions waiting for the connection, ask first (they wait for the next start)."""
+        from tuimail.ui.screens.confirm import ConfirmDialog
+
         waiting = sum(p.screen.waiting for p in self.panes if p.screen is not None)
         if not waiting:
             self.exit()
@@ -312,6 +308,8 @@ class TuimailApp(App[None], inherit_bindings=False):
         self.push_screen(ConfirmDialog(sentence), answered)
 
     def action_help(self) -> None:
+        from tuimail.ui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(binding_areas(), self.keymap, command_rows()))
 
@@ -337,6 +335,20 @@ class TuimailApp(App[None], inherit_bindings=False):
 
 def binding_areas() -> list[Area]:
     """Each place with bindings, as the help screen names it, and its class."""
+    from tuimail.ui.screens.account_info import AccountInfoBody, AccountInfoScreen
+    from tuimail.ui.screens.confirm import ConfirmDialog
+    from tuimail.ui.screens.dialogs import (
+        FolderField,
+        FolderList,
+        FolderPicker,
+        PickerField,
+        SaveAttachmentDialog,
+    )
+    from tuimail.ui.screens.error import ChoiceButton, ErrorScreen
+    from tuimail.ui.screens.help import HelpBody, HelpScreen
+    from tuimail.ui.widgets import EnvelopeViewer, MailboxTree, MessageList
+    from tuimail.ui.widgets.command_line import LineInput
+
     return [
         ("App", TuimailApp),
         ("Main", MainScreen),
@@ -361,6 +373,9 @@ def binding_areas() -> list[Area]:
 
 def command_rows() -> list[BindingRow]:
     """The ``:`` commands, as help-screen rows."""
+    from tuimail.ui.binding_catalogue import BindingRow
+    from tuimail.ui.line_commands import COMMANDS
+
     return [
         BindingRow("Commands", f":{c.name} {c.usage}".rstrip(), c.help, c.binding_id)
         for c in COMMANDS.values()

@@ -7,15 +7,18 @@ from __future__ import annotations
 import base64
 import binascii
 import ssl
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .. import sasl, trace
+from .. import trace
 from ..command import Command
 from ..connection import default_ssl_context
 from ..encoder import Atom, Raw, String
 from ..errors import AuthenticationError, IMAPError, ResponseError, SecurityError
 from ..types import ContinuationRequest, Namespaces, TaggedResponse
 from .base import CommandsBase
+
+if TYPE_CHECKING:
+    from .. import sasl
 
 
 class SessionCommands(CommandsBase):
@@ -136,6 +139,8 @@ class SessionCommands(CommandsBase):
         The initial response goes with the command when SASL-IR (RFC 4959)
         is offered.  Every SASL message is redacted from the trace.
         """
+        from .. import sasl  # the mechanisms are imported when first used (LOGIN needs none)
+
         mech = (
             mechanism
             if isinstance(mechanism, sasl.Mechanism)

@@ -36,11 +36,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-import platformdirs
-
 from tuimail.imap.sequence_set import STAR, SequenceSet
 from tuimail.mail.summary import MessageSummary
 
+from .location import CACHE_FILE_NAME, default_cache_path
 from .rows import MAX_FLAGS_BYTES, MAX_ROW_BYTES, RowCodec, encode_flags
 from .schema import CacheUnavailable, connect, is_corruption, move_aside, open_database, quick_check
 from .writer import CacheWriter
@@ -63,7 +62,6 @@ __all__ = ["CACHE_FILE_NAME", "HeaderCache", "MailboxCache", "MailboxState", "de
 
 _log = logging.getLogger("tuimail.mail.cache")
 
-CACHE_FILE_NAME = "headers.sqlite3"
 #: How long a read waits for a lock before answering "nothing cached".
 READ_BUSY_TIMEOUT = 0.5
 #: UIDs per ``IN (...)`` list in :meth:`MailboxCache.get`.
@@ -78,11 +76,6 @@ _ROW = (
     f"uid, CASE WHEN length(flags) <= {MAX_FLAGS_BYTES} THEN flags END, size, layout,"
     f" CASE WHEN length(summary) <= {MAX_ROW_BYTES} THEN summary END"
 )
-
-
-def default_cache_path() -> Path:
-    """Where the cache lives unless told otherwise: the platform's user cache folder."""
-    return Path(platformdirs.user_cache_dir("tuimail")) / CACHE_FILE_NAME
 
 
 @dataclass(frozen=True, slots=True)

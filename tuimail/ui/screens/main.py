@@ -36,18 +36,10 @@ from tuimail.mail.sanitize import sanitize
 from tuimail.mail.view_changes import Added
 from tuimail.session import messages as sm
 from tuimail.ui.bindings import MAIN_BINDINGS
-from tuimail.ui.line_commands import LineError, complete, parse
-from tuimail.ui.link_opener import LinkRefused, open_link
 from tuimail.ui.view_memory import ViewMemory
 from tuimail.ui.widgets import EnvelopeViewer, MailboxTree, MessageList, StatusBar
 from tuimail.ui.widgets.command_line import CommandLine
 from tuimail.ui.widgets.keys_footer import KeysFooter
-
-from .account_info import AccountInfoScreen
-from .confirm import ConfirmDialog
-from .dialogs import FolderPicker, SaveAttachmentDialog, SaveChoice
-from .error import ErrorScreen
-from .thread_layout import ThreadLayout, ThreadsLaidOut, lay_out_threads
 
 if TYPE_CHECKING:
     from tuimail.mail.mailbox_tree import MailboxNode
@@ -55,6 +47,12 @@ if TYPE_CHECKING:
     from tuimail.mail.render import RenderedMessage
     from tuimail.mail.summary import MessageSummary
     from tuimail.session.session import Session
+
+    from .dialogs import SaveChoice
+    from .thread_layout import ThreadLayout, ThreadsLaidOut
+
+# The dialogs, the other screens, the ``:`` command line's parser and the thread layout are
+# imported when first used: the first screen needs none of them.
 
 #: Pause after the cursor stops before the viewer shows the message under it (seconds).
 FOLLOW_DELAY = 0.15
@@ -121,6 +119,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.waiting = 0
         #: What is being saved, and how far (shown in the status bar); "" when nothing is.
         self.transfer = ""
+        #: Whether the session was told that the first screen is drawn.
+        self._first_screen_told = False
 
     # ---------------------------------------------------------------- layout
 
@@ -238,6 +238,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
             else:
                 self.app.exit(return_code=1, message=f"tuimail: {message.title}: {message.detail}")
 
+        from .error import ErrorScreen
+
         self.app.push_screen(ErrorScreen(message.title, message.detail, where=where), done)
 
     def on_mailboxes_loaded(self, message: sm.MailboxesLoaded) -> None:
@@ -284,6 +286,16 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self._restore = cursor_uid  # once its row is known again (reconnection)
         self.mailbox_tree.select_mailbox(view.name)
         self._update_status()
+        self._tell_first_screen()
+
+    def _tell_first_screen(self) -> None:
+        """Once the newest row (or an empty mailbox) is drawn, the session's follow-ups (the
+        UID order, counts, the oldest page) go on: they waited so as not to slow this frame."""
+        if self._first_screen_told:
+            return
+        if self.view.exists == 0 or self.message_list.summary_at(0) is not None:
+            self._first_screen_told = True
+            self.call_after_refresh(self.session.first_screen_shown)
 
     def on_view_changed(self, message: sm.ViewChanged) -> None:
         if message.generation != self.generation:
@@ -302,6 +314,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
             else:
                 self.viewer.set_banner("This message was removed by another client.")
         self._update_status()
+        self._tell_first_screen()
 
     def on_rows_failed(self, message: sm.RowsFailed) -> None:
         if message.generation == self.generation:
@@ -358,6 +371,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.say(f"Saved {message.path}", title="Attachment")
 
     def on_account_info(self, message: sm.AccountInfo) -> None:
+        from .account_info import AccountInfoScreen
+
         if not isinstance(self.app.screen, AccountInfoScreen):
             self.app.push_screen(AccountInfoScreen(message))
 
@@ -434,6 +449,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
             self.say(f"No attachment {message.index}", severity="warning")
             return
 
+        from .dialogs import SaveAttachmentDialog
+
         def chosen(choice: SaveChoice | None) -> None:
             if choice is not None:
                 self.session.save_attachment(
@@ -457,6 +474,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
     @on(EnvelopeViewer.OpenLink)
     def _open_link(self, message: EnvelopeViewer.OpenLink) -> None:
         """Hand link N to the user's opener (only http, https, mailto; asked for, never automatic)."""
+        from tuimail.ui.link_opener import LinkRefused, open_link
+
         try:
             process = open_link(message.url, getattr(self.app, "link_opener", None))
         except LinkRefused as refused:
@@ -525,6 +544,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
         line.open("/", current)
 
     def _complete(self, before: str) -> list[str]:
+        from tuimail.ui.line_commands import complete
+
         def candidates(kind: str) -> list[str]:
             if kind == "mailbox":
                 return [n.name for n in iter_nodes(self.mailboxes) if n.selectable]
@@ -545,6 +566,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
             return
         if not text:
             return
+        from tuimail.ui.line_commands import LineError, parse
+
         try:
             command, args = parse(text)
         except LineError as exc:
@@ -609,6 +632,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
         def chosen(name: str | None) -> None:
             if name:
                 self.sort_by(choices[name])
+
+        from .dialogs import FolderPicker
 
         self.app.push_screen(FolderPicker("Sort by", list(choices)), chosen)
 
@@ -700,6 +725,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
         shown = self._threads
         known = shown.threads if shown is not None and shown.listing is listing else None
 
+        from .thread_layout import ThreadsLaidOut, lay_out_threads
+
         def work() -> None:
             laid = lay_out_threads(view, listing, collapsed, known, cursor_uid=cursor_uid)
             self.post_message(ThreadsLaidOut(token, laid, cursor_uid))
@@ -787,6 +814,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
         def answered(yes: bool | None) -> None:
             if yes:
                 then()
+
+        from .confirm import ConfirmDialog
 
         self.app.push_screen(ConfirmDialog(sentence, destructive=always), answered)
 
@@ -922,6 +951,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
         def chosen(name: str | None) -> None:
             if name:
                 self._to_folder(verb, name)
+
+        from .dialogs import FolderPicker
 
         self.app.push_screen(FolderPicker(title, folders), chosen)
 
