@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
+
+if TYPE_CHECKING:
+    import sqlite3
 
 __all__ = ["OfflineQueue", "QueuedAction", "default_queue_path"]
 
@@ -82,6 +85,8 @@ class OfflineQueue:
         self._conn: sqlite3.Connection | None = None
         self._memory: list[QueuedAction] = []  # when there is no file
         if path is not None:
+            import sqlite3  # only for a file: the demo's queue lives in memory
+
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 self._conn = sqlite3.connect(path, check_same_thread=False, timeout=5)

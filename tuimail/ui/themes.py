@@ -23,7 +23,6 @@ file with the same ``name`` replaces an earlier one.  A bad file gives a
 
 from __future__ import annotations
 
-import importlib.resources
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
@@ -73,7 +72,14 @@ def bundled_theme_dirs() -> list[Path]:
     project = project_theme_dir()
     if project.is_dir():
         dirs.append(project)
+    packaged_here = Path(tuimail.__file__).parent / "themes"  # an install on the file system
+    if packaged_here.is_dir():  # importlib.resources (7 ms to import and ask) is then not needed
+        if packaged_here not in dirs:
+            dirs.append(packaged_here)
+        return dirs
     try:
+        import importlib.resources  # a package in a zip file
+
         packaged = importlib.resources.files("tuimail") / "themes"
         if packaged.is_dir():
             path = Path(str(packaged))

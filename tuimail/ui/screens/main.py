@@ -65,6 +65,9 @@ class MainScreen(Screen[None], inherit_bindings=False):
     #: Size classes that app.tcss lays the panes out by (the mailbox tree narrows, then hides).
     HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (50, "-narrow"), (70, "-medium"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (23, "-tall")]
+    #: The list has the focus from the start (not the tree first, then the list: each change of
+    #: focus restyles both).
+    AUTO_FOCUS = "#messages"
 
     def __init__(
         self,

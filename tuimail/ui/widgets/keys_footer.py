@@ -10,6 +10,7 @@ every other key stays on screen.
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.reactive import Reactive
 from textual.widgets import Footer
 
 __all__ = ["HELP_ACTIONS", "KeysFooter"]
@@ -26,4 +27,11 @@ class KeysFooter(Footer):
             # A FooterKey (Textual does not export the class) names its binding's action.
             if getattr(widget, "action", None) in HELP_ACTIONS:
                 widget.add_class("-help")
+            compact = getattr(type(widget), "compact", None)
+            bound = getattr(widget, "_reactive_connect", None) or {}  # what data_bind tied (Textual)
+            if isinstance(compact, Reactive) and "compact" in bound:
+                # Born as compact as the footer: binding it to Footer.compact then changes
+                # nothing, where each key was restyled twice more as it was mounted.
+                widget.set_reactive(compact, self.compact)
+                widget.set_class(self.compact, "-compact", update=False)
             yield widget
