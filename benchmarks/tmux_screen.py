@@ -105,6 +105,10 @@ class Pane:
         """User + system CPU time so far of the program and all its descendants (Linux /proc)."""
         return sum(_cpu(pid) for pid in _descendants(self.pid))
 
+    def own_cpu_seconds(self) -> float:
+        """User + system CPU time so far of the program's own process (its children not counted)."""
+        return _cpu(self.pid)
+
     def stop(self, quit_keys: Sequence[str], *, timeout: float = 10.0) -> bool:
         """Quit with the program's own keys; kill it when it does not exit within ``timeout``.
 

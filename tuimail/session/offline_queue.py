@@ -13,7 +13,6 @@ replays them.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from dataclasses import dataclass
@@ -113,6 +112,8 @@ class OfflineQueue:
                 )
                 self._memory.append(action)
                 return action
+            import json  # with a file only (as sqlite3): the demo's queue lives in memory
+
             cursor = self._conn.execute(
                 "INSERT INTO queued (account, mailbox, uidvalidity, kind, uids, detail)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
@@ -133,6 +134,8 @@ class OfflineQueue:
                 " WHERE account = ? ORDER BY id",
                 (account,),
             ).fetchall()
+        import json
+
         out = []
         for id_, acc, mailbox, uidvalidity, kind, uids, detail in rows:
             try:

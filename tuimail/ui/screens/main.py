@@ -140,7 +140,6 @@ class MainScreen(Screen[None], inherit_bindings=False):
                     viewer.now = self.clock  # type: ignore[assignment]  # the same zone as the list's dates
                 yield message_list
                 yield viewer
-        yield CommandLine(id="command-line")
         yield StatusBar(id="status")
         yield KeysFooter()
 
@@ -535,13 +534,23 @@ class MainScreen(Screen[None], inherit_bindings=False):
 
     # ---------------------------------------------------------- command line
 
-    def action_command_line(self, text: str = "") -> None:
-        line = self.query_one(CommandLine)
+    async def _command_line(self) -> CommandLine:
+        """The command line, mounted above the status bar when first opened: the first screen
+        does without it (and without parsing the styles of Textual's Input)."""
+        found = self.query(CommandLine)
+        if found:
+            return found.first()
+        line = CommandLine(id="command-line")
+        await self.mount(line, before=self.query_one(StatusBar))
+        return line
+
+    async def action_command_line(self, text: str = "") -> None:
+        line = await self._command_line()
         line.completer = self._complete
         line.open(":", text)
 
-    def action_search(self) -> None:
-        line = self.query_one(CommandLine)
+    async def action_search(self) -> None:
+        line = await self._command_line()
         line.completer = None
         current = self.listing.title if self.listing is not None and self.listing.kind == "search" else ""
         line.open("/", current)
@@ -745,12 +754,12 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.message_list.show_rows(laid.rows, cursor_uid=message.cursor_uid)
         self._update_status()
 
-    def on_search_failed(self, message: sm.SearchFailed) -> None:
+    async def on_search_failed(self, message: sm.SearchFailed) -> None:
         self._pending_query = None
         self.say(
             f"{message.reason} (at character {message.position + 1} of {message.text!r})", severity="warning"
         )
-        self.query_one(CommandLine).open("/", message.text)
+        (await self._command_line()).open("/", message.text)
         self._update_status()
 
     def _relist_soon(self) -> None:
