@@ -24,6 +24,7 @@ from tuimail.ui.accounts import AccountPane, OpenAccounts, open_accounts
 from tuimail.ui.binding_catalogue import Area, BindingRow
 from tuimail.ui.bindings import APP_BINDINGS
 from tuimail.ui.commands import TuimailCommands
+from tuimail.ui.fair_pumps import let_loop_run_between_messages
 from tuimail.ui.line_commands import COMMANDS
 from tuimail.ui.screens import ErrorScreen, FolderPicker, HelpScreen, MainScreen, SaveAttachmentDialog
 from tuimail.ui.screens.account_info import AccountInfoBody, AccountInfoScreen
@@ -145,6 +146,7 @@ class TuimailApp(App[None], inherit_bindings=False):
         """Before anything is mounted: a handler's error is reported instead of ending its widget;
         and connect and log in while the UI is still being built (messages wait for the screens)."""
         guard_message_handlers()
+        let_loop_run_between_messages()
         sys.setswitchinterval(SWITCH_INTERVAL)
         for pane in self.panes:
             pane.start()  # every account stays connected: its counts stay current (once only)
