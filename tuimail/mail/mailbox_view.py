@@ -70,6 +70,9 @@ class MailboxView:
         self._uids = array("I", bytes(4 * _check(name, exists)))
         self._unknown = exists  # slots whose UID is not known
         self._summaries: dict[int, MessageSummary] = {}
+        #: UIDs of summaries placed before their position was known (every other summary's UID is
+        #: at a known position).
+        self._unplaced: set[int] = set()
         #: How many rows were ever removed: a result computed while this
         #: did not change has positions that are still valid.
         self.removals = 0
@@ -82,6 +85,7 @@ class MailboxView:
         copy._uids = array("I", self._uids)
         copy._unknown = self._unknown
         copy._summaries = dict(self._summaries)
+        copy._unplaced = set(self._unplaced)
         copy.removals = self.removals
         return copy
 
@@ -224,6 +228,7 @@ class MailboxView:
     def _place(self, seqno: int, summary: MessageSummary) -> None:
         if seqno == 0 and summary.uid > 0:
             self._summaries[summary.uid] = summary  # position not known yet (a listing shows it)
+            self._unplaced.add(summary.uid)
             return
         if not 1 <= seqno <= len(self._uids) or summary.uid <= 0:
             return
@@ -247,8 +252,14 @@ class MailboxView:
         )
         self._uids = array("I", uids)
         self._unknown = self._uids.count(0)
-        if self._summaries:
-            for uid in self._summaries.keys() - set(self._uids):
-                del self._summaries[uid]
+        # Summaries of messages no longer there go.  When the order agrees, a summary whose UID had
+        # a position still has it: only those placed without one need looking up.
+        if not agrees:
+            gone: Iterable[int] = self._summaries.keys() - set(self._uids)
+        else:
+            gone = [uid for uid in self._unplaced if uid in self._summaries and uid not in self]
+        for uid in gone:
+            del self._summaries[uid]
+        self._unplaced.clear()
         if not agrees:
             self.removals += 1  # positions learnt before this are void

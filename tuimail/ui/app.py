@@ -6,6 +6,7 @@ import gc
 import logging
 import ssl
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -285,9 +286,11 @@ class TuimailApp(App[None], inherit_bindings=False):
         self.set_timer(GIVE_BACK_AFTER, self._give_back_start_memory)
 
     def _give_back_start_memory(self) -> None:
-        """What starting freed goes back to the system (the start's cycles collected first)."""
+        """What starting freed goes back to the system (the start's cycles collected first).  The
+        trim walks the C heap (tens of milliseconds when it is large): in a thread of its own
+        (ctypes lets the GIL go), not in the UI's."""
         gc.collect()  # only what is younger than the freeze: a few milliseconds
-        give_back_free_memory()
+        threading.Thread(target=give_back_free_memory, name="tuimail-trim", daemon=True).start()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's palette commands, without its "Keys" panel: "Help: keys" lists
