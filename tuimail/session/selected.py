@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tuimail.collector import PACER
+from tuimail.freeing import free_gradually
 from tuimail.imap.errors import NoResponseError
 from tuimail.imap.mailbox_state import MailboxState
 from tuimail.imap.sequence_set import STAR, SequenceSet
@@ -52,7 +53,7 @@ _log = logging.getLogger(__name__)
 #: Summaries fetched per FETCH command.
 FETCH_BATCH = 200
 #: Changes per message to the UI (each applied well inside its 50 ms budget).
-UI_PART = 1000
+UI_PART = 250
 #: Rows fetched as soon as a mailbox is open, before the list asks (a tall screen's worth; the
 #: list asks for any more it shows).
 FIRST_PAGE = 60
@@ -623,7 +624,7 @@ class SelectedMailbox:
                 unloaded[uid] = new
             elif summary.flags != new:
                 now[uid] = new
-        del data
+        free_gradually(data)  # 100,000 responses freed at once hold the GIL for a tenth of a second
         store = self._mailbox_cache
         if unloaded and store is not None:
             # Only what differs from the cache is a change (a warm start loads the newest rows
