@@ -24,6 +24,7 @@ from tuimail.ui.accounts import AccountPane, OpenAccounts, open_accounts
 from tuimail.ui.binding_catalogue import Area, BindingRow
 from tuimail.ui.bindings import APP_BINDINGS
 from tuimail.ui.commands import TuimailCommands
+from tuimail.ui.first_paint import StartScreenRun
 from tuimail.ui.line_commands import COMMANDS
 from tuimail.ui.screens import ErrorScreen, FolderPicker, HelpScreen, MainScreen, SaveAttachmentDialog
 from tuimail.ui.screens.account_info import AccountInfoBody, AccountInfoScreen
@@ -51,6 +52,9 @@ SWITCH_INTERVAL = 0.001
 
 #: Seconds after the first frame when the memory the start freed is given back to the system.
 GIVE_BACK_AFTER = 1.0
+#: Seconds after the first frame when the start screen is saved for the next start's first paint
+#: (the mailbox's rows and counts are in by then).
+SAVE_START_SCREEN_AFTER = 1.0
 
 
 class TuimailApp(App[None], inherit_bindings=False):
@@ -81,11 +85,15 @@ class TuimailApp(App[None], inherit_bindings=False):
         more_accounts: list[Account] | None = None,
         link_opener: str | None = None,
         accounts: OpenAccounts | None = None,
+        start_screen: StartScreenRun | None = None,
     ) -> None:
         """``accounts``: the sessions already opened (and perhaps started) for ``account`` and
         ``more_accounts`` (:func:`~tuimail.ui.accounts.open_accounts`, as the command does so
-        that they connect while the UI is built); without it they are opened here."""
+        that they connect while the UI is built); without it they are opened here.
+        ``start_screen``: the command's first paint, and where to save the start screen for the
+        next one (:mod:`tuimail.ui.first_paint`; in a terminal, never for the demo)."""
         super().__init__()
+        self._start_screen = start_screen
         self._switch_interval = sys.getswitchinterval()  # restored when the app ends
         #: The config's command for opening links (None: the platform's opener).
         self.link_opener = link_opener
@@ -150,6 +158,8 @@ class TuimailApp(App[None], inherit_bindings=False):
             pane.start()  # every account stays connected: its counts stay current (once only)
 
     def on_mount(self) -> None:
+        if self._start_screen is not None:
+            self._start_screen.app_started = True  # the driver drew over the first paint, if any
         for problem in self._theme_problems:
             self.notify(problem, title="Themes", severity="warning", markup=False)
         if self.keymap:
@@ -281,6 +291,15 @@ class TuimailApp(App[None], inherit_bindings=False):
         PACER.freeze_now(collect=False)
         collector.resume()
         self.set_timer(GIVE_BACK_AFTER, self._give_back_start_memory)
+        if self._start_screen is not None:
+            self.set_timer(SAVE_START_SCREEN_AFTER, self._save_start_screen)
+
+    async def _save_start_screen(self) -> None:
+        """Save the start screen for the next start's first paint (:mod:`tuimail.ui.start_screen`)."""
+        from tuimail.ui.start_screen import save_start_screen
+
+        if self._start_screen is not None and self.current == 0:
+            await save_start_screen(self, self._start_screen.target, self.session.account_key)
 
     def _give_back_start_memory(self) -> None:
         """What starting freed goes back to the system (the start's cycles collected first)."""
