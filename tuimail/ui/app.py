@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.screen import Screen
@@ -24,6 +25,7 @@ from tuimail.ui.accounts import AccountPane, OpenAccounts, open_accounts
 from tuimail.ui.binding_catalogue import Area, BindingRow
 from tuimail.ui.bindings import APP_BINDINGS
 from tuimail.ui.commands import TuimailCommands
+from tuimail.ui.early_keys import EarlyKeys
 from tuimail.ui.first_paint import StartScreenRun
 from tuimail.ui.line_commands import COMMANDS
 from tuimail.ui.screens import ErrorScreen, FolderPicker, HelpScreen, MainScreen, SaveAttachmentDialog
@@ -94,6 +96,8 @@ class TuimailApp(App[None], inherit_bindings=False):
         next one (:mod:`tuimail.ui.first_paint`; in a terminal, never for the demo)."""
         super().__init__()
         self._start_screen = start_screen
+        #: After a first paint, keys typed before the mailbox is on the app's screen wait for it.
+        self._early_keys = EarlyKeys(self) if start_screen is not None and start_screen.paint else None
         self._switch_interval = sys.getswitchinterval()  # restored when the app ends
         #: The config's command for opening links (None: the platform's opener).
         self.link_opener = link_opener
@@ -156,6 +160,11 @@ class TuimailApp(App[None], inherit_bindings=False):
         sys.setswitchinterval(SWITCH_INTERVAL)
         for pane in self.panes:
             pane.start()  # every account stays connected: its counts stay current (once only)
+
+    async def on_event(self, event: events.Event) -> None:
+        if self._early_keys is not None and self._early_keys.hold(event):
+            return
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         if self._start_screen is not None:
