@@ -39,7 +39,6 @@ import re
 import shutil
 import sqlite3
 import sys
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
@@ -319,6 +318,8 @@ class TemplateTarget:
 
 def save_template(path: Path, screen: StartScreen) -> None:
     """Write ``screen`` to ``path`` atomically (a file beside it, renamed over it), mode 0600."""
+    import tempfile
+
     screen.check()
     data = screen.to_json().encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
