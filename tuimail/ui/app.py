@@ -98,6 +98,10 @@ class TuimailApp(App[None], inherit_bindings=False):
         self._start_screen = start_screen
         #: After a first paint, keys typed before the mailbox is on the app's screen wait for it.
         self._early_keys = EarlyKeys(self) if start_screen is not None and start_screen.paint else None
+        if self._early_keys is not None:
+            from tuimail.ui.painted_driver import over_first_paint
+
+            self.driver_class = over_first_paint(self.driver_class)
         self._switch_interval = sys.getswitchinterval()  # restored when the app ends
         #: The config's command for opening links (None: the platform's opener).
         self.link_opener = link_opener
