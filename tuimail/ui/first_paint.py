@@ -274,7 +274,7 @@ def _size(value: Any) -> int:
 
 
 def _number(value: Any) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or not -1 <= value <= MAX_CELLS:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_CELLS:
         raise TypeError(f"not a small number: {value!r}")
     return value
 
