@@ -203,6 +203,9 @@ class StallSampler:
     every: float = 0.002
     #: (time, stack innermost first) of every sample taken during a stall.
     samples: list[tuple[float, tuple[Frame, ...]]] = field(default_factory=list)
+    #: (time, thread name, stack) of the other threads at the same moments: the sampler runs
+    #: only when it has the GIL, so a thread that held it for long shows where it let it go.
+    others: list[tuple[float, str, tuple[Frame, ...]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._stop = threading.Event()
@@ -220,8 +223,13 @@ class StallSampler:
         while not self._stop.wait(self.every):
             now = clock()
             if probe.running and now - probe.last_tick - probe.interval > self.after:
-                frame = sys._current_frames().get(probe.thread_id)
-                self.samples.append((now, _stack(frame)))
+                frames = sys._current_frames()
+                self.samples.append((now, _stack(frames.get(probe.thread_id))))
+                names = {t.ident: t.name for t in threading.enumerate()}
+                me = threading.get_ident()
+                for ident, frame in frames.items():
+                    if ident not in (probe.thread_id, me):
+                        self.others.append((now, names.get(ident, str(ident)), _stack(frame)))
 
     def blame(self, t0: float, t1: float, *, keep: Iterable[str] = ("tuimail",), top: int = 3) -> list[str]:
         """For the samples in [t0, t1): the innermost frames of our code (paths containing one of
@@ -248,6 +256,24 @@ class StallSampler:
         lines = [f"{taken} stack samples in the loop thread during stalls"]
         lines += [f"  {n:5d} in  {where}" for where, n in ours.most_common(top * 4)]
         lines += [f"  {n:5d} innermost {where}" for where, n in innermost.most_common(top)]
+        return lines + self._blame_others(t0, t1, keep, top)
+
+    def _blame_others(self, t0: float, t1: float, keep: tuple[str, ...], top: int) -> list[str]:
+        """The other threads at the stall samples: each one's innermost frame of our code."""
+        by_thread: dict[str, Counter[str]] = {}
+        for t, name, stack in self.others:
+            if not t0 <= t < t1:
+                continue
+            ours = next((f for f in stack if any(k in f[0] for k in keep)), stack[0] if stack else None)
+            if ours is None or (stack and stack[0][2] in ("wait", "select", "_wait_for_tstate_lock")):
+                continue  # a thread asleep was not what held the loop up
+            by_thread.setdefault(name.split("-")[0] if name.startswith("Thread-") else name, Counter())[
+                _where(ours) + (f" (in {_where(stack[0])})" if stack[0] is not ours else "")
+            ] += 1
+        lines: list[str] = []
+        for name, counter in sorted(by_thread.items(), key=lambda kv: -sum(kv[1].values())):
+            lines.append(f"  other thread {name}: {sum(counter.values())} samples awake")
+            lines += [f"  {n:7d} at {where}" for where, n in counter.most_common(top)]
         return lines
 
 

@@ -170,3 +170,21 @@ def test_unread_count_follows_flags_and_expunges_from_the_known_set() -> None:
     assert not unread.removed(99) and unread.count == 1
     unread.removed(0)  # a message whose UID the client never learnt
     assert unread.count is None and unread.stale
+
+
+@pytest.mark.parametrize("first_known", [True, False])
+def test_the_uid_order_keeps_the_summaries_of_messages_still_there_and_drops_the_rest(first_known: bool) -> None:
+    """Whether the new order agrees with the known positions (only placed-without-position
+    summaries are looked up) or not (every summary is checked), the result is the same."""
+    view = MailboxView("INBOX", 3, generation=1)
+    if first_known:
+        loaded(view, (1, 10))  # agrees with the order below
+    else:
+        loaded(view, (1, 11))  # 11 is not in it: positions learnt before are void
+    loaded(view, (0, 30), (0, 99))  # a listing's rows, positions not known
+    view.apply(UidsKnown(array("I", [10, 20, 30])))
+    assert view.complete
+    assert view.summary(30) is not None and view.summary(99) is None
+    assert (view.summary(10) is not None) is first_known
+    assert view.summary(11) is None
+    assert view.loaded_count() == (2 if first_known else 1)

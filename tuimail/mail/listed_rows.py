@@ -18,7 +18,10 @@ from collections.abc import Iterable, Sequence
 from .mailbox_view import MailboxView
 from .summary import MessageSummary
 
-__all__ = ["ListedRows"]
+__all__ = ["LINEAR_LOOKUPS", "ListedRows"]
+
+#: Look-ups of a row by UID answered by a linear scan before an index is built.
+LINEAR_LOOKUPS = 16
 
 
 class ListedRows:
@@ -38,6 +41,7 @@ class ListedRows:
         self._uids = array("I", uids)
         self._depths = array("H", (min(d, 0xFFFF) for d in depths)) if depths is not None else None
         self._index: dict[int, int] | None = None
+        self._scans = 0
         #: Rows that stand for more messages (a collapsed thread): row's UID -> every UID it holds.
         self.folded = folded or {}
 
@@ -67,9 +71,25 @@ class ListedRows:
         return self.view.summary(uid) if uid is not None else None
 
     def row_of_uid(self, uid: int) -> int | None:
+        index = self._index
+        if index is None:
+            # The first few look-ups (showing the list: its cursor) scan in C, about a millisecond at
+            # 100,000 rows; the index (15-30 ms to build in the UI thread) only once more are asked.
+            if self._scans < LINEAR_LOOKUPS:
+                self._scans += 1
+                try:
+                    return self._uids.index(uid) if 0 < uid <= 0xFFFFFFFF else None
+                except ValueError:
+                    return None
+            self.build_index()
+            index = self._index
+            assert index is not None
+        return index.get(uid)
+
+    def build_index(self) -> None:
+        """Build the UID -> row index now (in a worker thread, before the UI thread looks rows up)."""
         if self._index is None:
-            self._index = {u: row for row, u in enumerate(self._uids)}
-        return self._index.get(uid)
+            self._index = dict(zip(self._uids, range(len(self._uids)), strict=True))
 
     def depth_at_row(self, row: int) -> int:
         return self._depths[row] if self._depths is not None and 0 <= row < len(self._depths) else 0
@@ -105,4 +125,5 @@ class ListedRows:
         if self._depths is not None:
             self._depths = array("H", (self._depths[i] for i in keep))
         self._index = None
+        self._scans = 0
         return rows

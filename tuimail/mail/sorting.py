@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Any
 
+from tuimail.freeing import free_gradually
 from tuimail.imap.types import Address, Envelope, FetchData
 
 from .headers import decode_text
@@ -40,6 +41,7 @@ __all__ = [
     "fetch_items_for",
     "parse_sort_keys",
     "sort_uids",
+    "stable_order",
 ]
 
 #: Subjects longer than this (after whitespace folding) are cut before base
@@ -406,22 +408,25 @@ def sort_uids(items: Iterable[SortItem], keys: Iterable[str]) -> list[int]:
     """
     parsed = parse_sort_keys(keys)
     rows: Sequence[SortItem] = list(items)
-    rows = [rows[i] for i in _order([item.uid for item in rows], reverse=False)]
+    rows = [rows[i] for i in stable_order([item.uid for item in rows], reverse=False)]
     # Stable sorts from the last key to the first: ties keep the order the
     # later keys (and finally the UID) gave them.  reverse=True keeps ties
     # in their previous order too.
     for key, reverse in reversed(parsed):
         function = _key_function(key)
         values = [function(item) for item in rows]
-        rows = [rows[i] for i in _order(values, reverse=reverse)]
-    return [item.uid for item in rows]
+        rows = [rows[i] for i in stable_order(values, reverse=reverse)]
+        free_gradually(values)
+    uids = [item.uid for item in rows]
+    free_gradually(rows)  # 100,000 items and their texts: freed at once, they would stall the UI thread
+    return uids
 
 
-#: Values sorted in one go by :func:`_order`; longer lists are sorted in runs of this many.
+#: Values sorted in one go by :func:`stable_order`; longer lists are sorted in runs of this many.
 SORT_RUN = 8192
 
 
-def _order(values: list[Any], *, reverse: bool) -> list[int]:
+def stable_order(values: list[Any], *, reverse: bool = False) -> list[int]:
     """The positions of ``values`` in sorted order, stable (ties keep their order, also with
     ``reverse``).  One sort of 100,000 strings compares in C from start to end, holding the
     GIL for all of it (the UI thread stops meanwhile); runs of :data:`SORT_RUN` are sorted

@@ -164,6 +164,14 @@ class MessageSummary:
     size: int
     has_attachment: bool
 
+    def with_flags(self, flags: frozenset[str]) -> MessageSummary:
+        """The same message with other flags (positional: half the cost of ``dataclasses.replace``,
+        which a flag change of 10,000 messages pays in the UI thread)."""
+        return MessageSummary(
+            self.uid, self.seqno, flags, self.date, self.from_, self.from_address, self.to,
+            self.subject, self.size, self.has_attachment,
+        )  # fmt: skip
+
     def _has_flag(self, flag: str) -> bool:
         if flag in self.flags:
             return True

@@ -32,10 +32,11 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from tuimail.freeing import free_gradually
 from tuimail.imap.types import Envelope, FetchData, ThreadMember
 
 from .headers import decode_bytes
-from .sorting import casemap, extract_base_subject, sent_timestamp
+from .sorting import casemap, extract_base_subject, sent_timestamp, stable_order
 
 __all__ = [
     "MAX_REFERENCES",
@@ -457,14 +458,26 @@ def thread_references(items: Iterable[ThreadItem]) -> list[ThreadMember]:
             roots.append(children[0])  # a dummy with one child: the child is the root
         else:
             roots.append(_dummy(children))
-    roots.sort(key=_key)
+    roots = _by_key(roots)
 
     # Step 5: gather threads with the same base subject.
     roots = _gather_by_subject(roots)
 
     # Step 6: siblings by sent date, then UID.
-    roots.sort(key=_key)
-    return _members(roots)
+    members = _members(_by_key(roots))
+    # A whole mailbox's containers, freed a slice at a time (tuimail.freeing), not all at the return.
+    free_gradually(nodes)
+    free_gradually(containers.item)
+    free_gradually(containers.by_id)
+    free_gradually(roots)
+    free_gradually(rows)
+    return members
+
+
+def _by_key(nodes: list[_Node]) -> list[_Node]:
+    """``nodes`` by their sort key; in runs (:func:`stable_order`), so that no single sort of
+    100,000 keys holds the GIL throughout."""
+    return [nodes[i] for i in stable_order([_key(node) for node in nodes])]
 
 
 def _gather_by_subject(roots: list[_Node]) -> list[_Node]:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from tuimail.freeing import free_gradually
 from tuimail.imap.errors import NoResponseError
 from tuimail.mail.query import CompiledQuery, QueryError, badcharset_charsets, charset_fallback, compile_query
 from tuimail.mail.sorting import SortItem, fetch_items_for, sort_uids
@@ -121,7 +122,9 @@ class Listings:
     ) -> list[int]:
         items = fetch_items_for(keys)
         data = await client.uid_fetch_items(uids if uids is not None else "1:*", items)
-        return sort_uids((SortItem.from_fetch(fd) for fd in data if "UID" in fd.attr), keys)
+        order = sort_uids((SortItem.from_fetch(fd) for fd in data if "UID" in fd.attr), keys)
+        free_gradually(data)  # a whole mailbox's responses: freed at once, they would stall the UI
+        return order
 
     async def threads(self, client: SessionClient) -> None:
         """THREAD=REFERENCES (RFC 5256 §2.2) of the whole mailbox, else threaded on the client."""
@@ -135,5 +138,6 @@ class Listings:
         else:
             data = await client.uid_fetch_items("1:*", THREAD_FETCH_ITEMS)
             threads = thread_references(ThreadItem.from_fetch(fd) for fd in data if "UID" in fd.attr)
+            free_gradually(data)
         if self.selected.view is view:
             self._post(m.Listed(view.generation, "threads", "threads", (), threads=tuple(threads)))

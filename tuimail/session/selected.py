@@ -50,7 +50,7 @@ _log = logging.getLogger(__name__)
 #: Summaries fetched per FETCH command.
 FETCH_BATCH = 200
 #: Changes per message to the UI (each applied well inside its 50 ms budget).
-UI_PART = 1000
+UI_PART = 250
 #: Rows fetched as soon as a mailbox is open, before the list asks (a tall screen's worth; the
 #: list asks for any more it shows).
 FIRST_PAGE = 60

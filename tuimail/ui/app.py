@@ -6,6 +6,7 @@ import gc
 import logging
 import ssl
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +27,7 @@ from tuimail.ui.binding_catalogue import Area, BindingRow
 from tuimail.ui.bindings import APP_BINDINGS
 from tuimail.ui.commands import TuimailCommands
 from tuimail.ui.early_keys import EarlyKeys
+from tuimail.ui.fair_pumps import let_loop_run_between_messages
 from tuimail.ui.first_paint import StartScreenRun
 from tuimail.ui.line_commands import COMMANDS
 from tuimail.ui.screens import ErrorScreen, FolderPicker, HelpScreen, MainScreen, SaveAttachmentDialog
@@ -161,6 +163,7 @@ class TuimailApp(App[None], inherit_bindings=False):
         """Before anything is mounted: a handler's error is reported instead of ending its widget;
         and connect and log in while the UI is still being built (messages wait for the screens)."""
         guard_message_handlers()
+        let_loop_run_between_messages()
         sys.setswitchinterval(SWITCH_INTERVAL)
         for pane in self.panes:
             pane.start()  # every account stays connected: its counts stay current (once only)
@@ -315,9 +318,11 @@ class TuimailApp(App[None], inherit_bindings=False):
             await save_start_screen(self, self._start_screen.target, self.session.account_key)
 
     def _give_back_start_memory(self) -> None:
-        """What starting freed goes back to the system (the start's cycles collected first)."""
+        """What starting freed goes back to the system (the start's cycles collected first).  The
+        trim walks the C heap (tens of milliseconds when it is large): in a thread of its own
+        (ctypes lets the GIL go), not in the UI's."""
         gc.collect()  # only what is younger than the freeze: a few milliseconds
-        give_back_free_memory()
+        threading.Thread(target=give_back_free_memory, name="tuimail-trim", daemon=True).start()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's palette commands, without its "Keys" panel: "Help: keys" lists

@@ -55,7 +55,7 @@ def lay_out_threads(
             view, [r.uid for r in rows], title="threads", depths=[r.depth for r in rows], folded=folded
         )
         del rows
-        listed.row_of_uid(cursor_uid or 0)  # its index built here, not in the UI thread
+        listed.build_index()  # here, not in the UI thread
     return ThreadLayout(listing, threads, listed, frozenset(collapsed))
 
 
