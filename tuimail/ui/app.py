@@ -9,6 +9,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -310,12 +311,16 @@ class TuimailApp(App[None], inherit_bindings=False):
         if self._start_screen is not None:
             self.set_timer(SAVE_START_SCREEN_AFTER, self._save_start_screen)
 
-    async def _save_start_screen(self) -> None:
-        """Save the start screen for the next start's first paint (:mod:`tuimail.ui.start_screen`)."""
+    async def _save_start_screen(self, tries: int = 5) -> None:
+        """Save the start screen for the next start's first paint (:mod:`tuimail.ui.start_screen`);
+        while it is not the plain start screen, or a redraw is under way, again a little later."""
         from tuimail.ui.start_screen import save_start_screen
 
-        if self._start_screen is not None and self.current == 0:
-            await save_start_screen(self, self._start_screen.target, self.session.account_key)
+        if self._start_screen is None or self.current != 0:
+            return
+        saved = await save_start_screen(self, self._start_screen.target, self.session.account_key)
+        if not saved and tries > 1:
+            self.set_timer(SAVE_START_SCREEN_AFTER / 2, partial(self._save_start_screen, tries - 1))
 
     def _give_back_start_memory(self) -> None:
         """What starting freed goes back to the system (the start's cycles collected first).  The
