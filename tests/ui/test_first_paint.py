@@ -86,11 +86,16 @@ def template(**changes: Any) -> fp.StartScreen:
         account_key=ACCOUNT_KEY,
         lines=tuple(lines),
         rows=fp.RowRegion(10, 2, WIDTH - 10, HEIGHT - 3),
+        columns=widths(Columns.for_width(WIDTH - 10)),
         cursor="cursor",
         styles=styles,
     )
     values.update(changes)
     return fp.StartScreen(**values)
+
+
+def widths(columns: Columns) -> tuple[int, ...]:
+    return (columns.width, columns.flags, columns.date, columns.from_, columns.subject, columns.size)
 
 
 @pytest.fixture
@@ -169,6 +174,15 @@ def test_a_template_with_rows_outside_the_screen_is_not_saved(tmp_path: Path) ->
     with pytest.raises(fp.TemplateError):
         fp.save_template(tmp_path / fp.TEMPLATE_NAME, template(rows=fp.RowRegion(10, 2, WIDTH, 5)))
     assert not (tmp_path / fp.TEMPLATE_NAME).exists()
+
+
+def test_columns_laid_out_otherwise_than_the_template_s_draw_nothing() -> None:
+    """The message list's column code changed since the template was saved: no first paint."""
+    columns = widths(Columns.for_width(WIDTH - 10))
+    other = template(columns=(columns[0], columns[1], columns[2], columns[3] + 1, columns[4] - 1, columns[5]))
+    other.check()  # a sound template...
+    with pytest.raises(fp.TemplateError):  # ...that this code does not draw
+        fp.render_first_screen(other, [summary(1, "Message 1")], NOW)
 
 
 # ------------------------------------------------------------------ the cached rows

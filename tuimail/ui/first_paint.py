@@ -207,6 +207,9 @@ class StartScreen:
     #: Every screen line: SGR sequences and printable text, ``width`` cells each.
     lines: tuple[str, ...]
     rows: RowRegion
+    #: The rows' column widths (:class:`~tuimail.ui.widgets.row_format.Columns`: width, flags,
+    #: date, from, subject, size); the first paint draws only when its own are the same.
+    columns: tuple[int, ...]
     #: The row base of the first row (the cursor's): ``cursor``, or ``cursor_blurred``.
     cursor: str
     #: SGR parameters of each row style, by ``"+".join(StyleKey)``.
@@ -215,6 +218,7 @@ class StartScreen:
     def to_json(self) -> str:
         data = asdict(self)
         data["lines"] = list(self.lines)
+        data["columns"] = list(self.columns)
         data["styles"] = dict(self.styles)
         return json.dumps({"tuimail_start_screen": TEMPLATE_VERSION, **data}, ensure_ascii=False)
 
@@ -232,12 +236,13 @@ class StartScreen:
             identity = StartIdentity(**_typed(data["identity"], StartIdentity.__annotations__))
             rows = RowRegion(**{k: _number(v) for k, v in _mapping(data["rows"]).items()})
             account_key = _string(data["account_key"])
+            columns = tuple(_number(n) for n in _sequence(data["columns"]))
             cursor = _string(data["cursor"])
             lines = tuple(_string(line) for line in _sequence(data["lines"]))
             styles = {_string(k): _string(v) for k, v in _mapping(data["styles"]).items()}
         except (KeyError, TypeError) as e:
             raise TemplateError(f"missing or mistyped field: {e}") from None
-        screen = cls(width, height, identity, account_key, lines, rows, cursor, styles)
+        screen = cls(width, height, identity, account_key, lines, rows, columns, cursor, styles)
         screen.check()
         return screen
 
@@ -259,6 +264,8 @@ class StartScreen:
             raise TemplateError("the rows are outside the screen")
         if not (0 < rows.height and rows.y + rows.height <= self.height and rows.width > 0):
             raise TemplateError("the rows are outside the screen")
+        if len(self.columns) != 6 or self.columns[0] != rows.width:
+            raise TemplateError("the column widths are not the rows'")
         if self.cursor not in ("cursor", "cursor_blurred", "base"):
             raise TemplateError(f"unknown cursor style {self.cursor!r}")
         for key, sgr in self.styles.items():
@@ -484,6 +491,11 @@ def _columns(width: int) -> Columns:
     return columns
 
 
+def _widths(columns: Columns) -> tuple[int, ...]:
+    """What a template keeps of :class:`~tuimail.ui.widgets.row_format.Columns`."""
+    return (columns.width, columns.flags, columns.date, columns.from_, columns.subject, columns.size)
+
+
 def render_first_screen(screen: StartScreen, rows: Sequence[RowFields], now: datetime) -> str:
     """What the first paint writes: the alternate screen, the cursor hidden, the template's lines
     and, over its row region, ``rows`` as the message list draws them (the first under the
@@ -491,6 +503,8 @@ def render_first_screen(screen: StartScreen, rows: Sequence[RowFields], now: dat
     row_spans: Callable[..., list[Span]] = _row_format().row_spans
     region = screen.rows
     columns = _columns(region.width)
+    if _widths(columns) != screen.columns:
+        raise TemplateError("the message list lays out its columns otherwise now")
     styles = screen.styles
 
     def styled(spans: list[Span]) -> str:

@@ -112,13 +112,15 @@ def capture_start_screen(app: App[Any], identity: StartIdentity, account_key: st
         return None
     lines = tuple(_line(strip, console) for strip in strips)
     region = message_list.scrollable_content_region
-    header = 1  # the column header line does not scroll
+    header = message_list._header  # the column header line, which does not scroll
     rows = RowRegion(region.x, region.y + header, region.width, region.height - header)
-    if rows.height <= 0 or Columns.for_width(rows.width).width != message_list._columns.width:
+    columns = message_list._columns  # as the list laid out its rows
+    if rows.height <= 0 or columns != Columns.for_width(rows.width):
         return None
     styles = _row_styles(message_list, console)
     cursor = "cursor" if message_list.has_focus else "cursor_blurred"
-    template = StartScreen(width, height, identity, account_key, lines, rows, cursor, styles)
+    widths = (columns.width, columns.flags, columns.date, columns.from_, columns.subject, columns.size)
+    template = StartScreen(width, height, identity, account_key, lines, rows, widths, cursor, styles)
     template.check()
     if not _rows_drawn_again(template, message_list):
         _log.info("start screen not saved: its rows cannot be drawn again as the app drew them")
