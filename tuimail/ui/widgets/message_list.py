@@ -580,10 +580,7 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
             held=held,
         )
         style_of = styles.combined
-        strip = Strip([Segment(text, style_of(key)) for text, key in spans])
-        if strip.cell_length != columns.width:
-            strip = strip.adjust_cell_length(columns.width, style_of(spans[0][1][:1]))
-        return strip
+        return Strip([Segment(text, style_of(key)) for text, key in spans], columns.width)  # width exact
 
     # ------------------------------------------------------------- lazy loading
 
