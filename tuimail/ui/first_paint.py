@@ -609,7 +609,10 @@ def start(
     except (OSError, ValueError, ImportError):
         return None
     run = StartScreenRun(TemplateTarget(template_path(cache), identity))
-    run.paint = paint_first_screen(identity, cache_path=cache)
+    try:
+        run.paint = paint_first_screen(identity, cache_path=cache)
+    except Exception:  # noqa: BLE001 - a first paint is a help, never a reason not to start
+        run.paint = None
     if run.paint is not None:
         hold_for_tests()
     return run
