@@ -19,6 +19,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 
 from tests.session.support import BASE, PASSWORD, USER, make_message, pymap_thread, seeded
 from tuimail.ui import first_paint as fp
@@ -30,6 +31,52 @@ if shutil.which("tmux") is None:
     if os.environ.get("TUIMAIL_REQUIRE_TMUX"):
         pytest.fail("tmux is required (TUIMAIL_REQUIRE_TMUX is set)", pytrace=False)
     pytest.skip("tmux is not installed", allow_module_level=True)
+
+
+_SGR_OR_CHAR = re.compile(r"\x1b\[([0-9;]*)m|(.)", re.DOTALL)
+
+
+def tmux_cells(line: str) -> list[tuple[str, tuple[object, ...]]]:
+    """One line of ``capture-pane -e`` as cells: (character, (foreground, background, attributes));
+    tmux writes only the SGR changes from one cell to the next, so they are accumulated."""
+    fg: object = None
+    bg: object = None
+    attrs: set[int] = set()
+    cells: list[tuple[str, tuple[object, ...]]] = []
+    for match in _SGR_OR_CHAR.finditer(line):
+        params, char = match.groups()
+        if char is not None:
+            cells.append((char, (fg, bg, frozenset(attrs))))
+            if cell_len(char) == 2:
+                cells.append(("", (fg, bg, frozenset(attrs))))
+            continue
+        numbers = [int(n) if n else 0 for n in params.split(";")]
+        i = 0
+        while i < len(numbers):
+            n = numbers[i]
+            if n == 0:
+                fg, bg, attrs = None, None, set()
+            elif n in (38, 48):
+                size = 3 if numbers[i + 1] == 5 else 5
+                colour = tuple(numbers[i + 1 : i + size])
+                fg, bg = (colour, bg) if n == 38 else (fg, colour)
+                i += size - 1
+            elif n == 39:
+                fg = None
+            elif n == 49:
+                bg = None
+            elif 30 <= n <= 37 or 90 <= n <= 97:
+                fg = n
+            elif 40 <= n <= 47 or 100 <= n <= 107:
+                bg = n
+            elif 1 <= n <= 9:
+                attrs.add(n)
+            elif 21 <= n <= 29:
+                attrs.discard(n - 20)
+                if n == 22:
+                    attrs.discard(2)
+            i += 1
+    return cells
 
 
 class Tmux:
@@ -158,10 +205,15 @@ def test_the_first_paint_shows_the_rows_the_app_then_draws(
     while template.stat().st_mtime_ns == before:
         assert time.monotonic() < deadline, "the app never saved its start screen"
         time.sleep(0.05)
-    app_text, app = tmux.screen(name), tmux.screen(name, colours=True)
-    rows = range(saved.rows.y, saved.rows.y + saved.rows.height)
-    assert [painted_text[y] for y in rows] == [app_text[y] for y in rows]
-    assert [painted[y] for y in rows] == [app[y] for y in rows]  # colours too
+    app = tmux.screen(name, colours=True)
+    region = saved.rows
+    ys, xs = range(region.y, region.y + region.height), slice(region.x, region.x + region.width)
+    painted_rows = [tmux_cells(painted[y])[xs] for y in ys]
+    app_rows = [tmux_cells(app[y])[xs] for y in ys]
+    text = ["".join(c for c, _ in row) for row in painted_rows]
+    assert text == ["".join(c for c, _ in row) for row in app_rows]
+    assert painted_rows == app_rows  # colours too
+    assert len({style for row in app_rows for _, style in row}) > 3  # unread, muted, cursor...
     assert "Message number 48" in painted_text[saved.rows.y + 13]
     # Mail text is sanitised in the first paint as in the app.
     newest = painted_text[saved.rows.y]
