@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tuimail.collector import PACER
+from tuimail.freeing import free_gradually
 from tuimail.imap.errors import NoResponseError
 from tuimail.imap.mailbox_state import MailboxState
 from tuimail.imap.sequence_set import STAR, SequenceSet
@@ -621,7 +622,7 @@ class SelectedMailbox:
                 unloaded[uid] = new
             elif summary.flags != new:
                 now[uid] = new
-        del data
+        free_gradually(data)  # 100,000 responses freed at once hold the GIL for a tenth of a second
         store = self._mailbox_cache
         if unloaded and store is not None:
             # Only what differs from the cache is a change (a warm start loads the newest rows

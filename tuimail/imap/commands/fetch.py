@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from tuimail.freeing import free_gradually
+
 from ..encoder import Atom, Raw
 from ..types import FetchData
 from .base import CommandsBase, SetLike
@@ -110,4 +112,6 @@ class FetchCommands(CommandsBase):
             args.append(modifiers)
         collect = ("FETCH", "VANISHED") if vanished else ("FETCH",)
         cmd = await self._run(name, *args, collect=collect, numbers=numbers, uid=name.startswith("UID"))
-        return [r.data for r in cmd.responses if r.name == "FETCH"]
+        data = [r.data for r in cmd.responses if r.name == "FETCH"]
+        free_gradually(cmd.responses)  # a whole mailbox's raw responses: not all in one bytecode
+        return data
