@@ -16,6 +16,10 @@ polling ``tmux capture-pane`` about every 10 ms:
 * second start, warm: the same again with the state the first start left
   (tuimail's cache once it has one; aerc with ``cache-headers = true``;
   neomutt with ``header_cache``);
+* second start, keys answered: in the same warm start, the program's key for
+  the oldest message is sent the moment the newest subject is seen; from
+  launch until the oldest message's subject is on screen (a start that draws
+  before it can act on keys shows it here);
 * jump to the oldest message: from sending the program's own key for it
   (``G`` in tuimail and aerc, ``*`` in neomutt) until the oldest message's
   subject is on screen;
@@ -28,6 +32,12 @@ and caches in their steady state; figures are medians over ``--runs``
 rounds.  Finally tuimail is started once more with its protocol trace
 (logger ``tuimail.imap.protocol``, via benchmarks/traced_tuimail.py) to
 list the commands and round trips before its first screen.
+
+``--autogroup-nice N`` (Linux, -N needs root) runs each pane's scheduling
+group at niceness N, as benchmarks/demo_start.py does: each tmux pane is a
+session of its own, and under autogroup scheduling a plain ``nice`` does
+nothing against other sessions' processes; -15 approximates a quiet machine
+when other work shares it.  The load average is printed before each round.
 
 This is a benchmark, not a test: it prints figures and tuimail's ratio to
 each peer measured in the same run.
@@ -68,6 +78,7 @@ MEASURES = [
     ("cold_cpu", "  its CPU time (s)"),
     ("warm", "second start, warm (s)"),
     ("warm_cpu", "  its CPU time (s)"),
+    ("warm_keys", "warm, keys answered (s)"),
     ("jump", "jump to oldest (s)"),
     ("rss", "memory, RSS (MB)"),
 ]
@@ -154,6 +165,14 @@ def settle_rss(pane: Pane, *, least: float = 1.5, most: float = 15.0) -> int:
         time.sleep(0.25)
 
 
+def niced(argv: list[str], nice: int | None) -> list[str]:
+    """``argv`` run with its pane's autogroup at niceness ``nice`` (None: as it is)."""
+    if nice is None:
+        return argv
+    # The pane's shell is its session leader: its autogroup is the program's.
+    return ["sh", "-c", f'echo {int(nice)} > /proc/self/autogroup && exec "$0" "$@"', *argv]
+
+
 def one_program(
     tmux: TmuxServer,
     program: peers.Program,
@@ -170,7 +189,7 @@ def one_program(
     figures: dict[str, float] = {}
     for phase in ("cold", "warm"):
         launch = program.launch(state)
-        pane = tmux.launch(launch.argv, launch.env, launch.cwd)
+        pane = tmux.launch(niced(launch.argv, args.autogroup_nice), launch.env, launch.cwd)
         try:
             seen = pane.wait_for(corpus.NEWEST_SUBJECT, timeout=args.timeout, poll=poll)
             figures[phase] = seen - pane.started
@@ -181,6 +200,9 @@ def one_program(
                 seen = pane.wait_for(corpus.OLDEST_SUBJECT, timeout=args.timeout, poll=poll)
                 figures["jump"] = seen - pressed
             else:
+                pane.send_keys(*program.jump_keys)  # at once: is the screen already answering?
+                seen = pane.wait_for(corpus.OLDEST_SUBJECT, timeout=args.timeout, poll=poll)
+                figures["warm_keys"] = seen - pane.started
                 time.sleep(args.linger)
         except (ScreenTimeout, PaneDied) as exc:
             message = f"{label} {program.name} {phase}: {exc}"
@@ -212,7 +234,7 @@ def traced_tuimail(
     for phase in ("cold", "warm"):
         trace = state / f"protocol-{phase}.log"
         launch = program.traced_launch(state, trace)
-        pane = tmux.launch(launch.argv, launch.env, launch.cwd)
+        pane = tmux.launch(niced(launch.argv, args.autogroup_nice), launch.env, launch.cwd)
         try:
             seen = pane.wait_for(corpus.NEWEST_SUBJECT, timeout=args.timeout, poll=args.poll_ms / 1000)
         except (ScreenTimeout, PaneDied) as exc:
@@ -300,6 +322,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="where the generated Maildir is kept between runs (default WORKDIR/tuimail-bench-corpus); "
         "on the same file system as WORKDIR so it can be hard-linked",
     )
+    parser.add_argument(
+        "--autogroup-nice", type=int, metavar="N", help="each pane's autogroup niceness (-15: as if quiet)"
+    )
     parser.add_argument("--no-trace", action="store_true", help="skip tuimail's traced start")
     parser.add_argument("--keep", action="store_true", help="keep the clients' state folders")
     return parser.parse_args(argv)
@@ -363,7 +388,8 @@ def main(argv: list[str] | None = None) -> int:
         say(f"  {time.perf_counter() - started:.1f} s of set-up in all")
 
         tmux = TmuxServer(args.width, args.height)
-        say(f"\nruns in tmux {args.width}x{args.height}, screen polled every {args.poll_ms:.0f} ms:")
+        nice = "" if args.autogroup_nice is None else f", panes at autogroup niceness {args.autogroup_nice}"
+        say(f"\nruns in tmux {args.width}x{args.height}, screen polled every {args.poll_ms:.0f} ms{nice}:")
         rounds = [("warm-up", None)] * args.warmup + [(f"run {r + 1}", results) for r in range(args.runs)]
         for index, (label, sink) in enumerate(rounds):
             shift = index % len(programs)
@@ -395,6 +421,7 @@ def main(argv: list[str] | None = None) -> int:
     say(
         f"{args.messages} messages in a Dovecot INBOX on 127.0.0.1, tmux {args.width}x{args.height}; "
         f"medians of {args.runs} interleaved runs"
+        + ("" if args.autogroup_nice is None else f", panes at autogroup niceness {args.autogroup_nice}")
     )
     say("  " + ", ".join(versions[p.name] for p in programs))
     for line in table(results, programs):

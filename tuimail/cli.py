@@ -26,6 +26,7 @@ from tuimail.log_file import LogFileError, active_log_path, start_logging
 
 if TYPE_CHECKING:
     from tuimail.demo.server_process import DemoServerProcess
+    from tuimail.ui.first_paint import StartScreenRun
 
 _log = logging.getLogger("tuimail.cli")
 
@@ -200,6 +201,26 @@ def _demo_failed(why: str) -> int:
 def _run_app(
     args: argparse.Namespace, config: Config, account: Account | None, demo: DemoServerProcess | None
 ) -> int:
+    first = None
+    if demo is None and account is not None:
+        # Before anything heavy: the last start screen with the newest cached rows (a second start).
+        from tuimail.ui import first_paint
+
+        first = first_paint.start(config.path, config.theme, account.name, args.read_only or config.read_only)
+    try:
+        return _run_the_app(args, config, account, demo, first)
+    finally:
+        if first is not None:
+            first.close()  # the terminal as it was found, whatever happened
+
+
+def _run_the_app(
+    args: argparse.Namespace,
+    config: Config,
+    account: Account | None,
+    demo: DemoServerProcess | None,
+    first: StartScreenRun | None,
+) -> int:
     from tuimail.mail.cache import default_cache_path
     from tuimail.ui.accounts import open_accounts
 
@@ -234,6 +255,7 @@ def _run_app(
             link_opener=config.link_opener,
             cache_path=None if args.demo else default_cache_path(),
             accounts=accounts,
+            start_screen=first,
         )
         if demo is not None:
             # A demo without its server is over: the app ends, and says why below.

@@ -173,7 +173,7 @@ def test_unread_count_follows_flags_and_expunges_from_the_known_set() -> None:
 
 
 @pytest.mark.parametrize("first_known", [True, False])
-def test_the_uid_order_keeps_the_summaries_of_messages_still_there_and_drops_the_rest(first_known: bool) -> None:
+def test_the_uid_order_keeps_the_summaries_still_there_and_drops_the_rest(first_known: bool) -> None:
     """Whether the new order agrees with the known positions (only placed-without-position
     summaries are looked up) or not (every summary is checked), the result is the same."""
     view = MailboxView("INBOX", 3, generation=1)

@@ -467,10 +467,11 @@ def thread_references(items: Iterable[ThreadItem]) -> list[ThreadMember]:
     members = _members(_by_key(roots))
     # A whole mailbox's containers, freed a slice at a time (tuimail.freeing), not all at the return.
     free_gradually(nodes)
-    free_gradually(containers.item)
-    free_gradually(containers.by_id)
     free_gradually(roots)
-    free_gradually(rows)
+    forest = containers.forest
+    for column in (containers.uid, containers.item, containers.parent, containers.child_count,
+                   containers.by_id, forest.left, forest.right, forest.up, attach, rows):  # fmt: skip
+        free_gradually(column)
     return members
 
 

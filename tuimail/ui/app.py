@@ -9,9 +9,11 @@ import sys
 import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.screen import Screen
@@ -24,6 +26,7 @@ from tuimail.session.session import Session
 from tuimail.ui.accounts import AccountPane, OpenAccounts, open_accounts
 from tuimail.ui.bindings import APP_BINDINGS
 from tuimail.ui.commands import TuimailCommands
+from tuimail.ui.early_keys import EarlyKeys
 from tuimail.ui.fair_pumps import let_loop_run_between_messages
 from tuimail.ui.screens.main import MainScreen
 from tuimail.ui.unexpected import UnexpectedErrors, guard_message_handlers
@@ -31,6 +34,7 @@ from tuimail.ui.view_memory import ViewMemory, default_memory_path
 
 if TYPE_CHECKING:
     from tuimail.ui.binding_catalogue import Area, BindingRow
+    from tuimail.ui.first_paint import StartScreenRun
 
 _log = logging.getLogger(__name__)
 
@@ -47,6 +51,9 @@ SWITCH_INTERVAL = 0.001
 
 #: Seconds after the first frame when the memory the start freed is given back to the system.
 GIVE_BACK_AFTER = 1.0
+#: Seconds after the first frame when the start screen is saved for the next start's first paint
+#: (the mailbox's rows and counts are in by then).
+SAVE_START_SCREEN_AFTER = 1.0
 
 
 class TuimailApp(App[None], inherit_bindings=False):
@@ -77,11 +84,21 @@ class TuimailApp(App[None], inherit_bindings=False):
         more_accounts: list[Account] | None = None,
         link_opener: str | None = None,
         accounts: OpenAccounts | None = None,
+        start_screen: StartScreenRun | None = None,
     ) -> None:
         """``accounts``: the sessions already opened (and perhaps started) for ``account`` and
         ``more_accounts`` (:func:`~tuimail.ui.accounts.open_accounts`, as the command does so
-        that they connect while the UI is built); without it they are opened here."""
+        that they connect while the UI is built); without it they are opened here.
+        ``start_screen``: the command's first paint, and where to save the start screen for the
+        next one (:mod:`tuimail.ui.first_paint`; in a terminal, never for the demo)."""
         super().__init__()
+        self._start_screen = start_screen
+        #: After a first paint, keys typed before the mailbox is on the app's screen wait for it.
+        self._early_keys = EarlyKeys(self) if start_screen is not None and start_screen.paint else None
+        if self._early_keys is not None:
+            from tuimail.ui.painted_driver import over_first_paint
+
+            self.driver_class = over_first_paint(self.driver_class)
         self._switch_interval = sys.getswitchinterval()  # restored when the app ends
         #: The config's command for opening links (None: the platform's opener).
         self.link_opener = link_opener
@@ -146,7 +163,14 @@ class TuimailApp(App[None], inherit_bindings=False):
         for pane in self.panes:
             pane.start()  # every account stays connected: its counts stay current (once only)
 
+    async def on_event(self, event: events.Event) -> None:
+        if self._early_keys is not None and self._early_keys.hold(event):
+            return
+        await super().on_event(event)
+
     def on_mount(self) -> None:
+        if self._start_screen is not None:
+            self._start_screen.app_started = True  # the driver drew over the first paint, if any
         for problem in self._theme_problems:
             self.notify(problem, title="Themes", severity="warning", markup=False)
         if self.keymap:
@@ -278,6 +302,19 @@ class TuimailApp(App[None], inherit_bindings=False):
         PACER.freeze_now(collect=False)
         collector.resume()
         self.set_timer(GIVE_BACK_AFTER, self._give_back_start_memory)
+        if self._start_screen is not None:
+            self.set_timer(SAVE_START_SCREEN_AFTER, self._save_start_screen)
+
+    async def _save_start_screen(self, tries: int = 5) -> None:
+        """Save the start screen for the next start's first paint (:mod:`tuimail.ui.start_screen`);
+        while it is not the plain start screen, or a redraw is under way, again a little later."""
+        from tuimail.ui.start_screen import save_start_screen
+
+        if self._start_screen is None or self.current != 0:
+            return
+        saved = await save_start_screen(self, self._start_screen.target, self.session.account_key)
+        if not saved and tries > 1:
+            self.set_timer(SAVE_START_SCREEN_AFTER / 2, partial(self._save_start_screen, tries - 1))
 
     def _give_back_start_memory(self) -> None:
         """What starting freed goes back to the system (the start's cycles collected first).  The
