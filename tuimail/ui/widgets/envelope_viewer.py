@@ -140,11 +140,34 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
         self.now = datetime.now
 
     def compose(self) -> ComposeResult:
-        yield Static(id="viewer-banner")
-        yield Static(id="viewer-headers")
+        # The other parts (banner, headers, attachments, prompt) are mounted when first used:
+        # the first screen shows the body alone, and each hidden part cost it style passes.
         yield Static(Text("No message selected.", style="italic"), id="viewer-body")
-        yield Static(id="viewer-attachments")
-        yield Static(id="viewer-prompt")
+
+    def _existing(self, name: str) -> Static | None:
+        """The part ``name`` (a child's id), if it was mounted."""
+        for child in self.children:
+            if child.id == name and isinstance(child, Static):
+                return child
+        return None
+
+    def _part(self, name: str) -> Static:
+        """The part ``name``, mounted in its place when first used: the banner first, the
+        headers above the body, the attachments below it, the prompt last."""
+        part = self._existing(name)
+        if part is not None:
+            return part
+        part = Static(id=name)
+        body = self.query_one("#viewer-body", Static)
+        if name == "viewer-banner":
+            self.mount(part, before=0)
+        elif name == "viewer-headers":
+            self.mount(part, before=body)
+        elif name == "viewer-attachments":
+            self.mount(part, after=body)
+        else:
+            self.mount(part)
+        return part
 
     # ----------------------------------------------------------------- public API
 
@@ -175,13 +198,13 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
         self._showing_raw = False
         self._cancel_prompt()
         self.remove_class("raw", "empty")
-        self.query_one("#viewer-headers", Static).update(self._headers(rendered))
+        self._part("viewer-headers").update(self._headers(rendered))
         body = Text(sanitize(rendered.body[:BODY_DISPLAY_LIMIT], multiline=True))
         if len(rendered.body) > BODY_DISPLAY_LIMIT:
             more = len(rendered.body) - BODY_DISPLAY_LIMIT
             body.append(f"\n[… {more:,} more characters not shown; H shows the raw source]", style="italic")
         self.query_one("#viewer-body", Static).update(body)
-        attachments = self.query_one("#viewer-attachments", Static)
+        attachments = self._part("viewer-attachments")
         attachments.update(self._attachments(rendered))
         attachments.set_class(bool(rendered.attachments), "has-attachments")
         self.scroll_home(animate=False, immediate=True)
@@ -209,9 +232,9 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
 
     def set_banner(self, text: str | None) -> None:
         """A line above the message (say, that another client removed it); None hides it."""
-        if not self.is_mounted:
+        if not self.is_mounted or (not text and self._existing("viewer-banner") is None):
             return
-        banner = self.query_one("#viewer-banner", Static)
+        banner = self._part("viewer-banner")
         banner.update(Text(" " + sanitize(text)) if text else "")
         banner.set_class(bool(text), "active")
 
@@ -230,11 +253,12 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
         self._cancel_prompt()
         self.remove_class("raw")
         self.add_class("empty")
-        self.query_one("#viewer-headers", Static).update("")
+        if (headers := self._existing("viewer-headers")) is not None:
+            headers.update("")
         self.query_one("#viewer-body", Static).update(Text("No message selected.", style="italic"))
-        attachments = self.query_one("#viewer-attachments", Static)
-        attachments.update("")
-        attachments.remove_class("has-attachments")
+        if (attachments := self._existing("viewer-attachments")) is not None:
+            attachments.update("")
+            attachments.remove_class("has-attachments")
 
     # ------------------------------------------------------------------ content
 
@@ -371,14 +395,14 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
         self._digits = ""
         numbers = self._numbers()
         self._prompt_what = what
-        prompt = self.query_one("#viewer-prompt", Static)
+        prompt = self._part("viewer-prompt")
         prompt.update(Text(f" {what} ({min(numbers)}-{max(numbers)}), Enter to confirm, Esc cancels: "))
         prompt.add_class("active")
 
     def _cancel_prompt(self) -> None:
         self._digits = None
-        if self.is_mounted:
-            self.query_one("#viewer-prompt", Static).remove_class("active")
+        if self.is_mounted and (prompt := self._existing("viewer-prompt")) is not None:
+            prompt.remove_class("active")
 
     def on_blur(self, event: events.Blur) -> None:
         """Leaving the viewer abandons an unfinished prompt."""
@@ -402,7 +426,7 @@ class EnvelopeViewer(ImmediateScroll, can_focus=True, inherit_bindings=False):
             if number in numbers and not any(i > number and str(i).startswith(digits) for i in numbers):
                 self._fire(self._prompt_for, number)
                 return
-            self.query_one("#viewer-prompt", Static).update(Text(f" {self._prompt_what}: {digits}"))
+            self._part("viewer-prompt").update(Text(f" {self._prompt_what}: {digits}"))
             return
         if event.key == "enter" and self._digits:
             number = int(self._digits)
