@@ -63,6 +63,14 @@ def fully_on_screen(widget: Widget, width: int) -> bool:
     return region.width > 0 and region.height > 0 and region.x >= 0 and region.right <= width
 
 
+def help_shown(app_screen: Widget, width: int) -> bool:
+    """The footer's help key is there and wholly on screen (the footer is composed again whenever
+    the keys change: focus, mount; this holds once it has settled)."""
+    footer = app_screen.query_one(KeysFooter)
+    keys = [w for w in footer.children if getattr(w, "action", None) == "help"]
+    return len(keys) == 1 and fully_on_screen(keys[0], width)
+
+
 def list_columns(message_list: MessageList) -> Columns:
     return Columns.for_width(message_list.scrollable_content_region.width)
 
@@ -79,12 +87,14 @@ async def test_at_80x24_every_pane_is_usable_and_the_footer_keeps_help() -> None
         assert message_list.region.height >= 8 and list_columns(message_list).date > 0
         assert all(message_list.summary_at(r) is not None for r in range(message_list.region.height - 1))
         assert viewer.region.height >= 10
-        assert fully_on_screen(help_key(main), 80) and str(help_key(main).render()).strip() == "? Help"
+        await until(pilot, lambda: help_shown(main, 80), what="the footer's help key on screen")
+        assert str(help_key(main).render()).strip() == "? Help"
         await pilot.press("enter")
         await until(pilot, lambda: viewer.rendered is not None, what="message shown")
         await pilot.pause()
         assert visible_body_lines(viewer) >= 3
-        assert fully_on_screen(help_key(main), 80)  # other keys in the footer now, help still there
+        # Other keys in the footer now, help still there.
+        await until(pilot, lambda: help_shown(main, 80), what="the footer's help key still on screen")
 
 
 async def test_at_60x20_the_tree_narrows_the_date_column_and_body_lines_stay() -> None:
@@ -97,7 +107,7 @@ async def test_at_60x20_the_tree_narrows_the_date_column_and_body_lines_stay() -
         await pilot.pause()
         assert visible_body_lines(viewer) >= 2
         assert message_list.region.height >= 4  # the list keeps a few rows while reading
-        assert fully_on_screen(help_key(main), 60)
+        await until(pilot, lambda: help_shown(main, 60), what="the footer's help key on screen")
 
 
 async def test_at_40x12_the_tree_hides_and_the_list_still_shows_messages() -> None:
@@ -107,7 +117,7 @@ async def test_at_40x12_the_tree_hides_and_the_list_still_shows_messages() -> No
         assert message_list.region.width == 40
         shown = message_list.region.height - 1  # below the header row
         assert shown >= 3 and all(message_list.summary_at(r) is not None for r in range(shown))
-        assert fully_on_screen(help_key(main), 40)
+        await until(pilot, lambda: help_shown(main, 40), what="the footer's help key on screen")
 
 
 async def test_b_hides_and_shows_the_tree_whatever_the_width() -> None:
