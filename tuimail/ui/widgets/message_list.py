@@ -426,8 +426,20 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
 
     def _redraw(self, uids: Iterable[int]) -> None:
-        view = self._rows
-        self._redraw_rows(view.row_of_uid(uid) for uid in uids)
+        """Redraw the rows of these messages.  Found among the rows drawn (the cached lines, the
+        rows in view), not by looking each UID up: in a listing of 100,000 rows that would build
+        its index in the UI thread, and in a view whose order is not known yet each look-up is a
+        scan."""
+        wanted = set(uids)
+        if not wanted:
+            return
+        rows = self._rows
+        for key in [key for key in self._cache.keys() if rows.uid_at_row(key[0]) in wanted]:
+            self._cache.discard(key)
+        top = round(self.scroll_y)
+        for row in range(top, min(top + self._rows_in_view(), rows.row_count)):
+            if rows.uid_at_row(row) in wanted:
+                self._refresh_row(row)
 
     def _redraw_rows(self, rows: Iterable[int | None]) -> None:
         top = round(self.scroll_y)
