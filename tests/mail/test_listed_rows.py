@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from array import array
 
-from tuimail.mail.listed_rows import LINEAR_LOOKUPS, ListedRows
+from tuimail.mail.listed_rows import INDEX_STEP, LINEAR_LOOKUPS, ListedRows
 from tuimail.mail.mailbox_view import MailboxView
 
 UIDS = [50, 10, 40, 20, 30]
@@ -42,3 +42,12 @@ def test_after_a_drop_rows_are_found_again_from_the_new_order() -> None:
     assert rows.drop([10, 99]) == [1]
     assert rows.uids == array("I", [50, 40, 20, 30])
     assert [rows.row_of_uid(uid) for uid in (50, 10, 40, 30)] == [0, None, 1, 3]
+
+
+def test_the_index_of_a_long_listing_is_built_in_slices_and_finds_every_row() -> None:
+    count = INDEX_STEP * 2 + 5
+    uids = [(n * 7919) % (count * 3) + 1 for n in range(count)]  # distinct, in no order
+    rows = ListedRows(MailboxView("INBOX", 0, generation=1), uids)
+    rows.build_index()
+    assert [rows.row_of_uid(uid) for uid in uids] == list(range(count))
+    assert rows.row_of_uid(count * 3 + 1) is None
