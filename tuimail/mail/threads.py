@@ -467,6 +467,8 @@ def thread_references(items: Iterable[ThreadItem]) -> list[ThreadMember]:
     members = _members(_by_key(roots))
     # A whole mailbox's containers, freed a slice at a time (tuimail.freeing), not all at the return.
     free_gradually(nodes)
+    free_gradually(dummy_children)  # its lists are the dummies' children: the trees go with the roots
+    free_gradually(hanging_dummies)
     free_gradually(roots)
     forest = containers.forest
     for column in (containers.uid, containers.item, containers.parent, containers.child_count,
@@ -526,7 +528,10 @@ def _gather_by_subject(roots: list[_Node]) -> list[_Node]:
             replies[id(dummy)] = False
             table[key] = dummy
             created.append(dummy)
-    return [root for root in roots if id(root) not in merged] + created
+    gathered = [root for root in roots if id(root) not in merged] + created
+    for column in (facts, table, replies):  # a text and an entry per thread: not all at the return
+        free_gradually(column)
+    return gathered
 
 
 def _members(roots: list[_Node]) -> list[ThreadMember]:
