@@ -405,8 +405,8 @@ print("heavy:", heavy)
 row_format = sys.modules["tuimail.ui.widgets.row_format"]
 from tuimail.ui.widgets import message_list
 assert message_list.row_spans is row_format.row_spans, "a second copy of row_format"
-import tuimail.mail.sanitize
-assert sys.modules["tuimail.mail"].sanitize is sys.modules["tuimail.mail.sanitize"].sanitize
+from tuimail.mail import sanitize
+assert sanitize is sys.modules["tuimail.mail.sanitize"], "a second copy of sanitize"
 print("same modules")
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)

@@ -43,6 +43,7 @@ from tuimail.imap.types import (
 from .addresses import MAX_ADDRESSES, address_display, address_email, format_address_list
 from .headers import decode_text, display_text, message_date
 from .sanitize import sanitize
+from .system_flags import SystemFlags
 
 __all__ = ["SUMMARY_ITEMS", "MessageSummary", "has_attachment", "parse_header_date"]
 
@@ -145,7 +146,7 @@ def parse_header_date(value: str | None) -> datetime | None:
 
 
 @dataclass(frozen=True, slots=True)
-class MessageSummary:
+class MessageSummary(SystemFlags):
     """What the message list shows for one message.
 
     ``from_`` is the first sender's display name (or address), ``to`` the
@@ -171,33 +172,6 @@ class MessageSummary:
             self.uid, self.seqno, flags, self.date, self.from_, self.from_address, self.to,
             self.subject, self.size, self.has_attachment,
         )  # fmt: skip
-
-    def _has_flag(self, flag: str) -> bool:
-        if flag in self.flags:
-            return True
-        lowered = flag.lower()
-        return any(f.lower() == lowered for f in self.flags)
-
-    @property
-    def unread(self) -> bool:
-        """No ``\\Seen`` flag (RFC 9051 §2.3.2)."""
-        return not self._has_flag("\\Seen")
-
-    @property
-    def flagged(self) -> bool:
-        return self._has_flag("\\Flagged")
-
-    @property
-    def answered(self) -> bool:
-        return self._has_flag("\\Answered")
-
-    @property
-    def deleted(self) -> bool:
-        return self._has_flag("\\Deleted")
-
-    @property
-    def draft(self) -> bool:
-        return self._has_flag("\\Draft")
 
     @classmethod
     def from_fetch(cls, fd: FetchData) -> MessageSummary:

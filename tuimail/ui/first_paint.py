@@ -24,15 +24,14 @@ config, theme or account, a damaged or foreign template or cache, no cached rows
 output not a terminal.  Mail text goes through :func:`~tuimail.mail.sanitize.sanitize`; the
 template's lines are checked to hold nothing but SGR sequences and printable text.
 
-This module imports neither Textual nor the IMAP library: ``tuimail.mail.sanitize`` and
-``tuimail.ui.widgets.row_format`` (standard library and ``rich.cells``) are loaded without
-their packages' ``__init__`` modules when those are not imported yet (:func:`_module_alone`).
+This module imports neither Textual nor the IMAP library: it needs ``tuimail.mail.sanitize`` and
+``tuimail.ui.widgets.row_format`` (standard library and ``rich.cells``), and the packages'
+``__init__`` modules import their other modules only when a name of theirs is first used.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import json
 import os
 import re
@@ -45,6 +44,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TextIO
+
+from tuimail.mail.system_flags import SystemFlags
 
 if TYPE_CHECKING:
     from tuimail.ui.widgets.row_format import Columns, RowFields, Span, StyleKey
@@ -102,35 +103,9 @@ class TemplateError(ValueError):
     """The template file is not one this code wrote (damaged, foreign, another version)."""
 
 
-def _module_alone(name: str) -> ModuleType:
-    """Import ``tuimail`` module ``name`` without its packages' ``__init__`` when they are not
-    imported yet (those of ``tuimail.mail`` and ``tuimail.ui.widgets`` import the IMAP library
-    and Textual).  Only for modules that import nothing of their packages' but other modules
-    loaded this way; it is registered under its own name, so a later import of the package
-    finds it there and uses the same module."""
-    module = sys.modules.get(name)
-    if module is not None:
-        return module
-    if name.rpartition(".")[0] in sys.modules:
-        return importlib.import_module(name)
-    root = Path(__file__).resolve().parents[1]
-    path = root.joinpath(*name.split(".")[1:]).with_suffix(".py")
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load {name} from {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        del sys.modules[name]
-        raise
-    return module
-
-
 def _row_format() -> ModuleType:
-    _module_alone("tuimail.mail.sanitize")  # row_format's one tuimail import
-    return _module_alone("tuimail.ui.widgets.row_format")
+    """The message list's pure row code (standard library and ``rich.cells``), on first use."""
+    return importlib.import_module("tuimail.ui.widgets.row_format")
 
 
 def cache_folder() -> Path:
@@ -251,7 +226,8 @@ class StartScreen:
         drive the terminal but SGR sequences."""
         if len(self.lines) != self.height:
             raise TemplateError(f"{len(self.lines)} lines for a screen of {self.height}")
-        sanitize = _module_alone("tuimail.mail.sanitize").sanitize
+        from tuimail.mail.sanitize import sanitize
+
         cell_len = _row_format().cell_len
         for number, line in enumerate(self.lines):
             text = _SGR.sub("", line)
@@ -361,7 +337,7 @@ def load_template(path: Path) -> StartScreen:
 
 
 @dataclass(frozen=True, slots=True)
-class CachedRow:
+class CachedRow(SystemFlags):
     """What the message list shows of one cached message (the fields of
     :class:`~tuimail.mail.summary.MessageSummary` a row uses)."""
 
@@ -373,27 +349,6 @@ class CachedRow:
     subject: str
     size: int
     has_attachment: bool
-
-    def _has_flag(self, flag: str) -> bool:
-        lowered = flag.lower()
-        return flag in self.flags or any(f.lower() == lowered for f in self.flags)
-
-    @property
-    def unread(self) -> bool:
-        """No ``\\Seen`` flag (RFC 9051 §2.3.2)."""
-        return not self._has_flag("\\Seen")
-
-    @property
-    def flagged(self) -> bool:
-        return self._has_flag("\\Flagged")
-
-    @property
-    def answered(self) -> bool:
-        return self._has_flag("\\Answered")
-
-    @property
-    def deleted(self) -> bool:
-        return self._has_flag("\\Deleted")
 
 
 def _decode_date(value: Any) -> datetime | None:
