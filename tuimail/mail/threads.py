@@ -465,16 +465,29 @@ def thread_references(items: Iterable[ThreadItem]) -> list[ThreadMember]:
 
     # Step 6: siblings by sent date, then UID.
     members = _members(_by_key(roots))
-    # A whole mailbox's containers, freed a slice at a time (tuimail.freeing), not all at the return.
-    free_gradually(nodes)
-    free_gradually(dummy_children)  # its lists are the dummies' children: the trees go with the roots
-    free_gradually(hanging_dummies)
+    # A whole mailbox's containers, freed a slice at a time (tuimail.freeing), not all at the return;
+    # the trees untied first: a thread gathered by subject can hold most of the mailbox, and
+    # dropping its root would free it all in one go.
+    _untie(roots)
     free_gradually(roots)
+    free_gradually(dummy_children)
+    free_gradually(hanging_dummies)
+    free_gradually(nodes)
     forest = containers.forest
     for column in (containers.uid, containers.item, containers.parent, containers.child_count,
                    containers.by_id, forest.left, forest.right, forest.up, attach, rows):  # fmt: skip
         free_gradually(column)
     return members
+
+
+def _untie(roots: list[_Node]) -> None:
+    """Empty every node's list of children (each node stays held by its own container): the trees
+    are then freed node by node, not a whole thread at once."""
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        stack.extend(node.children)
+        node.children = []
 
 
 def _by_key(nodes: list[_Node]) -> list[_Node]:
