@@ -11,7 +11,7 @@ Rows, thread views and sort keys are long-lived and hold no reference
 cycles (they are freed by their reference counts), so there is nothing for
 those passes to find in them.  While work that makes many of them runs
 (:meth:`CollectorPacer.busy`), the pacer's thread watches the collector:
-once two middle-generation passes have promoted their survivors, it
+once a middle-generation pass has promoted its survivors, it
 collects what is garbage among the objects made since the last freeze (a
 pass over those alone, a few milliseconds) and moves the survivors into
 the permanent generation (:func:`gc.freeze`), which no pass walks.  Full
@@ -20,7 +20,9 @@ passes then only ever see what is younger than the last freeze.
 Memory stays bounded: everything garbage is collected before it is frozen;
 what a freeze keeps alive for good is only a cycle whose objects were in
 use at that moment and later become garbage, a few objects each time, and
-there is one freeze per some 14,000 objects kept.  Outside busy work the
+there is one freeze per some 7,000 objects kept (after each middle pass: the
+full pass before a freeze then walks half as much, 40 ms instead of 60-75 at
+the end of a client-side thread of 100,000 messages, benchmarks/ui_stall.py).  Outside busy work the
 collector runs as usual (over the objects not frozen).
 
 While the app starts, automatic collection is off altogether
@@ -44,7 +46,7 @@ from typing import Any
 __all__ = ["PACER", "CollectorPacer", "pause_while_starting", "resume"]
 
 #: Middle-generation passes (each promotes up to ~7,000 objects) between two freezes.
-PASSES_PER_FREEZE = 2
+PASSES_PER_FREEZE = 1
 #: How often the pacer's thread looks whether a freeze is due, while busy (s).
 POLL = 0.005
 #: The oldest generation's threshold while busy: its passes wait (see :meth:`CollectorPacer.busy`).

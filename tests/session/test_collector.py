@@ -24,8 +24,8 @@ with pacer.busy():
     held = gc.get_threshold()[2] > threshold[2]  # no full pass of its own meanwhile
     kept = [Node() for _ in range(100_000)]  # rows: long-lived, no cycles
     deadline = time.monotonic() + 20
-    # Rows keep coming, and the collector's passes; a first freeze may come early (after two
-    # middle-generation passes, some 14,000 objects): wait until most rows have been frozen.
+    # Rows keep coming, and the collector's passes; a first freeze may come early (after a
+    # middle-generation pass, some 7,000 objects): wait until most rows have been frozen.
     while gc.get_freeze_count() - frozen_before < 50_000 and time.monotonic() < deadline:
         kept.extend(Node() for _ in range(1_000))
         time.sleep(0.01)
