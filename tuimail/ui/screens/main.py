@@ -740,7 +740,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
         from .thread_layout import ThreadsLaidOut, lay_out_threads
 
         def work() -> None:
-            laid = lay_out_threads(view, listing, collapsed, known, cursor_uid=cursor_uid)
+            laid = lay_out_threads(view, listing, collapsed, known)
             self.post_message(ThreadsLaidOut(token, laid, cursor_uid))
 
         self.run_worker(work, name="lay out threads", group="threads", thread=True, exit_on_error=False)

@@ -41,8 +41,6 @@ def lay_out_threads(
     listing: sm.Listed,
     collapsed: Collection[int] = frozenset(),
     threads: ThreadView | None = None,
-    *,
-    cursor_uid: int | None = None,
 ) -> ThreadLayout:
     """The rows of ``listing`` (kind "threads") over ``view``; ``threads``: the thread view
     laid out before for the same listing (only the folds changed)."""
