@@ -123,3 +123,17 @@ async def test_threads_are_laid_out_off_the_ui_thread_and_fold_with_z(
         await pilot.press("z")
         await until(pilot, lambda: ml.count == 4, what="the thread open again")
         assert len(built_in) == 1  # folding reuses the thread view laid out
+
+
+async def test_the_open_line_takes_the_status_bars_row_and_the_panes_keep_their_size() -> None:
+    async with app_on(seeded(3)) as (app, pilot, main):
+        status = main.query_one(StatusBar)
+        panes = lambda: (main.mailbox_tree.region, main.message_list.region, main.viewer.region)  # noqa: E731
+        before, row = panes(), status.region.y
+        await pilot.press("colon")
+        line = main.query_one(CommandLine)
+        await until(pilot, lambda: line.is_open and line.region.y == row, what="the line on the status row")
+        assert not status.display and panes() == before
+        await pilot.press("escape")
+        await until(pilot, lambda: status.display and status.region.y == row, what="the status bar back")
+        assert not line.is_open and panes() == before

@@ -535,13 +535,14 @@ class MainScreen(Screen[None], inherit_bindings=False):
     # ---------------------------------------------------------- command line
 
     async def _command_line(self) -> CommandLine:
-        """The command line, mounted above the status bar when first opened: the first screen
-        does without it (and without parsing the styles of Textual's Input)."""
+        """The command line, mounted when first opened (the first screen does without it, and
+        without parsing the styles of Textual's Input); open, it takes the status bar's row."""
         found = self.query(CommandLine)
         if found:
             return found.first()
-        line = CommandLine(id="command-line")
-        await self.mount(line, before=self.query_one(StatusBar))
+        status = self.query_one(StatusBar)
+        line = CommandLine(id="command-line", covers=status)
+        await self.mount(line, before=status)
         return line
 
     async def action_command_line(self, text: str = "") -> None:

@@ -15,6 +15,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from tuimail.ui.bindings import with_ids
@@ -101,9 +102,13 @@ class CommandLine(Horizontal):
     class Closed(WidgetMessage["CommandLine"]):
         """The line was closed without running anything."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, covers: Widget | None = None) -> None:
         super().__init__(id=id)
         self.mode = ":"
+        #: The one-row widget the open line takes the place of (hidden meanwhile): the rows
+        #: around keep their size, so opening and closing the line redraws one row, where a
+        #: line of its own resized every pane above it (40 ms of the UI's time, issue 9).
+        self.covers = covers
 
     def compose(self) -> ComposeResult:
         yield Static(":")
@@ -139,9 +144,13 @@ class CommandLine(Horizontal):
         )
         field.value = text
         field.cursor_position = len(text)
+        if self.covers is not None:
+            self.covers.display = False
         self.add_class("open")
         field.focus()
 
     def close(self) -> None:
         self.remove_class("open")
+        if self.covers is not None:
+            self.covers.display = True
         self.field.value = ""
