@@ -573,6 +573,11 @@ class MainScreen(Screen[None], inherit_bindings=False):
     @on(CommandLine.Run)
     def _line_run(self, message: CommandLine.Run) -> None:
         self.message_list.focus()
+        # Run once the closed line is drawn: a command that starts work in the session
+        # (a sort, a search) would otherwise share the interpreter with that redraw.
+        self.call_after_refresh(self._run_line, message)
+
+    def _run_line(self, message: CommandLine.Run) -> None:
         text = message.text.strip()
         if message.mode == "/":
             self.search(text)
