@@ -69,6 +69,33 @@ async def test_tab_moves_between_panes() -> None:
         assert app.focused is main.mailbox_tree
 
 
+async def test_a_change_of_focus_redraws_the_panes_it_concerns_not_the_whole_screen() -> None:
+    """Textual's Screen repaints itself whole at every change of focus; MainScreen does not
+    (issue 9), and the panes still show which has the focus (the list's cursor row)."""
+    async with app_on(seeded(3)) as (app, pilot, main):
+        await pilot.pause()
+        compositor = app.screen._compositor
+        whole = 0
+        render_full_update = compositor.render_full_update
+
+        def counting(*args: object, **kwargs: object) -> object:
+            nonlocal whole
+            whole += 1
+            return render_full_update(*args, **kwargs)  # type: ignore[arg-type]
+
+        compositor.render_full_update = counting  # type: ignore[method-assign]
+        row = main.message_list.region.y + 1  # the cursor row, below the header
+        focused_row = compositor.render_strips()[row]
+        await pilot.press("tab", "tab")
+        await until(pilot, lambda: app.focused is main.mailbox_tree, what="the tree focused")
+        await pilot.pause()
+        assert compositor.render_strips()[row] != focused_row  # the cursor row without the focus
+        await pilot.press("tab")
+        await pilot.pause()
+        assert compositor.render_strips()[row] == focused_row
+        assert whole == 0
+
+
 async def test_choosing_a_mailbox_in_the_tree_opens_it() -> None:
     async with app_on(seeded(5)) as (app, pilot, main):
         main.mailbox_tree.focus()
