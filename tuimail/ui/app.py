@@ -285,9 +285,21 @@ class TuimailApp(App[None], inherit_bindings=False):
             self.register_theme(theme)
         self._theme_problems.extend(str(error) for error in errors)
         if self._wanted_theme in self.available_themes:
-            self.theme = self._wanted_theme
+            self._choose_theme_before_running(self._wanted_theme)
         else:
             self._theme_problems.append(f"Unknown theme {self._wanted_theme!r}")
+
+    def _choose_theme_before_running(self, name: str) -> None:
+        """``self.theme = name`` before anything is parsed or styled, without Textual's watcher:
+        it does the same and then, once the app runs, parses the whole stylesheet again
+        (``refresh_css``, for a theme changed while running)."""
+        self.set_reactive(App.theme, name)
+        theme = self.current_theme
+        classes = {old: False for old in self.classes if old.startswith("-theme-")}
+        classes |= {f"-theme-{theme.name}": True, "-dark-mode": theme.dark, "-light-mode": not theme.dark}
+        self.update_classes(classes, update=False)
+        self._refresh_truecolor_filter(self.ansi_theme)
+        self.stylesheet.set_variables(self.get_css_variables())
 
     async def on_unmount(self) -> None:
         import asyncio

@@ -29,6 +29,7 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.types import NoActiveAppError
 from textual.widget import Widget
 
 from tuimail.mail.listed_rows import ListedRows
@@ -87,6 +88,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
         memory: ViewMemory | None = None,
     ) -> None:
         super().__init__()
+        self._add_size_classes()
         #: How each mailbox was last listed (its sort, or threads).
         self.memory = memory if memory is not None else ViewMemory()
         #: The other accounts and their unread mail, for the status bar.
@@ -131,6 +133,20 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self._first_screen_told = False
 
     # ---------------------------------------------------------------- layout
+
+    def _add_size_classes(self) -> None:
+        """The breakpoint classes of the terminal's size, before anything is styled: the first
+        Resize then changes no class, and the screen is not styled again before its first frame
+        (the classes are Textual's choice: the largest breakpoint the size reaches)."""
+        try:
+            width, height = self.app.size
+        except NoActiveAppError:  # built outside an app: the first Resize adds them
+            return
+        sizes = ((width, self.HORIZONTAL_BREAKPOINTS), (height, self.VERTICAL_BREAKPOINTS))
+        for dimension, breakpoints in sizes:
+            reached = [(least, name) for least, name in breakpoints if dimension >= least]
+            if reached:
+                self.add_class(max(reached)[1], update=False)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
