@@ -32,6 +32,7 @@ parse it as markup; escaping is not this function's job.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 __all__ = ["placeholder", "sanitize", "sanitize_body", "sanitize_line"]
 
@@ -49,7 +50,6 @@ _UNSAFE_RANGES = (
     "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
 )
 _UNSAFE = re.compile(f"[{_UNSAFE_RANGES}]")
-_UNSAFE_MULTILINE = re.compile(f"[\x00-\x08\x0b-\x1f{_UNSAFE_RANGES.removeprefix(chr(0) + '-' + chr(0x1F))}]")
 
 _CR_LF = re.compile(r"\r\n?")
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\t]")
@@ -84,27 +84,46 @@ def _code_points(ranges: str) -> list[int]:
     return points
 
 
-# str.translate tables: one C-level pass whatever the text holds.  The
-# joiners are left out: they are decided first, by _BAD_JOINERS.
-_JOINERS = "\u200c\u200d"
-_TABLE = {code: placeholder(chr(code)) for code in _code_points(_UNSAFE_RANGES) if chr(code) not in _JOINERS}
-_TABLE_MULTILINE = {code: text for code, text in _TABLE.items() if chr(code) not in "\n\t"}
-# ZWNJ/ZWJ between two non-ASCII, non-control characters are kept; these
-# patterns find the others.
 # Python counts every unsafe character as not printable (str.isprintable,
 # one pass in C) but these few; text that is printable and holds none of
 # them has nothing to replace.
 _PRINTABLE_UNSAFE = re.compile(
     "[" + "".join(chr(code) for code in _code_points(_UNSAFE_RANGES) if chr(code).isprintable()) + "]")
+
+# The joiners are left out of the str.translate tables: they are decided first, by the
+# replacements' patterns.
+_JOINERS = "\u200c\u200d"
 _NEIGHBOUR = f"[^\x00-\x7f{_UNSAFE_RANGES}]"
-_BAD_JOINERS = [
-    (j, re.compile(f"(?<!{_NEIGHBOUR}){j}|{j}(?!{_NEIGHBOUR})"), placeholder(j)) for j in _JOINERS
-]
+
+
+class _Replacements:
+    """What replacing takes, built when first needed: most text has nothing to replace, and
+    building it was most of this module's import."""
+
+    def __init__(self) -> None:
+        #: Multi-line text's unsafe characters (newlines and tabs are kept).
+        self.unsafe_multiline = re.compile(
+            f"[\x00-\x08\x0b-\x1f{_UNSAFE_RANGES.removeprefix(chr(0) + '-' + chr(0x1F))}]")
+        #: str.translate tables: one C-level pass whatever the text holds.
+        self.table = {
+            code: placeholder(chr(code)) for code in _code_points(_UNSAFE_RANGES) if chr(code) not in _JOINERS
+        }
+        self.table_multiline = {code: text for code, text in self.table.items() if chr(code) not in "\n\t"}
+        #: ZWNJ/ZWJ between two non-ASCII, non-control characters are kept; these patterns find
+        #: the others.
+        self.bad_joiners = [
+            (j, re.compile(f"(?<!{_NEIGHBOUR}){j}|{j}(?!{_NEIGHBOUR})"), placeholder(j)) for j in _JOINERS
+        ]
+
+
+@cache
+def _replacements() -> _Replacements:
+    return _Replacements()
 
 
 def _replace_keeping_joiners(text: str, table: dict[int, str]) -> str:
     """Replace unsafe characters, sparing ZWJ/ZWNJ between non-ASCII text."""
-    for joiner, bad, shown in _BAD_JOINERS:
+    for joiner, bad, shown in _replacements().bad_joiners:
         if joiner in text:
             text = bad.sub(shown, text)
     return text.translate(table)
@@ -123,15 +142,18 @@ def sanitize(text: str, *, multiline: bool = False) -> str:
     if multiline:
         if "\r" in text:
             text = _CR_LF.sub("\n", text)
-        if _UNSAFE_MULTILINE.search(text) is None:
+        replacements = _replacements()
+        if replacements.unsafe_multiline.search(text) is None:
             return text
-        return _replace_keeping_joiners(text, _TABLE_MULTILINE)
+        return _replace_keeping_joiners(text, replacements.table_multiline)
     if text.isprintable() and (text.isascii() or _PRINTABLE_UNSAFE.search(text) is None):
         return text
     if _UNSAFE.search(text) is None:
         return text
     text = _LINE_BREAK.sub(" ", text)
-    return _replace_keeping_joiners(text, _TABLE)
+    if _UNSAFE.search(text) is None:
+        return text  # line breaks and tabs were all there was
+    return _replace_keeping_joiners(text, _replacements().table)
 
 
 def sanitize_line(text: str) -> str:
