@@ -20,6 +20,7 @@ LAZY = [
     "tuimail.mail.threads",
     "tuimail.imap.sasl",
     "tuimail.session.account_info",
+    "tuimail.session.replies",
     "tuimail.ui.binding_catalogue",
     "tuimail.ui.line_commands",
     "tuimail.ui.screens.account_info",

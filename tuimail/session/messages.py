@@ -3,8 +3,9 @@
 The session runs on its own thread and hands these to ``App.post_message``
 (thread-safe).  Each is a dataclass carrying domain objects
 (:class:`~tuimail.mail.mailbox_view.MailboxView`, view changes,
-``MailboxNode``, ``RenderedMessage``), never protocol text for the UI to
-parse.
+``MailboxNode``), never protocol text for the UI to parse.  The replies to
+what the user asked for (a listing, a message opened, an action done...) are
+in :mod:`.replies`, and offered here too (``messages.ActionDone``).
 
 ``generation`` numbers a view of the selected mailbox: it changes only on
 SELECT/EXAMINE, reconnection or a new UIDVALIDITY.  Within a generation the
@@ -15,21 +16,81 @@ UI keeps its replica of the view current by applying every
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from tuimail.imap.types import ThreadMember
     from tuimail.mail.mailbox_tree import MailboxNode
     from tuimail.mail.mailbox_view import MailboxView
-    from tuimail.mail.render import RenderedMessage
     from tuimail.mail.view_changes import ViewChange
 
-    from .account_info import CapabilityUse, HeaderCacheInfo, TlsInfo
-    from .client import ServerId
     from .failures import FailureKind
+    from .replies import (
+        AccountInfo,
+        ActionDone,
+        ActionFailed,
+        AttachmentSaved,
+        Listed,
+        MessageGone,
+        MessageLoaded,
+        RawSourceLoaded,
+        SaveProgress,
+        SearchFailed,
+    )
+
+#: The replies to what the user asked for, in :mod:`.replies`, offered here too and imported on
+#: first use (PEP 562): the first screen needs none of them.
+_REPLIES = frozenset({
+    "AccountInfo",
+    "ActionDone",
+    "ActionFailed",
+    "AttachmentSaved",
+    "Listed",
+    "MessageGone",
+    "MessageLoaded",
+    "RawSourceLoaded",
+    "SaveProgress",
+    "SearchFailed",
+})
+
+
+if not TYPE_CHECKING:  # type checkers see the imports above, and no name goes unchecked
+
+    def __getattr__(name: str) -> Any:
+        if name not in _REPLIES:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        from . import replies
+
+        value = getattr(replies, name)
+        globals()[name] = value  # once: later look-ups find it as any other name
+        return value
+
+
+__all__ = [
+    "AccountInfo",
+    "ActionDone",
+    "ActionFailed",
+    "AttachmentSaved",
+    "ConnectionChanged",
+    "ConnectionStatus",
+    "Listed",
+    "MailboxCounts",
+    "MailboxOpened",
+    "MailboxesLoaded",
+    "MessageGone",
+    "MessageLoaded",
+    "Notice",
+    "QueueChanged",
+    "RawSourceLoaded",
+    "RowsFailed",
+    "SaveProgress",
+    "SearchFailed",
+    "SessionFailed",
+    "SessionMessage",
+    "Severity",
+    "ViewChanged",
+]
 
 ConnectionStatus = Literal["connecting", "connected", "waiting", "reconnecting", "offline"]
 Severity = Literal["information", "warning", "error"]
@@ -108,73 +169,6 @@ class RowsFailed(SessionMessage):
 
 
 @dataclass
-class Listed(SessionMessage):
-    """A listing of the open mailbox: ``kind`` "search" (``title``: the query), "sort" (by
-    ``sort`` keys) or "threads" (``threads``); ``uids`` in display order (search, sort)."""
-
-    generation: int
-    kind: Literal["search", "sort", "threads"]
-    title: str
-    uids: tuple[int, ...]
-    sort: tuple[str, ...] = ()
-    threads: tuple[ThreadMember, ...] = ()
-
-
-@dataclass
-class SearchFailed(SessionMessage):
-    """A query could not be compiled: ``reason``, and where (``position`` in ``text``)."""
-
-    generation: int
-    text: str
-    reason: str
-    position: int
-
-
-@dataclass
-class MessageLoaded(SessionMessage):
-    """What the viewer shows of a message was fetched (its header and text parts) and rendered."""
-
-    mailbox: str
-    uid: int
-    rendered: RenderedMessage
-
-
-@dataclass
-class RawSourceLoaded(SessionMessage):
-    """The start of a message's raw source: ``data``, the first bytes, of ``size`` in all."""
-
-    mailbox: str
-    uid: int
-    data: bytes
-    size: int
-
-
-@dataclass
-class MessageGone(SessionMessage):
-    """A message the user asked for no longer exists (another client removed it)."""
-
-    mailbox: str
-    uid: int
-
-
-@dataclass
-class ActionDone(SessionMessage):
-    """The server confirmed an action; ``text`` says what was done."""
-
-    action: str
-    text: str
-
-
-@dataclass
-class ActionFailed(SessionMessage):
-    """An action was not done (or only partly); ``text`` says why, for a person."""
-
-    action: str
-    text: str
-    uids: tuple[int, ...] = ()
-
-
-@dataclass
 class QueueChanged(SessionMessage):
     """Actions wait for the connection: ``count`` of them (0: none); ``text`` says what changed."""
 
@@ -188,42 +182,3 @@ class Notice(SessionMessage):
 
     text: str
     severity: Severity = "information"
-
-
-@dataclass
-class SaveProgress(SessionMessage):
-    """An attachment being saved as ``name``: ``done`` bytes (as sent) of ``total`` received;
-    ``failed`` once it stopped short (the file was removed)."""
-
-    name: str
-    done: int
-    total: int
-    failed: bool = False
-
-
-@dataclass
-class AttachmentSaved(SessionMessage):
-    """An attachment was written to ``path``."""
-
-    path: Path
-
-
-@dataclass
-class AccountInfo(SessionMessage):
-    """What the server is and offers, and how tuimail talks to it (the answer to
-    ``Session.account_info()``; see :mod:`.account_info`).  Server strings as sent: sanitise them."""
-
-    account: str
-    server: str
-    username: str
-    #: "implicit TLS", "STARTTLS" or "none: plaintext".
-    security: str
-    #: The greeting (RFC 9051 §7.1): ``OK [CODE] text``.
-    greeting: str
-    server_id: ServerId
-    capabilities: tuple[CapabilityUse, ...]
-    #: None: plaintext.
-    tls: TlsInfo | None
-    compressed: bool
-    #: None: the session has no header cache.
-    header_cache: HeaderCacheInfo | None
