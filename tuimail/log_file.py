@@ -21,11 +21,7 @@ before is dropped) and a new one is started.
 from __future__ import annotations
 
 import logging
-import os
-import platform
 from dataclasses import dataclass, field
-from io import TextIOWrapper
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from tuimail import __version__
@@ -61,22 +57,6 @@ class _Formatter(logging.Formatter):
         conn = getattr(record, "imap_connection", "")
         record.connection = f" [{conn}]" if conn else ""
         return super().format(record)
-
-
-class _PrivateFileHandler(RotatingFileHandler):
-    """A rotating file handler whose files are created with mode 0600 (and made so if they exist)."""
-
-    def _open(self) -> TextIOWrapper:
-        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        try:
-            os.fchmod(fd, 0o600)
-        except OSError:
-            os.close(fd)
-            raise
-        return os.fdopen(fd, "a", encoding=self.encoding or "utf-8", errors="backslashreplace")
-
-    def handleError(self, record: logging.LogRecord) -> None:
-        """A record that cannot be written (disk full) is dropped: never a traceback on the terminal."""
 
 
 @dataclass
@@ -125,10 +105,12 @@ def start_logging(path: Path | None) -> LogFile:
     if path is None:
         handler = logging.NullHandler()
     else:
+        from tuimail.private_log_handler import PrivateFileHandler  # only with a log file
+
         path = path.expanduser()
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            handler = _PrivateFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
+            handler = PrivateFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
         except OSError as exc:
             raise LogFileError(f"cannot write the log file {path}: {exc.strerror or exc}") from None
         handler.setFormatter(_Formatter())
@@ -143,6 +125,8 @@ def start_logging(path: Path | None) -> LogFile:
             logger.setLevel(level)
     _active = LogFile(path, handler, levels)
     if path is not None:
+        import platform  # only with a log file
+
         _log.info(
             "tuimail %s (Textual %s), Python %s on %s",
             __version__,
