@@ -18,6 +18,7 @@ LAZY = [
     "tuimail.mail.render",
     "tuimail.mail.sorting",
     "tuimail.mail.threads",
+    "tuimail.imap.extension_types",
     "tuimail.imap.sasl",
     "tuimail.session.account_info",
     "tuimail.session.replies",

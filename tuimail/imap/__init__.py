@@ -8,6 +8,8 @@ Usable on its own; it never imports Textual.
     await imap.examine("INBOX")
 """
 
+from typing import TYPE_CHECKING, Any
+
 from .client import IMAP
 from .errors import (
     AuthenticationError,
@@ -29,31 +31,111 @@ from .limits import Limits
 from .mailbox_state import MailboxState
 from .parser import parse_response
 from .sequence_set import STAR, SequenceSet
-from .types import *  # noqa: F403
-from .types import __all__ as _types_all
+from .types import (
+    Address,
+    BodyStructure,
+    BodyTypeBasic,
+    BodyTypeMessage,
+    BodyTypeMultipart,
+    BodyTypeText,
+    ContentDisposition,
+    ContinuationRequest,
+    Envelope,
+    ESearchResult,
+    FetchData,
+    InternalDate,
+    MailboxList,
+    Response,
+    ResponseCode,
+    ResponseText,
+    SearchResult,
+    StatusData,
+    TaggedResponse,
+    UntaggedResponse,
+    VanishedData,
+)
 from .unsolicited import Subscription
 
+if TYPE_CHECKING:
+    from .extension_types import (
+        AppendUIDData,
+        CopyUIDData,
+        ExtensionData,
+        InvalidParseData,
+        MailboxACLItem,
+        MailboxQuota,
+        MailboxQuotaRoot,
+        Namespace,
+        Namespaces,
+        PartialResult,
+        ThreadMember,
+        UIDMapping,
+        UnparsedData,
+        UnparsedNumericResponseData,
+    )
+else:  # the rarely met response data (tuimail.imap.extension_types) on first use, as in .types
+
+    def __getattr__(name: str) -> Any:
+        from . import types
+
+        return getattr(types, name)
+
+
 __all__ = [
+    "Address",
+    "AppendUIDData",
     "AuthenticationError",
     "BadResponseError",
+    "BodyStructure",
+    "BodyTypeBasic",
+    "BodyTypeMessage",
+    "BodyTypeMultipart",
+    "BodyTypeText",
     "ByeResponseError",
     "CommandTimeout",
     "ConnectionLost",
+    "ContentDisposition",
+    "ContinuationRequest",
+    "CopyUIDData",
+    "ESearchResult",
     "EncodeError",
+    "Envelope",
+    "ExtensionData",
+    "FetchData",
     "IMAP",
-    "Idle",
-    "Limits",
-    "MailboxState",
-    "Subscription",
     "IMAPError",
+    "Idle",
+    "InternalDate",
+    "InvalidParseData",
     "InvalidStateError",
+    "Limits",
+    "MailboxACLItem",
+    "MailboxList",
+    "MailboxQuota",
+    "MailboxQuotaRoot",
+    "MailboxState",
+    "Namespace",
+    "Namespaces",
     "NoResponseError",
     "ParseError",
+    "PartialResult",
+    "Response",
+    "ResponseCode",
     "ResponseError",
+    "ResponseText",
     "ResponseTooLargeError",
     "STAR",
+    "SearchResult",
     "SecurityError",
     "SequenceSet",
+    "StatusData",
+    "Subscription",
+    "TaggedResponse",
+    "ThreadMember",
+    "UIDMapping",
+    "UnparsedData",
+    "UnparsedNumericResponseData",
+    "UntaggedResponse",
+    "VanishedData",
     "parse_response",
-    *_types_all,
 ]

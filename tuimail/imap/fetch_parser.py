@@ -11,7 +11,7 @@ result.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import fetch_fast as fast
 from .errors import ParseError
@@ -25,10 +25,12 @@ from .types import (
     BodyTypeText,
     ContentDisposition,
     Envelope,
-    ExtensionData,
     FetchData,
     InternalDate,
 )
+
+if TYPE_CHECKING:
+    from .extension_types import ExtensionData
 
 __all__ = ["FetchParser"]
 
@@ -422,6 +424,8 @@ def _body(p: FetchParser) -> BodyStructure:
 
 
 def _extension(p: FetchParser) -> ExtensionData:
+    from .extension_types import ExtensionData  # imported when first met (never in a listing)
+
     return ExtensionData(p.value())
 
 

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import re
 from array import array
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import fetch_fast as fast
+from . import types as response_types
 from .errors import ParseError
 from .fetch_parser import FetchParser
 from .mutf7 import decode_mailbox
@@ -24,32 +25,32 @@ from .scanner import DEFAULT_MAX_ITEMS, MAX_DEPTH
 from .sequence_set import SequenceSet
 from .types import (
     NUMBER_TYPECODE,
-    AppendUIDData,
     ContinuationRequest,
-    CopyUIDData,
     ESearchResult,
-    ExtensionData,
     FetchData,
-    InvalidParseData,
-    MailboxACLItem,
     MailboxList,
-    MailboxQuota,
-    MailboxQuotaRoot,
-    Namespace,
-    Namespaces,
-    PartialResult,
     Response,
     ResponseCode,
     ResponseText,
     SearchResult,
     StatusData,
     TaggedResponse,
-    ThreadMember,
-    UnparsedData,
-    UnparsedNumericResponseData,
     UntaggedResponse,
     VanishedData,
 )
+
+if TYPE_CHECKING:
+    from .extension_types import (
+        AppendUIDData,
+        CopyUIDData,
+        MailboxACLItem,
+        MailboxQuota,
+        MailboxQuotaRoot,
+        Namespace,
+        Namespaces,
+        PartialResult,
+        ThreadMember,
+    )
 
 __all__ = ["ResponseParser", "parse_response"]
 
@@ -214,7 +215,7 @@ class ResponseParser(FetchParser):
         if method is None:
             self.accept(" ")
             rest = self.rest()
-            return UntaggedResponse(name, UnparsedData(rest) if rest else None, self.data)
+            return UntaggedResponse(name, response_types.UnparsedData(rest) if rest else None, self.data)
         data = method(self)
         self.end()
         return UntaggedResponse(name, data, self.data)
@@ -238,7 +239,7 @@ class ResponseParser(FetchParser):
         else:
             self.accept(" ")
             rest = self.rest()
-            data = UnparsedNumericResponseData(number, rest) if rest else number
+            data = response_types.UnparsedNumericResponseData(number, rest) if rest else number
         return UntaggedResponse(name, data, self.data)
 
     # --- resp-text -------------------------------------------------------
@@ -280,7 +281,7 @@ class ResponseParser(FetchParser):
                 return ResponseCode(name, [])
             if name in _CODES_WITHOUT_DATA or name not in _CODE_PARSERS and name not in _CODES_NUMBER:
                 return ResponseCode(name, None)
-            return ResponseCode(name, InvalidParseData(f"{name} requires data", None, None))
+            return ResponseCode(name, response_types.InvalidParseData(f"{name} requires data", None, None))
         self.expect(" ")
         data_start = self.pos
         parser = _CODE_PARSERS.get(name)
@@ -291,7 +292,8 @@ class ResponseParser(FetchParser):
             if text is None:
                 return None
             if name in _CODES_WITHOUT_DATA:
-                return ResponseCode(name, InvalidParseData(f"{name} takes no data", text, None))
+                invalid = response_types.InvalidParseData(f"{name} takes no data", text, None)
+                return ResponseCode(name, invalid)
             return ResponseCode(name, text)
         parsed: Any = None
         error = ""
@@ -307,7 +309,7 @@ class ResponseParser(FetchParser):
         text = self._code_text()
         if text is None:
             return None
-        return ResponseCode(name, InvalidParseData(error, text, parsed))
+        return ResponseCode(name, response_types.InvalidParseData(error, text, parsed))
 
     def _code_text(self) -> str | None:
         """The raw text of a code's data up to "]"; None when unterminated."""
@@ -345,13 +347,13 @@ class ResponseParser(FetchParser):
         self.expect(" ")
         source = self.sequence_set()
         self.expect(" ")
-        return CopyUIDData(uidvalidity, source, self.sequence_set())
+        return response_types.CopyUIDData(uidvalidity, source, self.sequence_set())
 
     def code_appenduid(self) -> AppendUIDData:
         """resp-code-apnd = "APPENDUID" SP nz-number SP append-uid."""
         uidvalidity = self.number()
         self.expect(" ")
-        return AppendUIDData(uidvalidity, self.sequence_set())
+        return response_types.AppendUIDData(uidvalidity, self.sequence_set())
 
     def code_objectid(self) -> str | None:
         """ "MAILBOXID" SP "(" objectid ")" (RFC 8474)."""
@@ -424,7 +426,7 @@ class ResponseParser(FetchParser):
             elif self.peek().isdigit() and _NUMBER_END.match(self.s, self.pos):
                 attr[key] = self.number()
             else:
-                attr[key] = ExtensionData(self.value(nil_is_none=False))
+                attr[key] = response_types.ExtensionData(self.value(nil_is_none=False))
         return StatusData(mailbox, attr)
 
     def search_data(self) -> SearchResult:
@@ -513,7 +515,7 @@ class ResponseParser(FetchParser):
         self.sp()
         results = None if self.is_nil() else self.sequence_set()
         self.expect(")")
-        return PartialResult(int(m.group(1)), int(m.group(2)), results)
+        return response_types.PartialResult(int(m.group(1)), int(m.group(2)), results)
 
     def thread_data(self) -> list[ThreadMember]:
         """thread-data = "THREAD" [SP 1*thread-list] (RFC 5256 §4)."""
@@ -531,16 +533,16 @@ class ResponseParser(FetchParser):
             if self.peek() == "(":
                 children = self.thread_nested()
                 self.expect(")")
-                return ThreadMember(None, children)
+                return response_types.ThreadMember(None, children)
             self.spend()
-            root = ThreadMember(self.number(), [])
+            root = response_types.ThreadMember(self.number(), [])
             last = root
             while self.accept_sp():
                 if self.peek() == "(":
                     last.children.extend(self.thread_nested())
                     break
                 self.spend()
-                node = ThreadMember(self.number(), [])
+                node = response_types.ThreadMember(self.number(), [])
                 last.children.append(node)
                 last = node
             self.expect(")")
@@ -576,7 +578,7 @@ class ResponseParser(FetchParser):
         other = self.namespace()
         self.sp()
         shared = self.namespace()
-        return Namespaces(personal, other, shared)
+        return response_types.Namespaces(personal, other, shared)
 
     def namespace(self) -> list[Namespace]:
         """namespace = nil / "(" 1*namespace-descr ")"."""
@@ -610,7 +612,7 @@ class ResponseParser(FetchParser):
             values = self.value_list()
             extensions[key] = [str(v) for v in values]
         self.expect(")")
-        return Namespace(prefix, delim, extensions)
+        return response_types.Namespace(prefix, delim, extensions)
 
     def id_response(self) -> dict[str, str | None] | None:
         """id-response = "ID" SP id-params-list (RFC 2971)."""
@@ -641,7 +643,8 @@ class ResponseParser(FetchParser):
             self.sp()
             resources[name] = (usage, self.number())
         main = resources.get("STORAGE") or next(iter(resources.values()), None)
-        return MailboxQuota(root, main[0] if main else None, main[1] if main else None, resources)
+        main_usage, main_limit = main if main else (None, None)
+        return response_types.MailboxQuota(root, main_usage, main_limit, resources)
 
     def quotaroot_response(self) -> MailboxQuotaRoot:
         """quotaroot-response = "QUOTAROOT" SP mailbox *(SP astring)."""
@@ -651,7 +654,7 @@ class ResponseParser(FetchParser):
         while self.more():
             self.spend()
             roots.append(self.astring())
-        return MailboxQuotaRoot(mailbox, roots)
+        return response_types.MailboxQuotaRoot(mailbox, roots)
 
     def acl_data(self) -> list[MailboxACLItem]:
         """acl-data = "ACL" SP mailbox *(SP identifier SP rights) (RFC 4314)."""
@@ -662,7 +665,7 @@ class ResponseParser(FetchParser):
             self.spend()
             user = self.astring()
             self.sp()
-            out.append(MailboxACLItem(user, self.astring(), mailbox))
+            out.append(response_types.MailboxACLItem(user, self.astring(), mailbox))
         return out
 
 

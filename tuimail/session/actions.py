@@ -20,9 +20,8 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tuimail.imap.types import CopyUIDData
 from tuimail.mail.view_changes import FlagsChanged, ViewChange
 
 from . import messages as m
@@ -32,6 +31,9 @@ from .message_bodies import MessageBodies
 from .offline_queue import OfflineQueue, QueuedAction
 from .selected import SelectedMailbox
 from .undo import UndoHistory, UndoStep
+
+if TYPE_CHECKING:
+    from tuimail.imap.types import CopyUIDData
 
 __all__ = ["Actions", "Afterwards"]
 

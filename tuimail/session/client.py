@@ -24,7 +24,7 @@ import re
 import ssl
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from tuimail.imap import IMAP
 from tuimail.imap.commands.fetch import BodySection
@@ -32,16 +32,12 @@ from tuimail.imap.errors import BadResponseError, NoResponseError
 from tuimail.imap.idle import Idle
 from tuimail.imap.mailbox_state import MailboxState
 from tuimail.imap.sequence_set import SequenceSet
-from tuimail.imap.types import (
-    CopyUIDData,
-    ESearchResult,
-    FetchData,
-    MailboxList,
-    ThreadMember,
-    UntaggedResponse,
-)
+from tuimail.imap.types import ESearchResult, FetchData, MailboxList, UntaggedResponse
 from tuimail.imap.unsolicited import Subscription
 from tuimail.mail.summary import SUMMARY_ITEMS
+
+if TYPE_CHECKING:
+    from tuimail.imap.types import CopyUIDData, ThreadMember
 
 __all__ = ["ReadOnlyRefused", "ServerId", "SessionClient", "UidSet"]
 

@@ -5,14 +5,19 @@ that expunge exactly the moved messages (RFC 6851 §3.3)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..command import Command
 from ..encoder import Mailbox
 from ..errors import InvalidStateError
-from ..types import CopyUIDData, ResponseText
+from ..types import ResponseText
 from .base import SetLike
 from .fetch import FetchCommands
 from .select import SelectCommands
 from .store import StoreCommands
+
+if TYPE_CHECKING:
+    from ..extension_types import CopyUIDData
 
 
 class CopyMoveCommands(FetchCommands, StoreCommands, SelectCommands):
@@ -62,6 +67,8 @@ class CopyMoveCommands(FetchCommands, StoreCommands, SelectCommands):
 
 def _copyuid(cmd: Command) -> CopyUIDData | None:
     """COPYUID from the tagged OK, or (MOVE) from an untagged OK."""
+    from ..extension_types import CopyUIDData  # imported when first used (never at the start)
+
     texts = [cmd.result.data] if cmd.result is not None else []
     texts += [r.data for r in cmd.responses if r.name == "OK"]
     for text in texts:

@@ -10,10 +10,14 @@ import dataclasses
 import re
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ..encoder import Atom, Flags, Literal, Mailbox
-from ..types import AppendUIDData, MailboxList, StatusData
+from ..types import MailboxList, StatusData
 from .base import CommandsBase
+
+if TYPE_CHECKING:
+    from ..extension_types import AppendUIDData
 
 #: STATUS items asked for by default.
 DEFAULT_STATUS_ITEMS = ("MESSAGES", "UIDNEXT", "UIDVALIDITY", "UNSEEN")
@@ -149,6 +153,8 @@ class MailboxCommands(CommandsBase):
             message = crlf_line_ends(message)
         args.append(Literal(message))
         cmd = await self._run("APPEND", *args)
+        from ..extension_types import AppendUIDData  # imported when first used (never at the start)
+
         code = cmd.result.data.code if cmd.result is not None else None
         if code is not None and code.name == "APPENDUID" and isinstance(code.data, AppendUIDData):
             return code.data

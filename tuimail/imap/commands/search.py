@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from ..encoder import Atom
-from ..types import NUMBER_TYPECODE, ESearchResult, SearchResult, ThreadMember, UntaggedResponse
+from ..types import NUMBER_TYPECODE, ESearchResult, SearchResult, UntaggedResponse
 from .base import CommandsBase
 from .search_keys import needs_charset, search_criteria
+
+if TYPE_CHECKING:
+    from ..extension_types import ThreadMember
 
 Criteria = Iterable[Any] | str
 

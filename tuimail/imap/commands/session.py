@@ -14,11 +14,12 @@ from ..command import Command
 from ..connection import default_ssl_context
 from ..encoder import Atom, Raw, String
 from ..errors import AuthenticationError, IMAPError, ResponseError, SecurityError
-from ..types import ContinuationRequest, Namespaces, TaggedResponse
+from ..types import ContinuationRequest, TaggedResponse
 from .base import CommandsBase
 
 if TYPE_CHECKING:
     from .. import sasl
+    from ..extension_types import Namespaces
 
 
 class SessionCommands(CommandsBase):
@@ -74,6 +75,8 @@ class SessionCommands(CommandsBase):
 
     async def namespace(self) -> Namespaces:
         """NAMESPACE (RFC 2342 §5, RFC 9051 §6.3.10)."""
+        from ..extension_types import Namespaces  # imported when first used (never at the start)
+
         cmd = await self._run("NAMESPACE", collect=("NAMESPACE",))
         found = self._data(cmd.responses, "NAMESPACE")
         if not found:
