@@ -64,6 +64,23 @@ def test_recorded_fetches_agree(name: str) -> None:
     assert compared > 20
 
 
+@pytest.mark.parametrize("name", ["dovecot_session.bin", "pymap_session.bin"])
+def test_without_whole_structures_the_parse_is_the_recursive_descent(name: str) -> None:
+    """``whole_structures=False`` (a connection's first FETCH responses) compiles and uses no
+    whole-structure pattern: the values are the plain ones the ABNF alone builds."""
+    compared = 0
+    for line in responses(name):
+        plain = parse_response(line, whole_structures=False)
+        with recursive_descent_only():
+            reference = parse_response(line)
+        assert repr(plain) == repr(reference) and plain == reference
+        if isinstance(plain.data, FetchData):
+            compared += 1
+            assert not any(isinstance(v, fast.LazyEnvelope | fast.LazyBodyTypeText | fast.LazyBodyTypeBasic
+                                      | fast.LazyBodyTypeMultipart) for v in plain.data.attr.values())
+    assert compared > 20
+
+
 def test_body_nested_deeper_than_the_one_regex_is_still_lazy_and_agrees() -> None:
     body = '("TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 1)'
     for level in range(5):  # BODY_V_RE validates three multipart levels at most

@@ -57,6 +57,12 @@ from .reader import ResponseReader
 from .types import ContinuationRequest, Response, ResponseText, TaggedResponse, UntaggedResponse
 from .unsolicited import DEFAULT_MAX_BYTES, DEFAULT_MAXSIZE, Hub, Subscription
 
+#: FETCH responses a connection parses first by recursive descent alone (``parse_response(...,
+#: whole_structures=False)``): :mod:`.fetch_fast`'s whole-structure patterns take 30-50 ms to
+#: compile when first used in a process, more than a page of rows takes without them (a first
+#: screen's 60 rows: 15-25 ms); a listing of thousands pays for them many times over.
+PLAIN_FETCHES = 64
+
 #: Untagged responses that change the selected mailbox: always published,
 #: even when a command also collects them.
 MAILBOX_UPDATES = frozenset({"EXISTS", "RECENT", "EXPUNGE", "VANISHED", "FLAGS"})
@@ -104,6 +110,8 @@ class Engine:
         #: Extensions turned on with ENABLE (upper case).
         self.enabled: set[str] = set()
         self._utf8 = False
+        #: FETCH responses still to parse without the whole-structure patterns (PLAIN_FETCHES).
+        self._plain_fetches = PLAIN_FETCHES
         self._hub = Hub()
         self._greeting: asyncio.Future[UntaggedResponse] = asyncio.get_running_loop().create_future()
         self._greeting.add_done_callback(_consume)
@@ -214,7 +222,12 @@ class Engine:
         sasl = self._sasl_active()
         trace.server(raw, redact_continuation=sasl, conn=self.trace_id)
         try:
-            response = parse_response(raw, utf8=self._utf8, max_items=self.limits.max_items)
+            whole = self._plain_fetches <= 0
+            response = parse_response(
+                raw, utf8=self._utf8, max_items=self.limits.max_items, whole_structures=whole
+            )
+            if not whole and isinstance(response, UntaggedResponse) and response.name == "FETCH":
+                self._plain_fetches -= 1
         except ParseError as e:
             if sasl and raw.startswith(b"+"):
                 response = ContinuationRequest(

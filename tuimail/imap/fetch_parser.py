@@ -86,7 +86,9 @@ class FetchParser(Scanner):
                     # Validated now in one pass; objects built on first use.
                     name = m.group(5).upper()
                     found: tuple[Any, int] | None
-                    if name == "ENVELOPE":
+                    if not self.whole_structures:
+                        found = None
+                    elif name == "ENVELOPE":
                         found = fast.lazy_envelope(s, m.end(), not self.dirty)
                     else:
                         found = fast.lazy_body(s, m.end(), self.depth, not self.dirty)
@@ -203,7 +205,7 @@ class FetchParser(Scanner):
 
     def envelope(self) -> Envelope:
         """envelope (RFC 9051 §7.5.2); fast path: one regex, no literals."""
-        found = fast.envelope(self.s, self.pos, not self.dirty)
+        found = fast.envelope(self.s, self.pos, not self.dirty) if self.whole_structures else None
         if found is not None:
             self.pos = found[1]
             return found[0]
@@ -249,7 +251,7 @@ class FetchParser(Scanner):
 
     def body(self) -> BodyStructure:
         """body = "(" (body-type-1part / body-type-mpart) ")"."""
-        found = fast.body(self.s, self.pos, self.depth, not self.dirty)
+        found = fast.body(self.s, self.pos, self.depth, not self.dirty) if self.whole_structures else None
         if found is not None:
             self.pos = found[1]
             return found[0]

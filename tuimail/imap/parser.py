@@ -115,7 +115,9 @@ _CODES_WITHOUT_DATA = frozenset(
 _CODES_NUMBER = frozenset(("UIDVALIDITY", "UIDNEXT", "UNSEEN", "HIGHESTMODSEQ", "APPENDLIMIT"))
 
 
-def parse_response(data: bytes, *, utf8: bool = False, max_items: int = DEFAULT_MAX_ITEMS) -> Response:
+def parse_response(
+    data: bytes, *, utf8: bool = False, max_items: int = DEFAULT_MAX_ITEMS, whole_structures: bool = True
+) -> Response:
     """Parse one complete response (line, literals and CRLF) (RFC 9051 §7).
 
     ``utf8=True`` once UTF8=ACCEPT is enabled: mailbox names are then not
@@ -123,10 +125,15 @@ def parse_response(data: bytes, *, utf8: bool = False, max_items: int = DEFAULT_
     from one response (see :mod:`tuimail.imap.limits`).  Raises
     :class:`ParseError` on bad input or a response over that limit, and
     nothing else.
+
+    ``whole_structures=False``: FETCH data is parsed by recursive descent only, never matched
+    whole by :mod:`.fetch_fast`'s patterns (the same result, in plain types rather than the
+    ``Lazy*`` ones): those take tens of milliseconds to compile when first used, which a few
+    responses need not pay.
     """
     try:
-        parser = ResponseParser(data, utf8=utf8, max_items=max_items)
-        listing = parser.listing_response()
+        parser = ResponseParser(data, utf8=utf8, max_items=max_items, whole_structures=whole_structures)
+        listing = parser.listing_response() if whole_structures else None
         return listing if listing is not None else parser.response()
     except ParseError:
         raise

@@ -164,10 +164,21 @@ class Scanner:
     :class:`ParseError` saying where.
     """
 
-    __slots__ = ("s", "pos", "lits", "dirty", "utf8", "depth", "data", "budget", "max_items")
+    __slots__ = (
+        "s", "pos", "lits", "dirty", "utf8", "depth", "data", "budget", "max_items", "whole_structures"
+    )
 
-    def __init__(self, data: bytes, *, utf8: bool = False, max_items: int = DEFAULT_MAX_ITEMS) -> None:
+    def __init__(
+        self,
+        data: bytes,
+        *,
+        utf8: bool = False,
+        max_items: int = DEFAULT_MAX_ITEMS,
+        whole_structures: bool = True,
+    ) -> None:
         self.data = data
+        #: Whether FETCH structures may be matched whole by :mod:`.fetch_fast`'s patterns.
+        self.whole_structures = whole_structures
         self.s, self.lits, self.dirty = split(data)
         self.pos = 0
         self.utf8 = utf8
