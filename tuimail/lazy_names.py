@@ -16,13 +16,27 @@ from typing import Any
 __all__ = ["lazy_names"]
 
 
-def lazy_names(package: str, modules: Mapping[str, str]) -> Callable[[str], Any]:
-    """A module ``__getattr__`` for ``package``: ``name`` from ``package.modules[name]``."""
+def lazy_names(
+    package: str,
+    modules: Mapping[str, str],
+    *,
+    module: str | None = None,
+    namespace: dict[str, Any] | None = None,
+) -> Callable[[str], Any]:
+    """A module ``__getattr__``: ``name`` from ``package.modules[name]``.
+
+    ``module``: the module whose ``__getattr__`` this is, when not ``package`` itself (a
+    module offering names of a sibling); ``namespace``: its globals, where a name found is
+    kept, so later look-ups find it as any other name."""
+    owner = module or package
 
     def __getattr__(name: str) -> Any:
-        module = modules.get(name)
-        if module is None:
-            raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        return getattr(importlib.import_module(f"{package}.{module}"), name)
+        where = modules.get(name)
+        if where is None:
+            raise AttributeError(f"module {owner!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"{package}.{where}"), name)
+        if namespace is not None:
+            namespace[name] = value
+        return value
 
     return __getattr__

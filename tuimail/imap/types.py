@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, overload
 
+from ..lazy_names import lazy_names
 from .sequence_set import STAR, SequenceSet
 
 if TYPE_CHECKING:
@@ -114,15 +115,9 @@ _EXTENSION_TYPES = frozenset({
 })
 
 if not TYPE_CHECKING:  # type checkers see the imports above, and no name goes unchecked
-
-    def __getattr__(name: str) -> Any:
-        if name not in _EXTENSION_TYPES:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        from . import extension_types
-
-        value = getattr(extension_types, name)
-        globals()[name] = value  # once: later look-ups find it as any other name
-        return value
+    __getattr__ = lazy_names(
+        __package__, dict.fromkeys(_EXTENSION_TYPES, "extension_types"), module=__name__, namespace=globals()
+    )
 
 
 # --- responses ---------------------------------------------------------------

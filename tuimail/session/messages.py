@@ -16,9 +16,11 @@ UI keeps its replica of the view current by applying every
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from textual.message import Message
+
+from tuimail.lazy_names import lazy_names
 
 if TYPE_CHECKING:
     from tuimail.mail.mailbox_tree import MailboxNode
@@ -56,15 +58,9 @@ _REPLIES = frozenset({
 
 
 if not TYPE_CHECKING:  # type checkers see the imports above, and no name goes unchecked
-
-    def __getattr__(name: str) -> Any:
-        if name not in _REPLIES:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        from . import replies
-
-        value = getattr(replies, name)
-        globals()[name] = value  # once: later look-ups find it as any other name
-        return value
+    __getattr__ = lazy_names(
+        __package__, dict.fromkeys(_REPLIES, "replies"), module=__name__, namespace=globals()
+    )
 
 
 __all__ = [
