@@ -137,16 +137,15 @@ class MainScreen(Screen[None], inherit_bindings=False):
     def _add_size_classes(self) -> None:
         """The breakpoint classes of the terminal's size, before anything is styled: the first
         Resize then changes no class, and the screen is not styled again before its first frame
-        (the classes are Textual's choice: the largest breakpoint the size reaches)."""
+        (chosen by Textual's own ``_get_breakpoint_classes``)."""
         try:
             width, height = self.app.size
         except NoActiveAppError:  # built outside an app: the first Resize adds them
             return
         sizes = ((width, self.HORIZONTAL_BREAKPOINTS), (height, self.VERTICAL_BREAKPOINTS))
         for dimension, breakpoints in sizes:
-            reached = [(least, name) for least, name in breakpoints if dimension >= least]
-            if reached:
-                self.add_class(max(reached)[1], update=False)
+            for name in self._get_breakpoint_classes(dimension, breakpoints):
+                self.add_class(name, update=False)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
