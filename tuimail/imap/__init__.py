@@ -8,8 +8,9 @@ Usable on its own; it never imports Textual.
     await imap.examine("INBOX")
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ..lazy_names import lazy_names
 from .client import IMAP
 from .errors import (
     AuthenticationError,
@@ -32,6 +33,7 @@ from .mailbox_state import MailboxState
 from .parser import parse_response
 from .sequence_set import STAR, SequenceSet
 from .types import (
+    EXTENSION_TYPES,
     Address,
     BodyStructure,
     BodyTypeBasic,
@@ -74,11 +76,9 @@ if TYPE_CHECKING:
         UnparsedNumericResponseData,
     )
 else:  # the rarely met response data (tuimail.imap.extension_types) on first use, as in .types
-
-    def __getattr__(name: str) -> Any:
-        from . import types
-
-        return getattr(types, name)
+    __getattr__ = lazy_names(
+        __name__, dict.fromkeys(EXTENSION_TYPES, "extension_types"), namespace=globals()
+    )
 
 
 __all__ = [

@@ -97,7 +97,7 @@ __all__ = [
 
 #: The response data a client's start never meets, in :mod:`.extension_types`: offered here and
 #: imported on first use (PEP 562; each frozen dataclass costs about a millisecond to create).
-_EXTENSION_TYPES = frozenset({
+EXTENSION_TYPES = frozenset({
     "AppendUIDData",
     "CopyUIDData",
     "ExtensionData",
@@ -116,7 +116,7 @@ _EXTENSION_TYPES = frozenset({
 
 if not TYPE_CHECKING:  # type checkers see the imports above, and no name goes unchecked
     __getattr__ = lazy_names(
-        __package__, dict.fromkeys(_EXTENSION_TYPES, "extension_types"), module=__name__, namespace=globals()
+        __package__, dict.fromkeys(EXTENSION_TYPES, "extension_types"), module=__name__, namespace=globals()
     )
 
 
