@@ -13,7 +13,9 @@ cache (the demo's) does without them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from tuimail.lazy_names import lazy_names
 
 from .location import CACHE_FILE_NAME, default_cache_path
 
@@ -25,9 +27,4 @@ __all__ = ["CACHE_FILE_NAME", "HeaderCache", "MailboxCache", "MailboxState", "de
 _FROM_HEADER_CACHE = frozenset({"HeaderCache", "MailboxCache", "MailboxState"})
 
 
-def __getattr__(name: str) -> Any:
-    if name in _FROM_HEADER_CACHE:
-        from . import header_cache
-
-        return getattr(header_cache, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_names(__name__, dict.fromkeys(_FROM_HEADER_CACHE, "header_cache"))
