@@ -26,6 +26,7 @@ from tuimail.log_file import LogFileError, active_log_path, start_logging
 
 if TYPE_CHECKING:
     from tuimail.demo.server_process import DemoServerProcess
+    from tuimail.session.head_start import HeadStart
     from tuimail.ui.first_paint import StartScreenRun
 
 _log = logging.getLogger("tuimail.cli")
@@ -201,15 +202,22 @@ def _demo_failed(why: str) -> int:
 def _run_app(
     args: argparse.Namespace, config: Config, account: Account | None, demo: DemoServerProcess | None
 ) -> int:
-    first = None
+    first = head = None
     if demo is None and account is not None:
         # Before anything heavy: the last start screen with the newest cached rows (a second start).
         from tuimail.ui import first_paint
 
         first = first_paint.start(config.path, config.theme, account.name, args.read_only or config.read_only)
+        # Then the connection: opened and logged in on the session's thread while the session's
+        # modules, Textual and the screens are imported below.
+        from tuimail.session.head_start import HeadStart
+
+        head = HeadStart.begin(account)
     try:
-        return _run_the_app(args, config, account, demo, first)
+        return _run_the_app(args, config, account, demo, first, head)
     finally:
+        if head is not None:
+            head.close()  # logged out if no session took it (nothing if one did)
         if first is not None:
             first.close()  # the terminal as it was found, whatever happened
 
@@ -220,6 +228,7 @@ def _run_the_app(
     account: Account | None,
     demo: DemoServerProcess | None,
     first: StartScreenRun | None,
+    head: HeadStart | None,
 ) -> int:
     from tuimail.mail.cache import default_cache_path
     from tuimail.ui.accounts import open_accounts
@@ -234,7 +243,11 @@ def _run_the_app(
     others = [] if args.demo else [a for a in config.accounts.values() if a is not account]
     read_only = args.read_only or config.read_only
     accounts = open_accounts(
-        account, others, read_only=read_only, cache_path=None if args.demo else default_cache_path()
+        account,
+        others,
+        read_only=read_only,
+        cache_path=None if args.demo else default_cache_path(),
+        head_start=head,
     )
     # The sessions connect, log in and open the mailbox (or draw it from the header cache) on their
     # own threads while Textual and the screens are imported and built below.

@@ -225,6 +225,15 @@ class TraceLines(logging.Handler):
         return len(self.lines)
 
 
+async def until_sent(trace: TraceLines, name: str, *, since: int = 0, timeout: float = 20.0) -> None:
+    """Until the client sent command ``name`` (after line ``since``)."""
+    for _ in range(int(timeout / 0.02)):
+        if name in trace.commands(since):
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"no {name} in {trace.commands(since)}")
+
+
 def command_name(line: str) -> str:
     """``C: A3 UID FETCH ...`` -> ``UID FETCH``; ``C: DONE`` -> ``DONE``."""
     parts = line.split()

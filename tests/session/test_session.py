@@ -34,6 +34,7 @@ from .support import (
     seeded,
     snapshot_flags,
     started,
+    until_sent,
 )
 
 
@@ -366,6 +367,26 @@ async def test_unread_count_follows_marking_read_without_asking_again(
             session.set_flag([target.uid], "\\Seen", True)
             await got.until(lambda: got.counts.get("INBOX") == (unread - 1, 6), what="one fewer unread")
             assert [c for c in trace.commands(mark) if c not in ("DONE", "IDLE")] == ["UID STORE"]
+
+
+async def test_a_request_following_the_last_ones_answer_finds_no_idle_to_end(trace: TraceLines) -> None:
+    """The UI's next request often follows the answer to the last one (a listing, then its rows):
+    the keep-alive waits SETTLE for quiet before IDLE, so no IDLE is begun only to be ended."""
+    with pymap_thread(seeded(6, unseen_every=1)) as server:
+        async with started(server.port) as (session, got):
+            await got.until(lambda: got.view is not None and None not in got.subjects(), what="rows")
+            await until_sent(trace, "IDLE")
+            mark = trace.mark()
+            first, second = got.view.uid_at_row(0), got.view.uid_at_row(1)
+            session.set_flag([first], "\\Flagged", True)
+            await got.until(lambda: len(changes_of(got, FlagsChanged)) >= 1, what="the first flagged")
+            session.set_flag([second], "\\Flagged", True)  # at once, as the UI would
+            await got.until(lambda: len(changes_of(got, FlagsChanged)) >= 2, what="both flagged")
+            await until_sent(trace, "IDLE", since=mark)
+            commands = trace.commands(mark)
+    assert commands[:2] == ["DONE", "UID STORE"], commands
+    between = commands[2 : commands.index("UID STORE", 2)]
+    assert "IDLE" not in between, commands
 
 
 async def test_archive_by_year_creates_the_years_folder_and_moves_there(trace: TraceLines) -> None:

@@ -219,6 +219,8 @@ async def test_request_before_idle_is_accepted_ends_that_idle_for_good() -> None
             await asyncio.sleep(0.2)  # the request reaches the session while IDLE awaits its "+"
             accept.set()
             await got.wait_for(m.MessageLoaded)
+            # IDLE again once the connection settled (no request for keepalive.SETTLE)
+            await got.until(lambda: commands_sent(bytes(server.received)).count("IDLE") == 2, what="IDLE")
             session.set_flag([1], "\\Flagged", True)
             await got.until(lambda: got.view.summary_at_row(0).flagged, what="flagged")
     assert not server.errors, server.errors

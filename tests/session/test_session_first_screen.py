@@ -14,7 +14,7 @@ from tuimail.session import first_screen
 from tuimail.session import messages as m
 from tuimail.session.selected import FIRST_PAGE
 
-from .support import Collector, TraceLines, pymap_thread, seeded, started
+from .support import Collector, TraceLines, pymap_thread, seeded, started, until_sent
 
 START = ["LOGIN", "LIST", "SELECT", "FETCH"]
 FOLLOW_UPS = {"UID SEARCH", "FETCH", "LIST", "STATUS"}  # the order, unread, the oldest page, counts
@@ -23,14 +23,6 @@ FOLLOW_UPS = {"UID SEARCH", "FETCH", "LIST", "STATUS"}  # the order, unread, the
 async def newest_page(got: Collector) -> None:
     await got.wait_for(m.MailboxOpened)
     await got.until(lambda: got.view is not None and got.view.summary_at_row(0) is not None, what="row 0")
-
-
-async def until_sent(trace: TraceLines, name: str, *, timeout: float = 20.0) -> None:
-    for _ in range(int(timeout / 0.02)):
-        if name in trace.commands():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"no {name} in {trace.commands()}")
 
 
 async def test_held_follow_ups_wait_for_the_first_screen_then_go_before_idle(trace: TraceLines) -> None:

@@ -46,6 +46,34 @@ def test_the_session_opens_the_mailbox_before_the_ui_is_imported() -> None:
     assert done.stdout.split("\n")[0] == "['MailboxOpened', 'MailboxesLoaded', 'ViewChanged'] []", done.stdout
 
 
+def test_the_head_start_logs_in_before_the_session_or_textual_is_imported() -> None:
+    """The command's head start (tuimail.session.head_start) connects and logs in with the IMAP
+    library alone: neither Textual nor the session's messages are imported by then."""
+    script = textwrap.dedent(
+        """
+        import sys
+        from tuimail.config import Account
+        from tuimail.demo.server import PymapServer
+        from tuimail.session.head_start import HeadStart
+
+        server = PymapServer({"u": "p"}, {"u": {"INBOX": []}})
+        server.start_in_thread()
+        try:
+            where = dict(host="127.0.0.1", port=server.port, tls="none")
+            head = HeadStart.begin(Account(name="t", username="u", password="p", **where))
+            head._opening.result(20)  # logged in (the error of a failed login would be raised)
+            later = ("textual", "tuimail.session.messages", "tuimail.session.session")
+            print(sorted(n for n in later if n in sys.modules))
+            head.close()
+        finally:
+            server.stop_thread()
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split("\n")[0] == "[]", done.stdout
+
+
 async def test_an_app_given_started_accounts_shows_what_they_said_before_it_ran() -> None:
     with pymap_thread(seeded(4)) as server:
         accounts = open_accounts(account_for(server.port))

@@ -1,7 +1,9 @@
 """Connecting, logging in, and trying again while offline.
 
 :meth:`Connector.connect` opens a connection (TLS as configured, verified),
-reads the greeting and logs in (LOGIN, or the configured SASL mechanism).
+reads the greeting and logs in (LOGIN, or the configured SASL mechanism:
+:mod:`.login`); its first connection may have been opened already, by a
+:class:`~tuimail.session.head_start.HeadStart`.
 :meth:`Connector.keep_trying` runs a set-up until it works: at once, then
 after a capped exponential backoff (1 s doubling to 60 s) for as long as the
 session is offline, saying when the next try is.  A failure that only the
@@ -11,27 +13,26 @@ user can mend (password, login, TLS) stops it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tuimail.config import Account, get_password
-from tuimail.imap import IMAP
+from tuimail.config import Account
 
 from . import messages as m
 from .client import SessionClient
 from .failures import FailureKind, classify, describe, title
+from .login import log_in
 
-__all__ = ["COMMAND_TIMEOUT", "Connector", "backoff"]
+if TYPE_CHECKING:
+    from .head_start import HeadStart
+
+__all__ = ["Connector", "backoff"]
 
 _log = logging.getLogger(__name__)
 
-#: Longest wait for one command's answer (a big message on a slow link takes long:
-#: a server that sends nothing at all is caught sooner by the watchdog).
-COMMAND_TIMEOUT = 120.0
 FIRST_DELAY = 1.0
 MAX_DELAY = 60.0
 
@@ -57,7 +58,10 @@ class Connector:
         ssl_context: ssl.SSLContext | None,
         connect_timeout: float,
         first_delay: float = FIRST_DELAY,
+        head_start: HeadStart | None = None,
     ) -> None:
+        """``head_start``: the first connection, being opened already (taken by the first
+        :meth:`connect` the status bar follows)."""
         self.account = account
         self._post = post
         self.read_only = read_only
@@ -65,6 +69,7 @@ class Connector:
         self._ssl_context = ssl_context
         self._connect_timeout = connect_timeout
         self._first_delay = first_delay
+        self._head_start = head_start
 
     @property
     def where(self) -> str:
@@ -72,32 +77,19 @@ class Connector:
 
     async def connect(self, *, quiet: bool = False) -> SessionClient:
         """A logged-in connection (``quiet``: a second one, which the status bar does not follow)."""
-        account = self.account
+        head = None
         if not quiet:
             self._post(m.ConnectionChanged("connecting", self.where))
-        password = self._password
-        if password is None:
-            password = await asyncio.to_thread(get_password, account)
-        context = self._ssl_context
-        if context is None and account.tls != "none":
-            context = ssl.create_default_context(cafile=str(account.ca_file) if account.ca_file else None)
-        imap = await IMAP.connect(
-            account.host,
-            account.effective_port,
-            tls=account.tls,  # type: ignore[arg-type]
-            ssl_context=context if account.tls != "none" else None,
-            timeout=self._connect_timeout,
-            command_timeout=COMMAND_TIMEOUT,
-        )
-        try:
-            if account.auth == "login":
-                await imap.login(account.username, password)
-            else:
-                await imap.authenticate(account.auth.upper(), account.username, password)
-        except BaseException:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(imap.logout(), 2.0)
-            raise
+            head, self._head_start = self._head_start, None
+        if head is not None:
+            imap = await head.take()
+        else:
+            imap = await log_in(
+                self.account,
+                password=self._password,
+                ssl_context=self._ssl_context,
+                connect_timeout=self._connect_timeout,
+            )
         return SessionClient(imap, read_only=self.read_only)
 
     async def keep_trying(self, set_up: Callable[[], Awaitable[None]], reason: str) -> bool:

@@ -5,8 +5,11 @@ with the connection to itself: the commands of one request may be pipelined,
 but two requests do not interleave, so each sees the mailbox as its own
 commands leave it.  The keep-alive (IDLE or NOOP polling) runs only while no
 request waits: a request arriving wakes it, it ends IDLE (DONE) and lets go,
-and it starts again once the last request is done.  Updates that arrive
-meanwhile are applied by the selected mailbox's pump, not here.
+and it starts again once no request has waited or run for a short while (the
+keep-alive's settle): a request's answer often brings the next one (a listing,
+then the rows it shows), and an IDLE between the two would only be ended at
+once.  Updates that arrive meanwhile are applied by the selected mailbox's
+pump, not here.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ class RequestGate:
         self._quiet.set()
         #: Loop time since which requests wait or run without one finishing (None: none).
         self.busy_since: float | None = None
+        #: Loop time the last request finished (0: none yet).
+        self.quiet_since = 0.0
 
     @property
     def pending(self) -> int:
@@ -55,20 +60,32 @@ class RequestGate:
             self._pending -= 1
             if self._pending == 0:
                 self.busy_since = None
+                self.quiet_since = loop.time()
                 self.wake.clear()
                 self._quiet.set()
             else:
                 self.busy_since = loop.time()  # one finished: the server is answering
 
     @contextlib.asynccontextmanager
-    async def keepalive(self) -> AsyncIterator[bool]:
-        """Hold the connection for the keep-alive once no request waits.
+    async def keepalive(self, settle: float = 0.0) -> AsyncIterator[bool]:
+        """Hold the connection for the keep-alive once no request has waited or run for
+        ``settle`` seconds.
 
         Yields False when a request arrived before the lock was had (the
         keep-alive should let go at once)."""
-        await self._quiet.wait()
+        await self._settled(settle)
         async with self._lock:
             yield self._pending == 0
+
+    async def _settled(self, settle: float) -> None:
+        """Until no request has waited or run for ``settle`` seconds."""
+        loop = asyncio.get_running_loop()
+        while True:
+            await self._quiet.wait()
+            left = self.quiet_since + settle - loop.time()
+            if left <= 0 and self._quiet.is_set():
+                return
+            await asyncio.sleep(max(left, 0.0))
 
     async def until_woken(self, coro: asyncio.Future[None], timeout: float | None) -> None:
         """Wait for ``coro`` to end, a request to arrive or ``timeout``; then cancel ``coro``.

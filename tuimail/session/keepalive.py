@@ -5,7 +5,10 @@
 arrive (the selected mailbox's pump applies each one as it comes); it ends
 IDLE with DONE only when a request wants to send a command, or to refresh
 the other mailboxes' counts every :data:`COUNTS_INTERVAL`.  Without IDLE it
-sends NOOP every :data:`POLL_INTERVAL` seconds.
+sends NOOP every :data:`POLL_INTERVAL` seconds.  It starts only once no
+request has come for :data:`SETTLE` seconds: the UI's next request often
+follows the answer to the last one (the rows of a listing), and an IDLE begun
+in between would be ended at once.
 
 :class:`Watchdog` watches requests: after :data:`WAIT_NOTICE` seconds without
 a byte from the server the status bar says the session is waiting for it;
@@ -29,10 +32,20 @@ from .client import SessionClient
 from .gate import RequestGate
 from .mailboxes import COUNTS_INTERVAL
 
-__all__ = ["IDLE_DONE_TIMEOUT", "POLL_INTERVAL", "STALL_TIMEOUT", "WAIT_NOTICE", "KeepAlive", "Watchdog"]
+__all__ = [
+    "IDLE_DONE_TIMEOUT",
+    "POLL_INTERVAL",
+    "SETTLE",
+    "STALL_TIMEOUT",
+    "WAIT_NOTICE",
+    "KeepAlive",
+    "Watchdog",
+]
 
 #: Seconds between NOOPs on a server without IDLE.
 POLL_INTERVAL = 30.0
+#: Seconds without a request before IDLE (or polling) starts again.
+SETTLE = 0.25
 #: Longest wait for the server to end IDLE after DONE (RFC 2177 §3).
 IDLE_DONE_TIMEOUT = 15.0
 #: Seconds without an answer before the status bar says the session waits.
@@ -44,9 +57,12 @@ STALL_TIMEOUT = 20.0
 class KeepAlive:
     """The loop that IDLEs (or polls) whenever the connection is free."""
 
-    def __init__(self, gate: RequestGate, *, poll_interval: float = POLL_INTERVAL) -> None:
+    def __init__(
+        self, gate: RequestGate, *, poll_interval: float = POLL_INTERVAL, settle: float = SETTLE
+    ) -> None:
         self._gate = gate
         self.poll_interval = poll_interval
+        self.settle = settle
         self.counts_interval = COUNTS_INTERVAL
 
     async def run(self, client: SessionClient, on_tick: Callable[[], Awaitable[None]]) -> None:
@@ -55,7 +71,7 @@ class KeepAlive:
         ``on_tick`` runs with the connection held after each IDLE or poll
         round (the other mailboxes' counts)."""
         while not client.closed:
-            async with self._gate.keepalive() as free:
+            async with self._gate.keepalive(self.settle) as free:
                 if free:
                     if client.has("IDLE", "IMAP4REV2"):
                         await self._idle(client)

@@ -48,10 +48,12 @@ from .listings import Listings
 from .mailboxes import MailboxDirectory
 from .offline_queue import OfflineQueue
 from .selected import SelectedMailbox
-from .worker import LoopThread
+from .worker import LoopThread, session_thread_name
 
 if TYPE_CHECKING:
     from tuimail.mail.cache import HeaderCache
+
+    from .head_start import HeadStart
 
 __all__ = ["Session"]
 
@@ -88,9 +90,12 @@ class Session:
         cache: HeaderCache | None = None,
         queue: OfflineQueue | None = None,
         hold_follow_ups: bool = False,
+        head_start: HeadStart | None = None,
     ) -> None:
         """``hold_follow_ups``: what the session asks itself after opening the mailbox at start
-        waits until :meth:`first_screen_shown` (:mod:`.first_screen`; the account shown first)."""
+        waits until :meth:`first_screen_shown` (:mod:`.first_screen`; the account shown first).
+        ``head_start``: the first connection, being opened already on the thread the session
+        runs on (:mod:`.head_start`)."""
         self.account = account
         #: Actions taken while offline (in memory only when no file is given).
         self.queue = queue if queue is not None else OfflineQueue(None)
@@ -98,7 +103,7 @@ class Session:
         self.cache = cache
         self.post = post
         self.read_only = read_only or account.read_only
-        self._thread = LoopThread(f"tuimail-session-{account.name}")
+        self._thread = head_start.thread if head_start else LoopThread(session_thread_name(account.name))
         self.connector = Connector(
             account,
             post,
@@ -106,6 +111,7 @@ class Session:
             password=password,
             ssl_context=ssl_context,
             connect_timeout=connect_timeout,
+            head_start=head_start,
         )
         self.directory = MailboxDirectory(post)
         account_key = f"{account.username}@{account.host}:{account.effective_port}"
@@ -231,9 +237,7 @@ class Session:
         the ``prefer`` part of a plain/HTML pair shown), streamed with progress (SaveProgress);
         AttachmentSaved follows."""
         work = self.actions.save_attachment
-        self._submit(
-            "save the attachment", work, uid, index, folder, filename, prefer, made_under=generation
-        )
+        self._submit("save the attachment", work, uid, index, folder, filename, prefer, made_under=generation)
 
     def set_flag(self, uids: Sequence[int], flag: str, on: bool, *, generation: int | None = None) -> None:
         """Add (``on``) or remove ``flag`` (UID STORE ±FLAGS); queued while offline."""

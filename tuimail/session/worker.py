@@ -13,10 +13,15 @@ import threading
 from collections.abc import Coroutine
 from typing import Any
 
-__all__ = ["THREAD_START_TIMEOUT", "LoopThread"]
+__all__ = ["THREAD_START_TIMEOUT", "LoopThread", "session_thread_name"]
 
 #: Longest wait for the loop to start, and for its tasks to end once cancelled.
 THREAD_START_TIMEOUT = 10.0
+
+
+def session_thread_name(account: str) -> str:
+    """The name of the thread an account's session runs on."""
+    return f"tuimail-session-{account}"
 
 
 class LoopThread:

@@ -24,6 +24,7 @@ from tuimail.session.session import Session
 
 if TYPE_CHECKING:
     from tuimail.mail.cache import HeaderCache
+    from tuimail.session.head_start import HeadStart
     from tuimail.ui.screens.main import MainScreen
 
 __all__ = ["AccountPane", "OpenAccounts", "open_accounts"]
@@ -106,9 +107,11 @@ def open_accounts(
     ssl_context: ssl.SSLContext | None = None,
     connect_timeout: float = 20.0,
     cache_path: Path | None = None,
+    head_start: HeadStart | None = None,
 ) -> OpenAccounts:
     """A session for ``account`` and each of ``more_accounts`` (not started yet), sharing the
-    header cache at ``cache_path`` (none without) and the offline queue beside it."""
+    header cache at ``cache_path`` (none without) and the offline queue beside it.
+    ``head_start``: ``account``'s first connection, being opened already."""
     cache = None
     if cache_path is not None:  # SQLite and the cache are imported only for a cache
         from tuimail.mail.cache import HeaderCache
@@ -128,6 +131,7 @@ def open_accounts(
             cache=cache,
             queue=opened.queue,
             hold_follow_ups=item is account,  # the account shown first: its first screen first
+            head_start=head_start if item is account else None,
         )
         opened.panes.append(pane)
     return opened

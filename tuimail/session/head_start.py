@@ -1,0 +1,81 @@
+"""A head start for the account shown first: its connection opened and logged in before the
+session's modules, and Textual, are imported.
+
+The ``tuimail`` command begins it as soon as it knows the account (:meth:`HeadStart.begin`):
+the password is got, the TCP and TLS handshakes, the greeting and the login run on the
+session's own thread while the main thread imports and builds the UI.  The session then takes
+that connection as its first (:meth:`HeadStart.take`).  A head start that failed fails only the
+session's first try, which is reported and tried again as any other; one no session took is
+logged out (:meth:`HeadStart.close`).
+
+Nothing here imports Textual: only the IMAP library, asyncio and the session's thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import ssl
+
+from tuimail.config import Account
+from tuimail.imap import IMAP
+
+from .login import log_in
+from .worker import LoopThread, session_thread_name
+
+__all__ = ["HeadStart"]
+
+#: Longest wait to log out a connection no session took.
+CLOSE_TIMEOUT = 0.8
+
+
+class HeadStart:
+    """The first connection of one account, being opened on the thread its session will run on."""
+
+    def __init__(
+        self, account: Account, thread: LoopThread, opening: concurrent.futures.Future[IMAP]
+    ) -> None:
+        self.account = account
+        #: The session's thread (the session runs on it once it takes the connection).
+        self.thread = thread
+        self._opening = opening
+        self.taken = False
+
+    @classmethod
+    def begin(
+        cls,
+        account: Account,
+        *,
+        password: str | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+        connect_timeout: float = 20.0,
+    ) -> HeadStart | None:
+        """Start the session's thread and open the connection on it; None if the thread did not start
+        (the session then starts as it would without)."""
+        thread = LoopThread(session_thread_name(account.name))
+        if not thread.start() or thread.loop is None:
+            return None
+        opening = log_in(account, password=password, ssl_context=ssl_context, connect_timeout=connect_timeout)
+        return cls(account, thread, asyncio.run_coroutine_threadsafe(opening, thread.loop))
+
+    async def take(self) -> IMAP:
+        """On the thread's loop: the logged-in connection, or the error its opening failed with."""
+        self.taken = True
+        return await asyncio.wrap_future(self._opening)
+
+    def close(self) -> None:
+        """When no session took the connection (the app did not start): log it out, bounded, and
+        end the thread.  Nothing once taken: the session owns both."""
+        if self.taken:
+            return
+        self.taken = True
+        self.thread.stop(self._let_go(), CLOSE_TIMEOUT)
+
+    async def _let_go(self) -> None:
+        try:
+            imap = await asyncio.wrap_future(self._opening)
+        except Exception:  # noqa: BLE001 - it failed: nothing to log out
+            return
+        with contextlib.suppress(Exception):
+            await imap.logout()
