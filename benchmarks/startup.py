@@ -33,6 +33,10 @@ rounds.  Finally tuimail is started once more with its protocol trace
 (logger ``tuimail.imap.protocol``, via benchmarks/traced_tuimail.py) to
 list the commands and round trips before its first screen.
 
+``--latency-ms N`` puts every client behind a proxy (benchmarks/proxy_process.py)
+that holds each chunk N ms each way, and a new connection 2N ms: the round
+trips of a server on the network, which loopback hides.
+
 ``--autogroup-nice N`` (Linux, -N needs root) runs each pane's scheduling
 group at niceness N, as benchmarks/demo_start.py does: each tmux pane is a
 session of its own, and under autogroup scheduling a plain ``nice`` does
@@ -46,6 +50,7 @@ each peer measured in the same run.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import imaplib
 import os
 import platform
@@ -69,6 +74,7 @@ sys.path.insert(0, str(HERE))
 import corpus  # noqa: E402
 import peers  # noqa: E402
 import trace_summary  # noqa: E402
+from proxy_process import delaying_process  # noqa: E402
 from tmux_screen import Pane, PaneDied, ScreenTimeout, TmuxServer, tmux_version  # noqa: E402
 
 from tests.servers.dovecot import DovecotServer, find_dovecot  # noqa: E402
@@ -325,6 +331,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--autogroup-nice", type=int, metavar="N", help="each pane's autogroup niceness (-15: as if quiet)"
     )
+    parser.add_argument(
+        "--latency-ms", type=float, default=0.0, metavar="N",
+        help="clients reach the server through a proxy adding N ms each way (default none)",
+    )
     parser.add_argument("--no-trace", action="store_true", help="skip tuimail's traced start")
     parser.add_argument("--keep", action="store_true", help="keep the clients' state folders")
     return parser.parse_args(argv)
@@ -376,6 +386,7 @@ def main(argv: list[str] | None = None) -> int:
     state_root = Path(tempfile.mkdtemp(prefix="tuimail-bench-state-", dir=workdir))
     results = Results()
     trace_lines: list[str] = []
+    proxies = contextlib.ExitStack()
     try:
         server.start()
         info = server.server_info()
@@ -385,6 +396,10 @@ def main(argv: list[str] | None = None) -> int:
         say(f"  linked into Dovecot's Maildir in {took:.1f} s")
         selected, fetched = prewarm(account, args.messages)
         say(f"  Dovecot: SELECT (builds the index) {selected:.1f} s, FETCH 1:* {fetched:.1f} s")
+        if args.latency_ms:
+            port = proxies.enter_context(delaying_process(info.host, info.port, args.latency_ms))
+            account = peers.Account(info.host, port, info.username, info.password)
+            say(f"  clients connect through a proxy adding {args.latency_ms:g} ms each way")
         say(f"  {time.perf_counter() - started:.1f} s of set-up in all")
 
         tmux = TmuxServer(args.width, args.height)
@@ -411,6 +426,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if tmux is not None:
             tmux.close()
+        proxies.close()
         server.stop()
         if not args.keep:
             shutil.rmtree(state_root, ignore_errors=True)
@@ -419,7 +435,9 @@ def main(argv: list[str] | None = None) -> int:
 
     say("")
     say(
-        f"{args.messages} messages in a Dovecot INBOX on 127.0.0.1, tmux {args.width}x{args.height}; "
+        f"{args.messages} messages in a Dovecot INBOX on 127.0.0.1"
+        + (f" ({args.latency_ms:g} ms away each way, by a proxy)" if args.latency_ms else "")
+        + f", tmux {args.width}x{args.height}; "
         f"medians of {args.runs} interleaved runs"
         + ("" if args.autogroup_nice is None else f", panes at autogroup niceness {args.autogroup_nice}")
     )

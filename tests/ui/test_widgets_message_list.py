@@ -143,6 +143,11 @@ def screen_lines(app: App[None]) -> list[str]:
     return [strip.text for strip in app.screen._compositor.render_strips()]
 
 
+def in_view(widget: MessageList, row: int) -> bool:
+    top = round(widget.scroll_y)
+    return top <= row < top + widget._rows_in_view()
+
+
 def line_of(widget: MessageList, row: int) -> Strip:
     """The strip the widget renders for ``row`` (which must be on screen, under the header)."""
     return widget.render_line(row - round(widget.scroll_y) + 1)
@@ -554,3 +559,30 @@ async def test_a_flag_change_redraws_that_row_only() -> None:
         await pilot.pause()
         assert FLAGGED_GLYPH in screen_lines(app)[1 + 2] and UNREAD_GLYPH in screen_lines(app)[1 + 2]
         assert widget.summary_at(2).flagged and widget.summary_at(2).subject == target.subject
+
+
+async def test_a_cursor_moved_before_the_list_has_its_size_is_shown_once_it_has() -> None:
+    """A key typed during the first paint may reach the list before its first layout (a warm
+    start on a slow link): the row the cursor went to is scrolled into view once the list is sized."""
+    async with running(200, {r: summary(r) for r in range(200)}) as (app, pilot, widget):
+        height = widget.styles.height
+        widget.styles.height = 0
+        await pilot.pause()
+        assert widget.scrollable_content_region.height == 0
+        await press(pilot, "G")
+        widget.styles.height = height
+        await pilot.pause()
+        assert widget.cursor_row == 199 and in_view(widget, 199), (widget.scroll_y, widget.cursor_row)
+        assert any("Subject number 199" in line for line in screen_lines(app))
+
+
+async def test_a_key_right_after_a_mailbox_is_shown_moves_the_rows_in_view_with_the_cursor() -> None:
+    """Keys typed during the first paint are handled as soon as the mailbox is shown, before the
+    layout that gives the list its scrollbar: G still shows the last row."""
+    async with running(0) as (app, pilot, widget):
+        widget.show(MailboxView("INBOX", 120, generation=2))
+        load(widget, {r: summary(r) for r in range(120)})
+        widget.action_cursor_last()  # no pause: as the held keys are handled
+        await pilot.pause()
+        assert widget.cursor_row == 119 and in_view(widget, 119), (widget.scroll_y, widget.cursor_row)
+        assert any("Subject number 119" in line for line in screen_lines(app))

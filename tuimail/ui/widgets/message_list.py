@@ -629,6 +629,9 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         self._schedule_wanted()
 
     def on_resize(self, event: events.Resize) -> None:
+        # A key may have moved the cursor before the list had a size (typed during the first
+        # paint), when it could not be scrolled to: it is shown now.
+        self._scroll_to_cursor()
         self._schedule_wanted()
 
     # ------------------------------------------------------------------- cursor
@@ -647,16 +650,23 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         self._scroll_to_cursor()
         self.post_message(self.Highlighted(self, row, self._rows.summary_at_row(row)))
 
-    def _scroll_to_cursor(self) -> None:
+    def _scroll_to_cursor(self, *, again: bool = True) -> None:
         if self.scrollable_content_region.height <= self._header:
-            return
+            return  # no size yet: on_resize comes back here
         height = self._rows_in_view()
         top = round(self.scroll_y)
         row = self._cursor
         if row < top:
-            self.scroll_to(y=row, animate=False, immediate=True)
+            target = row
         elif row >= top + height:
-            self.scroll_to(y=row - height + 1, animate=False, immediate=True)
+            target = row - height + 1
+        else:
+            return
+        self.scroll_to(y=target, animate=False, immediate=True)
+        if again and round(self.scroll_y) != target:
+            # Rows shown a moment ago (a mailbox just opened): Textual scrolls the list only once a
+            # layout has given it the scrollbar they need.  Once more after that layout.
+            self.call_after_refresh(self._scroll_to_cursor, again=False)
 
     def on_focus(self, event: events.Focus) -> None:
         self._refresh_row(self._cursor)
