@@ -586,3 +586,16 @@ async def test_a_key_right_after_a_mailbox_is_shown_moves_the_rows_in_view_with_
         await pilot.pause()
         assert widget.cursor_row == 119 and in_view(widget, 119), (widget.scroll_y, widget.cursor_row)
         assert any("Subject number 119" in line for line in screen_lines(app))
+
+
+async def test_a_cursor_in_view_stays_in_view_when_its_message_moves_far() -> None:
+    """A warm start shows the cached rows (newest and oldest) before the UID order is known: G
+    goes to the oldest, and when the whole mailbox's rows come its row is far below; it stays
+    in view (as in mutt and aerc), as it does when much new mail comes in above it."""
+    async with running(10, {r: summary(r) for r in range(10)}, cursor=9) as (app, pilot, widget):
+        on = widget.summary_at(9)
+        widget.apply_changes([Added(1000)])
+        await pilot.pause()
+        assert widget.cursor_row == 1009 and widget.summary_at(1009) == on
+        assert in_view(widget, 1009), widget.scroll_y
+        assert any("Subject number 9" in line for line in screen_lines(app))

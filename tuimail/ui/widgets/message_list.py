@@ -298,12 +298,14 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         The cursor stays on its message: new mail (rows added at the top) and
         removals above it move it with its row; when its own message goes, it
         stays where it was, on the next (older) message, as in mutt and aerc.
+        A cursor in view stays in view.
         A listing (search, sort, threads) loses the rows of expunged messages.
         """
         view = self._view
         listing = self._rows if isinstance(self._rows, ListedRows) else None
         cursor, cursor_uid = self._cursor, self.cursor_uid
         scroll = round(self.scroll_y)
+        cursor_seen = scroll <= cursor < scroll + self._rows_in_view()
         touched: set[int] = set()  # UIDs whose row must be redrawn
         at: set[tuple[int, int]] = set()  # and their (sequence number, UID), as the changes name them
         gone: list[int] = []
@@ -358,6 +360,8 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
             self._reset(keep_scroll=True)
             if scroll != round(self.scroll_y):
                 self.scroll_to(y=scroll, animate=False, immediate=True)
+            if cursor_seen:  # and stays so: its message may have gone far (the UID order learnt)
+                self._scroll_to_cursor()
         elif len(touched) > 256:  # cheaper to redraw everything than to find each row
             self._cache.clear()
             self.refresh()
