@@ -6,6 +6,7 @@ Server to client, response by response (a literal's bytes pass untouched):
 * ``greeting``: replaces the server's greeting line (the client then asks CAPABILITY itself);
 * ``select_alerts``: untagged lines sent just before the tagged completion of SELECT/EXAMINE;
 * ``select_code``: replaces that completion's text (``T5 OK [ALERT] ...``);
+* ``select_held``: an :class:`asyncio.Event` that completion waits for (a SELECT still out);
 * :meth:`RewritingProxy.inject` sends lines to every client at once, between responses.
 
 Plaintext only (no TLS, no COMPRESS: use pymap, which offers neither on its plaintext port
@@ -36,11 +37,13 @@ class RewritingProxy:
         greeting: bytes | None = None,
         select_alerts: tuple[bytes, ...] = (),
         select_code: bytes | None = None,
+        select_held: asyncio.Event | None = None,
     ) -> None:
         self.upstream_port = upstream_port
         self.greeting = greeting
         self.select_alerts = select_alerts
         self.select_code = select_code
+        self.select_held = select_held
         self.port = 0
         self._server: asyncio.Server | None = None
         self._clients: list[tuple[asyncio.StreamWriter, asyncio.Lock]] = []
@@ -121,6 +124,8 @@ class RewritingProxy:
                     tag = line.split(b" ", 1)[0]
                     if tag in selects and line[len(tag) :].startswith(b" OK"):
                         selects.discard(tag)
+                        if self.select_held is not None:
+                            await self.select_held.wait()
                         writer.write(b"".join(self.select_alerts))
                         if self.select_code is not None:
                             line = tag + b" OK " + self.select_code + b"\r\n"

@@ -16,13 +16,25 @@ from imapclient import IMAPClient
 
 from tests.servers.capability_proxy import hiding
 from tests.servers.info import ServerInfo
+from tests.servers.rewriting_proxy import rewriting_proxy
 from tuimail.config import Account
 from tuimail.mail.cache import HeaderCache
 from tuimail.mail.view_changes import FlagsChanged
 from tuimail.session import messages as m
 from tuimail.session.selected import FIRST_PAGE
 
-from .support import Collector, TraceLines, make_message, other_connection, pymap_thread, seeded, started
+from .support import (
+    PASSWORD,
+    USER,
+    Collector,
+    TraceLines,
+    account_for,
+    make_message,
+    other_connection,
+    pymap_thread,
+    seeded,
+    started,
+)
 
 
 def server_state(
@@ -255,6 +267,37 @@ async def test_a_warm_start_after_a_first_page_only_places_the_cached_rows_and_f
         assert commands.count("UID SEARCH") == 2, commands  # ALL (the order), UNSEEN (the count)
         after_select = commands[commands.index("SELECT") + 1 :]
         assert after_select[0] == "UID SEARCH", commands
+    cache.close()
+
+
+async def test_rows_the_cache_holds_come_while_the_select_is_still_out(
+    tmp_path: Path, trace: TraceLines
+) -> None:
+    """A warm start on a slow link: the list asks for rows the header cache holds (G, at once)
+    while the SELECT holds the connection; they are placed from the cache without waiting for
+    it, and never fetched."""
+    total = FIRST_PAGE + 30
+    cache = HeaderCache.open(tmp_path / "headers.sqlite3")
+    with pymap_thread(seeded(total, unseen_every=4)) as server:
+        async with rewriting_proxy(server.port) as proxy:
+            account = account_for(proxy.port)
+            async with session_on(account, cache) as (session, got):
+                await all_loaded(session, got, total)
+            await asyncio.to_thread(cache.flush)
+            proxy.select_held = held = asyncio.Event()
+            mark = trace.mark()
+            async with session_on(account, cache) as (session, got):
+                opened = await got.wait_for(m.MailboxOpened)
+                assert opened.view.exists == total and got.subjects()[FIRST_PAGE:] == [None] * 30
+                view = got.view
+                older = [view.seqno_of_row(row) for row in range(FIRST_PAGE, total)]
+                session.want_rows(view.generation, view.removals, older)
+                await got.until(lambda: None not in got.subjects(), what="the older rows")
+                assert "SELECT" in trace.commands(mark) and not held.is_set()  # still out
+                held.set()
+                await got.until(lambda: got.counts.get("INBOX", (None, 0))[0] is not None, what="counts")
+                assert shown(got) == server_state("127.0.0.1", server.port, USER, PASSWORD)
+            assert [line for line in trace.sent(mark) if "ENVELOPE" in line] == []
     cache.close()
 
 

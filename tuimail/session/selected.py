@@ -127,6 +127,9 @@ class SelectedMailbox:
         self._alerts = AlertReporter(post)
         #: UIDs whose flags changed while load_flags reads the cache (None: it does not).
         self._flags_applied: set[int] | None = None
+        #: Flag changes applied to the open view (rows are placed from the cache outside a
+        #: request only while there are none: see place_cached).
+        self._flag_changes = 0
         #: The BODYSTRUCTUREs the rows' FETCH brought (opening one of them needs no other).
         self.structures = ListedStructures()
 
@@ -272,6 +275,7 @@ class SelectedMailbox:
             self._updates.close()
             self._updates = None
         self.view = None
+        self._flag_changes = 0
         self.structures.clear()
         self._inflight.clear()
         self._ours.clear()
@@ -399,6 +403,7 @@ class SelectedMailbox:
             if store is not None and change.uid:
                 store.remove([change.uid])
         elif isinstance(change, FlagsChanged):
+            self._flag_changes += 1
             self.unread.flags(change.uid, change.flags)
             if self._flags_applied is not None:
                 self._flags_applied.add(change.uid)
@@ -478,8 +483,27 @@ class SelectedMailbox:
         view = self.view
         if view is None or view.generation != generation or view.removals != removals:
             return False
+        return bool(self._missing(view, seqnos))
+
+    def _missing(self, view: MailboxView, seqnos: Iterable[int]) -> list[int]:
+        """These positions of ``view`` without a summary and not being fetched, in order."""
         inflight = self._inflight
-        return any(1 <= s <= view.exists and s not in inflight and not view.has_summary(s) for s in seqnos)
+        return [s for s in seqnos if 1 <= s <= view.exists and s not in inflight and not view.has_summary(s)]
+
+    async def place_cached(self, generation: int, removals: int, seqnos: list[int]) -> None:
+        """Place the rows of these positions the header cache holds, without the connection: a
+        request holding it (the SELECT of a warm start, on a slow link) does not delay rows that
+        are here already.  Only while no flag change has been applied to the open view: the
+        cache's writes are queued, and a read could miss one (the rows then come as
+        :meth:`want_rows` places them, in order with the server's updates)."""
+        self.drain()
+        view = self.view
+        if view is None or view.generation != generation or view.removals != removals:
+            return
+        if self._flag_changes or self._mailbox_cache is None:
+            return
+        if wanted := self._missing(view, seqnos):
+            await self._from_store(view, wanted, stable=True)
 
     async def want_rows(
         self, client: SessionClient, generation: int, removals: int, seqnos: list[int]
@@ -496,11 +520,7 @@ class SelectedMailbox:
         self.drain()
         if self.view is not view:
             return
-        wanted = [
-            s
-            for s in sorted(set(seqnos), reverse=True)
-            if 1 <= s <= view.exists and s not in self._inflight and not view.has_summary(s)
-        ]
+        wanted = self._missing(view, sorted(set(seqnos), reverse=True))
         for start in range(0, len(wanted), FETCH_BATCH):
             if self.view is not view:
                 return
@@ -580,26 +600,32 @@ class SelectedMailbox:
             if placements:
                 self.post_changes([Loaded(tuple(placements))])
 
-    async def _from_store(self, view: MailboxView, chunk: list[int]) -> list[int]:
-        """Rows the cache holds are placed from it; returns the positions still to fetch."""
+    async def _from_store(self, view: MailboxView, chunk: list[int], *, stable: bool = False) -> list[int]:
+        """Rows the cache holds are placed from it; returns the positions still to fetch.
+        ``stable``: only if no flag changed while the cache was read (outside a request)."""
         store = self._mailbox_cache
         known = {uid: seqno for seqno in chunk if (uid := view.uid_of_seqno(seqno))}
         if store is None or not known:
             return chunk
-        removals = view.removals
+        removals, flag_changes = view.removals, self._flag_changes
         try:
             found = await asyncio.to_thread(store.get, list(known))
         except Exception:  # noqa: BLE001 - a cache miss, never a failure
             _log.exception("reading the header cache failed")
             return chunk
+        self.drain()
         if self.view is not view or view.removals != removals or not found:
             return chunk
-        placements = tuple((known[uid], summary) for uid, summary in found.items())
-        self._from_cache = True
-        try:
-            self.post_changes([Loaded(placements)])
-        finally:
-            self._from_cache = False
+        if stable and self._flag_changes != flag_changes:
+            return chunk
+        placed = [(known[uid], summary) for uid, summary in found.items()]
+        placements = tuple(p for p in placed if not view.has_summary(p[0]))  # not over one fetched meanwhile
+        if placements:
+            self._from_cache = True
+            try:
+                self.post_changes([Loaded(placements)])
+            finally:
+                self._from_cache = False
         return [seqno for seqno in chunk if view.uid_of_seqno(seqno) not in found]
 
     async def load_flags(self, client: SessionClient, view: MailboxView, modseq: int | None) -> None:
