@@ -83,9 +83,9 @@ class RequestGate:
         while True:
             await self._quiet.wait()
             left = self.quiet_since + settle - loop.time()
-            if left <= 0 and self._quiet.is_set():
+            if left <= 0:
                 return
-            await asyncio.sleep(max(left, 0.0))
+            await asyncio.sleep(left)
 
     async def until_woken(self, coro: asyncio.Future[None], timeout: float | None) -> None:
         """Wait for ``coro`` to end, a request to arrive or ``timeout``; then cancel ``coro``.

@@ -33,10 +33,7 @@ CLOSE_TIMEOUT = 0.8
 class HeadStart:
     """The first connection of one account, being opened on the thread its session will run on."""
 
-    def __init__(
-        self, account: Account, thread: LoopThread, opening: concurrent.futures.Future[IMAP]
-    ) -> None:
-        self.account = account
+    def __init__(self, thread: LoopThread, opening: concurrent.futures.Future[IMAP]) -> None:
         #: The session's thread (the session runs on it once it takes the connection).
         self.thread = thread
         self._opening = opening
@@ -57,7 +54,7 @@ class HeadStart:
         if not thread.start() or thread.loop is None:
             return None
         opening = log_in(account, password=password, ssl_context=ssl_context, connect_timeout=connect_timeout)
-        return cls(account, thread, asyncio.run_coroutine_threadsafe(opening, thread.loop))
+        return cls(thread, asyncio.run_coroutine_threadsafe(opening, thread.loop))
 
     async def take(self) -> IMAP:
         """On the thread's loop: the logged-in connection, or the error its opening failed with."""

@@ -187,12 +187,10 @@ class Session:
         self._thread.submit(self._want_rows(generation, removals, list(seqnos)))
 
     async def _want_rows(self, generation: int, removals: int, seqnos: list[int]) -> None:
-        if not self.selected.wants(generation, removals, seqnos):
-            return  # nothing to fetch: the connection, and its IDLE, are left alone
         # What the header cache holds comes at once, also while a request holds the connection.
         await self.selected.place_cached(generation, removals, seqnos)
         if not self.selected.wants(generation, removals, seqnos):
-            return
+            return  # nothing to fetch: the connection, and its IDLE, are left alone
         await self._request(
             "load messages", self.selected.want_rows, generation, removals, seqnos, quiet=True
         )
