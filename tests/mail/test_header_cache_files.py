@@ -382,3 +382,45 @@ def test_two_processes_writing_and_reading_one_file(tmp_path: Path) -> None:
                 expected = summary(uid, flags=frozenset({"\\Seen", "$Written"}))
             assert row == expected
         assert cache.state("scratch", "INBOX") is None
+
+
+OPENERS = 4
+OPEN_ROUNDS = 25
+
+
+def _opener_process(folder: str, foreign: bool, start_together: Any) -> None:
+    """Open a new cache file in each round at the same moment as the others;
+    with ``foreign``, the file at the path is another program's database."""
+    for n in range(OPEN_ROUNDS):
+        path = Path(folder) / f"round{n}.sqlite3"
+        start_together.wait(60)
+        with HeaderCache.open(path) as cache:
+            assert cache.available, cache.problem
+            cache.mailbox("acct", "INBOX", 1).put([summary(n + 1)])
+            assert cache.flush(60)
+
+
+def _foreign_files(folder: Path) -> None:
+    for n in range(OPEN_ROUNDS):
+        other = sqlite3.connect(folder / f"round{n}.sqlite3")
+        other.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+        other.commit()
+        other.close()
+
+
+@pytest.mark.parametrize("foreign", [False, True], ids=["new", "foreign"])
+def test_processes_opening_one_file_at_the_same_moment_all_get_the_one_cache(
+    tmp_path: Path, foreign: bool
+) -> None:
+    """Each round, every process opens the same path at once: every one gets
+    a cache, they share one file, and a foreign file is moved aside once, not
+    once per process (which would move aside the cache another had made)."""
+    if foreign:
+        _foreign_files(tmp_path)
+    run_processes(_opener_process, [(str(tmp_path), foreign)] * OPENERS)
+    for n in range(OPEN_ROUNDS):
+        path = tmp_path / f"round{n}.sqlite3"
+        assert len(aside(path)) == (1 if foreign else 0), n
+        with HeaderCache.open(path) as cache:
+            rows = cache.mailbox("acct", "INBOX", 1).get(SequenceSet([n + 1]))
+            assert list(rows) == [n + 1]

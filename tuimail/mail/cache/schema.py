@@ -28,6 +28,7 @@ __all__ = [
     "aside_files",
     "connect",
     "is_corruption",
+    "is_locked",
     "move_aside",
     "open_database",
     "quick_check",
@@ -79,6 +80,8 @@ _COLUMNS = {
 }
 
 # Primary result codes (https://sqlite.org/rescode.html).
+_SQLITE_BUSY = 5
+_SQLITE_LOCKED = 6
 _SQLITE_CORRUPT = 11
 _SQLITE_NOTADB = 26
 
@@ -96,6 +99,17 @@ def is_corruption(error: BaseException) -> bool:
         return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
     text = str(error).lower()
     return "malformed" in text or "not a database" in text
+
+
+def is_locked(error: BaseException) -> bool:
+    """Whether a sqlite3 error says another connection holds a lock we need."""
+    if not isinstance(error, sqlite3.Error):
+        return False
+    code = getattr(error, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED)
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
 
 
 def connect(path: Path, *, busy_timeout: float = BUSY_TIMEOUT) -> sqlite3.Connection:
@@ -154,7 +168,17 @@ def quick_check(conn: sqlite3.Connection) -> str | None:
 
 
 def _classify(conn: sqlite3.Connection) -> str | None:
-    """None when the file is ours, "empty" for an empty one, else why it is not ours."""
+    """None when the file is ours, "empty" for an empty one, else why it is not
+    ours; read in one transaction, so that a file another process is creating
+    is seen before or after, never half made."""
+    conn.execute("BEGIN")
+    try:
+        return _classify_in_transaction(conn)
+    finally:
+        conn.execute("COMMIT")
+
+
+def _classify_in_transaction(conn: sqlite3.Connection) -> str | None:
     app_id = conn.execute("PRAGMA application_id").fetchone()[0]
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -170,63 +194,98 @@ def _classify(conn: sqlite3.Connection) -> str | None:
     return None
 
 
-def _create(conn: sqlite3.Connection) -> None:
-    """Create the schema in an empty file (once, whichever process gets there first)."""
+def _create(conn: sqlite3.Connection) -> str | None:
+    """Create the schema in a file that is still empty under the write lock
+    (whichever process gets there first does it); what the file is then, as
+    :func:`_classify` says."""
     conn.execute("BEGIN IMMEDIATE")
     try:
-        if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+        reason = _classify_in_transaction(conn)
+        if reason == "empty":
             for ddl in [*_TABLES.values(), *_INDEXES]:
                 conn.execute(ddl)
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            reason = None
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
+    return reason
 
 
 def _unavailable(path: Path, error: BaseException) -> CacheUnavailable:
     return CacheUnavailable(f"{path}: {error}")
 
 
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Which file is at ``path`` now (None: none)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
 def open_database(path: Path) -> tuple[sqlite3.Connection, str | None]:
     """Open (creating if needed) the cache at ``path``: the connection, and a
     note when a file that was there has been renamed aside.
 
+    Other processes may be opening, creating or writing the same file at the
+    same time: a lock they hold is waited for (up to :data:`BUSY_TIMEOUT` in
+    all), and a file one of them has just replaced is looked at anew, never
+    moved aside in its turn.
+
     Raises :class:`CacheUnavailable` when there can be no cache file here.
     """
     note: str | None = None
-    for _attempt in range(3):
+    moved = 0
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    pause = 0.005
+    while True:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise _unavailable(path.parent, e) from None
+        before = _identity(path)
         conn: sqlite3.Connection | None = None
         try:
             conn = connect(path)
             reason = _classify(conn)
             if reason == "empty":
                 conn.execute("PRAGMA journal_mode = WAL")
-                _create(conn)
-                reason = _classify(conn)  # another process may have created something else
+                reason = _create(conn)
             if reason is None:
                 conn.execute("PRAGMA journal_mode = WAL")
                 return conn, note
         except sqlite3.Error as e:
             if conn is not None:
                 conn.close()
+            if is_locked(e) and time.monotonic() < deadline:
+                time.sleep(pause)
+                pause = min(pause * 2, 0.1)
+                continue
             if not is_corruption(e):
                 raise _unavailable(path, e) from None
             reason = "corrupt"
         else:
             conn.close()
+        if (before is None or _identity(path) != before) and time.monotonic() < deadline:
+            continue  # another process made or replaced the file meanwhile: look at it
+        if moved == 3:
+            raise CacheUnavailable(f"{path}: cannot create a header cache there")
         try:
             target = move_aside(path, reason)
+        except FileNotFoundError:
+            if time.monotonic() < deadline:
+                continue  # another process moved it aside first
+            raise CacheUnavailable(f"{path}: cannot create a header cache there") from None
         except OSError as e:
             raise _unavailable(path, e) from None
+        moved += 1
         note = f"{path} was {_describe(reason)}; moved aside to {target.name} and rebuilt"
         _log.warning("header cache: %s", note)
-    raise CacheUnavailable(f"{path}: cannot create a header cache there")
 
 
 def _describe(reason: str) -> str:

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .schema import is_corruption, quick_check
+from .schema import is_corruption, is_locked, quick_check
 from .writes import ClearCache, WriteContext, WriteOp
 
 __all__ = ["CacheWriter"]
@@ -39,8 +39,6 @@ MAX_BATCH_ROWS = 20_000
 CHECK_DELAY = 2.0
 #: Attempts of a batch that found the file locked by another process.
 LOCKED_ATTEMPTS = 3
-_SQLITE_BUSY = 5
-_SQLITE_LOCKED = 6
 
 
 @dataclass(slots=True)
@@ -65,13 +63,6 @@ _Item = WriteOp | _Barrier | _Stop | _Rebuild
 
 def _weight(item: _Item) -> int:
     return item.weight if isinstance(item, WriteOp) else 1
-
-
-def _is_locked(error: sqlite3.Error) -> bool:
-    code = getattr(error, "sqlite_errorcode", None)
-    if isinstance(code, int):
-        return code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED)
-    return "locked" in str(error) or "busy" in str(error)
 
 
 class CacheWriter:
@@ -218,7 +209,7 @@ class CacheWriter:
                 if is_corruption(e):
                     self._replace_file(f"damaged ({e})")
                     return
-                if _is_locked(e) and attempt < LOCKED_ATTEMPTS:
+                if is_locked(e) and attempt < LOCKED_ATTEMPTS:
                     _log.info("header cache: locked by another process, retrying (%s)", e)
                     continue
                 self._fail(f"{type(e).__name__}: {e}")
