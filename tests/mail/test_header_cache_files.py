@@ -25,7 +25,7 @@ import pytest
 
 from tuimail.imap.sequence_set import SequenceSet
 from tuimail.mail.cache import HeaderCache
-from tuimail.mail.cache.schema import APPLICATION_ID, KEEP_ASIDE
+from tuimail.mail.cache.schema import APPLICATION_ID, KEEP_ASIDE, move_aside
 from tuimail.mail.summary import MessageSummary
 
 
@@ -48,7 +48,7 @@ def summary(uid: int, **changes: object) -> MessageSummary:
 
 def aside(path: Path) -> list[Path]:
     found = path.parent.glob(path.name + ".aside-*")
-    return sorted(p for p in found if not p.name.endswith(("-wal", "-shm")))
+    return sorted(p for p in found if not p.name.endswith(("-wal", "-shm", "-journal")))
 
 
 def integrity(path: Path) -> str:
@@ -218,6 +218,22 @@ def test_only_the_newest_files_moved_aside_are_kept(tmp_path: Path) -> None:
     assert [p.read_bytes()[:13] for p in kept] == [f"junk number {n}".encode() for n in range(3, 6)]
 
 
+def test_the_files_beside_one_moved_aside_go_with_it_and_do_not_count_as_more(tmp_path: Path) -> None:
+    path = tmp_path / "headers.sqlite3"
+    for n in range(KEEP_ASIDE + 2):
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            path.with_name(path.name + suffix).write_bytes(f"{n}{suffix}".encode())
+        move_aside(path, "test")
+    kept = aside(path)
+    assert [p.read_bytes() for p in kept] == [str(n).encode() for n in range(2, KEEP_ASIDE + 2)]
+    suffixes = ("-wal", "-shm", "-journal")
+    for suffix in suffixes:
+        beside = [p.with_name(p.name + suffix) for p in kept]
+        assert [p.read_bytes() for p in beside] == [f"{n}{suffix}".encode() for n in range(2, KEEP_ASIDE + 2)]
+    everything = [p.with_name(p.name + s) for p in kept for s in ("", *suffixes)]
+    assert sorted(tmp_path.iterdir()) == sorted(everything)
+
+
 def test_a_file_changed_under_the_writer_stops_writes_not_the_caller(tmp_path: Path) -> None:
     path = tmp_path / "headers.sqlite3"
     with HeaderCache.open(path) as cache:
@@ -307,6 +323,7 @@ def read_only_folder() -> Iterator[Path]:
 
 
 def test_a_read_only_folder_means_no_cache_and_a_warning(read_only_folder: Path) -> None:
+    there = sorted(p.name for p in read_only_folder.iterdir())
     ctx = multiprocessing.get_context("fork")  # the child drops privileges after the imports
     receive, send = ctx.Pipe(duplex=False)
     child = ctx.Process(target=_read_only_scenario, args=(str(read_only_folder), send))
@@ -318,7 +335,7 @@ def test_a_read_only_folder_means_no_cache_and_a_warning(read_only_folder: Path)
     assert outcome["available"] == [False, False]
     warnings = outcome["warnings"]
     assert len(warnings) == 2 and all("running without one" in w for w in warnings)
-    assert sorted(p.name for p in read_only_folder.iterdir()) == ["existing.sqlite3"]
+    assert sorted(p.name for p in read_only_folder.iterdir()) == there
 
 
 # --- two processes -----------------------------------------------------------

@@ -15,10 +15,12 @@ two writers wait for each other instead of failing.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 __all__ = [
@@ -42,6 +44,8 @@ APPLICATION_ID = 0x746D6863
 SCHEMA_VERSION = 1
 #: How long a connection waits for another process's lock.
 BUSY_TIMEOUT = 10.0
+#: The files SQLite keeps beside a database, moved aside with it.
+_COMPANIONS = ("-wal", "-shm", "-journal")
 #: Files renamed aside are kept, the newest few only.
 KEEP_ASIDE = 3
 
@@ -127,7 +131,7 @@ def connect(path: Path, *, busy_timeout: float = BUSY_TIMEOUT) -> sqlite3.Connec
 
 def aside_files(path: Path) -> list[Path]:
     """Earlier files at ``path`` that were renamed aside, oldest first."""
-    found = [p for p in path.parent.glob(path.name + ".aside-*") if not p.name.endswith(("-wal", "-shm"))]
+    found = [p for p in path.parent.glob(path.name + ".aside-*") if not p.name.endswith(_COMPANIONS)]
     return sorted(found, key=lambda p: p.name.rsplit("-", 1)[-1])
 
 
@@ -138,7 +142,7 @@ def move_aside(path: Path, reason: str) -> Path:
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + f"{time.time_ns() % 10**9:09d}"
     target = path.with_name(f"{path.name}.aside-{reason}-{stamp}")
     os.replace(path, target)
-    for suffix in ("-wal", "-shm", "-journal"):
+    for suffix in _COMPANIONS:
         companion = path.with_name(path.name + suffix)
         if companion.exists():
             try:
@@ -146,7 +150,7 @@ def move_aside(path: Path, reason: str) -> Path:
             except OSError:
                 companion.unlink(missing_ok=True)
     for old in aside_files(path)[:-KEEP_ASIDE]:
-        for p in (old, old.with_name(old.name + "-wal"), old.with_name(old.name + "-shm")):
+        for p in (old, *(old.with_name(old.name + suffix) for suffix in _COMPANIONS)):
             p.unlink(missing_ok=True)
     return target
 
@@ -173,9 +177,13 @@ def _classify(conn: sqlite3.Connection) -> str | None:
     is seen before or after, never half made."""
     conn.execute("BEGIN")
     try:
-        return _classify_in_transaction(conn)
-    finally:
-        conn.execute("COMMIT")
+        reason = _classify_in_transaction(conn)
+    except BaseException:
+        if conn.in_transaction:  # SQLite may have ended it already (a lock, an I/O error)
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return reason
 
 
 def _classify_in_transaction(conn: sqlite3.Connection) -> str | None:
@@ -219,13 +227,36 @@ def _unavailable(path: Path, error: BaseException) -> CacheUnavailable:
     return CacheUnavailable(f"{path}: {error}")
 
 
-def _identity(path: Path) -> tuple[int, int] | None:
-    """Which file is at ``path`` now (None: none)."""
+@contextlib.contextmanager
+def _opening_lock(path: Path, deadline: float) -> Iterator[None]:
+    """Hold ``<path>.lock`` (``flock``) while the file is looked at, created or moved aside, so
+    that of processes opening it at once one decides at a time: none moves aside the cache
+    another has just made in place of a foreign file.  Without ``fcntl`` or a lock file (a
+    folder that cannot be written, where the open that follows says why), nothing is held."""
     try:
-        st = os.stat(path)
+        import fcntl
+    except ImportError:  # not a POSIX system
+        yield
+        return
+    try:
+        fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
     except OSError:
-        return None
-    return (st.st_dev, st.st_ino)
+        yield
+        return
+    try:
+        pause = 0.005
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise CacheUnavailable(f"{path}: another process has been opening it too long") from None
+                time.sleep(pause)
+                pause = min(pause * 2, 0.05)
+        yield
+    finally:
+        os.close(fd)  # and with it the lock
 
 
 def open_database(path: Path) -> tuple[sqlite3.Connection, str | None]:
@@ -233,22 +264,25 @@ def open_database(path: Path) -> tuple[sqlite3.Connection, str | None]:
     note when a file that was there has been renamed aside.
 
     Other processes may be opening, creating or writing the same file at the
-    same time: a lock they hold is waited for (up to :data:`BUSY_TIMEOUT` in
-    all), and a file one of them has just replaced is looked at anew, never
-    moved aside in its turn.
+    same time: their opens wait for each other (:func:`_opening_lock`), and a
+    SQLite lock one of them holds is waited for, up to :data:`BUSY_TIMEOUT` in all.
 
     Raises :class:`CacheUnavailable` when there can be no cache file here.
     """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise _unavailable(path.parent, e) from None
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    with _opening_lock(path, deadline):
+        return _open(path, deadline)
+
+
+def _open(path: Path, deadline: float) -> tuple[sqlite3.Connection, str | None]:
     note: str | None = None
     moved = 0
-    deadline = time.monotonic() + BUSY_TIMEOUT
     pause = 0.005
     while True:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as e:
-            raise _unavailable(path.parent, e) from None
-        before = _identity(path)
         conn: sqlite3.Connection | None = None
         try:
             conn = connect(path)
@@ -271,16 +305,10 @@ def open_database(path: Path) -> tuple[sqlite3.Connection, str | None]:
             reason = "corrupt"
         else:
             conn.close()
-        if (before is None or _identity(path) != before) and time.monotonic() < deadline:
-            continue  # another process made or replaced the file meanwhile: look at it
         if moved == 3:
             raise CacheUnavailable(f"{path}: cannot create a header cache there")
         try:
             target = move_aside(path, reason)
-        except FileNotFoundError:
-            if time.monotonic() < deadline:
-                continue  # another process moved it aside first
-            raise CacheUnavailable(f"{path}: cannot create a header cache there") from None
         except OSError as e:
             raise _unavailable(path, e) from None
         moved += 1
