@@ -10,7 +10,9 @@ or written (a read-only or missing folder) raises :class:`CacheUnavailable`;
 the cache then works without a file.
 
 WAL mode lets one process write while others read; ``busy_timeout`` makes
-two writers wait for each other instead of failing.
+two writers wait for each other instead of failing.  Processes opening the
+file at the same moment take turns under ``<path>.lock``, so that what one
+of them finds there (empty, ours, foreign) is not changed under it by another.
 """
 
 from __future__ import annotations
