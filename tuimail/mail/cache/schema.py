@@ -96,26 +96,28 @@ class CacheUnavailable(Exception):
     """The cache file cannot be opened or created here (the message says why)."""
 
 
-def is_corruption(error: BaseException) -> bool:
-    """Whether a sqlite3 error says the file is damaged or not a database."""
-    if not isinstance(error, sqlite3.DatabaseError):
-        return False
-    code = getattr(error, "sqlite_errorcode", None)
-    if isinstance(code, int):
-        return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
-    text = str(error).lower()
-    return "malformed" in text or "not a database" in text
-
-
-def is_locked(error: BaseException) -> bool:
-    """Whether a sqlite3 error says another connection holds a lock we need."""
+def _says(error: BaseException, codes: tuple[int, ...], words: tuple[str, ...]) -> bool:
+    """Whether a sqlite3 error has one of the primary result ``codes`` (or, where
+    the error carries no code, one of ``words`` in its text)."""
     if not isinstance(error, sqlite3.Error):
         return False
     code = getattr(error, "sqlite_errorcode", None)
     if isinstance(code, int):
-        return code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED)
+        return code & 0xFF in codes
     text = str(error).lower()
-    return "locked" in text or "busy" in text
+    return any(word in text for word in words)
+
+
+def is_corruption(error: BaseException) -> bool:
+    """Whether a sqlite3 error says the file is damaged or not a database."""
+    return isinstance(error, sqlite3.DatabaseError) and _says(
+        error, (_SQLITE_CORRUPT, _SQLITE_NOTADB), ("malformed", "not a database")
+    )
+
+
+def is_locked(error: BaseException) -> bool:
+    """Whether a sqlite3 error says another connection holds a lock we need."""
+    return _says(error, (_SQLITE_BUSY, _SQLITE_LOCKED), ("locked", "busy"))
 
 
 def connect(path: Path, *, busy_timeout: float = BUSY_TIMEOUT) -> sqlite3.Connection:
