@@ -36,6 +36,7 @@ __all__ = [
     "move_aside",
     "open_database",
     "quick_check",
+    "transaction",
 ]
 
 _log = logging.getLogger("tuimail.mail.cache")
@@ -133,6 +134,20 @@ def connect(path: Path, *, busy_timeout: float = BUSY_TIMEOUT) -> sqlite3.Connec
     return conn
 
 
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection, begin: str = "BEGIN") -> Iterator[None]:
+    """``begin`` (``BEGIN``, or ``BEGIN IMMEDIATE`` to write), the block, ``COMMIT``; on an
+    error, ``ROLLBACK`` unless SQLite has ended the transaction itself (a lock, an I/O error)."""
+    conn.execute(begin)
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
 def aside_files(path: Path) -> list[Path]:
     """Earlier files at ``path`` that were renamed aside, oldest first."""
     found = [p for p in path.parent.glob(path.name + ".aside-*") if not p.name.endswith(_COMPANIONS)]
@@ -179,15 +194,8 @@ def _classify(conn: sqlite3.Connection) -> str | None:
     """None when the file is ours, "empty" for an empty one, else why it is not
     ours; read in one transaction, so that a file another process is creating
     is seen before or after, never half made."""
-    conn.execute("BEGIN")
-    try:
-        reason = _classify_in_transaction(conn)
-    except BaseException:
-        if conn.in_transaction:  # SQLite may have ended it already (a lock, an I/O error)
-            conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-    return reason
+    with transaction(conn):
+        return _classify_in_transaction(conn)
 
 
 def _classify_in_transaction(conn: sqlite3.Connection) -> str | None:
@@ -210,8 +218,7 @@ def _create(conn: sqlite3.Connection) -> str | None:
     """Create the schema in a file that is still empty under the write lock
     (whichever process gets there first does it); what the file is then, as
     :func:`_classify` says."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(conn, "BEGIN IMMEDIATE"):
         reason = _classify_in_transaction(conn)
         if reason == "empty":
             for ddl in [*_TABLES.values(), *_INDEXES]:
@@ -219,11 +226,6 @@ def _create(conn: sqlite3.Connection) -> str | None:
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             reason = None
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
     return reason
 
 

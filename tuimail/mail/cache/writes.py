@@ -24,6 +24,7 @@ from tuimail.imap.sequence_set import STAR, SequenceSet
 from tuimail.mail.summary import MessageSummary
 
 from .rows import MAX_UID, ROW_FORMAT, RowCodec, encode_flags
+from .schema import transaction
 
 __all__ = [
     "ClearCache",
@@ -303,8 +304,7 @@ def drop_unreadable_rows(conn: sqlite3.Connection, codec: RowCodec) -> int:
     ]
     if not unreadable:
         return 0
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(conn, "BEGIN IMMEDIATE"):
         for layout_id in unreadable:
             conn.execute(
                 "UPDATE mailbox SET highest_modseq = NULL, uidnext = NULL, last_full_sync = NULL"
@@ -313,9 +313,4 @@ def drop_unreadable_rows(conn: sqlite3.Connection, codec: RowCodec) -> int:
             )
             conn.execute("DELETE FROM message WHERE layout = ?", (layout_id,))
             conn.execute("DELETE FROM row_layout WHERE id = ?", (layout_id,))
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
     return len(unreadable)
