@@ -16,12 +16,11 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
-import ssl
 
 from tuimail.config import Account
 from tuimail.imap import IMAP
 
-from .login import log_in
+from .login import CONNECT_TIMEOUT, log_in
 from .worker import LoopThread, session_thread_name
 
 __all__ = ["HeadStart"]
@@ -40,20 +39,14 @@ class HeadStart:
         self.taken = False
 
     @classmethod
-    def begin(
-        cls,
-        account: Account,
-        *,
-        password: str | None = None,
-        ssl_context: ssl.SSLContext | None = None,
-        connect_timeout: float = 20.0,
-    ) -> HeadStart | None:
-        """Start the session's thread and open the connection on it; None if the thread did not start
-        (the session then starts as it would without)."""
+    def begin(cls, account: Account) -> HeadStart | None:
+        """Start the session's thread and open the connection on it, as configured (the password
+        from its source, TLS verified); None if the thread did not start (the session then starts
+        as it would without)."""
         thread = LoopThread(session_thread_name(account.name))
         if not thread.start() or thread.loop is None:
             return None
-        opening = log_in(account, password=password, ssl_context=ssl_context, connect_timeout=connect_timeout)
+        opening = log_in(account, password=None, ssl_context=None, connect_timeout=CONNECT_TIMEOUT)
         return cls(thread, asyncio.run_coroutine_threadsafe(opening, thread.loop))
 
     async def take(self) -> IMAP:

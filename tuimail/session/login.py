@@ -15,8 +15,10 @@ import ssl
 from tuimail.config import Account, get_password
 from tuimail.imap import IMAP
 
-__all__ = ["COMMAND_TIMEOUT", "log_in"]
+__all__ = ["COMMAND_TIMEOUT", "CONNECT_TIMEOUT", "log_in"]
 
+#: Longest wait to connect (the TCP and TLS handshakes and the greeting), unless a caller says.
+CONNECT_TIMEOUT = 20.0
 #: Longest wait for one command's answer (a big message on a slow link takes long:
 #: a server that sends nothing at all is caught sooner by the watchdog).
 COMMAND_TIMEOUT = 120.0

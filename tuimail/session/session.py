@@ -45,6 +45,7 @@ from .first_screen import FirstScreen
 from .gate import RequestGate
 from .keepalive import KeepAlive, Watchdog
 from .listings import Listings
+from .login import CONNECT_TIMEOUT
 from .mailboxes import MailboxDirectory
 from .offline_queue import OfflineQueue
 from .selected import SelectedMailbox
@@ -86,7 +87,7 @@ class Session:
         read_only: bool = False,
         password: str | None = None,
         ssl_context: ssl.SSLContext | None = None,
-        connect_timeout: float = 20.0,
+        connect_timeout: float = CONNECT_TIMEOUT,
         cache: HeaderCache | None = None,
         queue: OfflineQueue | None = None,
         hold_follow_ups: bool = False,

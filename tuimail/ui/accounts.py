@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tuimail.config import Account
+from tuimail.session.login import CONNECT_TIMEOUT
 from tuimail.session.offline_queue import OfflineQueue
 from tuimail.session.session import Session
 
@@ -105,7 +106,7 @@ def open_accounts(
     read_only: bool = False,
     password: str | None = None,
     ssl_context: ssl.SSLContext | None = None,
-    connect_timeout: float = 20.0,
+    connect_timeout: float = CONNECT_TIMEOUT,
     cache_path: Path | None = None,
     head_start: HeadStart | None = None,
 ) -> OpenAccounts:

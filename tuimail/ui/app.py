@@ -22,6 +22,7 @@ from tuimail import collector
 from tuimail.collector import PACER
 from tuimail.config import Account, default_download_folder
 from tuimail.glibc_malloc import give_back_free_memory
+from tuimail.session.login import CONNECT_TIMEOUT
 from tuimail.session.session import Session
 from tuimail.ui.accounts import AccountPane, OpenAccounts, open_accounts
 from tuimail.ui.bindings import APP_BINDINGS
@@ -77,7 +78,7 @@ class TuimailApp(App[None], inherit_bindings=False):
         ssl_context: ssl.SSLContext | None = None,
         clock: Callable[[], datetime] | None = None,
         theme_dirs: list[Path] | None = None,
-        connect_timeout: float = 20.0,
+        connect_timeout: float = CONNECT_TIMEOUT,
         warnings: list[str] | None = None,
         bulk_threshold: int = 20,
         cache_path: Path | None = None,
