@@ -618,8 +618,9 @@ class SelectedMailbox:
             return chunk
         if stable and self._flag_changes != flag_changes:
             return chunk
-        placed = [(known[uid], summary) for uid, summary in found.items()]
-        placements = tuple(p for p in placed if not view.has_summary(p[0]))  # not over one fetched meanwhile
+        placements = tuple(
+            (known[uid], row) for uid, row in found.items() if not view.has_summary(known[uid])
+        )  # not over a row fetched meanwhile
         if placements:
             self._from_cache = True
             try:
