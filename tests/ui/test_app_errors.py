@@ -20,7 +20,7 @@ from textual.widget import Widget
 
 import tuimail.ui.app
 from tests.session.pilot_support import FIXED_NOW, until, until_loaded
-from tests.session.support import account_for, pymap_thread, seeded
+from tests.session.support import account_for, pymap_thread, seeded, tracing, until_sent
 from tests.ui.support import SIZE, screen_text
 from tuimail.log_file import start_logging
 from tuimail.session import messages as sm
@@ -146,28 +146,31 @@ async def test_a_screen_handler_that_raises_leaves_the_screen_working(log_path: 
 async def test_a_render_that_raises_draws_a_placeholder_and_the_screen_still_updates(
     reported_errors: list[BaseException],
 ) -> None:
-    async with running() as (app, pilot, main):
-        fragile = Fragile()
-        await main.mount(fragile)
-        # Waited for without pilot.pause(): that draws the screen in the test's own task (the
-        # error would reach the test), where the running app draws it in its own loop.
-        for _ in range(1000):
-            if unexpected(app):
-                break
-            await asyncio.sleep(0.01)
-        assert unexpected(app), "the drawing error shown"
-        assert unexpected(app)[0].startswith("ZeroDivisionError: the drawing failed")
-        assert "Start tuimail with --log FILE" in unexpected(app)[0]
-        await until(pilot, lambda: "Unexpected error" in screen_text(app), what="the error's toast drawn")
-        main.post_message(sm.MailboxCounts("INBOX", 5, 8))
-        await until(pilot, lambda: "8 messages, 5 unread" in screen_text(app), what="the screen updates")
-        text = screen_text(app)
-        assert PLACEHOLDER[:20] in text and "Message number 8" in text  # (a toast may cover its end)
-        assert app.is_running
-        fragile.fail = False
-        fragile.refresh()
-        await until(pilot, lambda: "fragile content, drawn again" in screen_text(app), what="drawn again")
-        assert PLACEHOLDER not in screen_text(app)
+    with tracing() as trace:
+        async with running() as (app, pilot, main):
+            fragile = Fragile()
+            await main.mount(fragile)
+            # Waited for without pilot.pause(): that draws the screen in the test's own task (the
+            # error would reach the test), where the running app draws it in its own loop.
+            for _ in range(1000):
+                if unexpected(app):
+                    break
+                await asyncio.sleep(0.01)
+            assert unexpected(app), "the drawing error shown"
+            assert unexpected(app)[0].startswith("ZeroDivisionError: the drawing failed")
+            assert "Start tuimail with --log FILE" in unexpected(app)[0]
+            await until(pilot, lambda: "Unexpected error" in screen_text(app), what="the error's toast drawn")
+            # The session's own counts come before IDLE (its follow-ups done): none comes after these.
+            await until_sent(trace, "IDLE")
+            main.post_message(sm.MailboxCounts("INBOX", 5, 8))
+            await until(pilot, lambda: "8 messages, 5 unread" in screen_text(app), what="the screen updates")
+            text = screen_text(app)
+            assert PLACEHOLDER[:20] in text and "Message number 8" in text  # (a toast may cover its end)
+            assert app.is_running
+            fragile.fail = False
+            fragile.refresh()
+            await until(pilot, lambda: "fragile content, drawn again" in screen_text(app), what="drawn again")
+            assert PLACEHOLDER not in screen_text(app)
     assert all(isinstance(e, ZeroDivisionError) for e in reported_errors)
 
 
