@@ -242,16 +242,28 @@ def _run_the_app(
     assert account is not None
     others = [] if args.demo else [a for a in config.accounts.values() if a is not account]
     read_only = args.read_only or config.read_only
+    cold = None
+    if first is not None and first.paint is None:
+        # No first paint: the newest rows are drawn once the session has them, if that is before
+        # the app's first frame.
+        from tuimail.ui.cold_paint import ColdPaint
+
+        cold = ColdPaint.begin(first)
     accounts = open_accounts(
         account,
         others,
         read_only=read_only,
         cache_path=None if args.demo else default_cache_path(),
         head_start=head,
+        watch=cold.see if cold is not None else None,
     )
     # The sessions connect, log in and open the mailbox (or draw it from the header cache) on their
     # own threads while Textual and the screens are imported and built below.
     accounts.start()
+    if cold is not None:
+        from tuimail.ui.first_paint import hold_for_tests
+
+        hold_for_tests(cold.painted)
     try:
         from tuimail.ui.app import TuimailApp
 

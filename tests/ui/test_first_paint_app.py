@@ -140,11 +140,49 @@ async def test_a_key_typed_during_the_first_paint_waits_for_the_mailbox(tmp_path
 async def test_without_a_first_paint_keys_are_not_held(tmp_path: Path) -> None:
     run = run_for(tmp_path, painted=False)
     with pymap_thread(seeded(40)) as server:
-        app = make_app(server.port, start_screen=run)
-        async with app.run_test(size=SIZE) as pilot:
-            assert app._early_keys is None
-            assert app.driver_class is not over_first_paint(LinuxDriver)
-            await until_loaded(pilot, app)
+        async with gate(server.port) as (port, opened):
+            app = make_app(port, start_screen=run)
+            async with app.run_test(size=SIZE) as pilot:
+                main = app.main_screen
+                assert main is not None and main.mailbox is None
+                app.post_message(events.Key("G", "G"))
+                await asyncio.sleep(0.3)
+                assert app._early_keys is not None and not app._early_keys.holding
+                opened.set()
+                await until_loaded(pilot, app)
+                await pilot.pause()
+                assert main.message_list.cursor_row == 0  # the key came before the rows: nothing moved
+    assert run.app_started and run.paint is None
+
+
+def _started(driver_class: type, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What a driver of ``driver_class`` writes when it starts and switches to the alternate
+    screen (Textual's own start left out: it needs a terminal)."""
+    written: list[str] = []
+    monkeypatch.setattr(LinuxDriver, "write", lambda self, data: written.append(data))
+    monkeypatch.setattr(LinuxDriver, "start_application_mode", lambda self: self.write(ALTERNATE_SCREEN))
+    driver = driver_class.__new__(driver_class)
+    driver._in_alternate_screen = True  # as __init__ sets it
+    driver.start_application_mode()
+    return written
+
+
+def test_a_driver_made_for_a_start_switches_to_the_alternate_screen_unless_it_was_painted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A paint that may still come (a cold paint): the driver made for the start looks as it
+    starts, and from then on nothing is painted."""
+    bare = run_for(tmp_path, painted=False)
+    assert _started(over_first_paint(LinuxDriver, bare), monkeypatch) == [ALTERNATE_SCREEN]
+    drawn: list[str] = []
+    assert not bare.paint_unless_started(lambda: drawn.append("paint"))  # type: ignore[func-returns-value]
+    assert drawn == [] and bare.paint is None
+
+    painted = run_for(tmp_path, painted=True)
+    assert _started(over_first_paint(LinuxDriver, painted), monkeypatch) == []
+    assert painted.app_started
+    assert painted.paint is not None
+    painted.paint._out.close()
 
 
 def test_the_driver_over_a_first_paint_leaves_out_only_its_first_switch_to_the_alternate_screen(

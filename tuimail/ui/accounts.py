@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ssl
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,6 +43,8 @@ class AccountPane:
         self.inbox_unread: int | None = None
         self._early: list[Any] = []  # what the session said before the screen existed
         self._lock = threading.Lock()
+        #: Shown what the session says before the screen exists, on its thread (a cold paint).
+        self.watch: Callable[[Any], None] | None = None
 
     @property
     def screen(self) -> MainScreen | None:
@@ -67,7 +69,10 @@ class AccountPane:
             screen = self._screen
             if screen is None:  # the session starts while the UI is still being built
                 self._early.append(message)
-                return
+        if screen is None:
+            if self.watch is not None:
+                self.watch(message)
+            return
         screen.post_message(message)
 
     def start(self) -> None:
@@ -109,10 +114,12 @@ def open_accounts(
     connect_timeout: float = CONNECT_TIMEOUT,
     cache_path: Path | None = None,
     head_start: HeadStart | None = None,
+    watch: Callable[[Any], None] | None = None,
 ) -> OpenAccounts:
     """A session for ``account`` and each of ``more_accounts`` (not started yet), sharing the
     header cache at ``cache_path`` (none without) and the offline queue beside it.
-    ``head_start``: ``account``'s first connection, being opened already."""
+    ``head_start``: ``account``'s first connection, being opened already; ``watch``: shown what
+    ``account``'s session says before its screen exists (:attr:`AccountPane.watch`)."""
     cache = None
     if cache_path is not None:  # SQLite and the cache are imported only for a cache
         from tuimail.mail.cache import HeaderCache
@@ -122,6 +129,7 @@ def open_accounts(
     opened = OpenAccounts(cache, OfflineQueue(queue_path))
     for item in [account, *more_accounts]:
         pane = AccountPane(item, read_only=read_only or item.read_only)
+        pane.watch = watch if item is account else None
         pane.session = Session(
             item,
             pane.post,

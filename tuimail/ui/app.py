@@ -95,11 +95,13 @@ class TuimailApp(App[None], inherit_bindings=False):
         super().__init__()
         self._start_screen = start_screen
         #: After a first paint, keys typed before the mailbox is on the app's screen wait for it.
-        self._early_keys = EarlyKeys(self) if start_screen is not None and start_screen.paint else None
-        if self._early_keys is not None:
+        #: (A first paint may still come while the app is built: :mod:`tuimail.ui.cold_paint`.)
+        self._early_keys: EarlyKeys | None = None
+        if start_screen is not None:
             from tuimail.ui.painted_driver import over_first_paint
 
-            self.driver_class = over_first_paint(self.driver_class)
+            self._early_keys = EarlyKeys(self, lambda: start_screen.paint is not None)
+            self.driver_class = over_first_paint(self.driver_class, start_screen)
         self._switch_interval = sys.getswitchinterval()  # restored when the app ends
         #: The config's command for opening links (None: the platform's opener).
         self.link_opener = link_opener
@@ -171,7 +173,7 @@ class TuimailApp(App[None], inherit_bindings=False):
 
     def on_mount(self) -> None:
         if self._start_screen is not None:
-            self._start_screen.app_started = True  # the driver drew over the first paint, if any
+            self._start_screen.app_starts()  # the driver drew over the first paint, if any
         for problem in self._theme_problems:
             self.notify(problem, title="Themes", severity="warning", markup=False)
         if self.keymap:

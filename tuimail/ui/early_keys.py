@@ -12,6 +12,7 @@ shows its mailbox with the list focused, another screen is on top (an error), or
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -33,8 +34,10 @@ _LOOK_EVERY = 0.01
 class EarlyKeys:
     """The keys an app holds back until its screen shows the mailbox."""
 
-    def __init__(self, app: App[Any]) -> None:
+    def __init__(self, app: App[Any], painted: Callable[[], bool] = lambda: True) -> None:
+        """``painted``: whether a first paint is on the screen (keys are held only then)."""
         self._app = app
+        self._painted = painted
         self._keys: list[events.Key] | None = []
         self._since = time.monotonic()
         self._timer: Timer | None = None
@@ -46,6 +49,9 @@ class EarlyKeys:
     def hold(self, event: events.Event) -> bool:
         """Keep ``event`` if it is a key typed before the screen is ready; False to handle it now."""
         if self._keys is None or not isinstance(event, events.Key) or event.is_forwarded:
+            return False
+        if not self._painted():
+            self._keys = None  # nothing was painted: nothing to wait for
             return False
         self._keys.append(event)
         if self._timer is None:

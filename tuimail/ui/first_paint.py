@@ -38,8 +38,9 @@ import re
 import shutil
 import sqlite3
 import sys
+import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import ModuleType
@@ -61,6 +62,7 @@ __all__ = [
     "TemplateError",
     "TemplateTarget",
     "cache_folder",
+    "draw",
     "load_template",
     "paint_first_screen",
     "read_newest_rows",
@@ -536,11 +538,32 @@ class FirstPaint:
 class StartScreenRun:
     """One start of the command in a terminal: its first paint (None: nothing was drawn), where
     the app saves its start screen for the next one, and whether the app's driver has started
-    (it draws over the first paint and leaves the alternate screen itself)."""
+    (it draws over the first paint and leaves the alternate screen itself).
+
+    A paint may come from another thread while the app is being built (:mod:`.cold_paint`):
+    :meth:`paint_unless_started` and :meth:`app_starts` take turns, so that nothing is drawn
+    once the app's driver has started."""
 
     target: TemplateTarget
     paint: FirstPaint | None = None
     app_started: bool = False
+    _turns: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def paint_unless_started(self, draw: Callable[[], FirstPaint | None]) -> bool:
+        """Run ``draw`` and keep its paint, unless the app's driver has started or something is
+        painted already; whether it painted."""
+        with self._turns:
+            if self.app_started or self.paint is not None:
+                return False
+            self.paint = draw()
+            return self.paint is not None
+
+    def app_starts(self) -> bool:
+        """The app's driver starts (it waits for a paint being drawn): nothing is painted from
+        now on.  Whether a paint is on the screen."""
+        with self._turns:
+            self.app_started = True
+            return self.paint is not None
 
     def close(self) -> None:
         """The command is ending: the terminal as it was found."""
@@ -617,8 +640,17 @@ def paint_first_screen(
         if not rows:
             return None
         text = render_first_screen(screen, rows, now or datetime.now())
-        fd = stdin.fileno()
     except (OSError, ValueError, sqlite3.Error, ImportError):  # TemplateError is a ValueError
+        return None
+    return draw(text, stdin, out)
+
+
+def draw(text: str, stdin: TextIO, out: TextIO) -> FirstPaint | None:
+    """Put the terminal in Textual's mode and write ``text`` (which switches to the alternate
+    screen); None, and the terminal as it was, if it cannot be written."""
+    try:
+        fd = stdin.fileno()
+    except (OSError, ValueError):
         return None
     attributes = _raw_like_textual(fd)
     try:
@@ -631,13 +663,17 @@ def paint_first_screen(
     return FirstPaint(fd, out, attributes)
 
 
-def hold_for_tests() -> None:
-    """Wait :data:`HOLD_ENV` seconds, if set (tests look at the first paint before the app)."""
+def hold_for_tests(painted: threading.Event | None = None) -> None:
+    """Wait :data:`HOLD_ENV` seconds, if set (tests look at the first paint before the app);
+    with ``painted``, first wait as long for that paint to be drawn."""
     value = os.environ.get(HOLD_ENV)
     if value:
         import time
 
         try:
-            time.sleep(min(max(float(value), 0.0), 60.0))
+            seconds = min(max(float(value), 0.0), 60.0)
         except ValueError:
-            pass
+            return
+        if painted is not None:
+            painted.wait(seconds)
+        time.sleep(seconds)

@@ -6,14 +6,22 @@ even when the alternate screen is in use, and saves the cursor again, so the row
 until the app's first frame and the shell's cursor would be lost at the end.  The driver made
 here leaves that one sequence out, the first time it starts only (a resume after Ctrl+Z starts
 it again from the normal screen).
+
+A first paint may also come while the app is being built (:mod:`tuimail.ui.cold_paint`): made
+for the command's start (``over_first_paint(driver, run)``), the driver closes that start to
+paints as it starts (:meth:`~tuimail.ui.first_paint.StartScreenRun.app_starts`) and leaves the
+switch out only if one was drawn.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.driver import Driver
 from textual.drivers.linux_driver import LinuxDriver
+
+if TYPE_CHECKING:
+    from tuimail.ui.first_paint import StartScreenRun
 
 __all__ = ["ALTERNATE_SCREEN", "over_first_paint"]
 
@@ -24,9 +32,18 @@ ALTERNATE_SCREEN = "\x1b[?1049h"
 class _OverFirstPaint(LinuxDriver):
     """A Linux driver that does not switch to the alternate screen the first time it starts."""
 
+    #: The command's start, which may or may not have been painted (None: it was).
+    start_run: ClassVar[StartScreenRun | None] = None
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._in_alternate_screen = True  # the first paint switched
+
+    def start_application_mode(self) -> None:
+        run = type(self).start_run
+        if run is not None and not run.app_starts():
+            self._in_alternate_screen = False  # nothing was painted: switch as Textual does
+        super().start_application_mode()  # type: ignore[no-untyped-call]
 
     def write(self, data: str) -> None:
         if self._in_alternate_screen and data == ALTERNATE_SCREEN:
@@ -35,7 +52,12 @@ class _OverFirstPaint(LinuxDriver):
         super().write(data)
 
 
-def over_first_paint(driver: type[Driver]) -> type[Driver]:
+def over_first_paint(driver: type[Driver], run: StartScreenRun | None = None) -> type[Driver]:
     """The driver to start over a first paint: Textual's Linux driver without its first switch
-    to the alternate screen; any other driver as it is."""
-    return _OverFirstPaint if driver is LinuxDriver else driver
+    to the alternate screen; any other driver as it is.  With ``run``, the paint may still
+    come: the switch is left out only if ``run`` was painted when the driver starts."""
+    if driver is not LinuxDriver:
+        return driver
+    if run is None:
+        return _OverFirstPaint
+    return type("_OverStartScreen", (_OverFirstPaint,), {"start_run": run})

@@ -42,7 +42,7 @@ from tuimail.mail.sanitize import sanitize
 from tuimail.mail.view_changes import Added, FlagsChanged, Loaded, Removed, UidsKnown, ViewChange
 
 from .base import WidgetArgs, WidgetMessage
-from .row_format import ROW_BASES, Columns, StyleKey, fit, fit_right, row_spans
+from .row_format import ROW_BASES, Columns, StyleKey, fit, header_text, row_spans
 from .styles import component_style
 
 if TYPE_CHECKING:
@@ -557,16 +557,7 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _render_header(self, styles: _RowStyles) -> Strip:
         columns = self._columns
-        text = " " * columns.flags
-        if columns.date:
-            text += " " + fit_right("Date", columns.date)
-        if columns.from_:
-            text += " " + fit("From", columns.from_)
-        if columns.subject:
-            text += " " + fit("Subject", columns.subject)
-        if columns.size:
-            text += " " + fit_right("Size", columns.size - 1) + " "
-        return Strip([Segment(fit(text, columns.width), styles.header)], columns.width)
+        return Strip([Segment(header_text(columns), styles.header)], columns.width)
 
     def _render_loading(self, variant: int, styles: _RowStyles, failed: str | None = None) -> Strip:
         columns = self._columns

@@ -222,6 +222,21 @@ def row_spans(
     return fit_spans(spans, columns.width, row_style)
 
 
+def header_text(columns: Columns) -> str:
+    """The message list's column header ("Date", "From", "Subject", "Size" over their columns),
+    exactly ``columns.width`` cells."""
+    text = " " * columns.flags
+    if columns.date:
+        text += " " + fit_right("Date", columns.date)
+    if columns.from_:
+        text += " " + fit("From", columns.from_)
+    if columns.subject:
+        text += " " + fit("Subject", columns.subject)
+    if columns.size:
+        text += " " + fit_right("Size", columns.size - 1) + " "
+    return fit(text, columns.width)
+
+
 def fit_spans(spans: list[Span], width: int, pad_style: StyleKey) -> list[Span]:
     """``spans`` cut or padded (with ``pad_style``) to exactly ``width`` cells."""
     out: list[Span] = []
