@@ -207,12 +207,17 @@ def _run_app(
         # Before anything heavy: the last start screen with the newest cached rows (a second start).
         from tuimail.ui import first_paint
 
-        first = first_paint.start(config.path, config.theme, account.name, args.read_only or config.read_only)
+        read_only = args.read_only or config.read_only
+        first = first_paint.start(config.path, config.theme, account.name, read_only)
         # Then the connection: opened and logged in on the session's thread while the session's
-        # modules, Textual and the screens are imported below.
+        # modules, Textual and the screens are imported below; with nothing cached for the
+        # mailbox shown first, the head start opens it too, as the session would.
         from tuimail.session.head_start import HeadStart
 
-        head = HeadStart.begin(account)
+        cache = first_paint.cache_folder() / first_paint.CACHE_FILE_NAME
+        painted = first is not None and first.paint is not None
+        select = None if painted or first_paint.cache_holds(cache, account.cache_key, "INBOX") else "INBOX"
+        head = HeadStart.begin(account, select=select, read_only=read_only or account.read_only)
     try:
         return _run_the_app(args, config, account, demo, first, head)
     finally:

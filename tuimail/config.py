@@ -103,6 +103,11 @@ class Account:
         """The configured port, or the usual one for the TLS mode."""
         return self.port if self.port is not None else DEFAULT_PORTS[self.tls]
 
+    @property
+    def cache_key(self) -> str:
+        """The account's key in the header cache (``user@host:port``)."""
+        return f"{self.username}@{self.host}:{self.effective_port}"
+
 
 @dataclass
 class Config:

@@ -36,6 +36,8 @@ from tuimail.imap.types import ESearchResult, FetchData, MailboxList, UntaggedRe
 from tuimail.imap.unsolicited import Subscription
 from tuimail.mail.summary import SUMMARY_ITEMS
 
+from .opening import UPDATES_BUFFER, EarlyOpen, EarlyPage, open_mailbox
+
 if TYPE_CHECKING:
     from tuimail.imap.types import CopyUIDData, ThreadMember
 
@@ -47,8 +49,6 @@ UidSet = int | Iterable[int] | SequenceSet
 # FETCH items that set \Seen (RFC 9051 §6.4.5): BODY[...] and BINARY[...] without .PEEK, RFC822(.TEXT).
 _SETS_SEEN = re.compile(r"(?<![.\w])(BODY|BINARY)\[|(?<![.\w])RFC822(\.TEXT)?(?![.\w])", re.IGNORECASE)
 
-#: Updates the session buffers between two looks (a big expunge fits).
-UPDATES_BUFFER = 100_000
 
 
 class ReadOnlyRefused(Exception):
@@ -86,10 +86,13 @@ def _uids(value: UidSet) -> SequenceSet:
 class SessionClient:
     """The IMAP commands of the session, over one connection."""
 
-    def __init__(self, imap: IMAP, *, read_only: bool) -> None:
+    def __init__(self, imap: IMAP, *, read_only: bool, early_open: EarlyOpen | None = None) -> None:
+        """``early_open``: a mailbox's opening the head start sent on this connection already."""
         self._imap = imap
         self.read_only = read_only
         self._server_id: ServerId | None = None
+        self._early_open = early_open
+        self._early_page: EarlyPage | None = None
 
     # ------------------------------------------------------------ state (reads)
 
@@ -202,17 +205,32 @@ class SessionClient:
     ) -> MailboxState:
         """SELECT, or EXAMINE in read-only mode (RFC 9051 §6.3.2-3); with ``qresync``
         (uidvalidity, modseq, known UIDs) the server reports what changed since (RFC 7162 §3.2.5)."""
-        condstore = self.has("CONDSTORE") and qresync is None
-        if self.read_only:
-            return await self._imap.examine(mailbox, condstore=condstore, qresync=qresync)
-        return await self._imap.select(mailbox, condstore=condstore, qresync=qresync)
+        return await open_mailbox(self._imap, mailbox, read_only=self.read_only, qresync=qresync)
+
+    async def take_early_open(self, mailbox: str) -> EarlyOpen | None:
+        """The opening of ``mailbox`` sent early on this connection (:mod:`.opening`), if it is
+        the one this client would send now; any other is dropped once answered (two openings
+        in flight would share their untagged answers).  Once only."""
+        early, self._early_open = self._early_open, None
+        if early is None or early.fits(mailbox, read_only=self.read_only):
+            self._early_page = early.page if early is not None else None
+            return early
+        early.drop()
+        await asyncio.wait([early.state])
+        return None
 
     async def flags_since(self, modseq: int | None) -> list[FetchData]:
         """UID FETCH 1:* (FLAGS), only those changed since ``modseq`` with CONDSTORE (RFC 7162 §3.1.4)."""
         return await self._imap.uid_fetch("1:*", "(UID FLAGS)", changedsince=modseq)
 
     async def fetch_summaries(self, seqnos: SequenceSet) -> list[FetchData]:
-        """FETCH seqnos (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE)."""
+        """FETCH seqnos (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE); the first
+        call takes the early opening's FETCH instead when it asked for exactly ``seqnos``."""
+        page, self._early_page = self._early_page, None
+        if page is not None:
+            if await page.seqnos == seqnos:
+                return await page.data
+            page.drop()
         return await self._imap.fetch(seqnos, SUMMARY_ITEMS)
 
     async def uid_fetch_summaries(self, uids: UidSet) -> list[FetchData]:

@@ -82,14 +82,14 @@ class Connector:
             self._post(m.ConnectionChanged("connecting", self.where))
             head, self._head_start = self._head_start, None
         if head is not None:
-            imap = await head.take()
-        else:
-            imap = await log_in(
-                self.account,
-                password=self._password,
-                ssl_context=self._ssl_context,
-                connect_timeout=self._connect_timeout,
-            )
+            imap, early = await head.take()
+            return SessionClient(imap, read_only=self.read_only, early_open=early)
+        imap = await log_in(
+            self.account,
+            password=self._password,
+            ssl_context=self._ssl_context,
+            connect_timeout=self._connect_timeout,
+        )
         return SessionClient(imap, read_only=self.read_only)
 
     async def keep_trying(self, set_up: Callable[[], Awaitable[None]], reason: str) -> bool:

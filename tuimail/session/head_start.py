@@ -21,6 +21,7 @@ from tuimail.config import Account
 from tuimail.imap import IMAP
 
 from .login import CONNECT_TIMEOUT, log_in
+from .opening import EarlyOpen
 from .worker import LoopThread, session_thread_name
 
 __all__ = ["HeadStart"]
@@ -32,25 +33,29 @@ CLOSE_TIMEOUT = 0.8
 class HeadStart:
     """The first connection of one account, being opened on the thread its session will run on."""
 
-    def __init__(self, thread: LoopThread, opening: concurrent.futures.Future[IMAP]) -> None:
+    def __init__(self, thread: LoopThread, opening: concurrent.futures.Future[Opened]) -> None:
         #: The session's thread (the session runs on it once it takes the connection).
         self.thread = thread
         self._opening = opening
         self.taken = False
 
     @classmethod
-    def begin(cls, account: Account) -> HeadStart | None:
+    def begin(
+        cls, account: Account, *, select: str | None = None, read_only: bool = False
+    ) -> HeadStart | None:
         """Start the session's thread and open the connection on it, as configured (the password
         from its source, TLS verified); None if the thread did not start (the session then starts
-        as it would without)."""
+        as it would without).  ``select``: a mailbox to open as soon as logged in, as the session
+        would (EXAMINE when ``read_only``; :class:`~.opening.EarlyOpen`)."""
         thread = LoopThread(session_thread_name(account.name))
         if not thread.start() or thread.loop is None:
             return None
-        opening = log_in(account, password=None, ssl_context=None, connect_timeout=CONNECT_TIMEOUT)
+        opening = _open(account, select, read_only)
         return cls(thread, asyncio.run_coroutine_threadsafe(opening, thread.loop))
 
-    async def take(self) -> IMAP:
-        """On the thread's loop: the logged-in connection, or the error its opening failed with."""
+    async def take(self) -> Opened:
+        """On the thread's loop: the logged-in connection and the mailbox's opening sent on it
+        (None without), or the error the connection failed with."""
         self.taken = True
         return await asyncio.wrap_future(self._opening)
 
@@ -64,8 +69,20 @@ class HeadStart:
 
     async def _let_go(self) -> None:
         try:
-            imap = await asyncio.wrap_future(self._opening)
+            imap, early = await asyncio.wrap_future(self._opening)
         except Exception:  # noqa: BLE001 - it failed: nothing to log out
             return
+        if early is not None:
+            early.drop()
         with contextlib.suppress(Exception):
             await imap.logout()
+
+
+#: A logged-in connection, and the opening sent on it (if any).
+Opened = tuple[IMAP, EarlyOpen | None]
+
+
+async def _open(account: Account, select: str | None, read_only: bool) -> Opened:
+    imap = await log_in(account, password=None, ssl_context=None, connect_timeout=CONNECT_TIMEOUT)
+    early = EarlyOpen.send(imap, select, read_only=read_only) if select is not None else None
+    return imap, early

@@ -42,6 +42,7 @@ from .alerts import AlertReporter
 from .client import SessionClient
 from .failures import describe
 from .listed_structures import ListedStructures
+from .opening import FIRST_PAGE
 
 if TYPE_CHECKING:
     from tuimail.mail.cache import HeaderCache, MailboxCache
@@ -54,9 +55,6 @@ _log = logging.getLogger(__name__)
 FETCH_BATCH = 200
 #: Changes per message to the UI (each applied well inside its 50 ms budget).
 UI_PART = 250
-#: Rows fetched as soon as a mailbox is open, before the list asks (a tall screen's worth; the
-#: list asks for any more it shows).
-FIRST_PAGE = 60
 #: Tries to learn the UID order while other clients keep expunging.
 UID_ORDER_TRIES = 3
 #: Views whose mailbox and UIDVALIDITY are remembered (for requests made from an older one).
@@ -152,11 +150,13 @@ class SelectedMailbox:
         is missed; nothing is running then (the caller holds the gate), so
         nothing before it is in it."""
         self.close()
-        updates = client.updates()
+        # The head start's opening, when it sent this one already (nothing cached: see the cli).
+        early = await client.take_early_open(name)
+        updates = early.updates if early is not None else client.updates()
         self._updates = updates
         self.unread = UnreadCount()
         self._counts = None
-        cached = await self._cached_view(client, name)
+        cached = await self._cached_view(client, name) if early is None else None
         qresync = None
         if cached is not None:
             self.view, self._mailbox_cache = cached.view, cached.store
@@ -165,7 +165,7 @@ class SelectedMailbox:
             if cached.modseq and await client.enable_qresync():
                 qresync = (cached.uidvalidity, cached.modseq, cached.uids)
         try:
-            state = await client.open(name, qresync=qresync)
+            state = await (early.state if early is not None else client.open(name, qresync=qresync))
         except BaseException:
             self.close()
             raise

@@ -115,7 +115,7 @@ class Session:
             head_start=head_start,
         )
         self.directory = MailboxDirectory(post)
-        account_key = f"{account.username}@{account.host}:{account.effective_port}"
+        account_key = account.cache_key
         self.account_key = account_key
         self.selected = SelectedMailbox(post, self._schedule, cache=cache, account_key=account_key)
         self.alerts = AlertReporter(post)

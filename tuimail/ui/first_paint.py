@@ -62,6 +62,7 @@ __all__ = [
     "TemplateError",
     "TemplateTarget",
     "cache_folder",
+    "cache_holds",
     "draw",
     "load_template",
     "paint_first_screen",
@@ -397,11 +398,9 @@ def _decode_row(names: tuple[str, ...], uid: Any, flags: Any, size: Any, summary
     return CachedRow(uid, frozenset(flag_list), date, texts[0], texts[1], texts[2], size, attachment)
 
 
-def read_newest_rows(cache_path: Path, account_key: str, mailbox: str, count: int) -> list[CachedRow]:
-    """The ``count`` cached rows of ``mailbox`` with the highest UIDs, highest first, read with
-    :mod:`sqlite3` alone (what ``MailboxCache.newest`` reads, without importing the cache).
-    Raises :class:`sqlite3.Error` (or :class:`OSError`) when the file cannot be read, and
-    :class:`TemplateError` when it is not a header cache."""
+def _reading(cache_path: Path) -> sqlite3.Connection:
+    """The header cache at ``cache_path``, opened to read (:class:`FileNotFoundError` without
+    one, :class:`TemplateError` if it is another program's)."""
     if not cache_path.is_file():
         raise FileNotFoundError(cache_path)
     uri = "file:" + cache_path.resolve().as_posix().replace("?", "%3f").replace("#", "%23") + "?mode=rw"
@@ -411,6 +410,39 @@ def read_newest_rows(cache_path: Path, account_key: str, mailbox: str, count: in
         (application_id,) = conn.execute("PRAGMA application_id").fetchone()
         if application_id != CACHE_APPLICATION_ID:
             raise TemplateError("not a tuimail header cache")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def cache_holds(cache_path: Path, account_key: str, mailbox: str) -> bool:
+    """Whether the header cache at ``cache_path`` may hold rows of ``mailbox`` (True when that
+    cannot be told: a file being written, or damaged; False without a cache file)."""
+    try:
+        conn = _reading(cache_path)
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError, sqlite3.Error):
+        return True
+    try:
+        found = conn.execute(
+            "SELECT 1 FROM mailbox WHERE account = ? AND name = ?", (account_key, mailbox)
+        ).fetchone()
+    except sqlite3.Error:
+        return True
+    finally:
+        conn.close()
+    return found is not None
+
+
+def read_newest_rows(cache_path: Path, account_key: str, mailbox: str, count: int) -> list[CachedRow]:
+    """The ``count`` cached rows of ``mailbox`` with the highest UIDs, highest first, read with
+    :mod:`sqlite3` alone (what ``MailboxCache.newest`` reads, without importing the cache).
+    Raises :class:`sqlite3.Error` (or :class:`OSError`) when the file cannot be read, and
+    :class:`TemplateError` when it is not a header cache."""
+    conn = _reading(cache_path)
+    try:
         layouts: dict[int, tuple[str, ...]] = {}
         for layout_id, row_format, fields_text in conn.execute("SELECT id, format, fields FROM row_layout"):
             if row_format != ROW_FORMAT or not isinstance(fields_text, str):
