@@ -216,7 +216,7 @@ class SessionClient:
             self._early_page = early.page if early is not None else None
             return early
         early.drop()
-        await asyncio.wait([early.state])
+        await asyncio.wait([early.state, early.page.data])
         return None
 
     async def flags_since(self, modseq: int | None) -> list[FetchData]:
