@@ -107,7 +107,8 @@ async def test_an_opening_the_session_would_not_send_is_answered_then_left_for_i
             assert got.view is not None and not got.view.read_only
         head.close()
     commands = trace.commands()
-    assert commands[:2] == ["LOGIN", "EXAMINE"] and commands.index("FETCH") < commands.index("SELECT"), commands
+    assert commands[:2] == ["LOGIN", "EXAMINE"], commands
+    assert commands.index("FETCH") < commands.index("SELECT"), commands
     tags = {command_name(line): line.split()[1] for line in reversed(trace.sent())}
     answered = [i for i, line in enumerate(trace.lines) if line.startswith(f"S: {tags['FETCH']} OK")]
     selected = [i for i, line in enumerate(trace.lines) if line.startswith("C: ") and " SELECT INBOX" in line]

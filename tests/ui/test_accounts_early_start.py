@@ -47,21 +47,31 @@ def test_the_session_opens_the_mailbox_before_the_ui_is_imported() -> None:
 
 
 def test_the_head_start_logs_in_before_the_session_or_textual_is_imported() -> None:
-    """The command's head start (tuimail.session.head_start) connects and logs in with the IMAP
-    library alone: neither Textual nor the session's messages are imported by then."""
+    """The command's head start (tuimail.session.head_start) connects, logs in and opens the
+    mailbox with the IMAP library alone: neither Textual nor the session's messages are imported
+    by then."""
     script = textwrap.dedent(
         """
         import sys
+        import time
         from tuimail.config import Account
         from tuimail.demo.server import PymapServer
+        from datetime import datetime, timezone
         from tuimail.session.head_start import HeadStart
 
-        server = PymapServer({"u": "p"}, {"u": {"INBOX": []}})
+        mail = b"From: a@example.com\\r\\nSubject: one\\r\\n\\r\\nbody\\r\\n"
+        when = datetime(2024, 3, 1, tzinfo=timezone.utc)
+        server = PymapServer({"u": "p"}, {"u": {"INBOX": [(mail, [], when)] * 3}})
         server.start_in_thread()
         try:
             where = dict(host="127.0.0.1", port=server.port, tls="none")
-            head = HeadStart.begin(Account(name="t", username="u", password="p", **where))
-            head._opening.result(20)  # logged in (the error of a failed login would be raised)
+            head = HeadStart.begin(Account(name="t", username="u", password="p", **where), select="INBOX")
+            _imap, early = head._opening.result(20)  # logged in (the error of a failed login would be raised)
+            for _ in range(1000):  # the SELECT and the FETCH of the newest page answered
+                if early.page.data.done():
+                    break
+                time.sleep(0.01)
+            assert [fd.seqno for fd in early.page.data.result()] == [1, 2, 3]
             later = ("textual", "tuimail.session.messages", "tuimail.session.session")
             print(sorted(n for n in later if n in sys.modules))
             head.close()

@@ -412,3 +412,18 @@ print("same modules")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "heavy: []" in done.stdout and "same modules" in done.stdout
+
+
+def test_whether_the_cache_holds_a_mailbox_is_read_without_the_caches_code(tmp_path: Path) -> None:
+    """The command asks before the head start opens the mailbox shown first (only when nothing
+    is cached for it); when that cannot be told, it is taken as held."""
+    path = tmp_path / CACHE_FILE_NAME
+    assert not fp.cache_holds(path, ACCOUNT_KEY, "INBOX")  # no cache yet
+    fill_cache(path, [summary(1, "one")], mailbox="Archive")
+    assert not fp.cache_holds(path, ACCOUNT_KEY, "INBOX")
+    assert fp.cache_holds(path, ACCOUNT_KEY, "Archive")
+    assert not fp.cache_holds(path, "someone@else:143", "Archive")
+    foreign = tmp_path / "foreign.sqlite3"
+    with sqlite3.connect(foreign) as conn:
+        conn.execute("CREATE TABLE mailbox (account, name)")
+    assert fp.cache_holds(foreign, ACCOUNT_KEY, "INBOX")  # another program's: cannot be told

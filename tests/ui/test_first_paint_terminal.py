@@ -22,6 +22,7 @@ import pytest
 from rich.cells import cell_len
 
 from tests.session.support import BASE, PASSWORD, USER, make_message, pymap_thread, seeded
+from tuimail.ui import cold_paint
 from tuimail.ui import first_paint as fp
 
 WIDTH, HEIGHT = 120, 40
@@ -248,6 +249,56 @@ def test_a_key_typed_during_the_first_paint_is_not_echoed_and_the_app_acts_on_it
     tmux.run("send-keys", "-t", name, "G")  # the last (oldest) message
     time.sleep(0.3)
     assert "\n".join(tmux.screen(name)) == painted  # not echoed: the first paint is as it was
+    oldest = re.compile(r"Message number 1 ")
+    text = tmux.wait(name, lambda t: bool(oldest.search(t)) and "Message number 60" not in t, "the jump")
+    assert "G" not in text.split("\n")[0]
+    tmux.quit(name)
+
+
+def _cold_paint_shown(text: str) -> bool:
+    """The newest rows without the mailbox tree: the cold paint, not the app's frame."""
+    return _newest_shown(text) and "INBOX" not in text
+
+
+def test_a_first_start_draws_the_newest_rows_where_the_app_then_draws_them(
+    tmux: Tmux, command: tuple[list[str], dict[str, str], Path], tmp_path: Path
+) -> None:
+    """No start screen saved: the rows are drawn once the session has them, before the app."""
+    argv, env, template = command
+    output = tmp_path / "output.bin"
+    name = tmux.start(argv, {**env, fp.HOLD_ENV: "4"}, record=output)
+    tmux.wait(name, _cold_paint_shown, "the cold paint")
+    painted = tmux.screen(name)
+    deadline = time.monotonic() + 60
+    while not template.exists():  # the app drew, and saved its start screen a second later
+        assert time.monotonic() < deadline, "the app never saved its start screen"
+        time.sleep(0.05)
+    app = tmux.screen(name)
+    assert "INBOX" in "\n".join(app)
+    region = cold_paint.list_region(WIDTH, HEIGHT)
+    assert region is not None
+    ys, xs = range(region.y, region.y + region.height), slice(region.x, region.x + region.width)
+    # (tmux leaves out the spaces that end a line in the terminal's own colours.)
+    painted_rows = ["".join(c for c, _ in tmux_cells(painted[y])[xs]).rstrip() for y in ys]
+    assert painted_rows == ["".join(c for c, _ in tmux_cells(app[y])[xs]).rstrip() for y in ys]
+    assert "Message number 48" in painted_rows[13]
+    assert "\u241b[2J\u241b[31m <U+202E>evil" in painted_rows[0], painted_rows[0]
+    assert fp.load_template(template).rows == region
+    tmux.quit(name)
+    written = output.read_bytes()
+    assert written.count(b"\x1b[?1049h") == 1 and written.startswith(b"\x1b[?1049h\x1b[?25l")
+    assert written.count(b"\x1b[?1049l") == 1
+
+
+def test_a_key_typed_during_the_cold_paint_is_not_echoed_and_the_app_acts_on_it(
+    tmux: Tmux, command: tuple[list[str], dict[str, str], Path]
+) -> None:
+    argv, env, _template = command
+    name = tmux.start(argv, {**env, fp.HOLD_ENV: "2"})
+    painted = tmux.wait(name, _cold_paint_shown, "the cold paint")
+    tmux.run("send-keys", "-t", name, "G")  # the last (oldest) message
+    time.sleep(0.3)
+    assert "\n".join(tmux.screen(name)) == painted  # not echoed
     oldest = re.compile(r"Message number 1 ")
     text = tmux.wait(name, lambda t: bool(oldest.search(t)) and "Message number 60" not in t, "the jump")
     assert "G" not in text.split("\n")[0]
