@@ -216,7 +216,8 @@ class SessionClient:
             self._early_page = early.page if early is not None else None
             return early
         early.drop()
-        await asyncio.wait([early.state, early.page.data])
+        answers: list[asyncio.Future[Any]] = [early.state, early.page.data]
+        await asyncio.wait(answers)
         return None
 
     async def flags_since(self, modseq: int | None) -> list[FetchData]:
