@@ -76,6 +76,9 @@ class Program:
     name = ""
     jump_keys: tuple[str, ...] = ()
     quit_keys: tuple[str, ...] = ("q",)
+    #: Text that only the program's own whole frame shows, when its first screen can come before
+    #: it (tuimail's cold paint draws the newest rows alone); None: the first screen is the frame.
+    frame_marker: str | None = None
 
     def available(self) -> bool:
         raise NotImplementedError
@@ -95,6 +98,7 @@ class Tuimail(Program):
     name = "tuimail"
     jump_keys = ("G",)
     quit_keys = ("q",)
+    frame_marker = "? Help"  # the footer
 
     def __init__(self, executable: Path | None = None) -> None:
         self.executable = executable or Path(sys.executable).parent / "tuimail"

@@ -12,7 +12,10 @@ polling ``tmux capture-pane`` about every 10 ms:
 
 * first screen, cold: from asking tmux to start the command until the pane
   shows the newest message's subject, with the client's state folder (its
-  configuration, and its header cache) fresh;
+  configuration, and its header cache) fresh; and until the program's whole
+  frame is on screen, where its first screen can come before it (tuimail's
+  cold paint draws the newest rows alone: until its footer shows; for the
+  others the whole frame is the first screen);
 * second start, warm: the same again with the state the first start left
   (tuimail's cache once it has one; aerc with ``cache-headers = true``;
   neomutt with ``header_cache``);
@@ -82,6 +85,7 @@ from tests.servers.dovecot import DovecotServer, find_dovecot  # noqa: E402
 MEASURES = [
     ("cold", "first screen, cold (s)"),
     ("cold_cpu", "  its CPU time (s)"),
+    ("cold_frame", "  the whole frame (s)"),
     ("warm", "second start, warm (s)"),
     ("warm_cpu", "  its CPU time (s)"),
     ("warm_keys", "warm, keys answered (s)"),
@@ -201,6 +205,9 @@ def one_program(
             figures[phase] = seen - pane.started
             figures[f"{phase}_cpu"] = pane.cpu_seconds()
             if phase == "cold":
+                if program.frame_marker is not None:
+                    seen = pane.wait_for(program.frame_marker, timeout=args.timeout, poll=poll)
+                figures["cold_frame"] = seen - pane.started
                 figures["rss"] = settle_rss(pane) / 1e6
                 pressed = pane.send_keys(*program.jump_keys)
                 seen = pane.wait_for(corpus.OLDEST_SUBJECT, timeout=args.timeout, poll=poll)
