@@ -79,7 +79,7 @@ FACADE_READS: dict[str, Call] = {
     "server_id": lambda c: c.server_id({"name": "tuimail"}),
 }
 #: Not commands, or not worth a round trip here: state, streams, the end.
-FACADE_OTHER = {"has", "updates", "idle", "abort", "logout", "tls"}
+FACADE_OTHER = {"has", "updates", "idle", "abort", "logout", "tls", "take_early_open"}
 
 
 def test_every_method_of_the_facade_is_checked_below() -> None:

@@ -239,13 +239,20 @@ def test_the_first_paint_shows_the_rows_the_app_then_draws(
     assert written.count(b"\x1b[?1049l") == 1
 
 
+def _cold_paint_shown(text: str) -> bool:
+    """The newest rows without the mailbox tree: the cold paint, not the app's frame."""
+    return _newest_shown(text) and "INBOX" not in text
+
+
+@pytest.mark.parametrize("second", [True, False], ids=["second start", "first start"])
 def test_a_key_typed_during_the_first_paint_is_not_echoed_and_the_app_acts_on_it(
-    tmux: Tmux, command: tuple[list[str], dict[str, str], Path]
+    tmux: Tmux, command: tuple[list[str], dict[str, str], Path], second: bool
 ) -> None:
+    """A second start's first paint (from the saved start screen), or a first start's cold paint."""
     argv, env, template = command
-    saved = first_start(tmux, argv, env, template)
+    shown = _whole_paint(first_start(tmux, argv, env, template)) if second else _cold_paint_shown
     name = tmux.start(argv, {**env, fp.HOLD_ENV: "2"})
-    painted = tmux.wait(name, _whole_paint(saved), "the first paint")
+    painted = tmux.wait(name, shown, "the first paint")
     tmux.run("send-keys", "-t", name, "G")  # the last (oldest) message
     time.sleep(0.3)
     assert "\n".join(tmux.screen(name)) == painted  # not echoed: the first paint is as it was
@@ -253,11 +260,6 @@ def test_a_key_typed_during_the_first_paint_is_not_echoed_and_the_app_acts_on_it
     text = tmux.wait(name, lambda t: bool(oldest.search(t)) and "Message number 60" not in t, "the jump")
     assert "G" not in text.split("\n")[0]
     tmux.quit(name)
-
-
-def _cold_paint_shown(text: str) -> bool:
-    """The newest rows without the mailbox tree: the cold paint, not the app's frame."""
-    return _newest_shown(text) and "INBOX" not in text
 
 
 def test_a_first_start_draws_the_newest_rows_where_the_app_then_draws_them(
@@ -288,18 +290,3 @@ def test_a_first_start_draws_the_newest_rows_where_the_app_then_draws_them(
     written = output.read_bytes()
     assert written.count(b"\x1b[?1049h") == 1 and written.startswith(b"\x1b[?1049h\x1b[?25l")
     assert written.count(b"\x1b[?1049l") == 1
-
-
-def test_a_key_typed_during_the_cold_paint_is_not_echoed_and_the_app_acts_on_it(
-    tmux: Tmux, command: tuple[list[str], dict[str, str], Path]
-) -> None:
-    argv, env, _template = command
-    name = tmux.start(argv, {**env, fp.HOLD_ENV: "2"})
-    painted = tmux.wait(name, _cold_paint_shown, "the cold paint")
-    tmux.run("send-keys", "-t", name, "G")  # the last (oldest) message
-    time.sleep(0.3)
-    assert "\n".join(tmux.screen(name)) == painted  # not echoed
-    oldest = re.compile(r"Message number 1 ")
-    text = tmux.wait(name, lambda t: bool(oldest.search(t)) and "Message number 60" not in t, "the jump")
-    assert "G" not in text.split("\n")[0]
-    tmux.quit(name)

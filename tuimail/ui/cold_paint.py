@@ -30,22 +30,13 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .first_paint import (
-    RowRegion,
-    StartScreen,
-    StartScreenRun,
-    TemplateError,
-    _columns,
-    _row_format,
-    _widths,
-    draw,
-    render_first_screen,
-    style_keys,
-)
+from . import first_paint as fp
 
 if TYPE_CHECKING:
     from tuimail.mail.mailbox_view import MailboxView
     from tuimail.ui.widgets.row_format import RowFields
+
+    from .first_paint import RowRegion, StartScreenRun
 
 __all__ = ["ColdPaint", "list_region", "plain_styles"]
 
@@ -75,14 +66,14 @@ def list_region(width: int, height: int) -> RowRegion | None:
     rows = min(lines, panes) - 1  # the first line is the column header
     if rows <= 0 or width - tree - RIGHT_OF_ROWS <= 0:
         return None
-    return RowRegion(tree, 1, width - tree - RIGHT_OF_ROWS, rows)
+    return fp.RowRegion(tree, 1, width - tree - RIGHT_OF_ROWS, rows)
 
 
 def plain_styles() -> dict[str, str]:
     """The SGR parameters of each row style in the terminal's own colours: the cursor's row
     reversed, unread bold, muted text dim, deleted struck out."""
     out = {}
-    for key in style_keys():
+    for key in fp.style_keys():
         parts = set(key)
         sgr = []
         if parts & {"cursor", "cursor_blurred"}:
@@ -103,22 +94,22 @@ def render_cold_screen(
     """What the cold paint writes: a blank screen, the column header over ``region`` and
     ``rows`` in it (:func:`~tuimail.ui.first_paint.render_first_screen` over a plain template)."""
     width, height = size
-    columns = _columns(region.width)
-    header = _row_format().header_text(columns)
+    columns = fp.columns_for(region.width)
+    header = fp.row_format().header_text(columns)
     lines = [" " * width] * height
     lines[region.y - 1] = " " * region.x + header + " " * (width - region.x - region.width)
-    screen = StartScreen(
+    screen = fp.StartScreen(
         width,
         height,
         run.target.identity,
         "",
         tuple(lines),
         region,
-        _widths(columns),
+        fp.column_widths(columns),
         "cursor",
         plain_styles(),
     )
-    return render_first_screen(screen, rows, now)
+    return fp.render_first_screen(screen, rows, now)
 
 
 class ColdPaint:
@@ -189,11 +180,11 @@ class ColdPaint:
         self._done = True
         try:
             text = render_cold_screen(self._run, self._size, self._region, rows, self._now())  # type: ignore[arg-type]
-        except TemplateError:
+        except fp.TemplateError:
             return
         stdin = self._stdin if self._stdin is not None else sys.__stdin__
         out = self._out if self._out is not None else sys.__stderr__  # where Textual draws
         if stdin is None or out is None:
             return
-        if self._run.paint_unless_started(lambda: draw(text, stdin, out)):
+        if self._run.paint_unless_started(lambda: fp.draw(text, stdin, out)):
             self.painted.set()

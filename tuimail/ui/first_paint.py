@@ -63,11 +63,14 @@ __all__ = [
     "TemplateTarget",
     "cache_folder",
     "cache_holds",
+    "column_widths",
+    "columns_for",
     "draw",
     "load_template",
     "paint_first_screen",
     "read_newest_rows",
     "render_first_screen",
+    "row_format",
     "save_template",
     "start",
     "template_path",
@@ -106,7 +109,7 @@ class TemplateError(ValueError):
     """The template file is not one this code wrote (damaged, foreign, another version)."""
 
 
-def _row_format() -> ModuleType:
+def row_format() -> ModuleType:
     """The message list's pure row code (standard library and ``rich.cells``), on first use."""
     return importlib.import_module("tuimail.ui.widgets.row_format")
 
@@ -231,7 +234,7 @@ class StartScreen:
             raise TemplateError(f"{len(self.lines)} lines for a screen of {self.height}")
         from tuimail.mail.sanitize import sanitize
 
-        cell_len = _row_format().cell_len
+        cell_len = row_format().cell_len
         for number, line in enumerate(self.lines):
             text = _SGR.sub("", line)
             if sanitize(text) != text or "\x1b" in text:
@@ -475,12 +478,12 @@ def read_newest_rows(cache_path: Path, account_key: str, mailbox: str, count: in
 # ----------------------------------------------------------------------------- drawing
 
 
-def _columns(width: int) -> Columns:
-    columns: Columns = _row_format().Columns.for_width(width)
+def columns_for(width: int) -> Columns:
+    columns: Columns = row_format().Columns.for_width(width)
     return columns
 
 
-def _widths(columns: Columns) -> tuple[int, ...]:
+def column_widths(columns: Columns) -> tuple[int, ...]:
     """What a template keeps of :class:`~tuimail.ui.widgets.row_format.Columns`."""
     return (columns.width, columns.flags, columns.date, columns.from_, columns.subject, columns.size)
 
@@ -489,10 +492,10 @@ def render_first_screen(screen: StartScreen, rows: Sequence[RowFields], now: dat
     """What the first paint writes: the alternate screen, the cursor hidden, the template's lines
     and, over its row region, ``rows`` as the message list draws them (the first under the
     cursor), blank rows below them.  :class:`TemplateError` if a row style is missing."""
-    row_spans: Callable[..., list[Span]] = _row_format().row_spans
+    row_spans: Callable[..., list[Span]] = row_format().row_spans
     region = screen.rows
-    columns = _columns(region.width)
-    if _widths(columns) != screen.columns:
+    columns = columns_for(region.width)
+    if column_widths(columns) != screen.columns:
         raise TemplateError("the message list lays out its columns otherwise now")
     styles = screen.styles
 
