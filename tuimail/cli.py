@@ -27,6 +27,7 @@ from tuimail.log_file import LogFileError, active_log_path, start_logging
 if TYPE_CHECKING:
     from tuimail.demo.server_process import DemoServerProcess
     from tuimail.session.head_start import HeadStart
+    from tuimail.ui.cold_paint import ColdPaint
     from tuimail.ui.first_paint import StartScreenRun
 
 _log = logging.getLogger("tuimail.cli")
@@ -202,7 +203,7 @@ def _demo_failed(why: str) -> int:
 def _run_app(
     args: argparse.Namespace, config: Config, account: Account | None, demo: DemoServerProcess | None
 ) -> int:
-    first = head = None
+    first = head = cold = None
     if demo is None and account is not None:
         # Before anything heavy: the last start screen with the newest cached rows (a second start).
         from tuimail.ui import first_paint
@@ -217,9 +218,17 @@ def _run_app(
         cache = first_paint.cache_folder() / first_paint.CACHE_FILE_NAME
         painted = first is not None and first.paint is not None
         select = None if painted or first_paint.cache_holds(cache, account.cache_key, "INBOX") else "INBOX"
-        head = HeadStart.begin(account, select=select, read_only=read_only or account.read_only)
+        if first is not None and not painted:
+            # No first paint: the newest rows are drawn as soon as they are known, from the head
+            # start's first page or from what the session says, if that is before the app's frame.
+            from tuimail.ui.cold_paint import ColdPaint
+
+            cold = ColdPaint.begin(first)
+        on_page = cold.see_page if cold is not None else None
+        read_only = read_only or account.read_only
+        head = HeadStart.begin(account, select=select, read_only=read_only, on_page=on_page)
     try:
-        return _run_the_app(args, config, account, demo, first, head)
+        return _run_the_app(args, config, account, demo, first, head, cold)
     finally:
         if head is not None:
             head.close()  # logged out if no session took it (nothing if one did)
@@ -234,6 +243,7 @@ def _run_the_app(
     demo: DemoServerProcess | None,
     first: StartScreenRun | None,
     head: HeadStart | None,
+    cold: ColdPaint | None,
 ) -> int:
     from tuimail.mail.cache import default_cache_path
     from tuimail.ui.accounts import open_accounts
@@ -247,13 +257,6 @@ def _run_the_app(
     assert account is not None
     others = [] if args.demo else [a for a in config.accounts.values() if a is not account]
     read_only = args.read_only or config.read_only
-    cold = None
-    if first is not None and first.paint is None:
-        # No first paint: the newest rows are drawn once the session has them, if that is before
-        # the app's first frame.
-        from tuimail.ui.cold_paint import ColdPaint
-
-        cold = ColdPaint.begin(first)
     accounts = open_accounts(
         account,
         others,

@@ -4,6 +4,7 @@ row the list opens on is known, once only, and never after the app's driver has 
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 from collections.abc import Iterator
@@ -14,12 +15,13 @@ from pathlib import Path
 import pytest
 
 from tests.session.pilot_support import until, until_loaded
-from tests.session.support import pymap_thread, seeded
+from tests.session.support import account_for, pymap_thread, seeded
 from tests.ui.support import make_app
 from tuimail.mail.mailbox_view import MailboxView
 from tuimail.mail.summary import MessageSummary
 from tuimail.mail.view_changes import Loaded
 from tuimail.session import messages as m
+from tuimail.session.head_start import HeadStart
 from tuimail.ui import first_paint as fp
 from tuimail.ui.cold_paint import ColdPaint, list_region, plain_styles
 from tuimail.ui.start_screen import screen_cells
@@ -190,3 +192,32 @@ def test_a_start_that_was_painted_or_has_no_room_gets_no_cold_paint(
     assert ColdPaint.begin(run) is None
     painted = replace(run, paint=fp.FirstPaint(-1, io.StringIO(), None))
     assert ColdPaint.begin(painted) is None
+
+
+async def test_the_head_starts_first_page_is_drawn_before_any_session_exists(run: fp.StartScreenRun) -> None:
+    """Nothing cached: the head start opens INBOX and fetches its newest page; the rows are
+    drawn from that page on the session's thread, with no session started."""
+    cold, out = painter(run)
+    with pymap_thread(seeded(80)) as server:
+        head = HeadStart.begin(account_for(server.port), select="INBOX", on_page=cold.see_page)
+        assert head is not None
+        try:
+            painted = await asyncio.to_thread(cold.painted.wait, 20)
+            assert painted and run.paint is not None
+        finally:
+            await asyncio.to_thread(head.close)
+    region = list_region(*SIZE)
+    assert region is not None
+    cells = screen_cells(out.getvalue(), *SIZE)
+    rows = [text(cells[region.y + i][region.x : region.x + region.width]) for i in range(region.height)]
+    assert ["Message number 80" in rows[0], "Message number 71" in rows[9]] == [True, True], rows
+
+
+def test_a_page_without_every_row_shown_is_not_drawn(run: fp.StartScreenRun) -> None:
+    cold, out = painter(run)
+    cold.see_page(40, [])  # (a FETCH that answered nothing)
+    assert out.getvalue() == "" and run.paint is None
+    view = opened(40)  # the session's rows still come
+    cold.see(m.MailboxOpened(view.replica()))
+    cold.see(loaded(view, range(40, 20, -1)))
+    assert run.paint is not None

@@ -21,7 +21,7 @@ from tuimail.config import Account
 from tuimail.imap import IMAP
 
 from .login import CONNECT_TIMEOUT, log_in
-from .opening import EarlyOpen
+from .opening import EarlyOpen, PageShown
 from .worker import LoopThread, session_thread_name
 
 __all__ = ["HeadStart"]
@@ -41,16 +41,22 @@ class HeadStart:
 
     @classmethod
     def begin(
-        cls, account: Account, *, select: str | None = None, read_only: bool = False
+        cls,
+        account: Account,
+        *,
+        select: str | None = None,
+        read_only: bool = False,
+        on_page: PageShown | None = None,
     ) -> HeadStart | None:
         """Start the session's thread and open the connection on it, as configured (the password
         from its source, TLS verified); None if the thread did not start (the session then starts
         as it would without).  ``select``: a mailbox to open as soon as logged in, as the session
-        would (EXAMINE when ``read_only``; :class:`~.opening.EarlyOpen`)."""
+        would (EXAMINE when ``read_only``; :class:`~.opening.EarlyOpen`), its newest page shown
+        to ``on_page`` (on the session's thread) once answered."""
         thread = LoopThread(session_thread_name(account.name))
         if not thread.start() or thread.loop is None:
             return None
-        opening = _open(account, select, read_only)
+        opening = _open(account, select, read_only, on_page)
         return cls(thread, asyncio.run_coroutine_threadsafe(opening, thread.loop))
 
     async def take(self) -> Opened:
@@ -82,7 +88,8 @@ class HeadStart:
 Opened = tuple[IMAP, EarlyOpen | None]
 
 
-async def _open(account: Account, select: str | None, read_only: bool) -> Opened:
+async def _open(account: Account, select: str | None, read_only: bool, on_page: PageShown | None) -> Opened:
     imap = await log_in(account, password=None, ssl_context=None, connect_timeout=CONNECT_TIMEOUT)
-    early = EarlyOpen.send(imap, select, read_only=read_only) if select is not None else None
-    return imap, early
+    if select is None:
+        return imap, None
+    return imap, EarlyOpen.send(imap, select, read_only=read_only, on_page=on_page)

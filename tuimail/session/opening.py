@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +32,12 @@ from tuimail.imap.sequence_set import SequenceSet
 from tuimail.imap.types import FetchData
 from tuimail.imap.unsolicited import Subscription
 
-__all__ = ["FIRST_PAGE", "UPDATES_BUFFER", "EarlyOpen", "EarlyPage", "open_mailbox"]
+_log = logging.getLogger(__name__)
+
+#: Shown the newest page as soon as it is answered: how many messages there are, and the page.
+PageShown = Callable[[int, list[FetchData]], None]
+
+__all__ = ["FIRST_PAGE", "PageShown", "UPDATES_BUFFER", "EarlyOpen", "EarlyPage", "open_mailbox"]
 
 #: How many unsolicited responses the session's stream of updates holds.
 UPDATES_BUFFER = 100_000
@@ -78,13 +85,16 @@ class EarlyOpen:
     page: EarlyPage
 
     @classmethod
-    def send(cls, imap: IMAP, mailbox: str, *, read_only: bool) -> EarlyOpen:
+    def send(
+        cls, imap: IMAP, mailbox: str, *, read_only: bool, on_page: PageShown | None = None
+    ) -> EarlyOpen:
         """Subscribe to the updates, then send the opening and, once it is answered, the FETCH
-        of the newest page (on the connection's loop)."""
+        of the newest page (on the connection's loop).  ``on_page`` is shown the page as soon as
+        it is answered (a cold paint draws it before the session has even started)."""
         updates = imap.updates(UPDATES_BUFFER)
         state = asyncio.ensure_future(open_mailbox(imap, mailbox, read_only=read_only))
         seqnos: asyncio.Future[SequenceSet | None] = asyncio.get_running_loop().create_future()
-        data = asyncio.ensure_future(_newest_page(imap, state, seqnos))
+        data = asyncio.ensure_future(_newest_page(imap, state, seqnos, on_page))
         return cls(mailbox, read_only, updates, state, EarlyPage(seqnos, data))
 
     def fits(self, mailbox: str, *, read_only: bool) -> bool:
@@ -99,7 +109,10 @@ class EarlyOpen:
 
 
 async def _newest_page(
-    imap: IMAP, opening: asyncio.Future[MailboxState], seqnos: asyncio.Future[SequenceSet | None]
+    imap: IMAP,
+    opening: asyncio.Future[MailboxState],
+    seqnos: asyncio.Future[SequenceSet | None],
+    on_page: PageShown | None,
 ) -> list[FetchData]:
     """FETCH the newest :data:`FIRST_PAGE` messages (the session's summary items) once the
     opening has said how many there are; the sequence numbers asked for go to ``seqnos``."""
@@ -116,7 +129,13 @@ async def _newest_page(
     seqnos.set_result(wanted)
     from tuimail.mail.summary import SUMMARY_ITEMS  # here: the command imports it no sooner
 
-    return await imap.fetch(wanted, SUMMARY_ITEMS)
+    data = await imap.fetch(wanted, SUMMARY_ITEMS)
+    if on_page is not None:
+        try:
+            on_page(exists, data)
+        except Exception:  # noqa: BLE001 - whoever looks at the page, the session gets it
+            _log.exception("showing the newest page early failed")
+    return data
 
 
 def _let_go(done: asyncio.Future[Any]) -> None:

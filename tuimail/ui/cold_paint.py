@@ -157,6 +157,23 @@ class ColdPaint:
             self._done = True
             _log.exception("the cold paint failed; the app draws the screen")
 
+    def see_page(self, exists: int, data: list[Any]) -> None:
+        """The newest page, as the head start's FETCH answered it (on the session's thread,
+        perhaps before the session has started): the rows are drawn at once if it holds every
+        row shown (:class:`~tuimail.imap.types.FetchData`, by sequence number)."""
+        if self._done:
+            return
+        try:
+            from tuimail.mail.summary import MessageSummary
+
+            by_seqno = {fd.seqno: fd for fd in data if "UID" in fd.attr and "ENVELOPE" in fd.attr}
+            shown = [by_seqno.get(exists - row) for row in range(min(self._region.height, exists))]
+            if shown and all(fd is not None for fd in shown):
+                self._paint([MessageSummary.from_fetch(fd) for fd in shown if fd is not None])
+        except Exception:  # noqa: BLE001 - a cold paint is a help, never a reason to fail
+            self._done = True
+            _log.exception("the cold paint failed; the app draws the screen")
+
     def _see(self, message: Any) -> None:
         from tuimail.session import messages as sm
 
@@ -175,11 +192,13 @@ class ColdPaint:
     def _paint_when_known(self, view: MailboxView) -> None:
         count = min(self._region.height, view.exists)
         rows = [view.summary_at_row(row) for row in range(count)]
-        if not rows or any(row is None for row in rows):
-            return
+        if rows and all(row is not None for row in rows):
+            self._paint([row for row in rows if row is not None])
+
+    def _paint(self, rows: Sequence[RowFields]) -> None:
         self._done = True
         try:
-            text = render_cold_screen(self._run, self._size, self._region, rows, self._now())  # type: ignore[arg-type]
+            text = render_cold_screen(self._run, self._size, self._region, rows, self._now())
         except fp.TemplateError:
             return
         stdin = self._stdin if self._stdin is not None else sys.__stdin__
