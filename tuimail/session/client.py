@@ -228,10 +228,8 @@ class SessionClient:
         """FETCH seqnos (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE); the first
         call takes the early opening's FETCH instead when it asked for exactly ``seqnos``."""
         page, self._early_page = self._early_page, None
-        if page is not None:
-            if await page.seqnos == seqnos:
-                return await page.data
-            page.drop()
+        if page is not None and await page.seqnos == seqnos:
+            return await page.data
         return await self._imap.fetch(seqnos, SUMMARY_ITEMS)
 
     async def uid_fetch_summaries(self, uids: UidSet) -> list[FetchData]:

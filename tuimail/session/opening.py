@@ -66,10 +66,6 @@ class EarlyPage:
     #: The FETCH's answer (or the error it failed with).
     data: asyncio.Future[list[FetchData]]
 
-    def drop(self) -> None:
-        """Not taken: its answer let go."""
-        self.data.add_done_callback(_let_go)
-
 
 @dataclass
 class EarlyOpen:
@@ -95,6 +91,8 @@ class EarlyOpen:
         state = asyncio.ensure_future(open_mailbox(imap, mailbox, read_only=read_only))
         seqnos: asyncio.Future[SequenceSet | None] = asyncio.get_running_loop().create_future()
         data = asyncio.ensure_future(_newest_page(imap, state, seqnos, on_page))
+        for answer in (state, data):  # an error nobody takes is not reported as never retrieved
+            answer.add_done_callback(_let_go)
         return cls(mailbox, read_only, updates, state, EarlyPage(seqnos, data))
 
     def fits(self, mailbox: str, *, read_only: bool) -> bool:
@@ -102,10 +100,8 @@ class EarlyOpen:
         return self.mailbox == mailbox and self.read_only == read_only
 
     def drop(self) -> None:
-        """Not taken: the updates unsubscribed, the answers let go (a later opening replaces it)."""
+        """Not taken: the updates unsubscribed (a later opening replaces it)."""
         self.updates.close()
-        self.state.add_done_callback(_let_go)
-        self.page.drop()
 
 
 async def _newest_page(
