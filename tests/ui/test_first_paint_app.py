@@ -197,3 +197,19 @@ def test_the_driver_over_a_first_paint_leaves_out_only_its_first_switch_to_the_a
     for data in ("\x1b[?1049h", "\x1b[?25l", "\x1b[?1049h"):
         driver.write(data)
     assert written == ["\x1b[?25l", ALTERNATE_SCREEN]  # a resume after Ctrl+Z switches again
+
+
+async def test_a_key_typed_once_the_mailbox_is_shown_is_handled_at_once(tmp_path: Path) -> None:
+    """After a first paint, the first key typed once the screen shows the mailbox is not held
+    for the next look at the screen: it is handled as it comes."""
+    run = run_for(tmp_path, painted=True)
+    with pymap_thread(seeded(40)) as server:
+        app = make_app(server.port, start_screen=run)
+        async with app.run_test(size=SIZE) as pilot:
+            main = await until_loaded(pilot, app)
+            await until(pilot, lambda: main.message_list.has_focus, what="the list focused")
+            assert app._early_keys is not None and app._early_keys.holding  # nothing typed yet
+            held = app._early_keys.hold(events.Key("j", "j"))
+            assert not held and not app._early_keys.holding
+    assert run.paint is not None
+    run.paint._out.close()

@@ -50,8 +50,8 @@ class EarlyKeys:
         """Keep ``event`` if it is a key typed before the screen is ready; False to handle it now."""
         if self._keys is None or not isinstance(event, events.Key) or event.is_forwarded:
             return False
-        if not self._painted():
-            self._keys = None  # nothing was painted: nothing to wait for
+        if not self._painted() or (not self._keys and self._ready()):
+            self._keys = None  # nothing was painted, or the screen is ready: nothing to wait for
             return False
         self._keys.append(event)
         if self._timer is None:
