@@ -221,3 +221,11 @@ def test_a_page_without_every_row_shown_is_not_drawn(run: fp.StartScreenRun) -> 
     cold.see(m.MailboxOpened(view.replica()))
     cold.see(loaded(view, range(40, 20, -1)))
     assert run.paint is not None
+
+
+def test_a_mailbox_listed_otherwise_than_newest_first_gets_no_cold_paint(
+    run: fp.StartScreenRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A remembered sort or threads: the app's first rows are not the newest, so none are drawn."""
+    monkeypatch.setattr("shutil.get_terminal_size", lambda fallback: os.terminal_size((80, 24)))
+    assert ColdPaint.begin(replace(run, listed_otherwise=True)) is None

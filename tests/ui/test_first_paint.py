@@ -427,3 +427,19 @@ def test_whether_the_cache_holds_a_mailbox_is_read_without_the_caches_code(tmp_p
     with sqlite3.connect(foreign) as conn:
         conn.execute("CREATE TABLE mailbox (account, name)")
     assert fp.cache_holds(foreign, ACCOUNT_KEY, "INBOX")  # another program's: cannot be told
+
+
+def test_a_mailbox_listed_in_a_remembered_sort_or_in_threads_is_listed_otherwise(tmp_path: Path) -> None:
+    from tuimail.ui.view_memory import ViewMemory
+
+    path = tmp_path / "views.json"
+    assert not fp.listed_otherwise("work", "INBOX", path)  # nothing remembered (no file)
+    memory = ViewMemory(path)
+    memory.set("work", "INBOX", {"sort": ["SUBJECT"]})
+    memory.set("home", "INBOX", {"threads": True})
+    memory.set("home", "Archive", {"sort": ["DATE"]})
+    memory.set("home", "Archive", None)  # back to the mailbox's own order
+    assert fp.listed_otherwise("work", "INBOX", path)
+    assert fp.listed_otherwise("home", "INBOX", path)
+    assert not fp.listed_otherwise("home", "Archive", path)
+    assert not fp.listed_otherwise("work", "Sent", path)

@@ -139,9 +139,10 @@ class ColdPaint:
 
     @classmethod
     def begin(cls, run: StartScreenRun) -> ColdPaint | None:
-        """A cold paint for a start that has no first paint (None when it has one, or when the
-        terminal has no room for rows)."""
-        if run.paint is not None:
+        """A cold paint for a start that has no first paint (None when it has one, when the
+        mailbox is listed otherwise than newest first, or when the terminal has no room for
+        rows)."""
+        if run.paint is not None or run.listed_otherwise:
             return None
         width, height = shutil.get_terminal_size((0, 0))  # as Textual's driver measures it
         region = list_region(width, height)

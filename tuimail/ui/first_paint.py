@@ -66,6 +66,7 @@ __all__ = [
     "column_widths",
     "columns_for",
     "draw",
+    "listed_otherwise",
     "load_template",
     "paint_first_screen",
     "read_newest_rows",
@@ -582,6 +583,9 @@ class StartScreenRun:
     target: TemplateTarget
     paint: FirstPaint | None = None
     app_started: bool = False
+    #: The mailbox is listed in a remembered sort or in threads: the app, not a paint of the
+    #: newest rows, shows it first (keys typed meanwhile would act on other rows than shown).
+    listed_otherwise: bool = False
     _turns: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def paint_unless_started(self, draw: Callable[[], FirstPaint | None]) -> bool:
@@ -623,12 +627,23 @@ def start(
         return None
     run = StartScreenRun(TemplateTarget(template_path(cache), identity))
     try:
-        run.paint = paint_first_screen(identity, cache_path=cache)
+        run.listed_otherwise = listed_otherwise(account, identity.mailbox)
+        if not run.listed_otherwise:
+            run.paint = paint_first_screen(identity, cache_path=cache)
     except Exception:  # noqa: BLE001 - a first paint is a help, never a reason not to start
         run.paint = None
     if run.paint is not None:
         hold_for_tests()
     return run
+
+
+def listed_otherwise(account: str, mailbox: str, memory: Path | None = None) -> bool:
+    """Whether the app lists ``mailbox`` of ``account`` in a remembered sort or in threads
+    (:mod:`tuimail.ui.view_memory`, at ``memory`` or its default path), not newest first."""
+    from tuimail.ui.view_memory import ViewMemory, default_memory_path
+
+    remembered = ViewMemory(memory if memory is not None else default_memory_path()).get(account, mailbox)
+    return bool(remembered.get("sort") or remembered.get("threads"))
 
 
 def _raw_like_textual(fd: int) -> list[Any] | None:
