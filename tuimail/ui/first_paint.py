@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from tuimail.ui.widgets.row_format import Columns, RowFields, Span, StyleKey
 
 __all__ = [
+    "PAINT_START",
     "TEMPLATE_NAME",
     "CachedRow",
     "FirstPaint",
@@ -97,6 +98,10 @@ CACHE_BUSY_TIMEOUT = 0.05
 #: Environment: seconds the command waits after the first paint before starting the app (tests
 #: use it to look at the first paint alone; unset, it does not wait).
 HOLD_ENV = "TUIMAIL_FIRST_PAINT_HOLD"
+
+#: What every paint writes first: the alternate screen, the cursor hidden, no line wrap, and the
+#: start of a synchronised update (ended once the screen is written).
+PAINT_START = "\x1b[?1049h\x1b[?25l\x1b[?7l\x1b[?2026h"
 
 _SGR = re.compile(r"\x1b\[([0-9;]*)m")
 _SGR_PARAMETERS = re.compile(r"[0-9;]{0,64}")
@@ -509,7 +514,7 @@ def render_first_screen(screen: StartScreen, rows: Sequence[RowFields], now: dat
             parts.append(f"\x1b[{sgr}m{text}\x1b[0m" if sgr else text)
         return "".join(parts)
 
-    out = ["\x1b[?1049h\x1b[?25l\x1b[?7l\x1b[?2026h"]
+    out = [PAINT_START]
     for y, line in enumerate(screen.lines):
         out.append(f"\x1b[{y + 1};1H{line}")
     blank: list[Span] = [(" " * columns.width, ("base",))]
