@@ -28,7 +28,7 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from . import first_paint as fp
 
@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 __all__ = ["ColdPaint", "list_region", "plain_styles"]
 
 _log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 #: The mailbox tree's width from each terminal width up (app.tcss: MainScreen's width classes
 #: -wide, -medium, -narrow; under 50 cells, -tiny, it is hidden).
@@ -150,30 +152,30 @@ class ColdPaint:
 
     def see(self, message: Any) -> None:
         """What the session said before the app's screen existed (on the session's thread)."""
-        if self._done:
-            return
-        try:
-            self._see(message)
-        except Exception:  # noqa: BLE001 - a cold paint is a help, never a reason to fail
-            self._done = True
-            _log.exception("the cold paint failed; the app draws the screen")
+        self._look(self._see, message)
 
     def see_page(self, exists: int, data: list[Any]) -> None:
         """The newest page, as the head start's FETCH answered it (on the session's thread,
         perhaps before the session has started): the rows are drawn at once if it holds every
         row shown (:class:`~tuimail.imap.types.FetchData`, by sequence number)."""
+        self._look(self._see_page, exists, data)
+
+    def _look(self, look: Callable[..., None], *what: Any) -> None:
         if self._done:
             return
         try:
-            from tuimail.mail.summary import MessageSummary
-
-            by_seqno = {fd.seqno: fd for fd in data if "UID" in fd.attr and "ENVELOPE" in fd.attr}
-            shown = [by_seqno.get(exists - row) for row in range(min(self._region.height, exists))]
-            if shown and all(fd is not None for fd in shown):
-                self._paint([MessageSummary.from_fetch(fd) for fd in shown if fd is not None])
+            look(*what)
         except Exception:  # noqa: BLE001 - a cold paint is a help, never a reason to fail
             self._done = True
             _log.exception("the cold paint failed; the app draws the screen")
+
+    def _see_page(self, exists: int, data: list[Any]) -> None:
+        from tuimail.mail.summary import MessageSummary
+
+        by_seqno = {fd.seqno: fd for fd in data if "UID" in fd.attr and "ENVELOPE" in fd.attr}
+        shown = _whole([by_seqno.get(exists - row) for row in range(min(self._region.height, exists))])
+        if shown is not None:
+            self._paint([MessageSummary.from_fetch(fd) for fd in shown])
 
     def _see(self, message: Any) -> None:
         from tuimail.session import messages as sm
@@ -187,14 +189,11 @@ class ColdPaint:
             self._view.apply_all(message.changes)
         else:
             return
-        if self._view is not None:
-            self._paint_when_known(self._view)
-
-    def _paint_when_known(self, view: MailboxView) -> None:
-        count = min(self._region.height, view.exists)
-        rows = [view.summary_at_row(row) for row in range(count)]
-        if rows and all(row is not None for row in rows):
-            self._paint([row for row in rows if row is not None])
+        view = self._view
+        if view is not None:
+            rows = _whole([view.summary_at_row(row) for row in range(min(self._region.height, view.exists))])
+            if rows is not None:
+                self._paint(rows)
 
     def _paint(self, rows: Sequence[RowFields]) -> None:
         self._done = True
@@ -208,3 +207,9 @@ class ColdPaint:
             return
         if self._run.paint_unless_started(lambda: fp.draw(text, stdin, out)):
             self.painted.set()
+
+
+def _whole(rows: list[T | None]) -> list[T] | None:
+    """``rows`` when there are some and none of them is missing; else None."""
+    present = [row for row in rows if row is not None]
+    return present if present and len(present) == len(rows) else None
