@@ -186,9 +186,10 @@ def test_a_driver_made_for_a_start_switches_to_the_alternate_screen_unless_it_wa
 
 
 def test_the_driver_over_a_first_paint_leaves_out_only_its_first_switch_to_the_alternate_screen(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    painted = over_first_paint(LinuxDriver)
+    run = run_for(tmp_path, painted=True)
+    painted = over_first_paint(LinuxDriver, run)
     assert painted is not LinuxDriver and issubclass(painted, LinuxDriver)
     written: list[str] = []
     monkeypatch.setattr(LinuxDriver, "write", lambda self, data: written.append(data))
@@ -197,6 +198,8 @@ def test_the_driver_over_a_first_paint_leaves_out_only_its_first_switch_to_the_a
     for data in ("\x1b[?1049h", "\x1b[?25l", "\x1b[?1049h"):
         driver.write(data)
     assert written == ["\x1b[?25l", ALTERNATE_SCREEN]  # a resume after Ctrl+Z switches again
+    assert run.paint is not None
+    run.paint._out.close()
 
 
 async def test_a_key_typed_once_the_mailbox_is_shown_is_handled_at_once(tmp_path: Path) -> None:

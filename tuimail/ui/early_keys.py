@@ -34,7 +34,7 @@ _LOOK_EVERY = 0.01
 class EarlyKeys:
     """The keys an app holds back until its screen shows the mailbox."""
 
-    def __init__(self, app: App[Any], painted: Callable[[], bool] = lambda: True) -> None:
+    def __init__(self, app: App[Any], painted: Callable[[], bool]) -> None:
         """``painted``: whether a first paint is on the screen (keys are held only then)."""
         self._app = app
         self._painted = painted

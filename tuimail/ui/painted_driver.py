@@ -30,18 +30,18 @@ ALTERNATE_SCREEN = "\x1b[?1049h"
 
 
 class _OverFirstPaint(LinuxDriver):
-    """A Linux driver that does not switch to the alternate screen the first time it starts."""
+    """A Linux driver that does not switch to the alternate screen the first time it starts, if
+    its start was painted."""
 
-    #: The command's start, which may or may not have been painted (None: it was).
-    start_run: ClassVar[StartScreenRun | None] = None
+    #: The command's start, which may or may not have been painted (set on the class made for it).
+    start_run: ClassVar[StartScreenRun]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._in_alternate_screen = True  # the first paint switched
 
     def start_application_mode(self) -> None:
-        run = type(self).start_run
-        if run is not None and not run.app_starts():
+        if not type(self).start_run.app_starts():
             self._in_alternate_screen = False  # nothing was painted: switch as Textual does
         super().start_application_mode()  # type: ignore[no-untyped-call]
 
@@ -52,12 +52,10 @@ class _OverFirstPaint(LinuxDriver):
         super().write(data)
 
 
-def over_first_paint(driver: type[Driver], run: StartScreenRun | None = None) -> type[Driver]:
-    """The driver to start over a first paint: Textual's Linux driver without its first switch
-    to the alternate screen; any other driver as it is.  With ``run``, the paint may still
-    come: the switch is left out only if ``run`` was painted when the driver starts."""
+def over_first_paint(driver: type[Driver], run: StartScreenRun) -> type[Driver]:
+    """The driver to start over ``run``'s first paint, which may still come: Textual's Linux
+    driver without its first switch to the alternate screen if ``run`` was painted when the
+    driver starts; any other driver as it is."""
     if driver is not LinuxDriver:
         return driver
-    if run is None:
-        return _OverFirstPaint
     return type("_OverStartScreen", (_OverFirstPaint,), {"start_run": run})
