@@ -61,7 +61,8 @@ async def open_mailbox(
 class EarlyPage:
     """The FETCH of a mailbox's newest page, sent once its SELECT was answered."""
 
-    #: The sequence numbers asked for, once the SELECT is answered (None: nothing was asked).
+    #: The sequence numbers asked for, once the SELECT is answered (None: nothing was asked);
+    #: kept, not worked out again later, since the opening's state counts new mail as it comes.
     seqnos: asyncio.Future[SequenceSet | None]
     #: The FETCH's answer (or the error it failed with).
     data: asyncio.Future[list[FetchData]]
