@@ -233,6 +233,14 @@ def _unavailable(path: Path, error: BaseException) -> CacheUnavailable:
     return CacheUnavailable(f"{path}: {error}")
 
 
+def _pauses(most: float) -> Iterator[float]:
+    """Waits between tries: 5 ms, doubling, never more than ``most`` seconds."""
+    pause = 0.005
+    while True:
+        yield pause
+        pause = min(pause * 2, most)
+
+
 @contextlib.contextmanager
 def _opening_lock(path: Path, deadline: float) -> Iterator[None]:
     """Hold ``<path>.lock`` (``flock``) while the file is looked at, created or moved aside, so
@@ -250,7 +258,7 @@ def _opening_lock(path: Path, deadline: float) -> Iterator[None]:
         yield
         return
     try:
-        pause = 0.005
+        pauses = _pauses(0.05)
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -258,8 +266,7 @@ def _opening_lock(path: Path, deadline: float) -> Iterator[None]:
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise CacheUnavailable(f"{path}: another process has been opening it too long") from None
-                time.sleep(pause)
-                pause = min(pause * 2, 0.05)
+                time.sleep(next(pauses))
         yield
     finally:
         os.close(fd)  # and with it the lock
@@ -287,7 +294,7 @@ def open_database(path: Path) -> tuple[sqlite3.Connection, str | None]:
 def _open(path: Path, deadline: float) -> tuple[sqlite3.Connection, str | None]:
     note: str | None = None
     moved = 0
-    pause = 0.005
+    pauses = _pauses(0.1)
     while True:
         conn: sqlite3.Connection | None = None
         try:
@@ -303,8 +310,7 @@ def _open(path: Path, deadline: float) -> tuple[sqlite3.Connection, str | None]:
             if conn is not None:
                 conn.close()
             if is_locked(e) and time.monotonic() < deadline:
-                time.sleep(pause)
-                pause = min(pause * 2, 0.1)
+                time.sleep(next(pauses))
                 continue
             if not is_corruption(e):
                 raise _unavailable(path, e) from None
